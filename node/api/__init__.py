@@ -1,0 +1,12 @@
+"""The JSON API under ``/api/v1``: one blueprint per area, thin routes over ``node.services``."""
+
+from __future__ import annotations
+
+from quart import Quart
+
+
+def register_api(app: Quart) -> None:
+    from node.api import meta
+
+    for module in (meta,):
+        app.register_blueprint(module.blueprint)

@@ -1,0 +1,51 @@
+"""Who is calling: the member behind the ``Authorization: Bearer …`` header."""
+
+from __future__ import annotations
+
+from quart import g, request
+
+from node.errors import Forbidden, Unauthorized
+from node.models import Member
+from node.services.tokens import member_for_token
+
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="entraide"'}
+
+
+async def optional_member() -> Member | None:
+    """The authenticated member, or None for an anonymous request; a bad token is a 401."""
+    if "member" in g:
+        return g.member  # type: ignore[no-any-return]
+    header = request.headers.get("Authorization", "")
+    member = None
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <token>'.", headers=_CHALLENGE)
+        member = await member_for_token(secret.strip())
+        if member is None:
+            raise Unauthorized("The token is unknown, expired or revoked.", headers=_CHALLENGE)
+    g.member = member
+    return member
+
+
+async def require_member() -> Member:
+    """The authenticated member; 401 when there is none."""
+    member = await optional_member()
+    if member is None:
+        raise Unauthorized("Authentication required.", headers=_CHALLENGE)
+    return member
+
+
+async def require_verified_member() -> Member:
+    """An authenticated member whose phone is verified; 403 otherwise."""
+    member = await require_member()
+    if not member.is_verified:
+        raise Forbidden("Verify your phone number before doing this.")
+    return member
+
+
+async def require_node_admin() -> Member:
+    member = await require_member()
+    if not member.is_admin:
+        raise Forbidden("Only node administrators can do this.")
+    return member

@@ -1,0 +1,110 @@
+"""The node's Quart application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from quart import Response, request
+from quart_schema import QuartSchema, RequestSchemaValidationError
+from werkzeug.exceptions import HTTPException
+
+from node import __version__
+from node.db import Database
+from node.errors import PROBLEM_JSON, Problem, problem_body, pydantic_errors
+from node.messaging import mail_backend, sms_backend
+from node.settings import Settings, load_settings
+from node.state import EntraideApp, NodeState
+
+log = logging.getLogger("entraide")
+
+
+def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    response = Response(
+        _json_dumps(body), status=body["status"], content_type=PROBLEM_JSON, headers=headers
+    )
+    return response
+
+
+def _json_dumps(body: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(body, ensure_ascii=False)
+
+
+def _register_error_handlers(app: EntraideApp) -> None:
+    @app.errorhandler(Problem)
+    async def _problem(exc: Problem) -> Response:
+        return _problem_response(exc.body(), exc.headers)
+
+    @app.errorhandler(RequestSchemaValidationError)
+    async def _invalid(exc: RequestSchemaValidationError) -> Response:
+        error = exc.validation_error
+        if isinstance(error, ValidationError):
+            body = problem_body(
+                422, "The request does not match the schema.", pydantic_errors(error)
+            )
+        else:  # quart-schema wraps a TypeError when the JSON is not an object at all
+            body = problem_body(422, f"The request does not match the schema: {error}")
+        return _problem_response(body)
+
+    @app.errorhandler(HTTPException)
+    async def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        detail = exc.description or HTTPStatus_phrase(status)
+        if status == 400 and request.mimetype == "application/json":
+            detail = "The body is not valid JSON."
+        if status == 413:
+            detail = f"The body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
+        return _problem_response(problem_body(status, detail))
+
+    @app.errorhandler(Exception)
+    async def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _problem_response(problem_body(500, "Internal error; it has been logged."))
+
+
+def HTTPStatus_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def create_app(settings: Settings | None = None) -> EntraideApp:
+    """Build a node app. The database is opened when the app starts serving."""
+    settings = settings or load_settings()
+    app = EntraideApp("node")
+    app.node = NodeState(
+        settings=settings,
+        db=Database(settings),
+        sms=sms_backend(settings.sms_backend),
+        mail=mail_backend(settings.mail_backend, settings.mail_from),
+        secret=settings.secret(),
+    )
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["SECRET_KEY"] = app.node.secret
+    QuartSchema(
+        app,
+        info={"title": f"Entraide API — {settings.node_name}", "version": __version__},
+        openapi_path="/openapi.json",
+        swagger_ui_path="/docs",
+        redoc_ui_path="/redocs",
+        scalar_ui_path=None,
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+    )
+    _register_error_handlers(app)
+
+    from node.api import register_api
+
+    register_api(app)
+
+    @app.before_serving
+    async def _open_db() -> None:
+        await app.node.db.open()
+
+    @app.after_serving
+    async def _close_db() -> None:
+        await app.node.db.close()
+
+    return app

@@ -1,0 +1,84 @@
+"""The node's database: one Tortoise context per node, so several nodes can share a process.
+
+Tortoise 1.x keeps its connections in a ``TortoiseContext`` found through a context variable.
+Each node app owns one and activates it around every request and worker step (see
+``node.app``), which lets the federation tests run three nodes, three databases, one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from node.settings import Settings
+
+MODELS_APP = "models"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """Tortoise's configuration for a database URL (sqlite://… or postgres://…)."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            MODELS_APP: {
+                "models": ["node.models"],
+                "default_connection": "default",
+                "migrations": "node.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://"):
+        path = database_url[len("sqlite://") :].split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+class Database:
+    """Owns the Tortoise context of one node."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.database_url
+        self.context = TortoiseContext()
+        self._open = False
+
+    @contextmanager
+    def activate(self) -> Iterator[None]:
+        """Make this node's connections the current ones for the code inside."""
+        with self.context:
+            yield
+
+    async def open(self) -> None:
+        if self._open:
+            return
+        _ensure_sqlite_dir(self.url)
+        with self.context:
+            await self.context.init(config=tortoise_config(self.url), _create_db=False)
+        self._open = True
+
+    async def close(self) -> None:
+        if self._open:
+            with self.context:
+                await self.context.close_connections()
+            self._open = False
+
+
+async def migrate(database_url: str) -> None:
+    """Apply Tortoise's migrations (``node/migrations``) to the database; idempotent."""
+    _ensure_sqlite_dir(database_url)
+    async with TortoiseContext() as context:
+        await context.init(config=tortoise_config(database_url), init_connections=False)
+        await tortoise_migrate(config=tortoise_config(database_url))
+
+
+# For Tortoise's own CLI (`tortoise -c node.db.TORTOISE_ORM makemigrations`, see the Makefile).
+TORTOISE_ORM = tortoise_config("sqlite://:memory:")

@@ -1,0 +1,102 @@
+"""Actions (needs, offers, outings), who joins them, and their private chat."""
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from node.models.enums import (
+    ActionCategory,
+    ActionKind,
+    ActionStatus,
+    ParticipationStatus,
+    Visibility,
+)
+
+
+class Action(Model):
+    id = fields.UUIDField(primary_key=True)
+    kind = fields.CharEnumField(ActionKind, max_length=10)
+    category = fields.CharEnumField(ActionCategory, max_length=12)
+    title = fields.CharField(max_length=120)
+    description = fields.TextField(default="")
+    author: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="actions", on_delete=fields.CASCADE
+    )
+    # Posted for a proxy profile: whose need it is, and the consent recorded for it.
+    on_behalf_of: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    consent_recorded_at = fields.DatetimeField(null=True)
+    association: fields.ForeignKeyNullableRelation["Association"] = fields.ForeignKeyField(
+        "models.Association", related_name="actions", null=True, on_delete=fields.SET_NULL
+    )
+    # The exact point is for the author only; everyone else sees the jittered one (DESIGN §5).
+    lat = fields.FloatField()
+    lon = fields.FloatField()
+    public_lat = fields.FloatField()
+    public_lon = fields.FloatField()
+    # H3 cells of the public point: res 9 (~0.1 km²) is what is shown, res 7 and 5 index the
+    # nearby feed (a radius is covered by a handful of cells at the right resolution).
+    h3_cell = fields.CharField(max_length=16)
+    h3_r7 = fields.CharField(max_length=16, db_index=True)
+    h3_r5 = fields.CharField(max_length=16, db_index=True)
+    status = fields.CharEnumField(ActionStatus, max_length=10, default=ActionStatus.OPEN)
+    visibility = fields.CharEnumField(Visibility, max_length=12, default=Visibility.PUBLIC)
+    auto_accept = fields.BooleanField(default=False)
+    # Outings only.
+    starts_at = fields.DatetimeField(null=True)
+    ends_at = fields.DatetimeField(null=True)
+    place_name = fields.CharField(max_length=120, null=True)
+    capacity = fields.IntField(null=True)
+    expires_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "action"
+        indexes = (
+            Index(fields=("status", "created_at")),
+            Index(fields=("h3_r7", "created_at")),
+        )
+
+
+class Participation(Model):
+    id = fields.IntField(primary_key=True)
+    action: fields.ForeignKeyRelation[Action] = fields.ForeignKeyField(
+        "models.Action", related_name="participations", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="participations", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(
+        ParticipationStatus, max_length=10, default=ParticipationStatus.PENDING
+    )
+    message = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "participation"
+        unique_together = (("action", "member"),)
+
+
+class Message(Model):
+    """A chat message among an action's author and its accepted participants."""
+
+    id = fields.BigIntField(primary_key=True)
+    action: fields.ForeignKeyRelation[Action] = fields.ForeignKeyField(
+        "models.Action", related_name="messages", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="messages", on_delete=fields.CASCADE
+    )
+    body = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "message"
+        indexes = (Index(fields=("action_id", "id")),)
+
+
+from node.models.association import Association  # noqa: E402
+from node.models.member import Member  # noqa: E402

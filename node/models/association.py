@@ -1,0 +1,42 @@
+"""Associations on the node and the roles of their members."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from node.models.enums import AssociationRole, AssociationStatus
+
+
+class Association(Model):
+    """An organisation on the node. Whoever asked for it is its first admin membership."""
+
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=120, unique=True)
+    slug = fields.CharField(max_length=80, unique=True)
+    description = fields.TextField(default="")
+    status = fields.CharEnumField(
+        AssociationStatus, max_length=10, default=AssociationStatus.PENDING
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "association"
+
+
+class AssociationMembership(Model):
+    id = fields.IntField(primary_key=True)
+    association: fields.ForeignKeyRelation[Association] = fields.ForeignKeyField(
+        "models.Association", related_name="memberships", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="memberships", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(AssociationRole, max_length=12, default=AssociationRole.VOLUNTEER)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "association_membership"
+        unique_together = (("association", "member"),)
+
+
+from node.models.member import Member  # noqa: E402

@@ -1,0 +1,98 @@
+"""Members and what proves who they are: phone codes and API tokens.
+
+Privacy rule (DESIGN §5): a member gives a phone number and an email address, nothing more.
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from node.models.enums import MemberKind
+
+
+class Member(Model):
+    id = fields.UUIDField(primary_key=True)
+    # E.164; NULL only for a proxy profile (a person in need managed by an association).
+    phone = fields.CharField(max_length=16, unique=True, null=True)
+    email = fields.CharField(max_length=254, unique=True, null=True)
+    password_hash = fields.CharField(max_length=255, null=True)
+    pseudonym = fields.CharField(max_length=50, null=True)
+    kind = fields.CharEnumField(MemberKind, max_length=20, default=MemberKind.RESIDENT)
+    is_admin = fields.BooleanField(default=False)
+    phone_verified_at = fields.DatetimeField(null=True)
+    email_verified_at = fields.DatetimeField(null=True)
+    # Proxy profiles: the association that manages them, and the consent it recorded.
+    managed_by: fields.ForeignKeyNullableRelation["Association"] = fields.ForeignKeyField(
+        "models.Association", related_name="proxy_profiles", null=True, on_delete=fields.CASCADE
+    )
+    consent_recorded_at = fields.DatetimeField(null=True)
+    consent_recorded_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    consent_statement = fields.CharField(max_length=500, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member"
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.managed_by_id is not None  # type: ignore[attr-defined]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.phone_verified_at is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.pseudonym or "Membre"
+
+
+class PhoneVerification(Model):
+    """A 6-digit code sent by SMS, stored hashed, expires after 10 minutes, 5 attempts."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="phone_verifications", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=128)
+    expires_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    consumed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "phone_verification"
+
+
+class ApiToken(Model):
+    """A bearer token. Only its SHA-256 is stored, so a database leak leaks no usable token."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=100, default="api")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+
+
+class RateCounter(Model):
+    """Fixed-window counters for rate limits, shared by every worker process of the node."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=200)
+    window_start = fields.DatetimeField()
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "rate_counter"
+        unique_together = (("key", "window_start"),)
+
+
+from node.models.association import Association  # noqa: E402

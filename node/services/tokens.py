@@ -1,0 +1,46 @@
+"""Bearer tokens for the API: random, shown once, stored as SHA-256, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from node import clock
+from node.models import ApiToken, Member
+
+TOKEN_BYTES = 32
+# last_used_at is refreshed at most this often, so that reads do not turn into writes.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(member: Member, name: str = "api") -> tuple[ApiToken, str]:
+    """Create a token for ``member``; returns the row and the only copy of the secret."""
+    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    row = await ApiToken.create(member=member, token_hash=hash_token(secret), name=name)
+    return row, secret
+
+
+async def member_for_token(secret: str) -> Member | None:
+    """The member a live (not revoked, not expired) token belongs to, or None."""
+    row = await ApiToken.get_or_none(token_hash=hash_token(secret), revoked_at=None).select_related(
+        "member"
+    )
+    now = clock.now()
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
+        await ApiToken.filter(id=row.id).update(last_used_at=now)
+    return row.member
+
+
+async def revoke_token(member: Member, token_id: int) -> bool:
+    """Revoke one of the member's tokens; False when it is not theirs or already revoked."""
+    updated = await ApiToken.filter(id=token_id, member=member, revoked_at=None).update(
+        revoked_at=clock.now()
+    )
+    return updated > 0

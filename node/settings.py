@@ -1,0 +1,176 @@
+"""Node settings: one typed object read from ``ENTRAIDE_*`` variables and an optional TOML file.
+
+Precedence (highest first): explicit keyword arguments, environment variables, the TOML file named
+by ``ENTRAIDE_CONFIG`` (or ``./entraide.toml`` when it exists), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "ENTRAIDE_"
+DEFAULT_CONFIG_FILE = "entraide.toml"
+
+# Backends are written as URL-like strings so that one environment variable says everything:
+# ``console``, ``file:/var/lib/entraide/sms.jsonl``, ``http://gateway/send`` (SMS) or
+# ``smtp://user:pass@host:587?starttls=1`` (mail).
+_SMS_SCHEMES = ("console", "file", "http", "https")
+_MAIL_SCHEMES = ("console", "file", "smtp", "smtps")
+
+
+def config_file_path() -> Path | None:
+    """The TOML file to read, if any: ``ENTRAIDE_CONFIG`` or ``./entraide.toml``."""
+    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if explicit:
+        return Path(explicit)
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.exists() else None
+
+
+def _check_backend(value: str, schemes: tuple[str, ...], what: str) -> str:
+    scheme = value.split(":", 1)[0] if ":" in value else value
+    if scheme not in schemes:
+        raise ValueError(f"unknown {what} backend {value!r}; use one of {', '.join(schemes)}")
+    if scheme == "file" and not value[len("file:") :].strip():
+        raise ValueError("file backend needs a path, as in file:/path/to/messages.jsonl")
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Field ``x`` is read from ``ENTRAIDE_X``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", validate_default=True, frozen=True
+    )
+
+    base_url: str = Field(
+        "http://127.0.0.1:8000", description="Public URL of the node, as users reach it"
+    )
+    data_dir: Path = Field(Path("data"), description="Directory for the SQLite file and keys")
+    database_url: str = Field(
+        "", description="sqlite://PATH or postgres://user:pass@host:port/db; default: SQLite file"
+    )
+    node_name: str = Field("Entraide", min_length=1, max_length=80)
+    node_kind: Literal["city", "association"] = "city"
+    default_language: Literal["fr", "en"] = "fr"
+    area_lat: float = Field(48.8566, ge=-90, le=90, description="Centre of the node's area")
+    area_lon: float = Field(2.3522, ge=-180, le=180)
+    area_radius_km: float = Field(10.0, gt=0, le=200)
+    secret_key: SecretStr = Field(
+        SecretStr(""), description="Signs tokens and links; generated in data_dir when empty"
+    )
+    sms_backend: str = "console"
+    mail_backend: str = "console"
+    mail_from: str = "Entraide <no-reply@localhost>"
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    rate_limit_per_minute: int = Field(10, ge=1, description="Sign-up, log-in and code requests")
+    action_ttl_days: int = Field(30, ge=1, le=365, description="Open actions expire after this")
+    federation_allow_private: bool = False
+    worker_in_process: bool = True
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = config_file_path()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://entraide.example.org")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError("must be the bare origin, without a path or query")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("sqlite", "postgres", "asyncpg", "psycopg"):
+            raise ValueError("must start with sqlite:// or postgres://")
+        return value
+
+    @field_validator("sms_backend")
+    @classmethod
+    def _sms(cls, value: str) -> str:
+        return _check_backend(value, _SMS_SCHEMES, "SMS")
+
+    @field_validator("mail_backend")
+    @classmethod
+    def _mail(cls, value: str) -> str:
+        return _check_backend(value, _MAIL_SCHEMES, "mail")
+
+    @model_validator(mode="after")
+    def _defaults_from_data_dir(self) -> Settings:
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite://{self.data_dir / 'entraide.sqlite3'}"
+            )
+        return self
+
+    @property
+    def domain(self) -> str:
+        """The host (and port, when not the default) that names this node on the fediverse."""
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def secret(self) -> bytes:
+        """The node secret; read from data_dir (created once, 0600) when not configured."""
+        configured = self.secret_key.get_secret_value()
+        if configured:
+            return configured.encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+
+class SettingsError(Exception):
+    """Settings that cannot start a node; ``str()`` is one line naming the setting."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            lines.append(f"invalid setting {ENV_PREFIX}{name.upper()}: {error['msg']}")
+        raise SettingsError("; ".join(lines)) from None
+    except ValueError as exc:  # a malformed TOML file
+        raise SettingsError(f"invalid settings file {config_file_path()}: {exc}") from None

@@ -1,0 +1,211 @@
+"""Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
+``ENTRAIDE_TEST_DATABASE_URL`` names one), node apps, clients and ready-made members.
+
+SQLite: the schema is migrated once per session into a template file that each test copies.
+PostgreSQL: one database per node name is migrated once per session and truncated per test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from node import clock
+from node.app import create_app
+from node.db import migrate
+from node.settings import Settings
+from node.state import EntraideApp
+
+PG_URL = os.environ.get("ENTRAIDE_TEST_DATABASE_URL", "")
+TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+
+
+def _pg_url_for(name: str) -> str:
+    parts = urlsplit(PG_URL)
+    base = parts.path.lstrip("/") or "entraide_test"
+    return urlunsplit(parts._replace(path=f"/{base}_{name}"))
+
+
+async def _pg_create_and_migrate(url: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    conn = await asyncpg.connect(admin)
+    try:
+        dbname = parts.path.lstrip("/")
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", dbname)
+        if exists:
+            await conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{dbname}"')
+    finally:
+        await conn.close()
+    await migrate(url)
+
+
+async def _pg_truncate(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(scheme="postgresql")))
+    try:
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'tortoise_migrations'"
+        )
+        if tables:
+            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+class DatabaseFactory:
+    """Hands out a clean, migrated database URL per node name."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._template: Path | None = None
+        self._pg_ready: set[str] = set()
+
+    @property
+    def backend(self) -> str:
+        return "postgres" if PG_URL else "sqlite"
+
+    async def url(self, name: str, tmp_path: Path) -> str:
+        if PG_URL:
+            url = _pg_url_for(name)
+            if url not in self._pg_ready:
+                await _pg_create_and_migrate(url)
+                self._pg_ready.add(url)
+            else:
+                await _pg_truncate(url)
+            return url
+        if self._template is None:
+            template = self.root / "template.sqlite3"
+            await migrate(f"sqlite://{template}")
+            self._template = template
+        target = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(self._template, target)
+        return f"sqlite://{target}"
+
+
+@pytest.fixture(scope="session")
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> DatabaseFactory:
+    return DatabaseFactory(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> None:
+    clock.reset()
+
+
+NodeFactory = Callable[..., Awaitable[EntraideApp]]
+
+
+@pytest.fixture
+async def node_factory(
+    database_factory: DatabaseFactory, tmp_path: Path
+) -> AsyncIterator[NodeFactory]:
+    """``await node_factory("paris", base_url=…, **settings)`` → a started node app."""
+    started: list[Any] = []
+
+    async def make(name: str = "node", **overrides: Any) -> EntraideApp:
+        data_dir = tmp_path / name
+        values: dict[str, Any] = {
+            "base_url": f"http://{name}.test",
+            "data_dir": data_dir,
+            "database_url": await database_factory.url(name, tmp_path),
+            "secret_key": TEST_SECRET,
+            "sms_backend": f"file:{data_dir / 'sms.jsonl'}",
+            "mail_backend": f"file:{data_dir / 'mail.jsonl'}",
+            "node_name": f"Entraide {name}",
+        }
+        values.update(overrides)
+        app = create_app(Settings(**values))
+        context = app.test_app()
+        await context.__aenter__()
+        started.append(context)
+        return app
+
+    yield make
+    for context in reversed(started):
+        await context.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def app(node_factory: NodeFactory) -> EntraideApp:
+    return await node_factory("node")
+
+
+@pytest.fixture
+def client(app: EntraideApp) -> Any:
+    return app.test_client()
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def sms_outbox(app: EntraideApp) -> Callable[[], list[dict[str, Any]]]:
+    """Messages the node sent through its ``file:`` SMS backend, oldest first."""
+    path = Path(app.node.settings.sms_backend[len("file:") :])
+    return lambda: read_jsonl(path)
+
+
+@pytest.fixture
+def mail_outbox(app: EntraideApp) -> Callable[[], list[dict[str, Any]]]:
+    path = Path(app.node.settings.mail_backend[len("file:") :])
+    return lambda: read_jsonl(path)
+
+
+def run(coro: Awaitable[Any]) -> Any:
+    return asyncio.get_event_loop().run_until_complete(coro)
+
+
+MemberFactory = Callable[..., Awaitable[tuple[Any, dict[str, str]]]]
+
+
+@pytest.fixture
+def make_member(app: EntraideApp) -> MemberFactory:
+    """``member, headers = await make_member(verified=True, admin=False, kind="resident")``.
+
+    Creates the row directly (no SMS round trip) and a bearer token; ``headers`` authenticates.
+    """
+    from node.models import Member, MemberKind
+    from node.services.tokens import issue_token
+
+    counter = iter(range(10_000_000))
+
+    async def make(
+        *,
+        verified: bool = True,
+        admin: bool = False,
+        kind: str = MemberKind.RESIDENT,
+        pseudonym: str | None = None,
+        target: EntraideApp | None = None,
+    ) -> tuple[Member, dict[str, str]]:
+        n = next(counter)
+        with (target or app).node.db.activate():
+            member = await Member.create(
+                phone=f"+3361234{n:04d}",
+                email=f"member{n}@example.org",
+                pseudonym=pseudonym or f"Membre {n}",
+                kind=MemberKind(kind),
+                is_admin=admin,
+                phone_verified_at=clock.now() if verified else None,
+            )
+            _, secret = await issue_token(member)
+        return member, {"Authorization": f"Bearer {secret}"}
+
+    return make
