@@ -6,7 +6,7 @@ from quart import Quart
 
 
 def register_api(app: Quart) -> None:
-    from node.api import meta
+    from node.api import actions, associations, members, meta
 
-    for module in (meta,):
+    for module in (meta, members, associations, actions):
         app.register_blueprint(module.blueprint)

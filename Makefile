@@ -1,0 +1,47 @@
+# Entraide — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/entraide_test
+
+.PHONY: run test test-sqlite test-postgres lint migrations bench clean services
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Run a node on SQLite at http://127.0.0.1:8000 (demo data when the database is empty).
+run: $(STAMP)
+	$(BIN)/entraide migrate
+	$(BIN)/entraide demo --if-empty
+	$(BIN)/entraide serve --host 127.0.0.1 --port 8000
+
+## Lint, type-check, then the whole suite on SQLite and the database tests on PostgreSQL.
+test: $(STAMP) services lint test-sqlite test-postgres
+
+services:
+	bash deploy/dev/test-services.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	ENTRAIDE_TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -q -p no:cacheprovider tests/node
+
+## Regenerate migrations after a model change (Tortoise's own migration tool).
+migrations: $(STAMP)
+	$(BIN)/tortoise -c node.db.TORTOISE_ORM makemigrations
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""API routes: members (under /api/v1)."""
+
+from __future__ import annotations
+
+from quart import Blueprint
+
+blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
