@@ -7,9 +7,7 @@ from node.models import Association, AssociationMembership, AssociationRole, Mem
 
 async def membership_role(member: Member, association: Association) -> AssociationRole | None:
     """The member's role in the association, or None when they are not a member of it."""
-    role = (
-        await AssociationMembership.filter(association_id=association.id, member_id=member.id)
-        .values_list("role", flat=True)
-        .first()
+    row = await AssociationMembership.get_or_none(
+        association_id=association.id, member_id=member.id
     )
-    return None if role is None else AssociationRole(role)
+    return None if row is None else AssociationRole(row.role)
