@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -99,12 +100,22 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
 
     register_api(app)
 
+    background: list[asyncio.Task[None]] = []
+
     @app.before_serving
-    async def _open_db() -> None:
+    async def _start() -> None:
         await app.node.db.open()
+        if settings.worker_in_process:
+            from node.worker.periodic import run_forever
+
+            background.append(asyncio.create_task(run_forever(), name="entraide-periodic"))
 
     @app.after_serving
-    async def _close_db() -> None:
+    async def _stop() -> None:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        background.clear()
         await app.node.db.close()
 
     return app

@@ -127,6 +127,7 @@ async def node_factory(
             "sms_backend": f"file:{data_dir / 'sms.jsonl'}",
             "mail_backend": f"file:{data_dir / 'mail.jsonl'}",
             "node_name": f"Entraide {name}",
+            "worker_in_process": False,
         }
         values.update(overrides)
         app = create_app(Settings(**values))

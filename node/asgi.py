@@ -1,0 +1,9 @@
+"""ASGI entry point for servers started by ``entraide serve`` (or by hand):
+``granian --interface asgi node.asgi:app`` / ``uvicorn node.asgi:app``.
+
+Settings come from ``ENTRAIDE_*`` variables and the TOML file, as for the CLI.
+"""
+
+from node.app import create_app
+
+app = create_app()

@@ -1,0 +1,206 @@
+"""The ``entraide`` command: init, serve, migrate, create-admin, demo.
+
+Every command reads the same settings as the server (``ENTRAIDE_*`` and the TOML file); a bad
+setting stops it with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from node import __version__
+from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        click.echo(f"entraide: {exc}", err=True)
+        sys.exit(2)
+
+
+def _run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Open the node's database, run ``work`` inside it, close it."""
+    from node.db import Database
+
+    async def main() -> T:
+        db = Database(settings)
+        await db.open()
+        try:
+            with db.activate():
+                return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def _migrate(settings: Settings) -> None:
+    from node.db import migrate
+
+    asyncio.run(migrate(settings.database_url))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="entraide")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"TOML settings file (default: ./{DEFAULT_CONFIG_FILE} when it exists).",
+)
+def main(config: Path | None) -> None:
+    """Entraide: a federated server for local solidarity networks."""
+    if config is not None:
+        # Through the environment, so that server worker processes read the same file.
+        os.environ[f"{ENV_PREFIX}CONFIG"] = str(config)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run again)."""
+    settings = _settings()
+    _migrate(settings)
+    click.echo(f"Database is up to date ({_describe_db(settings)}).")
+
+
+def _describe_db(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return settings.database_url
+    return settings.database_url.split("@")[-1]  # never print the password
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn", "hypercorn"]),
+    default=None,
+    help="ASGI server (default: granian, the fastest measured; see docs/performance.md).",
+)
+@click.option("--no-migrate", is_flag=True, help="Do not apply migrations at start-up.")
+def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bool) -> None:
+    """Serve the node (web pages, API and federation endpoints)."""
+    from node.servers import DEFAULT_SERVER, run_server
+
+    settings = _settings()
+    settings.secret()  # create the secret once, before worker processes race for it
+    if not no_migrate:
+        _migrate(settings)
+    click.echo(f"Entraide {__version__} — {settings.node_name} on http://{host}:{port}/")
+    run_server(server or DEFAULT_SERVER, host, port, workers, settings.log_level)  # type: ignore[arg-type]
+
+
+@main.command("create-admin")
+@click.option("--phone", required=True, help="Phone number (French numbers may omit +33).")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--pseudonym", default=None)
+def create_admin(phone: str, email: str, password: str, pseudonym: str | None) -> None:
+    """Create a node administrator (phone already verified)."""
+    settings = _settings()
+    _migrate(settings)
+    member = _run_with_db(settings, lambda: _create_admin(phone, email, password, pseudonym))
+    click.echo(f"Administrator {member} created.")
+
+
+async def _create_admin(phone: str, email: str, password: str, pseudonym: str | None) -> str:
+    from node.errors import Problem
+    from node.models import MemberKind
+    from node.services.members import create_member
+
+    try:
+        member = await create_member(
+            phone=phone,
+            email=email,
+            password=password,
+            pseudonym=pseudonym,
+            kind=MemberKind.RESIDENT,
+            is_admin=True,
+            verified=True,
+        )
+    except Problem as exc:
+        click.echo(f"entraide: {exc.detail}", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error['field']}: {error['message']}", err=True)
+        sys.exit(1)
+    return member.phone or str(member.id)
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only seed when the node has no member yet.")
+def demo(if_empty: bool) -> None:
+    """Seed a realistic French demo: associations, residents, needs and offers."""
+    from node.demo import seed_demo
+
+    settings = _settings()
+    _migrate(settings)
+    summary = _run_with_db(settings, lambda: seed_demo(settings, only_if_empty=if_empty))
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--base-url", default=None, help="Public URL, e.g. https://entraide.example.org")
+@click.option("--node-name", default=None)
+@click.option("--node-kind", type=click.Choice(["city", "association"]), default=None)
+@click.option("--admin-phone", default=None, help="Also create the first administrator.")
+@click.option("--admin-email", default=None)
+@click.option("--admin-password", default=None)
+def init(
+    base_url: str | None,
+    node_name: str | None,
+    node_kind: str | None,
+    admin_phone: str | None,
+    admin_email: str | None,
+    admin_password: str | None,
+) -> None:
+    """Write a settings file, create the data directory, keys and database, and an admin."""
+    path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+    values: dict[str, Any] = {
+        "base_url": base_url,
+        "node_name": node_name,
+        "node_kind": node_kind,
+    }
+    if path.exists():
+        click.echo(f"{path} exists; keeping it.")
+    else:
+        lines = [f"# Entraide settings; every key can be overridden by {ENV_PREFIX}<KEY>."]
+        lines += [f'{key} = "{value}"' for key, value in values.items() if value]
+        lines.append(f'secret_key = "{secrets.token_urlsafe(48)}"')
+        path.write_text("\n".join(lines) + "\n")
+        path.chmod(0o600)
+        os.environ[f"{ENV_PREFIX}CONFIG"] = str(path)
+        click.echo(f"Wrote {path}.")
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from node.keys import ensure_instance_key
+
+    key_path = ensure_instance_key(settings)
+    click.echo(f"Instance key: {key_path}")
+    _migrate(settings)
+    click.echo(f"Database ready ({_describe_db(settings)}).")
+    if admin_phone and admin_email:
+        password = admin_password or click.prompt(
+            "Admin password", hide_input=True, confirmation_prompt=True
+        )
+        who = _run_with_db(
+            settings, lambda: _create_admin(admin_phone, admin_email, password, None)
+        )
+        click.echo(f"Administrator {who} created.")
+    click.echo("Next: entraide serve")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
