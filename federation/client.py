@@ -80,8 +80,13 @@ class SigningAuth(httpx.Auth):
             comps = ["@method", "@target-uri", "@authority"]
             if "content-type" in request.headers:
                 comps.append("content-type")
-            rfc9421.sign_request(view, key_id=self.key_id, private_key=self.private_key,
-                                 components=comps, created=now)
+            rfc9421.sign_request(
+                view,
+                key_id=self.key_id,
+                private_key=self.private_key,
+                components=comps,
+                created=now,
+            )
             for name in ("Content-Digest", "Signature-Input", "Signature"):
                 value = view.headers.get(name)
                 if value is not None:
@@ -98,10 +103,16 @@ class SigningAuth(httpx.Auth):
         # rsa-sha256 is the only algorithm name every fediverse server knows; other keys say hs2019.
         algorithm = "rsa-sha256" if isinstance(self.private_key, rsa.RSAPrivateKey) else "hs2019"
         request.headers["Signature"] = cavage.sign_request(
-            view, key_id=self.key_id, private_key=self.private_key, headers=headers, algorithm=algorithm
+            view,
+            key_id=self.key_id,
+            private_key=self.private_key,
+            headers=headers,
+            algorithm=algorithm,
         )
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         self.sign(request)
         yield request
 
@@ -123,7 +134,9 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def address_allowed(address: str, *, allow_private: bool = False, allow_loopback: bool = False) -> bool:
+def address_allowed(
+    address: str, *, allow_private: bool = False, allow_loopback: bool = False
+) -> bool:
     """False for loopback, private (RFC 1918, ULA), link-local, multicast, reserved and
     unspecified addresses, unless explicitly allowed. IPv4-mapped IPv6 is checked as IPv4."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -184,14 +197,17 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             addresses = [str(ipaddress.ip_address(host))]
         except ValueError:
             try:
-                addresses = await self.resolver(host, url.port or (443 if url.scheme == "https" else 80))
+                addresses = await self.resolver(
+                    host, url.port or (443 if url.scheme == "https" else 80)
+                )
             except OSError as exc:
                 raise httpx.ConnectError(f"cannot resolve {host}: {exc}") from exc
         if not addresses:
             raise httpx.ConnectError(f"no address for {host}")
         for address in addresses:
-            if not address_allowed(address, allow_private=self.allow_private,
-                                   allow_loopback=self.allow_loopback):
+            if not address_allowed(
+                address, allow_private=self.allow_private, allow_loopback=self.allow_loopback
+            ):
                 raise SSRFBlocked(f"{host} resolves to forbidden address {address}")
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -200,7 +216,9 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         length = response.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_response_bytes:
             await response.aclose()
-            raise ResponseTooLarge(f"Content-Length {length} exceeds {self.max_response_bytes} bytes")
+            raise ResponseTooLarge(
+                f"Content-Length {length} exceeds {self.max_response_bytes} bytes"
+            )
         assert isinstance(response.stream, httpx.AsyncByteStream)
         return httpx.Response(
             response.status_code,
@@ -248,7 +266,9 @@ def create_client(
     )
 
 
-async def fetch_json(client: httpx.AsyncClient, url: str, *, accept: str = AP_ACCEPT) -> dict[str, Any]:
+async def fetch_json(
+    client: httpx.AsyncClient, url: str, *, accept: str = AP_ACCEPT
+) -> dict[str, Any]:
     """Signed GET of a JSON document, following at most ``client.max_redirects`` redirects."""
     current = url
     for _ in range(client.max_redirects + 1):
@@ -278,7 +298,9 @@ async def fetch_actor(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
     return doc
 
 
-async def deliver(client: httpx.AsyncClient, inbox: str, activity: dict[str, Any] | bytes) -> httpx.Response:
+async def deliver(
+    client: httpx.AsyncClient, inbox: str, activity: dict[str, Any] | bytes
+) -> httpx.Response:
     """POST an activity to an inbox (signed by the client's auth). The response is returned
     unchecked: classify it with :func:`federation.retry.classify_response`."""
     body = activity if isinstance(activity, bytes) else json.dumps(activity).encode("utf-8")

@@ -64,7 +64,7 @@ class DateNotSigned(VerificationError):
 
 
 class TargetNotSigned(VerificationError):
-    """The request target (method + path) is not covered: the signature could be replayed elsewhere."""
+    """The request target is not covered: the signature could be replayed on another path."""
 
     reason = "target_not_signed"
 

@@ -50,7 +50,9 @@ def generate_ed25519_key() -> ed25519.Ed25519PrivateKey:
 def private_key_to_pem(key: PrivateKey, password: bytes | None = None) -> str:
     """PKCS#8 PEM, encrypted with ``password`` when given."""
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
     )
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
@@ -59,9 +61,11 @@ def private_key_to_pem(key: PrivateKey, password: bytes | None = None) -> str:
 
 def public_key_to_pem(key: PublicKey | PrivateKey) -> str:
     """SubjectPublicKeyInfo PEM (``-----BEGIN PUBLIC KEY-----``), the form Mastodon publishes."""
-    return to_public(key).public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return (
+        to_public(key)
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
 
 
 def to_public(key: PublicKey | PrivateKey) -> PublicKey:
@@ -77,7 +81,9 @@ def load_private_key_pem(pem: str | bytes, password: bytes | None = None) -> Pri
         key = serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise KeyFormatError(f"cannot load private key: {exc}") from exc
-    if not isinstance(key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+    if not isinstance(
+        key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+    ):
         raise KeyFormatError(f"unsupported private key type {type(key).__name__}")
     return key
 
@@ -175,7 +181,9 @@ def _pkcs1_to_spki(pkcs1_der: bytes) -> bytes:
     return b"\x30" + der_len(len(body)) + body
 
 
-def multikey(actor_id: str, key: PublicKey | PrivateKey, fragment: str = "#ed25519-key") -> dict[str, str]:
+def multikey(
+    actor_id: str, key: PublicKey | PrivateKey, fragment: str = "#ed25519-key"
+) -> dict[str, str]:
     """An FEP-521a ``assertionMethod`` entry for ``actor_id``."""
     return {
         "id": actor_id + fragment,

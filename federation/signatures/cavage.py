@@ -28,7 +28,9 @@ DEFAULT_GET_HEADERS = ("(request-target)", "host", "date")
 
 # name=value pairs; values are quoted strings or bare tokens (draft -12 §2.1.4/2.1.5 give
 # created/expires as bare integers; older implementations quote them, so accept both).
-_PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^",\s]*))\s*(?:,|$)')
+_PARAM = re.compile(
+    r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^",\s]*))\s*(?:,|$)'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,9 @@ def parse_signature_header(value: str) -> CavageSignature:
     while pos < len(text):
         m = _PARAM.match(text, pos)
         if m is None or m.end() == pos:
-            raise SignatureMalformed(f"cannot parse signature parameters near {text[pos:pos + 20]!r}")
+            raise SignatureMalformed(
+                f"cannot parse signature parameters near {text[pos : pos + 20]!r}"
+            )
         name = m.group(1)
         if name in params:
             raise SignatureMalformed(f"duplicate signature parameter {name!r}")
@@ -131,7 +135,9 @@ def sign_bytes(private_key: PrivateKey, data: bytes) -> bytes:
     return private_key.sign(data, ec.ECDSA(hashes.SHA256()))
 
 
-def verify_bytes(algorithm: str | None, public_key: PublicKey, signature: bytes, data: bytes) -> bool:
+def verify_bytes(
+    algorithm: str | None, public_key: PublicKey, signature: bytes, data: bytes
+) -> bool:
     """Check ``signature`` over ``data``; True when valid.
 
     ``rsa-sha256`` demands an RSA key with PKCS#1 v1.5/SHA-256. ``hs2019`` (or no algorithm)

@@ -154,11 +154,19 @@ def verify_one(
     request: HttpRequest, sig: Rfc9421Signature, public_key: PublicKey, algorithm: str
 ) -> bool:
     """Cryptographic check of one signature; no time or coverage policy. True when valid."""
-    view = HttpRequest(request.method, request.target, request.headers.copy(), request.body,
-                       request.scheme, request._url)
+    view = HttpRequest(
+        request.method,
+        request.target,
+        request.headers.copy(),
+        request.body,
+        request.scheme,
+        request._url,
+    )
     view.headers["Signature-Input"] = f"{sig.label}={sig.input_member}"
     view.headers["Signature"] = http_sf.ser({sig.label: (sig.signature, {})})
-    verifier = _Verifier(signature_algorithm=ALGORITHMS[algorithm], key_resolver=_FixedKey(public_key))
+    verifier = _Verifier(
+        signature_algorithm=ALGORITHMS[algorithm], key_resolver=_FixedKey(public_key)
+    )
     try:
         verifier.verify(view, max_age=None)
     except HTTPMessageSignaturesException:
@@ -187,7 +195,9 @@ def sign_request(
             request.headers["Content-Digest"] = content_digest_header(request.body)
         if "content-digest" not in comps:
             comps.append("content-digest")
-    signer = HTTPMessageSigner(signature_algorithm=ALGORITHMS[alg], key_resolver=_FixedKey(private=private_key))
+    signer = HTTPMessageSigner(
+        signature_algorithm=ALGORITHMS[alg], key_resolver=_FixedKey(private=private_key)
+    )
     try:
         signer.sign(
             request,

@@ -92,8 +92,9 @@ async def verify_request(
     return await _verify_cavage(request, header, resolve_key, when, window)
 
 
-def _check_time(created: int | None, expires: int | None, when: dt.datetime,
-                window: dt.timedelta) -> None:
+def _check_time(
+    created: int | None, expires: int | None, when: dt.datetime, window: dt.timedelta
+) -> None:
     ts = when.timestamp()
     if created is not None and abs(ts - created) > window.total_seconds():
         raise DateOutOfWindow(f"created={created} is more than {window} from now")
@@ -122,7 +123,9 @@ def _check_body_digest(request: HttpRequest, covered: set[str], *, cavage_mode: 
     candidates = ("digest", "content-digest") if cavage_mode else ("content-digest",)
     present = [name for name in candidates if name in request.headers]
     if not present:
-        raise DigestMissing(f"a {request.method} with a body needs a {' or '.join(candidates)} header")
+        raise DigestMissing(
+            f"a {request.method} with a body needs a {' or '.join(candidates)} header"
+        )
     signed = [name for name in present if name in covered]
     if not signed:
         raise DigestNotSigned(f"the signature does not cover {' or '.join(present)}")
@@ -157,8 +160,13 @@ async def _with_key(
     raise BadSignature(f"signature does not verify with key {key_id!r}")
 
 
-async def _verify_cavage(request: HttpRequest, header: str, resolve_key: ResolveKey,
-                         when: dt.datetime, window: dt.timedelta) -> VerifiedRequest:
+async def _verify_cavage(
+    request: HttpRequest,
+    header: str,
+    resolve_key: ResolveKey,
+    when: dt.datetime,
+    window: dt.timedelta,
+) -> VerifiedRequest:
     sig = cavage.parse_signature_header(header)
     if sig.algorithm is not None and sig.algorithm.lower() not in cavage.ALGORITHMS:
         raise UnknownAlgorithm(f"algorithm {sig.algorithm!r} is not rsa-sha256 or hs2019")
@@ -187,8 +195,9 @@ async def _verify_cavage(request: HttpRequest, header: str, resolve_key: Resolve
     return VerifiedRequest(info.owner, sig.key_id, "cavage", sig.algorithm or "hs2019")
 
 
-async def _verify_rfc9421(request: HttpRequest, resolve_key: ResolveKey,
-                          when: dt.datetime, window: dt.timedelta) -> VerifiedRequest:
+async def _verify_rfc9421(
+    request: HttpRequest, resolve_key: ResolveKey, when: dt.datetime, window: dt.timedelta
+) -> VerifiedRequest:
     if "signature" not in request.headers:
         raise SignatureMalformed("Signature-Input without Signature")
     sigs = rfc9421.parse_signatures(request.headers)
@@ -201,7 +210,11 @@ async def _verify_rfc9421(request: HttpRequest, resolve_key: ResolveKey,
     covered = set(sig.components)
     if "@target-uri" not in covered and "@path" not in covered and "@request-target" not in covered:
         raise TargetNotSigned("neither @target-uri nor @path is covered")
-    if request.method.upper() in ("GET", "HEAD") and not covered & {"@authority", "@target-uri", "host"}:
+    if request.method.upper() in ("GET", "HEAD") and not covered & {
+        "@authority",
+        "@target-uri",
+        "host",
+    }:
         raise HostNotSigned("a GET must cover @authority (or @target-uri)")
     if sig.created is None and "date" not in covered:
         raise DateNotSigned("neither created nor date is signed")
@@ -215,7 +228,11 @@ async def _verify_rfc9421(request: HttpRequest, resolve_key: ResolveKey,
         if rfc9421.verify_one(request, sig, info.public_key, alg):
             return True
         # No alg and an RSA key: the sender may have used RSA-PSS (§3.3.1).
-        if sig.alg is None and info.algorithm is None and isinstance(info.public_key, rsa.RSAPublicKey):
+        if (
+            sig.alg is None
+            and info.algorithm is None
+            and isinstance(info.public_key, rsa.RSAPublicKey)
+        ):
             return rfc9421.verify_one(request, sig, info.public_key, "rsa-pss-sha512")
         return False
 

@@ -1,0 +1,416 @@
+"""Builders: the JSON-LD documents Entraide sends.
+
+Every builder returns a plain ``dict`` ready for ``json.dumps``. Top-level documents carry
+``@context`` (AS2, security v1, Multikey, Entraide); embedded objects do not repeat it. Every
+property we emit is defined by one of those contexts, so the documents expand offline without
+loss (tested with :func:`federation.context.expand`). Needs and offers are FEP-0837
+``Proposal`` objects that also carry ``name``/``content``/``summary`` so that Mastodon & co show
+them as ordinary posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from federation.keys import PrivateKey, PublicKey, actor_public_key, multikey
+from federation.vocab import (
+    DEFAULT_CONTEXT,
+    ENTRAIDE_NS,
+    PUBLIC,
+    ActionCategory,
+    ActionKind,
+    ActionStatus,
+    NodeKind,
+    PartnershipScope,
+    ProposalPurpose,
+)
+
+Json = dict[str, Any]
+Ref = str | Mapping[str, Any]
+
+
+def iso(value: dt.datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``, seconds precision (what every server parses)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def with_context(obj: Mapping[str, Any], context: Sequence[str] = DEFAULT_CONTEXT) -> Json:
+    return {"@context": list(context), **{k: v for k, v in obj.items() if k != "@context"}}
+
+
+def _clean(obj: Mapping[str, Any]) -> Json:
+    """Drop None and empty lists: absent is how AS2 says "nothing"."""
+    return {k: v for k, v in obj.items() if v is not None and v != []}
+
+
+def _strip(ref: Ref) -> Ref:
+    return {k: v for k, v in ref.items() if k != "@context"} if isinstance(ref, Mapping) else ref
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+
+def actor(
+    *,
+    id: str,
+    type: str,
+    preferred_username: str,
+    inbox: str,
+    outbox: str,
+    followers: str,
+    shared_inbox: str,
+    key: PublicKey | PrivateKey,
+    name: str | None = None,
+    summary: str | None = None,
+    following: str | None = None,
+    url: str | None = None,
+    multikeys: Iterable[tuple[str, PublicKey | PrivateKey]] = (),
+    manually_approves_followers: bool = False,
+    node_kind: NodeKind | None = None,
+    published: dt.datetime | None = None,
+) -> Json:
+    """An actor document (``Application`` for the node, ``Group``/``Organization``, ``Person``).
+
+    ``key`` becomes ``publicKey`` (``<id>#main-key``); ``multikeys`` are ``(fragment, key)``
+    pairs published as FEP-521a ``assertionMethod`` entries.
+    """
+    return with_context(
+        _clean(
+            {
+                "id": id,
+                "type": type,
+                "preferredUsername": preferred_username,
+                "name": name,
+                "summary": summary,
+                "url": url or id,
+                "inbox": inbox,
+                "outbox": outbox,
+                "followers": followers,
+                "following": following,
+                "endpoints": {"sharedInbox": shared_inbox},
+                "manuallyApprovesFollowers": manually_approves_followers,
+                "publicKey": actor_public_key(id, key),
+                "assertionMethod": [multikey(id, k, frag) for frag, k in multikeys],
+                "nodeKind": node_kind.value if node_kind else None,
+                "published": iso(published) if published else None,
+            }
+        )
+    )
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+def activity(
+    type: str,
+    *,
+    id: str,
+    actor: str,
+    object: Ref | Sequence[Ref],
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    target: Ref | None = None,
+    published: dt.datetime | None = None,
+    content: str | None = None,
+    context: bool = True,
+) -> Json:
+    """Any activity. Embedded objects lose their own ``@context``."""
+    obj: Any
+    obj = _strip(object) if isinstance(object, str | Mapping) else [_strip(o) for o in object]
+    doc = _clean(
+        {
+            "id": id,
+            "type": type,
+            "actor": actor,
+            "object": obj,
+            "target": _strip(target) if target is not None else None,
+            "content": content,
+            "to": list(to),
+            "cc": list(cc),
+            "published": iso(published) if published else None,
+        }
+    )
+    return with_context(doc) if context else doc
+
+
+def create(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+    """``Create``; addressing defaults to the object's own ``to``/``cc``."""
+    kw.setdefault("to", object.get("to", []))
+    kw.setdefault("cc", object.get("cc", []))
+    return activity("Create", id=id, actor=actor, object=object, **kw)
+
+
+def update(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+    kw.setdefault("to", object.get("to", []))
+    kw.setdefault("cc", object.get("cc", []))
+    return activity("Update", id=id, actor=actor, object=object, **kw)
+
+
+def delete(*, id: str, actor: str, object: Ref, **kw: Any) -> Json:
+    """``Delete``; pass a :func:`tombstone` (preferred) or the object's id."""
+    kw.setdefault("to", [PUBLIC])
+    return activity("Delete", id=id, actor=actor, object=object, **kw)
+
+
+def follow(*, id: str, actor: str, object: str, **kw: Any) -> Json:
+    kw.setdefault("to", [object])
+    return activity("Follow", id=id, actor=actor, object=object, **kw)
+
+
+def accept(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+    """``Accept`` of a ``Follow``/``Offer``/``Join``: the accepted activity is embedded, as
+    Mastodon needs it (it does not dereference the id)."""
+    kw.setdefault("to", [object["actor"]] if "actor" in object else [])
+    return activity("Accept", id=id, actor=actor, object=object, **kw)
+
+
+def reject(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+    kw.setdefault("to", [object["actor"]] if "actor" in object else [])
+    return activity("Reject", id=id, actor=actor, object=object, **kw)
+
+
+def undo(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+    """``Undo`` of an activity we sent before (embedded, for the same reason as ``Accept``)."""
+    kw.setdefault("to", object.get("to", []))
+    return activity("Undo", id=id, actor=actor, object=object, **kw)
+
+
+def offer(*, id: str, actor: str, object: Mapping[str, Any], target: str, **kw: Any) -> Json:
+    kw.setdefault("to", [target])
+    return activity("Offer", id=id, actor=actor, object=object, target=target, **kw)
+
+
+def join(*, id: str, actor: str, object: str, **kw: Any) -> Json:
+    return activity("Join", id=id, actor=actor, object=object, **kw)
+
+
+def leave(*, id: str, actor: str, object: str, **kw: Any) -> Json:
+    return activity("Leave", id=id, actor=actor, object=object, **kw)
+
+
+def flag(
+    *,
+    id: str,
+    actor: str,
+    objects: Sequence[str],
+    content: str | None = None,
+    to: Sequence[str] = (),
+) -> Json:
+    """``Flag`` (a moderation report) from the instance actor: the reported actor first, then
+    the reported objects, as Mastodon expects."""
+    return activity("Flag", id=id, actor=actor, object=list(objects), content=content, to=to)
+
+
+def announce(*, id: str, actor: str, object: str, **kw: Any) -> Json:
+    return activity("Announce", id=id, actor=actor, object=object, **kw)
+
+
+# --- objects ---------------------------------------------------------------------------------
+
+
+def note(
+    *,
+    id: str,
+    attributed_to: str,
+    content: str,
+    to: Sequence[str] = (PUBLIC,),
+    cc: Sequence[str] = (),
+    published: dt.datetime | None = None,
+    summary: str | None = None,
+    in_reply_to: str | None = None,
+    url: str | None = None,
+) -> Json:
+    return _clean(
+        {
+            "id": id,
+            "type": "Note",
+            "attributedTo": attributed_to,
+            "content": content,
+            "summary": summary,
+            "inReplyTo": in_reply_to,
+            "url": url,
+            "to": list(to),
+            "cc": list(cc),
+            "published": iso(published) if published else None,
+        }
+    )
+
+
+def place(
+    *,
+    name: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    id: str | None = None,
+    radius: float | None = None,
+    precision: int = 4,
+) -> Json:
+    """An AS2 ``Place``. The coordinates must already be coarsened (DESIGN §5); they are also
+    rounded to ``precision`` decimals here (4 ≈ 11 m) so no finer value leaks by accident."""
+    return _clean(
+        {
+            "id": id,
+            "type": "Place",
+            "name": name,
+            "latitude": round(latitude, precision) if latitude is not None else None,
+            "longitude": round(longitude, precision) if longitude is not None else None,
+            "radius": radius,
+            "units": "m" if radius is not None else None,
+        }
+    )
+
+
+def category_iri(category: ActionCategory) -> str:
+    return f"{ENTRAIDE_NS}category-{category.value}"
+
+
+def proposal(
+    *,
+    id: str,
+    attributed_to: str,
+    kind: ActionKind,
+    name: str,
+    content: str,
+    category: ActionCategory,
+    status: ActionStatus = ActionStatus.OPEN,
+    summary: str | None = None,
+    location: Mapping[str, Any] | None = None,
+    to: Sequence[str] = (PUBLIC,),
+    cc: Sequence[str] = (),
+    published: dt.datetime | None = None,
+    end_time: dt.datetime | None = None,
+    url: str | None = None,
+) -> Json:
+    """A need (``purpose: request``) or an offer (``purpose: offer``) as an FEP-0837 Proposal."""
+    purpose = ProposalPurpose.REQUEST if kind is ActionKind.NEED else ProposalPurpose.OFFER
+    return _clean(
+        {
+            "id": id,
+            "type": "Proposal",
+            "attributedTo": attributed_to,
+            "name": name,
+            "content": content,
+            "summary": summary,
+            "url": url or id,
+            "purpose": purpose.value,
+            "publishes": {
+                "id": f"{id}#primary",
+                "type": "Intent",
+                "action": "deliverService"
+                if category in (ActionCategory.SOCIAL, ActionCategory.SERVICES)
+                else "transfer",
+                "resourceConformsTo": category_iri(category),
+                "resourceQuantity": {
+                    "hasUnit": "http://www.ontology-of-units-of-measure.org/resource/om-2/one",
+                    "hasNumericalValue": "1",
+                },
+            },
+            "unitBased": False,
+            "actionKind": kind.value,
+            "actionCategory": category.value,
+            "actionStatus": status.value,
+            "location": dict(location) if location else None,
+            "endTime": iso(end_time) if end_time else None,
+            "to": list(to),
+            "cc": list(cc),
+            "published": iso(published) if published else None,
+        }
+    )
+
+
+def event(
+    *,
+    id: str,
+    attributed_to: str,
+    name: str,
+    content: str,
+    start_time: dt.datetime,
+    end_time: dt.datetime | None = None,
+    location: Mapping[str, Any] | None = None,
+    category: ActionCategory | None = None,
+    status: ActionStatus = ActionStatus.OPEN,
+    to: Sequence[str] = (PUBLIC,),
+    cc: Sequence[str] = (),
+    published: dt.datetime | None = None,
+    url: str | None = None,
+) -> Json:
+    """An outing as an AS2 ``Event`` (Mobilizon and Gancio display these)."""
+    return _clean(
+        {
+            "id": id,
+            "type": "Event",
+            "attributedTo": attributed_to,
+            "name": name,
+            "content": content,
+            "url": url or id,
+            "startTime": iso(start_time),
+            "endTime": iso(end_time) if end_time else None,
+            "location": dict(location) if location else None,
+            "actionKind": ActionKind.OUTING.value,
+            "actionCategory": category.value if category else None,
+            "actionStatus": status.value,
+            "to": list(to),
+            "cc": list(cc),
+            "published": iso(published) if published else None,
+        }
+    )
+
+
+def tombstone(
+    *, id: str, former_type: str | None = None, deleted: dt.datetime | None = None
+) -> Json:
+    return _clean(
+        {
+            "id": id,
+            "type": "Tombstone",
+            "formerType": former_type,
+            "deleted": iso(deleted) if deleted else None,
+        }
+    )
+
+
+def partnership(
+    *, id: str, attributed_to: str, scopes: Iterable[PartnershipScope], summary: str | None = None
+) -> Json:
+    """The object of a partnership ``Offer`` (DESIGN §4: scoped, two-way "instance follow")."""
+    return _clean(
+        {
+            "id": id,
+            "type": "Partnership",
+            "attributedTo": attributed_to,
+            "partnershipScope": [s.value for s in scopes],
+            "summary": summary,
+        }
+    )
+
+
+def visit(
+    *,
+    id: str,
+    attributed_to: str,
+    cell: str,
+    start_time: dt.datetime,
+    end_time: dt.datetime,
+    given_items: Sequence[str] = (),
+    asleep: bool = False,
+    to: Sequence[str] = (),
+) -> Json:
+    """What partners may know of an outreach encounter (DESIGN §5): an area (an H3 cell), a time
+    window, what was given, and "asleep — do not wake". Nothing about the person."""
+    return _clean(
+        {
+            "id": id,
+            "type": "Visit",
+            "attributedTo": attributed_to,
+            "cell": cell,
+            "startTime": iso(start_time),
+            "endTime": iso(end_time),
+            "givenItems": list(given_items),
+            "asleep": asleep,
+            "to": list(to),
+        }
+    )
