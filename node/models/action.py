@@ -35,11 +35,16 @@ class Action(Model):
     lon = fields.FloatField()
     public_lat = fields.FloatField()
     public_lon = fields.FloatField()
-    # H3 cells of the public point: res 9 (~0.1 km²) is what is shown, res 7 and 5 index the
-    # nearby feed (a radius is covered by a handful of cells at the right resolution).
+    # H3 cells of the public point: res 9 (~0.1 km²) is what is shown, res 9, 7 and 5 index the
+    # nearby feed (a radius is covered by a bounded number of cells at the right resolution).
     h3_cell = fields.CharField(max_length=16)
-    h3_r7 = fields.CharField(max_length=16, db_index=True)
-    h3_r5 = fields.CharField(max_length=16, db_index=True)
+    h3_r7 = fields.CharField(max_length=16)
+    h3_r5 = fields.CharField(max_length=16)
+    # Unit vector of the public point: the feed's exact distance filter in plain SQL arithmetic
+    # (squared chord, see node.services.places).
+    unit_x = fields.FloatField()
+    unit_y = fields.FloatField()
+    unit_z = fields.FloatField()
     status = fields.CharEnumField(ActionStatus, max_length=10, default=ActionStatus.OPEN)
     visibility = fields.CharEnumField(Visibility, max_length=12, default=Visibility.PUBLIC)
     auto_accept = fields.BooleanField(default=False)
@@ -54,9 +59,14 @@ class Action(Model):
 
     class Meta:
         table = "action"
+        # The feed walks (cell, status, created_at) newest first, one cell at a time, and the
+        # expiry job finds due rows by (status, expires_at).
         indexes = (
-            Index(fields=("status", "created_at")),
-            Index(fields=("h3_r7", "created_at")),
+            Index(fields=("h3_r5", "status", "created_at")),
+            Index(fields=("h3_r7", "status", "created_at")),
+            Index(fields=("h3_cell", "status", "created_at")),
+            Index(fields=("status", "expires_at")),
+            Index(fields=("author_id", "created_at")),
         )
 
 
