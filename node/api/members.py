@@ -1,7 +1,382 @@
-"""API routes: members (under /api/v1)."""
+"""API routes: members, verification, log-in and the caller's own account (under /api/v1).
+
+Only the member themself ever sees their phone number and email address.
+"""
 
 from __future__ import annotations
 
-from quart import Blueprint
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from quart import Blueprint, request
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node.api.deps import require_member
+from node.models import ApiToken, AssociationMembership, Member, MemberKind
+from node.services import members as service
+from node.services import ratelimit
+from node.services.export import export_member
+from node.services.passwords import MAX_LENGTH, MIN_LENGTH
+from node.services.tokens import hash_token, revoke_token
+from node.state import current_node
 
 blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+Password = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+AnyPassword = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+Pseudonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")]
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- request bodies ----------------------------------------------------------------------------
+
+
+class SignUpIn(Strict):
+    """A phone number (any usual format, French by default), an email address, a password."""
+
+    phone: Phone
+    email: Email
+    password: Password
+    pseudonym: Pseudonym | None = None
+    kind: MemberKind = MemberKind.RESIDENT
+
+
+class VerifyPhoneIn(Strict):
+    phone: Phone
+    code: Code
+
+
+class ResendIn(Strict):
+    phone: Phone
+
+
+class EmailTokenQuery(Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class LogInIn(Strict):
+    phone: Phone
+    password: AnyPassword
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
+        None, description="A label for the token, such as the device's name"
+    )
+
+
+class UpdateMeIn(Strict):
+    """Only the keys present are changed; ``pseudonym: null`` removes the pseudonym."""
+
+    pseudonym: Pseudonym | None = None
+    email: Email | None = None
+    password: Password | None = None
+    current_password: AnyPassword | None = None
+
+
+class PasswordIn(Strict):
+    password: AnyPassword
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+class ProfileOut(BaseModel):
+    id: UUID
+    phone: str | None
+    email: str | None
+    pseudonym: str | None
+    kind: MemberKind
+    is_admin: bool
+    phone_verified: bool
+    email_verified: bool
+    created_at: datetime
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    current: bool
+
+
+class MyMembershipOut(BaseModel):
+    association_id: UUID
+    association_name: str
+    association_slug: str
+    association_status: str
+    role: str
+
+
+class MeOut(ProfileOut):
+    tokens: list[TokenOut]
+    memberships: list[MyMembershipOut]
+
+
+class VerifiedOut(BaseModel):
+    phone_verified: bool
+    email_verified: bool
+
+
+class AcceptedOut(BaseModel):
+    detail: str
+
+
+class TokenPairOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    token_id: int
+
+
+class ExportOut(BaseModel):
+    """Everything the node stores about the member (DESIGN §5)."""
+
+    exported_at: datetime
+    profile: dict[str, Any]
+    tokens: list[dict[str, Any]]
+    phone_verifications: list[dict[str, Any]]
+    memberships: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    participations: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+
+
+def profile_out(member: Member) -> ProfileOut:
+    return ProfileOut(
+        id=member.id,
+        phone=member.phone,
+        email=member.email,
+        pseudonym=member.pseudonym,
+        kind=member.kind,
+        is_admin=member.is_admin,
+        phone_verified=member.phone_verified_at is not None,
+        email_verified=member.email_verified_at is not None,
+        created_at=member.created_at,
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def rate_limited(name: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Count the request per client IP before anything else (even a malformed body counts)."""
+
+    def decorate(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(func)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            limit = current_node().settings.rate_limit_per_minute
+            await ratelimit.check(f"{name}:ip:{client_ip()}", limit)
+            return await func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+async def limit_phone(name: str, raw_phone: str) -> str:
+    """Normalise the phone (422 when impossible) and count the request against it."""
+    phone = service.normalise_phone(raw_phone)
+    await ratelimit.check(f"{name}:phone:{phone}", current_node().settings.rate_limit_per_minute)
+    return phone
+
+
+async def current_token_id() -> int | None:
+    """The id of the token that authenticated this request (after :func:`require_member`)."""
+    secret = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    row = await ApiToken.get_or_none(token_hash=hash_token(secret))
+    return None if row is None else row.id
+
+
+# --- sign-up and verification ------------------------------------------------------------------
+
+
+@blueprint.post("/members")
+@rate_limited("signup")
+@validate_request(SignUpIn)
+@validate_response(ProfileOut, 201)
+async def sign_up(data: SignUpIn) -> tuple[ProfileOut, int]:
+    """Create an account. A 6-digit code is texted to the phone and a link mailed to the address.
+
+    409 when the phone or the email already has an account.
+    """
+    node = current_node()
+    member = await service.create_member(
+        phone=data.phone,
+        email=data.email,
+        password=data.password,
+        pseudonym=data.pseudonym,
+        kind=data.kind,
+    )
+    await service.send_phone_code(member, node)
+    await service.send_email_link(member, node)
+    return profile_out(member), 201
+
+
+@blueprint.post("/members/verify")
+@rate_limited("verify")
+@validate_request(VerifyPhoneIn)
+@validate_response(VerifiedOut)
+async def verify_phone(data: VerifyPhoneIn) -> VerifiedOut:
+    """Verify the phone with the texted code.
+
+    A wrong code is a 400 whose body has ``remaining_attempts``; after 5 wrong attempts, or after
+    10 minutes, the code is dead (400, ``remaining_attempts: 0``): ask for a new one.
+    """
+    await limit_phone("verify", data.phone)
+    member = await service.verify_phone(data.phone, data.code, current_node())
+    return VerifiedOut(phone_verified=True, email_verified=member.email_verified_at is not None)
+
+
+@blueprint.post("/members/verify/resend")
+@rate_limited("resend")
+@validate_request(ResendIn)
+@validate_response(AcceptedOut, 202)
+async def resend_code(data: ResendIn) -> tuple[AcceptedOut, int]:
+    """Text a new code (older codes stop working); the same answer for any number."""
+    await limit_phone("resend", data.phone)
+    await service.resend_phone_code(data.phone, current_node())
+    return AcceptedOut(detail="If this number awaits verification, a new code was sent."), 202
+
+
+@blueprint.get("/members/verify-email")
+@rate_limited("verify-email")
+@validate_querystring(EmailTokenQuery)
+@validate_response(VerifiedOut)
+async def verify_email(query_args: EmailTokenQuery) -> VerifiedOut:
+    """The link mailed at sign-up (valid 48 hours): marks the email address verified."""
+    member = await service.verify_email(query_args.token, current_node())
+    return VerifiedOut(phone_verified=member.is_verified, email_verified=True)
+
+
+# --- log-in and tokens -------------------------------------------------------------------------
+
+
+@blueprint.post("/auth/token")
+@rate_limited("login")
+@validate_request(LogInIn)
+@validate_response(TokenPairOut)
+async def log_in(data: LogInIn) -> TokenPairOut:
+    """Exchange phone and password for a bearer token; 401 with one message for any mistake."""
+    await limit_phone("login", data.phone)
+    row, secret = await service.log_in(data.phone, data.password, data.name or "api")
+    return TokenPairOut(access_token=secret, token_id=row.id)
+
+
+@blueprint.post("/auth/logout")
+@security_scheme(_BEARER)
+async def log_out() -> tuple[str, int]:
+    """Revoke the token used for this request."""
+    member = await require_member()
+    token_id = await current_token_id()
+    if token_id is not None:
+        await revoke_token(member, token_id)
+    return "", 204
+
+
+@blueprint.delete("/me/tokens/<int:token_id>")
+@security_scheme(_BEARER)
+async def delete_token(token_id: int) -> tuple[str, int]:
+    """Revoke one of the caller's tokens (404 when it is not theirs or already revoked)."""
+    from node.errors import NotFound
+
+    member = await require_member()
+    if not await revoke_token(member, token_id):
+        raise NotFound("No such live token.")
+    return "", 204
+
+
+# --- me ----------------------------------------------------------------------------------------
+
+
+async def me_out(member: Member) -> MeOut:
+    current = await current_token_id()
+    tokens = await ApiToken.filter(member_id=member.id, revoked_at=None).order_by("id")
+    memberships = (
+        await AssociationMembership.filter(member_id=member.id)
+        .select_related("association")
+        .order_by("created_at")
+    )
+    return MeOut(
+        **profile_out(member).model_dump(),
+        tokens=[
+            TokenOut(
+                id=t.id,
+                name=t.name,
+                created_at=t.created_at,
+                last_used_at=t.last_used_at,
+                expires_at=t.expires_at,
+                current=t.id == current,
+            )
+            for t in tokens
+        ],
+        memberships=[
+            MyMembershipOut(
+                association_id=m.association.id,
+                association_name=m.association.name,
+                association_slug=m.association.slug,
+                association_status=m.association.status,
+                role=m.role,
+            )
+            for m in memberships
+        ],
+    )
+
+
+@blueprint.get("/me")
+@security_scheme(_BEARER)
+@validate_response(MeOut)
+async def get_me() -> MeOut:
+    """The caller's profile, live tokens (never their secrets) and association memberships."""
+    return await me_out(await require_member())
+
+
+@blueprint.patch("/me")
+@security_scheme(_BEARER)
+@validate_request(UpdateMeIn)
+@validate_response(MeOut)
+async def update_me(data: UpdateMeIn) -> MeOut:
+    """Change the pseudonym, the email (mailed a new link, unverified until followed) or the
+    password (``current_password`` required; the caller's other tokens are revoked)."""
+    member = await require_member()
+    changes = data.model_dump(include=data.model_fields_set)
+    for key in ("email", "password", "current_password"):
+        if key in changes and changes[key] is None:
+            del changes[key]
+    await service.update_profile(member, changes, current_node(), await current_token_id())
+    return await me_out(member)
+
+
+@blueprint.get("/me/export")
+@security_scheme(_BEARER)
+@validate_response(ExportOut)
+async def export_me() -> ExportOut:
+    """Everything stored about the caller, as JSON."""
+    member = await require_member()
+    return ExportOut(**await export_member(member))
+
+
+@blueprint.delete("/me")
+@security_scheme(_BEARER)
+@validate_request(PasswordIn)
+async def delete_me(data: PasswordIn) -> tuple[str, int]:
+    """Delete the account and everything attached to it; the password confirms it (403 if wrong)."""
+    member = await require_member()
+    await service.delete_member(member, data.password)
+    return "", 204

@@ -1,0 +1,298 @@
+"""Members: sign-up, phone and email verification, log-in, profile changes, deletion.
+
+Only a phone number, an email address and an optional pseudonym are stored (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import aiosmtplib
+import httpx
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from node import clock
+from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
+from node.messaging.backends import OutgoingMail, OutgoingSms
+from node.models import ApiToken, Member, MemberKind
+from node.services import passwords
+from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
+from node.services.tokens import issue_token
+from node.state import NodeState
+
+__all__ = [
+    "create_member",
+    "delete_member",
+    "log_in",
+    "normalise_email",
+    "normalise_phone",
+    "resend_phone_code",
+    "send_email_link",
+    "send_phone_code",
+    "update_profile",
+    "verify_email",
+    "verify_phone",
+]
+
+log = logging.getLogger("entraide.members")
+
+EMAIL_SALT = "email-verify"
+EMAIL_MAX_AGE = 48 * 3600
+_BAD_CREDENTIALS = "Wrong phone number or password."
+# Delivery failures of an SMS gateway or SMTP server: the account exists, the client can resend.
+_DELIVERY_ERRORS = (OSError, aiosmtplib.SMTPException, httpx.HTTPError)
+
+
+def normalise_email(raw: str) -> str:
+    """A syntactically valid address, lower-cased (no DNS lookup); 422 on field ``email``."""
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Unprocessable.field("email", str(exc)) from None
+    return result.normalized.lower()
+
+
+async def _ensure_free(phone: str | None, email: str | None, exclude: UUID | None = None) -> None:
+    if phone is not None:
+        query = Member.filter(phone=phone)
+        if exclude is not None:
+            query = query.exclude(id=exclude)
+        if await query.exists():
+            raise Conflict.field("phone", "This phone number already has an account.")
+    if email is not None:
+        query = Member.filter(email=email)
+        if exclude is not None:
+            query = query.exclude(id=exclude)
+        if await query.exists():
+            raise Conflict.field("email", "This email address already has an account.")
+
+
+async def create_member(
+    *,
+    phone: str,
+    email: str,
+    password: str,
+    pseudonym: str | None,
+    kind: MemberKind,
+    is_admin: bool = False,
+    verified: bool = False,
+) -> Member:
+    """Create an account: normalises phone and email, hashes the password; 409 on duplicates."""
+    phone = normalise_phone(phone)
+    email = normalise_email(email)
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise Unprocessable.field(
+            "password",
+            f"Use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+        )
+    await _ensure_free(phone, email)
+    password_hash = await passwords.hash_password(password)
+    now = clock.now()
+    try:
+        return await Member.create(
+            phone=phone,
+            email=email,
+            password_hash=password_hash,
+            pseudonym=pseudonym or None,
+            kind=kind,
+            is_admin=is_admin,
+            phone_verified_at=now if verified else None,
+            email_verified_at=now if verified else None,
+            created_at=now,
+        )
+    except IntegrityError:  # a parallel sign-up took the phone or the email
+        raise Conflict("This phone number or email address already has an account.") from None
+
+
+# --- phone -------------------------------------------------------------------------------------
+
+
+async def send_phone_code(member: Member, node: NodeState) -> bool:
+    """Issue a code and text it; False (logged, without the code) when the gateway failed."""
+    if member.phone is None:
+        return False
+    code = await issue_code(member, node.secret)
+    message = OutgoingSms(to=member.phone, body=sms_text(code, node.settings.default_language))
+    try:
+        await node.sms.send(message)
+    except _DELIVERY_ERRORS as exc:
+        log.warning("could not send a verification SMS to member %s: %s", member.id, type(exc))
+        return False
+    return True
+
+
+async def member_by_phone(raw_phone: str) -> Member | None:
+    return await Member.get_or_none(phone=normalise_phone(raw_phone))
+
+
+async def verify_phone(raw_phone: str, code: str, node: NodeState) -> Member:
+    """Check the code texted to ``raw_phone`` and mark the number verified."""
+    member = await member_by_phone(raw_phone)
+    if member is None or member.is_verified:
+        raise CodeRejected("No code is waiting for this number; ask for a new one.", 0)
+    await check_code(member, code, node.secret)
+    member.phone_verified_at = clock.now()
+    await member.save(update_fields=["phone_verified_at"])
+    return member
+
+
+async def resend_phone_code(raw_phone: str, node: NodeState) -> None:
+    """Text a new code when the number awaits verification; silent otherwise (no enumeration)."""
+    member = await member_by_phone(raw_phone)
+    if member is not None and not member.is_verified:
+        await send_phone_code(member, node)
+
+
+# --- email -------------------------------------------------------------------------------------
+
+
+class _ClockSigner(TimestampSigner):
+    """Timestamps from :func:`node.clock.now`, so tests can let a link expire."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _email_serializer(secret: bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=EMAIL_SALT, signer=_ClockSigner)
+
+
+def email_token(member: Member, secret: bytes) -> str:
+    """A signed token naming the member and the address it proves (a changed address voids it)."""
+    return _email_serializer(secret).dumps({"m": str(member.id), "e": member.email})
+
+
+def email_link(member: Member, node: NodeState) -> str:
+    token = email_token(member, node.secret)
+    return f"{node.settings.base_url}/api/v1/members/verify-email?token={quote(token)}"
+
+
+def email_text(link: str, language: str = "fr") -> tuple[str, str]:
+    if language == "en":
+        return (
+            "Entraide: confirm your email address",
+            f"Hello,\n\nTo confirm your email address, open this link (valid 48 hours):\n\n"
+            f"{link}\n\nIf you did not create an account on Entraide, ignore this message.\n",
+        )
+    return (
+        "Entraide : confirmez votre adresse e-mail",
+        f"Bonjour,\n\nPour confirmer votre adresse e-mail, ouvrez ce lien (valable 48 heures) :"
+        f"\n\n{link}\n\nSi vous n'avez pas créé de compte sur Entraide, ignorez ce message.\n",
+    )
+
+
+async def send_email_link(member: Member, node: NodeState) -> bool:
+    """Mail the verification link; False (logged, without the link) when the server failed."""
+    if member.email is None:
+        return False
+    subject, body = email_text(email_link(member, node), node.settings.default_language)
+    try:
+        await node.mail.send(OutgoingMail(to=member.email, subject=subject, body=body))
+    except _DELIVERY_ERRORS as exc:
+        log.warning("could not send a verification mail to member %s: %s", member.id, type(exc))
+        return False
+    return True
+
+
+async def verify_email(token: str, node: NodeState) -> Member:
+    """Mark the address in ``token`` verified; 400 when the token is bad, expired or stale."""
+    try:
+        data: Any = _email_serializer(node.secret).loads(token, max_age=EMAIL_MAX_AGE)
+    except SignatureExpired:
+        raise BadRequest.field("token", "This link has expired; ask for a new one.") from None
+    except BadSignature:
+        raise BadRequest.field("token", "This link is not valid.") from None
+    if not isinstance(data, dict):
+        raise BadRequest.field("token", "This link is not valid.")
+    member = await Member.get_or_none(id=data.get("m"))
+    if member is None or member.email is None or member.email != data.get("e"):
+        raise BadRequest.field("token", "This link is no longer valid.")
+    if member.email_verified_at is None:
+        member.email_verified_at = clock.now()
+        await member.save(update_fields=["email_verified_at"])
+    return member
+
+
+# --- log-in and profile ------------------------------------------------------------------------
+
+
+async def log_in(raw_phone: str, password: str, token_name: str = "api") -> tuple[ApiToken, str]:
+    """A new bearer token for the right phone and password; one generic 401 for anything else."""
+    try:
+        phone = normalise_phone(raw_phone)
+    except Unprocessable:
+        member = None
+    else:
+        member = await Member.get_or_none(phone=phone)
+    password_hash = member.password_hash if member is not None else None
+    if not await passwords.verify_password(password_hash, password) or member is None:
+        raise Unauthorized(_BAD_CREDENTIALS)
+    assert password_hash is not None
+    if passwords.needs_rehash(password_hash):
+        member.password_hash = await passwords.hash_password(password)
+        await member.save(update_fields=["password_hash"])
+    return await issue_token(member, token_name)
+
+
+async def check_password(member: Member, password: str, field: str = "password") -> None:
+    if not await passwords.verify_password(member.password_hash, password):
+        raise Forbidden("The password is wrong.", errors=[{"field": field, "message": "wrong"}])
+
+
+async def update_profile(
+    member: Member,
+    changes: dict[str, Any],
+    node: NodeState,
+    current_token_id: int | None = None,
+) -> Member:
+    """Apply the keys present in ``changes``: ``pseudonym``, ``email`` (verified again),
+    ``password`` (needs ``current_password``; every other token is revoked)."""
+    fields: list[str] = []
+    send_link = False
+    if "password" in changes:
+        current = changes.get("current_password")
+        if not current:
+            raise Unprocessable.field("current_password", "Give the current password.")
+        await check_password(member, current, "current_password")
+        member.password_hash = await passwords.hash_password(changes["password"])
+        fields.append("password_hash")
+    if "pseudonym" in changes:
+        member.pseudonym = changes["pseudonym"] or None
+        fields.append("pseudonym")
+    if "email" in changes:
+        email = normalise_email(changes["email"])
+        if email != member.email:
+            await _ensure_free(None, email, exclude=member.id)
+            member.email = email
+            member.email_verified_at = None
+            fields += ["email", "email_verified_at"]
+            send_link = True
+        elif member.email_verified_at is None:  # same address, not verified yet: mail it again
+            send_link = True
+    if fields:
+        try:
+            async with in_transaction():
+                await member.save(update_fields=fields)
+                if "password_hash" in fields:
+                    others = ApiToken.filter(member_id=member.id, revoked_at=None)
+                    if current_token_id is not None:
+                        others = others.exclude(id=current_token_id)
+                    await others.update(revoked_at=clock.now())
+        except IntegrityError:
+            raise Conflict.field("email", "This email address already has an account.") from None
+    if send_link:
+        await send_email_link(member, node)
+    return member
+
+
+async def delete_member(member: Member, password: str) -> None:
+    """Delete the account and, by cascade, its tokens, codes, memberships, actions, messages."""
+    await check_password(member, password)
+    async with in_transaction():
+        await Member.filter(id=member.id).delete()
