@@ -207,6 +207,7 @@ def sign_request(
             label=label,
             include_alg=include_alg,
             covered_component_ids=comps,
+            use_existing_digest="content-digest" in request.headers,
         )
     except HTTPMessageSignaturesException as exc:
         raise SignatureMalformed(str(exc)) from exc
