@@ -363,11 +363,14 @@ def event(
 def tombstone(
     *, id: str, former_type: str | None = None, deleted: dt.datetime | None = None
 ) -> Json:
+    # AS2 types formerType as an IRI (@type @id): a bare "Note" would be resolved as a relative
+    # IRI, so it is written as the compact IRI "as:Note", which every JSON-LD processor expands.
+    former = f"as:{former_type}" if former_type and ":" not in former_type else former_type
     return _clean(
         {
             "id": id,
             "type": "Tombstone",
-            "formerType": former_type,
+            "formerType": former,
             "deleted": iso(deleted) if deleted else None,
         }
     )
