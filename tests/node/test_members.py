@@ -1,0 +1,397 @@
+"""Members: sign-up, phone verification by SMS code, the email link, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from argon2 import PasswordHasher
+
+from node import clock
+from node.models import Member, PhoneVerification
+from node.services import passwords, ratelimit
+from node.state import EntraideApp
+from tests.conftest import read_jsonl
+
+Outbox = Callable[[], list[dict[str, Any]]]
+PHONE = "+33612345678"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with production parameters costs ~0.15 s a hash here; tests use cheap ones."""
+    monkeypatch.setattr(
+        passwords, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
+
+
+def signup_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "phone": "06 12 34 56 78",
+        "email": "Alice@Example.org",
+        "password": "correct horse",
+        "pseudonym": "Alice",
+        "kind": "resident",
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def last_code(outbox: Outbox) -> str:
+    match = re.search(r"\b(\d{6})\b", outbox()[-1]["body"])
+    assert match
+    return match.group(1)
+
+
+def link_token(mail_body: str) -> str:
+    match = re.search(r"(http\S+/api/v1/members/verify-email\?token=\S+)", mail_body)
+    assert match, mail_body
+    return parse_qs(urlsplit(match.group(1)).query)["token"][0]
+
+
+async def sign_up(client: Any, **overrides: Any) -> Any:
+    return await client.post("/api/v1/members", json=signup_body(**overrides))
+
+
+async def verify(client: Any, code: str, phone: str = PHONE) -> Any:
+    return await client.post("/api/v1/members/verify", json={"phone": phone, "code": code})
+
+
+async def test_sign_up_verify_and_log_in(
+    client: Any, sms_outbox: Outbox, mail_outbox: Outbox
+) -> None:
+    response = await sign_up(client)
+    body = await response.get_json()
+    assert response.status_code == 201, body
+    assert body["phone"] == PHONE
+    assert body["email"] == "alice@example.org"
+    assert body["pseudonym"] == "Alice"
+    assert body["phone_verified"] is False and body["email_verified"] is False
+    assert "password" not in str(body)
+    sms = sms_outbox()
+    assert len(sms) == 1 and sms[0]["to"] == PHONE
+    assert re.fullmatch(r"Entraide : votre code est \d{6}\. .*", sms[0]["body"])
+    mails = mail_outbox()
+    assert len(mails) == 1 and mails[0]["to"] == "alice@example.org"
+    assert "http://node.test/api/v1/members/verify-email?token=" in mails[0]["body"]
+
+    response = await verify(client, last_code(sms_outbox), phone="+33 6 12 34 56 78")
+    assert response.status_code == 200, await response.get_json()
+    assert (await response.get_json())["phone_verified"] is True
+
+    response = await client.post(
+        "/api/v1/auth/token", json={"phone": "0612345678", "password": "correct horse"}
+    )
+    body = await response.get_json()
+    assert response.status_code == 200, body
+    assert body["token_type"] == "bearer"
+    response = await client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
+    me = await response.get_json()
+    assert response.status_code == 200, me
+    assert me["phone_verified"] is True
+    assert [t["current"] for t in me["tokens"]] == [True]
+
+
+async def test_code_is_stored_hashed(app: EntraideApp, client: Any, sms_outbox: Outbox) -> None:
+    await sign_up(client)
+    code = last_code(sms_outbox)
+    with app.node.db.activate():
+        row = await PhoneVerification.get()
+    assert code not in row.code_hash and len(row.code_hash) == 64
+
+
+async def test_pseudonym_and_kind_are_optional(client: Any) -> None:
+    response = await sign_up(client, pseudonym=None, kind=None)
+    body = await response.get_json()
+    assert response.status_code == 201, body
+    assert body["pseudonym"] is None and body["kind"] == "resident"
+
+
+@pytest.mark.parametrize("kind", ["association", "person_in_need"])
+async def test_every_kind_can_sign_up(client: Any, kind: str) -> None:
+    response = await sign_up(client, kind=kind)
+    assert response.status_code == 201
+    assert (await response.get_json())["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"phone": "123"}, "phone"),
+        ({"phone": "+33 1"}, "phone"),
+        ({"phone": "not a phone"}, "phone"),
+        ({"phone": "06 12 34 56 78 90 12 34 56 78 90 12 34"}, "phone"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a@b"}, "email"),
+        ({"email": "x" * 250 + "@example.org"}, "email"),
+        ({"password": "short"}, "password"),
+        ({"password": "x" * 129}, "password"),
+        ({"password": 12345678}, "password"),
+        ({"pseudonym": "p" * 51}, "pseudonym"),
+        ({"pseudonym": ""}, "pseudonym"),
+        ({"kind": "robot"}, "kind"),
+        ({"birthdate": "1990-01-01"}, "birthdate"),
+        ({"address": "1 rue de la Paix"}, "address"),
+    ],
+)
+async def test_sign_up_rejects_invalid_input(
+    client: Any, sms_outbox: Outbox, overrides: dict[str, Any], field: str
+) -> None:
+    response = await sign_up(client, **overrides)
+    body = await response.get_json()
+    assert response.status_code == 422, body
+    assert response.content_type == "application/problem+json"
+    assert field in {error["field"] for error in body["errors"]}
+    assert sms_outbox() == []
+
+
+@pytest.mark.parametrize("missing", ["phone", "email", "password"])
+async def test_sign_up_requires_phone_email_password(client: Any, missing: str) -> None:
+    body = signup_body()
+    del body[missing]
+    response = await client.post("/api/v1/members", json=body)
+    assert response.status_code == 422
+
+
+async def test_sign_up_malformed_json_is_400(client: Any) -> None:
+    response = await client.post(
+        "/api/v1/members", data=b'{"phone": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert (await response.get_json())["status"] == 400
+
+
+async def test_sign_up_not_an_object_is_422(client: Any) -> None:
+    response = await client.post("/api/v1/members", json=["phone"])
+    assert response.status_code == 422
+
+
+async def test_sign_up_oversized_body_is_413(client: Any) -> None:
+    response = await client.post(
+        "/api/v1/members",
+        data=b'{"phone": "' + b"0" * 1_100_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"phone": "+33 6 12 34 56 78", "email": "other@example.org"}, "phone"),
+        ({"phone": "0698765432", "email": "ALICE@example.org"}, "email"),
+    ],
+)
+async def test_sign_up_duplicate_is_409(client: Any, overrides: dict[str, Any], field: str) -> None:
+    assert (await sign_up(client)).status_code == 201
+    response = await sign_up(client, **overrides)
+    body = await response.get_json()
+    assert response.status_code == 409, body
+    assert body["errors"][0]["field"] == field
+
+
+async def test_wrong_code_counts_attempts_then_kills_the_code(
+    app: EntraideApp, client: Any, sms_outbox: Outbox
+) -> None:
+    await sign_up(client)
+    code = last_code(sms_outbox)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for remaining in (4, 3, 2, 1):
+        response = await verify(client, wrong)
+        body = await response.get_json()
+        assert response.status_code == 400, body
+        assert body["remaining_attempts"] == remaining
+    response = await verify(client, wrong)
+    assert (await response.get_json())["remaining_attempts"] == 0
+    # The right code no longer works either.
+    response = await verify(client, code)
+    body = await response.get_json()
+    assert response.status_code == 400 and body["remaining_attempts"] == 0
+    with app.node.db.activate():
+        assert (await Member.get(phone=PHONE)).phone_verified_at is None
+
+
+async def test_right_code_on_the_fifth_attempt_works(client: Any, sms_outbox: Outbox) -> None:
+    await sign_up(client)
+    code = last_code(sms_outbox)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(4):
+        await verify(client, wrong)
+    assert (await verify(client, code)).status_code == 200
+
+
+async def test_code_expires_after_ten_minutes(client: Any, sms_outbox: Outbox) -> None:
+    await sign_up(client)
+    code = last_code(sms_outbox)
+    clock.advance(timedelta(minutes=11))
+    response = await verify(client, code)
+    body = await response.get_json()
+    assert response.status_code == 400
+    assert "expired" in body["detail"]
+
+
+async def test_code_works_once(client: Any, sms_outbox: Outbox) -> None:
+    await sign_up(client)
+    code = last_code(sms_outbox)
+    assert (await verify(client, code)).status_code == 200
+    assert (await verify(client, code)).status_code == 400
+
+
+async def test_resend_invalidates_older_codes(client: Any, sms_outbox: Outbox) -> None:
+    await sign_up(client)
+    first = last_code(sms_outbox)
+    response = await client.post("/api/v1/members/verify/resend", json={"phone": "0612345678"})
+    assert response.status_code == 202
+    assert len(sms_outbox()) == 2
+    second = last_code(sms_outbox)
+    if first != second:
+        assert (await verify(client, first)).status_code == 400
+    assert (await verify(client, second)).status_code == 200
+
+
+async def test_resend_answers_the_same_for_unknown_and_verified_numbers(
+    client: Any, sms_outbox: Outbox, make_member: Any
+) -> None:
+    member, _ = await make_member(verified=True)
+    for phone in ("0698765432", member.phone):
+        response = await client.post("/api/v1/members/verify/resend", json={"phone": phone})
+        assert response.status_code == 202
+    assert sms_outbox() == []
+
+
+async def test_verify_unknown_number_is_400(client: Any) -> None:
+    response = await verify(client, "123456", phone="0698765432")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"phone": PHONE, "code": "12345"},
+        {"phone": PHONE, "code": "abcdef"},
+        {"phone": PHONE, "code": 123456},
+        {"phone": PHONE},
+        {"phone": "12", "code": "123456"},
+        {"phone": PHONE, "code": "123456", "extra": 1},
+    ],
+)
+async def test_verify_rejects_malformed_input(client: Any, body: dict[str, Any]) -> None:
+    assert (await client.post("/api/v1/members/verify", json=body)).status_code == 422
+
+
+async def test_verify_and_resend_malformed_json(client: Any) -> None:
+    for path in ("/api/v1/members/verify", "/api/v1/members/verify/resend"):
+        response = await client.post(path, data=b"{", headers={"Content-Type": "application/json"})
+        assert response.status_code == 400
+    response = await client.post("/api/v1/members/verify/resend", json={"phone": "x", "a": 1})
+    assert response.status_code == 422
+
+
+# --- email ---------------------------------------------------------------------------------------
+
+
+async def test_email_link_verifies_the_address(
+    app: EntraideApp, client: Any, mail_outbox: Outbox
+) -> None:
+    await sign_up(client)
+    token = link_token(mail_outbox()[-1]["body"])
+    response = await client.get("/api/v1/members/verify-email", query_string={"token": token})
+    body = await response.get_json()
+    assert response.status_code == 200, body
+    assert body["email_verified"] is True
+    with app.node.db.activate():
+        assert (await Member.get(phone=PHONE)).email_verified_at is not None
+
+
+async def test_email_link_expires_after_48_hours(client: Any, mail_outbox: Outbox) -> None:
+    await sign_up(client)
+    token = link_token(mail_outbox()[-1]["body"])
+    clock.advance(timedelta(hours=49))
+    response = await client.get("/api/v1/members/verify-email", query_string={"token": token})
+    assert response.status_code == 400
+    assert "expired" in (await response.get_json())["detail"]
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJtIjoiMSJ9.abc.def"])
+async def test_email_link_with_bad_token_is_400(client: Any, token: str) -> None:
+    response = await client.get("/api/v1/members/verify-email", query_string={"token": token})
+    assert response.status_code == 400
+
+
+async def test_email_link_without_token_is_422(client: Any) -> None:
+    assert (await client.get("/api/v1/members/verify-email")).status_code == 422
+
+
+async def test_email_token_of_another_node_is_rejected(
+    client: Any, mail_outbox: Outbox, node_factory: Any
+) -> None:
+    other = await node_factory("other", secret_key="another-secret-key-0123456789")
+    await sign_up(other.test_client())
+    path = Path(other.node.settings.mail_backend[len("file:") :])
+    token = link_token(read_jsonl(path)[-1]["body"])
+    response = await client.get("/api/v1/members/verify-email", query_string={"token": token})
+    assert response.status_code == 400
+
+
+# --- rate limits -------------------------------------------------------------------------------
+
+
+async def test_sign_up_is_rate_limited_per_ip(node_factory: Any) -> None:
+    limited = await node_factory("limited", rate_limit_per_minute=2)
+    client = limited.test_client()
+    statuses = []
+    for n in range(3):
+        response = await sign_up(client, phone=f"06987654{n:02d}", email=f"m{n}@example.org")
+        statuses.append(response.status_code)
+    assert statuses == [201, 201, 429]
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    # Even a malformed request counts, and is refused first.
+    response = await client.post("/api/v1/members", json={})
+    assert response.status_code == 429
+    clock.advance(timedelta(seconds=61))
+    response = await sign_up(client, phone="0698765499", email="late@example.org")
+    assert response.status_code == 201
+
+
+async def test_verify_is_rate_limited_per_phone(node_factory: Any) -> None:
+    limited = await node_factory("limited", rate_limit_per_minute=3)
+    client = limited.test_client()
+    await sign_up(client)
+    statuses = []
+    for n in range(4):
+        response = await client.post(
+            "/api/v1/members/verify",
+            json={"phone": PHONE, "code": "000000"},
+            scope_base={"client": (f"10.0.0.{n}", 40000)},
+        )
+        statuses.append(response.status_code)
+    # Each request came from another address: only the per-phone counter can refuse the 4th.
+    assert statuses == [400, 400, 400, 429]
+    assert "Retry-After" in response.headers
+
+
+async def test_resend_is_rate_limited(node_factory: Any) -> None:
+    limited = await node_factory("limited", rate_limit_per_minute=2)
+    client = limited.test_client()
+    statuses = []
+    for _ in range(3):
+        response = await client.post("/api/v1/members/verify/resend", json={"phone": PHONE})
+        statuses.append(response.status_code)
+    assert statuses == [202, 202, 429]
+
+
+async def test_rate_counter_increments_atomically(app: EntraideApp) -> None:
+
+    with app.node.db.activate():
+        results = await asyncio.gather(*(ratelimit.hit("k") for _ in range(20)))
+    assert sorted(count for count, _ in results) == list(range(1, 21))
