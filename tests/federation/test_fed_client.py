@@ -26,9 +26,18 @@ def echo(seen: list[httpx.Request]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-@pytest.mark.parametrize("url", ["http://10.1.2.3/inbox", "http://127.0.0.1:8000/",
-                                 "http://169.254.169.254/latest/meta-data", "http://[::1]/",
-                                 "http://192.168.1.1/", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.1.2.3/inbox",
+        "http://127.0.0.1:8000/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://192.168.1.1/",
+        "http://[fd00::1]/",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+)
 async def test_ssrf_guard_refuses_private_addresses(url: str) -> None:
     seen: list[httpx.Request] = []
     async with create_client(transport=echo(seen)) as client:
@@ -63,11 +72,15 @@ def test_address_policy() -> None:
 
 async def test_response_size_cap() -> None:
     big = httpx.MockTransport(lambda r: httpx.Response(200, content=b"x" * 5000))
-    async with create_client(transport=big, resolver=fake_resolver, max_response_bytes=4096) as client:
+    async with create_client(
+        transport=big, resolver=fake_resolver, max_response_bytes=4096
+    ) as client:
         with pytest.raises(errors.ResponseTooLarge):
             await client.get("https://remote.example/big")
     ok = httpx.MockTransport(lambda r: httpx.Response(200, content=b"x" * 4096))
-    async with create_client(transport=ok, resolver=fake_resolver, max_response_bytes=4096) as client:
+    async with create_client(
+        transport=ok, resolver=fake_resolver, max_response_bytes=4096
+    ) as client:
         assert len((await client.get("https://remote.example/ok")).content) == 4096
 
 
@@ -77,7 +90,9 @@ async def test_size_cap_on_streamed_body_without_length() -> None:
             yield b"y" * 1000
 
     t = httpx.MockTransport(lambda r: httpx.Response(200, content=chunks()))
-    async with create_client(transport=t, resolver=fake_resolver, max_response_bytes=4096) as client:
+    async with create_client(
+        transport=t, resolver=fake_resolver, max_response_bytes=4096
+    ) as client:
         with pytest.raises(errors.ResponseTooLarge):
             await client.get("https://remote.example/stream")
 
@@ -91,8 +106,9 @@ async def test_redirect_limit_and_every_hop_signed(rsa_key: rsa.RSAPrivateKey) -
         return httpx.Response(302, headers={"Location": f"/{hop + 1}"})
 
     auth = SigningAuth(KEY_ID, rsa_key)
-    async with create_client(transport=httpx.MockTransport(handler), resolver=fake_resolver,
-                             auth=auth, max_redirects=3) as client:
+    async with create_client(
+        transport=httpx.MockTransport(handler), resolver=fake_resolver, auth=auth, max_redirects=3
+    ) as client:
         with pytest.raises(errors.TooManyRedirects):
             await fetch_json(client, "https://remote.example/0")
     assert len(seen) == 4  # the first request and three redirects
@@ -105,7 +121,9 @@ async def test_redirect_followed_within_limit() -> None:
             return httpx.Response(301, headers={"Location": "https://remote.example/new"})
         return httpx.Response(200, json={"id": "https://remote.example/new"})
 
-    async with create_client(transport=httpx.MockTransport(handler), resolver=fake_resolver) as client:
+    async with create_client(
+        transport=httpx.MockTransport(handler), resolver=fake_resolver
+    ) as client:
         assert (await fetch_json(client, "https://remote.example/old"))["id"].endswith("/new")
 
 

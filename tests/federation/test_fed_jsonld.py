@@ -29,43 +29,90 @@ ED = generate_ed25519_key()
 
 def samples() -> dict[str, dict[str, Any]]:
     place = build.place(name="Gare du Nord", latitude=48.880912, longitude=2.355332, radius=125)
-    need = build.proposal(id=f"{NODE}/actions/1", attributed_to=ACTOR, kind=ActionKind.NEED,
-                          name="Chaussures 43", content="<p>Besoin de chaussures</p>",
-                          summary="Besoin", category=ActionCategory.CLOTHING, location=place,
-                          published=NOW, end_time=NOW + dt.timedelta(days=7), cc=[f"{ACTOR}/followers"])
-    outing = build.event(id=f"{NODE}/actions/2", attributed_to=ACTOR, name="Café", content="c",
-                         start_time=NOW, end_time=NOW + dt.timedelta(hours=2), location=place,
-                         category=ActionCategory.SOCIAL, status=ActionStatus.IN_PROGRESS)
-    partnership = build.partnership(id=f"{NODE}/partnerships/1", attributed_to=ACTOR,
-                                    scopes=[PartnershipScope.PUBLIC_NEEDS, PartnershipScope.OUTREACH],
-                                    summary="Partenariat")
-    visit = build.visit(id=f"{NODE}/visits/1", attributed_to=ACTOR, cell="891fb466257ffff",
-                        start_time=NOW, end_time=NOW + dt.timedelta(hours=1),
-                        given_items=["soupe", "couverture"], asleep=True, to=["https://p.example/actor"])
+    need = build.proposal(
+        id=f"{NODE}/actions/1",
+        attributed_to=ACTOR,
+        kind=ActionKind.NEED,
+        name="Chaussures 43",
+        content="<p>Besoin de chaussures</p>",
+        summary="Besoin",
+        category=ActionCategory.CLOTHING,
+        location=place,
+        published=NOW,
+        end_time=NOW + dt.timedelta(days=7),
+        cc=[f"{ACTOR}/followers"],
+    )
+    outing = build.event(
+        id=f"{NODE}/actions/2",
+        attributed_to=ACTOR,
+        name="Café",
+        content="c",
+        start_time=NOW,
+        end_time=NOW + dt.timedelta(hours=2),
+        location=place,
+        category=ActionCategory.SOCIAL,
+        status=ActionStatus.IN_PROGRESS,
+    )
+    partnership = build.partnership(
+        id=f"{NODE}/partnerships/1",
+        attributed_to=ACTOR,
+        scopes=[PartnershipScope.PUBLIC_NEEDS, PartnershipScope.OUTREACH],
+        summary="Partenariat",
+    )
+    visit = build.visit(
+        id=f"{NODE}/visits/1",
+        attributed_to=ACTOR,
+        cell="891fb466257ffff",
+        start_time=NOW,
+        end_time=NOW + dt.timedelta(hours=1),
+        given_items=["soupe", "couverture"],
+        asleep=True,
+        to=["https://p.example/actor"],
+    )
     note = build.note(id=f"{NODE}/notes/1", attributed_to=ACTOR, content="Bonjour", published=NOW)
     follow = build.follow(id=f"{NODE}/f/1", actor=ACTOR, object="https://p.example/actor")
     return {
-        "actor": build.actor(id=ACTOR, type="Application", preferred_username="node", name="Node",
-                             summary="s", inbox=f"{ACTOR}/inbox", outbox=f"{ACTOR}/outbox",
-                             followers=f"{ACTOR}/followers", following=f"{ACTOR}/following",
-                             shared_inbox=f"{NODE}/inbox", key=RSA, multikeys=[("#ed25519-key", ED)],
-                             manually_approves_followers=True, node_kind=NodeKind.ASSOCIATION,
-                             published=NOW),
+        "actor": build.actor(
+            id=ACTOR,
+            type="Application",
+            preferred_username="node",
+            name="Node",
+            summary="s",
+            inbox=f"{ACTOR}/inbox",
+            outbox=f"{ACTOR}/outbox",
+            followers=f"{ACTOR}/followers",
+            following=f"{ACTOR}/following",
+            shared_inbox=f"{NODE}/inbox",
+            key=RSA,
+            multikeys=[("#ed25519-key", ED)],
+            manually_approves_followers=True,
+            node_kind=NodeKind.ASSOCIATION,
+            published=NOW,
+        ),
         "create_need": build.create(id=f"{NODE}/c/1", actor=ACTOR, object=need, published=NOW),
         "create_event": build.create(id=f"{NODE}/c/2", actor=ACTOR, object=outing),
         "update": build.update(id=f"{NODE}/u/1", actor=ACTOR, object=note),
-        "delete": build.delete(id=f"{NODE}/d/1", actor=ACTOR,
-                               object=build.tombstone(id=note["id"], former_type="Note", deleted=NOW)),
+        "delete": build.delete(
+            id=f"{NODE}/d/1",
+            actor=ACTOR,
+            object=build.tombstone(id=note["id"], former_type="Note", deleted=NOW),
+        ),
         "follow": follow,
         "accept": build.accept(id=f"{NODE}/a/1", actor=ACTOR, object=follow),
         "reject": build.reject(id=f"{NODE}/r/1", actor=ACTOR, object=follow),
         "undo": build.undo(id=f"{NODE}/un/1", actor=ACTOR, object=follow),
-        "offer": build.offer(id=f"{NODE}/o/1", actor=ACTOR, object=partnership,
-                             target="https://p.example/actor"),
+        "offer": build.offer(
+            id=f"{NODE}/o/1", actor=ACTOR, object=partnership, target="https://p.example/actor"
+        ),
         "join": build.join(id=f"{NODE}/j/1", actor=ACTOR, object=outing["id"]),
         "leave": build.leave(id=f"{NODE}/l/1", actor=ACTOR, object=outing["id"]),
-        "flag": build.flag(id=f"{NODE}/fl/1", actor=ACTOR, objects=["https://p.example/u/x"],
-                           content="spam", to=["https://p.example/actor"]),
+        "flag": build.flag(
+            id=f"{NODE}/fl/1",
+            actor=ACTOR,
+            objects=["https://p.example/u/x"],
+            content="spam",
+            to=["https://p.example/actor"],
+        ),
         "announce": build.announce(id=f"{NODE}/an/1", actor=ACTOR, object=need["id"], to=[PUBLIC]),
         "visit": build.create(id=f"{NODE}/c/3", actor=ACTOR, object=visit),
     }
@@ -120,12 +167,15 @@ def _normal(node: Any) -> Any:
     if isinstance(node, str):  # a compact IRI and its full form are the same IRI
         for prefix, iri in PREFIXES.items():
             if node.startswith(prefix):
-                return iri + node[len(prefix):]
+                return iri + node[len(prefix) :]
     return node
 
 
-PREFIXES = {"as:": "https://www.w3.org/ns/activitystreams#", "ent:": "https://w3id.org/entraide/ns#",
-            "om2:": "http://www.ontology-of-units-of-measure.org/resource/om-2/"}
+PREFIXES = {
+    "as:": "https://www.w3.org/ns/activitystreams#",
+    "ent:": "https://w3id.org/entraide/ns#",
+    "om2:": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+}
 
 
 def test_loader_never_goes_to_the_network() -> None:

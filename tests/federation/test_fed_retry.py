@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from email.utils import format_datetime
 
@@ -23,26 +24,40 @@ from federation.retry import (
 )
 
 
-@pytest.mark.parametrize(("status", "outcome"), [
-    (200, Outcome.DELIVERED), (202, Outcome.DELIVERED),
-    (500, Outcome.RETRYABLE), (502, Outcome.RETRYABLE), (503, Outcome.RETRYABLE),
-    (429, Outcome.RETRYABLE), (408, Outcome.RETRYABLE), (401, Outcome.RETRYABLE),
-    (400, Outcome.PERMANENT), (403, Outcome.PERMANENT), (404, Outcome.PERMANENT),
-    (410, Outcome.PERMANENT), (422, Outcome.PERMANENT),
-])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        (200, Outcome.DELIVERED),
+        (202, Outcome.DELIVERED),
+        (500, Outcome.RETRYABLE),
+        (502, Outcome.RETRYABLE),
+        (503, Outcome.RETRYABLE),
+        (429, Outcome.RETRYABLE),
+        (408, Outcome.RETRYABLE),
+        (401, Outcome.RETRYABLE),
+        (400, Outcome.PERMANENT),
+        (403, Outcome.PERMANENT),
+        (404, Outcome.PERMANENT),
+        (410, Outcome.PERMANENT),
+        (422, Outcome.PERMANENT),
+    ],
+)
 def test_classify_status(status: int, outcome: Outcome) -> None:
     assert classify(httpx.Response(status)) is outcome
 
 
-@pytest.mark.parametrize(("exc", "outcome"), [
-    (httpx.ConnectTimeout("t"), Outcome.RETRYABLE),
-    (httpx.ReadTimeout("t"), Outcome.RETRYABLE),
-    (httpx.ConnectError("connection refused"), Outcome.RETRYABLE),
-    (httpx.RemoteProtocolError("eof"), Outcome.RETRYABLE),
-    (httpx.ConnectError("[Errno -2] Name or service not known"), Outcome.PERMANENT),
-    (errors.SSRFBlocked("10.0.0.1"), Outcome.PERMANENT),
-    (errors.TooManyRedirects("x"), Outcome.PERMANENT),
-])
+@pytest.mark.parametrize(
+    ("exc", "outcome"),
+    [
+        (httpx.ConnectTimeout("t"), Outcome.RETRYABLE),
+        (httpx.ReadTimeout("t"), Outcome.RETRYABLE),
+        (httpx.ConnectError("connection refused"), Outcome.RETRYABLE),
+        (httpx.RemoteProtocolError("eof"), Outcome.RETRYABLE),
+        (httpx.ConnectError("[Errno -2] Name or service not known"), Outcome.PERMANENT),
+        (errors.SSRFBlocked("10.0.0.1"), Outcome.PERMANENT),
+        (errors.TooManyRedirects("x"), Outcome.PERMANENT),
+    ],
+)
 def test_classify_exceptions(exc: BaseException, outcome: Outcome) -> None:
     assert classify(exc) is outcome
 
@@ -56,7 +71,7 @@ def test_schedule_spans_about_two_days_over_sixteen_tries() -> None:
     assert len(times) == MAX_ATTEMPTS == 16
     span = times[-1] - times[0]
     assert dt.timedelta(days=1.5) < span < dt.timedelta(days=2.6), span
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert gaps[0] < dt.timedelta(minutes=1) and gaps[-1] > dt.timedelta(hours=8)
 
 

@@ -74,8 +74,13 @@ def test_cavage_c3_as_printed_is_refused() -> None:
     sig = cavage.parse_signature_header(case["signature_header_as_printed"])
     assert sig.created == 1402170695 and sig.expires == 1402170699
     with pytest.raises(Exception, match="not allowed with algorithm rsa-sha256"):
-        cavage.signing_string(cavage_request(), sig.headers, created=sig.created,
-                              expires=sig.expires, algorithm=sig.algorithm)
+        cavage.signing_string(
+            cavage_request(),
+            sig.headers,
+            created=sig.created,
+            expires=sig.expires,
+            algorithm=sig.algorithm,
+        )
 
 
 async def test_cavage_c3_through_verify_request() -> None:
@@ -101,8 +106,9 @@ async def test_cavage_c3_through_verify_request() -> None:
 
 def rfc_request(name: str) -> HttpRequest:
     m = RFC9421["messages"][name]
-    return HttpRequest.from_url(m["method"], m["target_uri"], [tuple(h) for h in m["headers"]],
-                                m["body"].encode())
+    return HttpRequest.from_url(
+        m["method"], m["target_uri"], [tuple(h) for h in m["headers"]], m["body"].encode()
+    )
 
 
 REQUEST_CASES = [c for c in RFC9421["cases"] if "method" in RFC9421["messages"][c["message"]]]
@@ -110,8 +116,12 @@ ASYM_CASES = [c for c in REQUEST_CASES if c["alg"] in rfc9421.ALGORITHMS]
 
 
 def parsed(case: dict[str, Any]) -> rfc9421.Rfc9421Signature:
-    headers = Headers([("Signature-Input", case["signature_input_header"]),
-                       ("Signature", case["signature_header"])])
+    headers = Headers(
+        [
+            ("Signature-Input", case["signature_input_header"]),
+            ("Signature", case["signature_header"]),
+        ]
+    )
     return next(s for s in rfc9421.parse_signatures(headers) if s.label == case["label"])
 
 
@@ -148,21 +158,25 @@ def test_rfc9421_response_base_b24() -> None:
 
 @pytest.mark.parametrize("case", ASYM_CASES, ids=[c["id"] for c in ASYM_CASES])
 def test_rfc9421_signature_verifies(case: dict[str, Any]) -> None:
-    assert rfc9421.verify_one(rfc_request(case["message"]), parsed(case), public_key(case), case["alg"])
+    assert rfc9421.verify_one(
+        rfc_request(case["message"]), parsed(case), public_key(case), case["alg"]
+    )
 
 
 @pytest.mark.parametrize("case", ASYM_CASES, ids=[c["id"] for c in ASYM_CASES])
 def test_rfc9421_one_byte_changed_is_rejected(case: dict[str, Any]) -> None:
     request = rfc_request(case["message"])
     sig = parsed(case)
-    bad_sig = rfc9421.Rfc9421Signature(sig.label, sig.components, sig.params,
-                                       flip(sig.signature), sig.input_member)
+    bad_sig = rfc9421.Rfc9421Signature(
+        sig.label, sig.components, sig.params, flip(sig.signature), sig.input_member
+    )
     assert not rfc9421.verify_one(request, bad_sig, public_key(case), case["alg"])
     # One byte of the covered message changed: flip the created timestamp's last digit, which
     # every case covers through @signature-params.
     created = str(sig.params["created"])
-    tampered = sig.input_member.replace(f"created={created}", f"created={created[:-1]}"
-                                        f"{(int(created[-1]) + 1) % 10}")
+    tampered = sig.input_member.replace(
+        f"created={created}", f"created={created[:-1]}{(int(created[-1]) + 1) % 10}"
+    )
     moved = rfc9421.Rfc9421Signature(sig.label, sig.components, sig.params, sig.signature, tampered)
     assert not rfc9421.verify_one(request, moved, public_key(case), case["alg"])
 
@@ -173,8 +187,10 @@ def test_rfc9421_deterministic_cases_resign_identically() -> None:
             continue
         key = load_private_key_pem(RFC9421["keys"][case["keyid"]]["private_pem"])
         signer = rfc9421.ALGORITHMS[case["alg"]](private_key=key)
-        assert base64.b64encode(signer.sign(case["signature_base"].encode())).decode() == \
-            case["signature_b64"], case["id"]
+        assert (
+            base64.b64encode(signer.sign(case["signature_base"].encode())).decode()
+            == case["signature_b64"]
+        ), case["id"]
 
 
 def test_rfc9421_hmac_case_b25() -> None:
