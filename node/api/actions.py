@@ -1,7 +1,419 @@
-"""API routes: actions (under /api/v1)."""
+"""API routes: actions, the nearby feed, participations and the action chat (under /api/v1).
+
+Privacy (DESIGN §5): responses carry the public point (moved randomly within ~125 m) and its H3
+cell; ``exact_lat``/``exact_lon`` are filled only for the author. People appear as id and
+pseudonym, never phone or email.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from quart import Blueprint
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node.api.deps import optional_member, require_member, require_verified_member
+from node.errors import Unprocessable
+from node.models import (
+    Action,
+    ActionCategory,
+    ActionKind,
+    ActionStatus,
+    Member,
+    Message,
+    Participation,
+    ParticipationStatus,
+    Visibility,
+)
+from node.services import actions as actions_service
+from node.services import chat, feed, participations
+from node.state import current_node
 
 blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
+
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+PlaceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Lat = Annotated[float, Field(ge=-90, le=90, description="Latitude, WGS 84 degrees")]
+Lon = Annotated[float, Field(ge=-180, le=180, description="Longitude, WGS 84 degrees")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+class ActionIn(Strict):
+    """A need, an offer or an outing. Outings need ``starts_at``, ``ends_at`` (later, both in the
+    future), ``place_name`` and ``capacity``; needs and offers must not have them."""
+
+    kind: ActionKind
+    category: ActionCategory
+    title: Title
+    description: Description = ""
+    lat: Lat = Field(description="The exact point: only you will see it")
+    lon: Lon
+    visibility: Visibility = Visibility.PUBLIC
+    association_id: UUID | None = Field(None, description="Post as this association")
+    on_behalf_of: UUID | None = Field(
+        None, description="A proxy profile managed by an association you coordinate"
+    )
+    consent: bool = Field(False, description="Required (true) with on_behalf_of")
+    auto_accept: bool = Field(False, description="Accept participations without review")
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    place_name: PlaceName | None = Field(None, description="A public meeting point, no address")
+    capacity: int | None = Field(None, ge=1, le=1000)
+
+
+class ActionPatch(Strict):
+    """Only the keys present change. A new ``lat``/``lon`` is jittered again. ``status`` moves an
+    open action to ``fulfilled`` or ``closed``."""
+
+    title: Title | None = None
+    description: Description | None = None
+    category: ActionCategory | None = None
+    status: Literal["fulfilled", "closed"] | None = None
+    auto_accept: bool | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+
+
+class FeedQuery(Strict):
+    """The nearby feed. Without ``lat``/``lon``: the centre of the node's area."""
+
+    lat: Lat | None = None
+    lon: Lon | None = None
+    radius_km: float = Field(feed.DEFAULT_RADIUS_KM, gt=0, le=feed.MAX_RADIUS_KM)
+    kind: ActionKind | None = None
+    category: ActionCategory | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    order: Literal["recent", "distance"] = "recent"
+    cursor: str | None = Field(None, max_length=512, description="next_cursor of the last page")
+    limit: int = Field(feed.DEFAULT_LIMIT, ge=1, le=feed.MAX_LIMIT)
+
+
+class JoinIn(Strict):
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class DecisionIn(Strict):
+    status: Literal["accepted", "declined"]
+
+
+class MessageIn(Strict):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class MessagesQuery(Strict):
+    """``before``: older messages, newest first (default: the latest). ``after``: newer
+    messages, oldest first (polling). Pass ``next_cursor`` back in the same parameter."""
+
+    before: int | None = Field(None, ge=1)
+    after: int | None = Field(None, ge=0)
+    limit: int = Field(chat.DEFAULT_LIMIT, ge=1, le=chat.MAX_LIMIT)
+
+
+# --- responses ----------------------------------------------------------------------------------
+
+
+class PersonOut(BaseModel):
+    id: UUID
+    pseudonym: str
+
+
+class AssociationRef(BaseModel):
+    id: UUID
+    name: str
+
+
+class ActionOut(BaseModel):
+    id: UUID
+    kind: ActionKind
+    category: ActionCategory
+    title: str
+    description: str
+    status: ActionStatus
+    visibility: Visibility
+    lat: float = Field(description="Public point, moved randomly within ~125 m")
+    lon: float
+    h3_cell: str = Field(description="H3 cell (resolution 9) of the public point")
+    distance_km: float | None = Field(None, description="From the feed's point (feed only)")
+    author: PersonOut
+    on_behalf_of: PersonOut | None
+    association: AssociationRef | None
+    auto_accept: bool
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place_name: str | None
+    capacity: int | None
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    is_mine: bool
+    exact_lat: float | None = Field(None, description="The exact point: the author's view only")
+    exact_lon: float | None = None
+
+
+class FeedOut(BaseModel):
+    items: list[ActionOut]
+    next_cursor: str | None
+
+
+class ParticipationOut(BaseModel):
+    id: int
+    action_id: UUID
+    member: PersonOut
+    status: ParticipationStatus
+    message: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ParticipationsOut(BaseModel):
+    items: list[ParticipationOut]
+
+
+class MessageOut(BaseModel):
+    id: int
+    action_id: UUID
+    author: PersonOut
+    body: str
+    created_at: datetime
+
+
+class MessagesOut(BaseModel):
+    items: list[MessageOut]
+    next_cursor: int | None = Field(description="Pass as before/after for the next page")
+
+
+def _person(member: Member) -> PersonOut:
+    return PersonOut(id=member.id, pseudonym=member.display_name)
+
+
+def _action_out(action: Action, viewer: Member | None, distance: float | None = None) -> ActionOut:
+    mine = viewer is not None and action.author_id == viewer.id  # type: ignore[attr-defined]
+    association = action.association
+    return ActionOut(
+        id=action.id,
+        kind=action.kind,
+        category=action.category,
+        title=action.title,
+        description=action.description,
+        status=actions_service.effective_status(action),
+        visibility=action.visibility,
+        lat=action.public_lat,
+        lon=action.public_lon,
+        h3_cell=action.h3_cell,
+        distance_km=round(distance, 3) if distance is not None else None,
+        author=_person(action.author),
+        on_behalf_of=_person(action.on_behalf_of) if action.on_behalf_of else None,
+        association=AssociationRef(id=association.id, name=association.name)
+        if association
+        else None,
+        auto_accept=action.auto_accept,
+        starts_at=action.starts_at,
+        ends_at=action.ends_at,
+        place_name=action.place_name,
+        capacity=action.capacity,
+        expires_at=action.expires_at,
+        created_at=action.created_at,
+        updated_at=action.updated_at,
+        is_mine=mine,
+        exact_lat=action.lat if mine else None,
+        exact_lon=action.lon if mine else None,
+    )
+
+
+def _participation_out(row: Participation) -> ParticipationOut:
+    return ParticipationOut(
+        id=row.id,
+        action_id=row.action_id,  # type: ignore[attr-defined]
+        member=_person(row.member),
+        status=row.status,
+        message=row.message,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _message_out(row: Message) -> MessageOut:
+    return MessageOut(
+        id=row.id,
+        action_id=row.action_id,  # type: ignore[attr-defined]
+        author=_person(row.author),
+        body=row.body,
+        created_at=row.created_at,
+    )
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+@blueprint.post("/actions")
+@security_scheme(_BEARER)
+@validate_request(ActionIn)
+@validate_response(ActionOut, 201)
+async def create_action(data: ActionIn) -> tuple[ActionOut, int]:
+    """Post a need, an offer or an outing (verified members only)."""
+    member = await require_verified_member()
+    action = await actions_service.create_action(
+        member,
+        **data.model_dump(),
+        ttl_days=current_node().settings.action_ttl_days,
+    )
+    return _action_out(action, member), 201
+
+
+@blueprint.get("/actions")
+@validate_querystring(FeedQuery)
+@validate_response(FeedOut)
+async def list_actions(query_args: FeedQuery) -> FeedOut:
+    """The nearby feed: visible actions within ``radius_km`` (max 40) of the point, newest first
+    (``order=recent``) or nearest first (``order=distance``), ``limit`` per page (max 100)."""
+    viewer = await optional_member()
+    if (query_args.lat is None) != (query_args.lon is None):
+        raise Unprocessable.field("lon", "give both lat and lon, or neither")
+    settings = current_node().settings
+    page = await feed.nearby(
+        lat=query_args.lat if query_args.lat is not None else settings.area_lat,
+        lon=query_args.lon if query_args.lon is not None else settings.area_lon,
+        radius_km=query_args.radius_km,
+        viewer=viewer,
+        kind=query_args.kind,
+        category=query_args.category,
+        status=query_args.status,
+        order=query_args.order,
+        cursor=query_args.cursor,
+        limit=query_args.limit,
+    )
+    return FeedOut(
+        items=[_action_out(item.action, viewer, item.distance_km) for item in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+@blueprint.get("/actions/<uuid:action_id>")
+@validate_response(ActionOut)
+async def get_action(action_id: UUID) -> ActionOut:
+    """One action, if you may see it (404 otherwise)."""
+    viewer = await optional_member()
+    return _action_out(await actions_service.get_visible_action(action_id, viewer), viewer)
+
+
+@blueprint.patch("/actions/<uuid:action_id>")
+@security_scheme(_BEARER)
+@validate_request(ActionPatch)
+@validate_response(ActionOut)
+async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
+    """Change an action (its author, a coordinator of its association, or a node admin)."""
+    member = await require_member()
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None:
+            raise Unprocessable.field(name, "cannot be null")
+    action = await actions_service.update_action(action_id, member, changes)
+    return _action_out(action, member)
+
+
+@blueprint.delete("/actions/<uuid:action_id>")
+@security_scheme(_BEARER)
+async def delete_action(action_id: UUID) -> tuple[str, int]:
+    """Delete an action with its participations and chat."""
+    member = await require_member()
+    await actions_service.delete_action(action_id, member)
+    return "", 204
+
+
+# --- participations -----------------------------------------------------------------------------
+
+
+@blueprint.post("/actions/<uuid:action_id>/participations")
+@security_scheme(_BEARER)
+@validate_request(JoinIn)
+@validate_response(ParticipationOut, 201)
+async def join_action(action_id: UUID, data: JoinIn) -> tuple[ParticipationOut, int]:
+    """Join an action: pending until the author accepts, or accepted at once (auto_accept).
+    409: your own action, already joined, not open, or a full outing."""
+    member = await require_verified_member()
+    row = await participations.join(action_id, member, data.message)
+    return _participation_out(row), 201
+
+
+@blueprint.get("/actions/<uuid:action_id>/participations")
+@security_scheme(_BEARER)
+@validate_response(ParticipationsOut)
+async def list_participations(action_id: UUID) -> ParticipationsOut:
+    """Everyone's participations for the author, your own otherwise."""
+    member = await require_member()
+    rows = await participations.list_participations(action_id, member)
+    return ParticipationsOut(items=[_participation_out(row) for row in rows])
+
+
+@blueprint.patch("/actions/<uuid:action_id>/participations/<int:participation_id>")
+@security_scheme(_BEARER)
+@validate_request(DecisionIn)
+@validate_response(ParticipationOut)
+async def decide_participation(
+    action_id: UUID, participation_id: int, data: DecisionIn
+) -> ParticipationOut:
+    """The author accepts or declines a participation (409 when accepting into a full outing)."""
+    member = await require_member()
+    row = await participations.decide(
+        action_id, participation_id, member, ParticipationStatus(data.status)
+    )
+    return _participation_out(row)
+
+
+@blueprint.delete("/actions/<uuid:action_id>/participations/<int:participation_id>")
+@security_scheme(_BEARER)
+async def leave_action(action_id: UUID, participation_id: int) -> tuple[str, int]:
+    """Leave an action (your own participation)."""
+    member = await require_member()
+    await participations.leave(action_id, participation_id, member)
+    return "", 204
+
+
+@blueprint.delete("/actions/<uuid:action_id>/participations/me")
+@security_scheme(_BEARER)
+async def leave_action_me(action_id: UUID) -> tuple[str, int]:
+    """Leave an action without knowing your participation's id."""
+    member = await require_member()
+    await participations.leave(action_id, None, member)
+    return "", 204
+
+
+# --- chat ---------------------------------------------------------------------------------------
+
+
+@blueprint.get("/actions/<uuid:action_id>/messages")
+@security_scheme(_BEARER)
+@validate_querystring(MessagesQuery)
+@validate_response(MessagesOut)
+async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesOut:
+    """The action's chat (author and accepted participants only)."""
+    member = await require_member()
+    page = await chat.list_messages(
+        action_id,
+        member,
+        before=query_args.before,
+        after=query_args.after,
+        limit=query_args.limit,
+    )
+    return MessagesOut(items=[_message_out(m) for m in page.items], next_cursor=page.next_cursor)
+
+
+@blueprint.post("/actions/<uuid:action_id>/messages")
+@security_scheme(_BEARER)
+@validate_request(MessageIn)
+@validate_response(MessageOut, 201)
+async def post_message(action_id: UUID, data: MessageIn) -> tuple[MessageOut, int]:
+    """Write in the action's chat (author and accepted participants only)."""
+    member = await require_member()
+    return _message_out(await chat.post_message(action_id, member, data.body)), 201

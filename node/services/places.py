@@ -135,5 +135,6 @@ def covering_cells(lat: float, lon: float, radius_km: float, resolution: int) ->
 
 def estimated_cells(radius_km: float, resolution: int) -> float:
     """Rough number of cells of ``resolution`` covering a disc (without computing them)."""
-    circ = h3.average_hexagon_edge_length(resolution, unit="km")
-    return math.pi * (radius_km + circ) ** 2 / h3.average_hexagon_area(resolution, unit="km^2")
+    circ = float(h3.average_hexagon_edge_length(resolution, unit="km"))
+    area = float(h3.average_hexagon_area(resolution, unit="km^2"))
+    return math.pi * (radius_km + circ) ** 2 / area

@@ -1,0 +1,156 @@
+"""Joining actions: a member asks (pending) or is let in at once (``auto_accept``), the author
+accepts or declines, the participant leaves. Outings hold at most ``capacity`` accepted people.
+
+Rules: one participation per (action, member) (a member who left may ask again); an author
+cannot join their own action (409); only open actions can be joined (409); a full outing is a 409.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from tortoise.transactions import in_transaction
+
+from node import clock
+from node.errors import Conflict, Forbidden, NotFound, Unprocessable
+from node.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    Member,
+    Participation,
+    ParticipationStatus,
+)
+from node.services.actions import can_manage, effective_status, get_visible_action
+
+MESSAGE_MAX = 500
+
+
+async def _lock_action(action_id: uuid.UUID) -> None:
+    """Serialise joins of one action (PostgreSQL row lock; SQLite transactions are serial)."""
+    if Action._meta.db.capabilities.dialect == "postgres":
+        await Action.select_for_update().filter(id=action_id).values_list("id", flat=True)
+
+
+async def _accepted_count(action_id: uuid.UUID) -> int:
+    return await Participation.filter(
+        action_id=action_id, status=ParticipationStatus.ACCEPTED
+    ).count()
+
+
+async def _check_room(action: Action) -> None:
+    if action.kind != ActionKind.OUTING or action.capacity is None:
+        return
+    if await _accepted_count(action.id) >= action.capacity:
+        raise Conflict("This outing is full.")
+
+
+async def join(action_id: uuid.UUID, member: Member, message: str = "") -> Participation:
+    """Ask to join an action (accepted at once when the author chose ``auto_accept``)."""
+    if not member.is_verified:
+        raise Forbidden("Verify your phone number before joining an action.")
+    message = message.strip()
+    if len(message) > MESSAGE_MAX:
+        raise Unprocessable.field("message", f"at most {MESSAGE_MAX} characters")
+    async with in_transaction():
+        action = await get_visible_action(action_id, member)
+        await _lock_action(action.id)
+        if action.author_id == member.id:  # type: ignore[attr-defined]
+            raise Conflict("You cannot join your own action.")
+        status = effective_status(action)
+        if status != ActionStatus.OPEN:
+            raise Conflict(f"The action is {status.value}: it cannot be joined.")
+        existing = await Participation.get_or_none(action_id=action.id, member_id=member.id)
+        if existing is not None and existing.status != ParticipationStatus.LEFT:
+            raise Conflict("You already asked to join this action.")
+        await _check_room(action)
+        new_status = (
+            ParticipationStatus.ACCEPTED if action.auto_accept else ParticipationStatus.PENDING
+        )
+        now = clock.now()
+        if existing is not None:
+            existing.status = new_status
+            existing.message = message
+            existing.updated_at = now
+            await existing.save(update_fields=["status", "message", "updated_at"])
+            participation = existing
+        else:
+            participation = await Participation.create(
+                action=action,
+                member=member,
+                status=new_status,
+                message=message,
+                created_at=now,
+                updated_at=now,
+            )
+    return await Participation.get(id=participation.id).select_related("member")
+
+
+async def list_participations(action_id: uuid.UUID, viewer: Member) -> list[Participation]:
+    """All participations for whoever manages the action, the viewer's own otherwise."""
+    action = await get_visible_action(action_id, viewer)
+    query = Participation.filter(action_id=action.id)
+    if not await can_manage(action, viewer):
+        query = query.filter(member_id=viewer.id)
+    return await query.order_by("created_at", "id").select_related("member")
+
+
+async def _participation(action: Action, participation_id: int) -> Participation:
+    row = await Participation.get_or_none(id=participation_id, action_id=action.id)
+    if row is None:
+        raise NotFound("No such participation.")
+    return row
+
+
+async def decide(
+    action_id: uuid.UUID, participation_id: int, manager: Member, status: ParticipationStatus
+) -> Participation:
+    """The author (or a coordinator) accepts or declines a participation."""
+    if status not in (ParticipationStatus.ACCEPTED, ParticipationStatus.DECLINED):
+        raise Unprocessable.field("status", "must be accepted or declined")
+    async with in_transaction():
+        action = await get_visible_action(action_id, manager)
+        await _lock_action(action.id)
+        row = await _participation(action, participation_id)
+        if not await can_manage(action, manager):
+            if row.member_id != manager.id:  # type: ignore[attr-defined]
+                raise NotFound("No such participation.")
+            raise Forbidden("Only the author decides who takes part.")
+        if row.status == ParticipationStatus.LEFT:
+            raise Conflict("This participant has left.")
+        if status == ParticipationStatus.ACCEPTED and row.status != ParticipationStatus.ACCEPTED:
+            await _check_room(action)
+        row.status = status
+        row.updated_at = clock.now()
+        await row.save(update_fields=["status", "updated_at"])
+    return await Participation.get(id=row.id).select_related("member")
+
+
+async def leave(action_id: uuid.UUID, participation_id: int | None, member: Member) -> None:
+    """The participant leaves (``participation_id`` None: the member's own participation)."""
+    async with in_transaction():
+        action = await get_visible_action(action_id, member)
+        if participation_id is None:
+            row = await Participation.get_or_none(action_id=action.id, member_id=member.id)
+            if row is None:
+                raise NotFound("You are not taking part in this action.")
+        else:
+            row = await _participation(action, participation_id)
+            if row.member_id != member.id:  # type: ignore[attr-defined]
+                if await can_manage(action, member):
+                    raise Forbidden("Decline the participation instead (PATCH status=declined).")
+                raise NotFound("No such participation.")
+        if row.status == ParticipationStatus.LEFT:
+            raise NotFound("You are not taking part in this action.")
+        row.status = ParticipationStatus.LEFT
+        row.updated_at = clock.now()
+        await row.save(update_fields=["status", "updated_at"])
+
+
+async def is_in_chat(action: Action, member: Member) -> bool:
+    """The author and accepted participants share the action's chat."""
+    if action.author_id == member.id:  # type: ignore[attr-defined]
+        return True
+    return await Participation.exists(
+        action_id=action.id, member_id=member.id, status=ParticipationStatus.ACCEPTED
+    )
