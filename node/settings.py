@@ -77,6 +77,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, ge=1024)
     rate_limit_per_minute: int = Field(10, ge=1, description="Sign-up, log-in and code requests")
     action_ttl_days: int = Field(30, ge=1, le=365, description="Open actions expire after this")
+    round_auto_close_hours: float = Field(
+        4, gt=0, le=48, description="Outreach rounds left open are closed after this"
+    )
+    encounter_retention_hours: float = Field(
+        48, gt=0, le=720, description="Encounter details are purged this long after a round ends"
+    )
+    coordination_window_hours: float = Field(
+        12, gt=0, le=72, description="Default window of the outreach coordination view"
+    )
     federation_allow_private: bool = False
     worker_in_process: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"

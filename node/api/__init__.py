@@ -6,7 +6,7 @@ from quart import Quart
 
 
 def register_api(app: Quart) -> None:
-    from node.api import actions, associations, members, meta
+    from node.api import actions, associations, members, meta, outreach
 
-    for module in (meta, members, associations, actions):
+    for module in (meta, members, associations, actions, outreach):
         app.register_blueprint(module.blueprint)

@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from node.models.enums import ActionCategory, ActionKind, ActionStatus, AssociationRole, AssociationStatus, MemberKind, ParticipationStatus, Visibility
+from node.models.outreach import RoundKind, RoundMode, RoundStatus
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
 from tortoise import fields
@@ -157,6 +158,80 @@ class Migration(migrations.Migration):
                 ('count', fields.IntField(default=0)),
             ],
             options={'table': 'rate_counter', 'app': 'models', 'unique_together': (('key', 'window_start'),), 'pk_attr': 'id', 'table_description': 'Fixed-window counters for rate limits, shared by every worker process of the node.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Round',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('association', fields.ForeignKeyField('models.Association', source_field='association_id', db_constraint=True, to_field='id', related_name='rounds', on_delete=OnDelete.CASCADE)),
+                ('area', fields.CharField(description='Where the team goes, in words', max_length=120)),
+                ('team_name', fields.CharField(default='', max_length=60)),
+                ('kind', fields.CharEnumField(description='FOOD: food\nSOCIAL: social\nMEDICAL: medical', enum_type=RoundKind, max_length=10)),
+                ('mode', fields.CharEnumField(description='FOOT: foot\nVEHICLE: vehicle', enum_type=RoundMode, max_length=10)),
+                ('planned_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('status', fields.CharEnumField(default=RoundStatus.PLANNED, description='PLANNED: planned\nSTARTED: started\nENDED: ended', enum_type=RoundStatus, max_length=10)),
+                ('created_by', fields.ForeignKeyField('models.Member', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('auto_closed', fields.BooleanField(default=False)),
+                ('auto_close_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('purge_due_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('details_purged_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('report_mailed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'outreach_round', 'app': 'models', 'indexes': [Index(fields=['association_id', 'planned_at']), Index(fields=['status', 'auto_close_at']), Index(fields=['purge_due_at'])], 'pk_attr': 'id', 'table_description': 'A street outreach round planned by an association coordinator.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Encounter',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('round', fields.ForeignKeyField('models.Round', source_field='round_id', db_constraint=True, to_field='id', related_name='encounters', on_delete=OnDelete.CASCADE)),
+                ('recorded_by', fields.ForeignKeyField('models.Member', source_field='recorded_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('occurred_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('cell', fields.CharField(description='H3 resolution 9 cell, kept after purge', max_length=16)),
+                ('items', fields.CharField(default='', description='Comma-separated items', max_length=200)),
+                ('asleep', fields.BooleanField(default=False)),
+                ('needs_follow_up', fields.BooleanField(default=False)),
+                ('place_ct', fields.TextField(null=True, unique=False)),
+                ('note_ct', fields.TextField(null=True, unique=False)),
+                ('pseudonym_ct', fields.TextField(null=True, unique=False)),
+                ('consent_recorded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('purged_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'outreach_encounter', 'app': 'models', 'indexes': [Index(fields=['round_id', 'occurred_at'])], 'pk_attr': 'id', 'table_description': 'One encounter during a round. The ``*_ct`` columns hold AES-GCM ciphertexts bound to the'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RoundTeamMember',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('round', fields.ForeignKeyField('models.Round', source_field='round_id', db_constraint=True, to_field='id', related_name='team', on_delete=OnDelete.CASCADE)),
+                ('member', fields.ForeignKeyField('models.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='round_teams', on_delete=OnDelete.CASCADE)),
+            ],
+            options={'table': 'outreach_round_team', 'app': 'models', 'unique_together': (('round', 'member'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Visit',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('cell', fields.CharField(max_length=16)),
+                ('visited_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('items', fields.CharField(default='', max_length=200)),
+                ('asleep', fields.BooleanField(default=False)),
+                ('association_name', fields.CharField(max_length=120)),
+                ('team_name', fields.CharField(default='', max_length=60)),
+                ('association', fields.ForeignKeyField('models.Association', source_field='association_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('encounter', fields.ForeignKeyField('models.Encounter', source_field='encounter_id', null=True, db_constraint=True, to_field='id', related_name='visits', on_delete=OnDelete.CASCADE)),
+                ('origin', fields.CharField(null=True, description='Partner node, if remote', max_length=255)),
+                ('remote_id', fields.CharField(null=True, max_length=500)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'outreach_visit', 'app': 'models', 'unique_together': (('origin', 'remote_id'),), 'indexes': [Index(fields=['cell', 'visited_at'])], 'pk_attr': 'id', 'table_description': 'A coarse visit: what the coordination view shows and what partners receive.'},
             bases=['Model'],
         ),
     ]

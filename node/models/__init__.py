@@ -13,6 +13,16 @@ from node.models.enums import (
     Visibility,
 )
 from node.models.member import ApiToken, Member, PhoneVerification, RateCounter
+from node.models.outreach import (
+    Encounter,
+    OutreachItem,
+    Round,
+    RoundKind,
+    RoundMode,
+    RoundStatus,
+    RoundTeamMember,
+    Visit,
+)
 
 __all__ = [
     "Action",
@@ -24,12 +34,20 @@ __all__ = [
     "AssociationMembership",
     "AssociationRole",
     "AssociationStatus",
+    "Encounter",
     "Member",
     "MemberKind",
     "Message",
+    "OutreachItem",
     "Participation",
     "ParticipationStatus",
     "PhoneVerification",
     "RateCounter",
+    "Round",
+    "RoundKind",
+    "RoundMode",
+    "RoundStatus",
+    "RoundTeamMember",
     "Visibility",
+    "Visit",
 ]

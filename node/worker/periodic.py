@@ -16,8 +16,9 @@ Job = Callable[[], Awaitable[int]]
 
 def default_jobs() -> dict[str, Job]:
     from node.services.actions import expire_due_actions
+    from node.worker.outreach import outreach_jobs
 
-    return {"expire_actions": expire_due_actions}
+    return {"expire_actions": expire_due_actions, **outreach_jobs()}
 
 
 async def run_jobs_once(jobs: dict[str, Job] | None = None) -> dict[str, int]:

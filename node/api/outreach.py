@@ -1,0 +1,491 @@
+"""API routes: street outreach rounds, their encounters and reports, and the coordination view
+of visits (under /api/v1/rounds and /api/v1/visits).
+
+Only members of the node's approved associations reach these routes (403 for everyone else);
+a round is visible to the members of its association only (404 for others). Exact places, notes
+and pseudonyms appear only in ``GET /rounds/{id}/encounters``, and only until the retention purge.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from quart import Blueprint, Response
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node import clock
+from node.api.deps import require_verified_member
+from node.errors import Forbidden, NotFound, Unprocessable
+from node.models import Association, Member, OutreachItem, Round, RoundKind, RoundMode, RoundStatus
+from node.services import encounters as encounter_service
+from node.services import outreach_report as report_service
+from node.services import rounds as service
+from node.services import visits as visit_service
+from node.services.associations import membership_role
+from node.state import current_node
+
+blueprint = Blueprint("outreach", __name__, url_prefix="/api/v1")
+
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+Area = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Pseudonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- request bodies and query strings ----------------------------------------------------------
+
+
+class RoundIn(Strict):
+    """A round to plan; ``team`` lists member ids of the association."""
+
+    association_id: UUID
+    area: Area
+    team_name: TeamName = ""
+    kind: RoundKind
+    mode: RoundMode
+    planned_at: AwareDatetime
+    team: list[UUID] = Field(default_factory=list, max_length=service.MAX_TEAM)
+
+
+class RoundPatchIn(Strict):
+    """Only the keys present change; ``team`` replaces the whole team. Planned rounds only."""
+
+    area: Area | None = None
+    team_name: TeamName | None = None
+    kind: RoundKind | None = None
+    mode: RoundMode | None = None
+    planned_at: AwareDatetime | None = None
+    team: list[UUID] | None = Field(None, max_length=service.MAX_TEAM)
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> RoundPatchIn:
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class RoundQuery(Strict):
+    association_id: UUID | None = None
+    status: RoundStatus | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+class EncounterIn(Strict):
+    """An encounter: the exact point (encrypted, for the association only), what was given, the
+    flags; a pseudonym only with the person's consent (``consent: true``)."""
+
+    lat: Lat
+    lon: Lon
+    items: list[OutreachItem] = Field(default_factory=list, max_length=len(OutreachItem))
+    asleep: bool = False
+    needs_follow_up: bool = False
+    occurred_at: AwareDatetime | None = None
+    note: Note | None = None
+    pseudonym: Pseudonym | None = None
+    consent: bool = False
+
+
+class VisitQuery(Strict):
+    lat: Lat
+    lon: Lon
+    radius_m: float = Field(1000, gt=0, le=3000, description="Radius around the point")
+    hours: float | None = Field(
+        None, gt=0, le=72, description="Window before `until`; default: the node's setting (12)"
+    )
+    until: AwareDatetime | None = None
+
+
+class ActivityQuery(Strict):
+    association_id: UUID
+    period: Literal["day", "week", "month"] = "month"
+    since: date | None = Field(None, description="First day; default: a year before `until`")
+    until: date | None = Field(None, description="Last day included; default: today")
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+class TeamMemberOut(BaseModel):
+    id: UUID
+    pseudonym: str
+
+
+class RoundOut(BaseModel):
+    id: UUID
+    association_id: UUID
+    association: str
+    area: str
+    team_name: str
+    kind: RoundKind
+    mode: RoundMode
+    planned_at: datetime
+    status: RoundStatus
+    started_at: datetime | None
+    ended_at: datetime | None
+    auto_close_at: datetime | None
+    auto_closed: bool
+    team: list[TeamMemberOut]
+
+
+class RoundListOut(BaseModel):
+    items: list[RoundOut]
+
+
+class EncounterOut(BaseModel):
+    id: UUID
+    round_id: UUID
+    occurred_at: datetime
+    cell: str
+    items: list[OutreachItem]
+    asleep: bool
+    needs_follow_up: bool
+    lat: float | None = Field(description="Exact place; null once purged")
+    lon: float | None
+    note: str | None
+    pseudonym: str | None
+    consent_recorded_at: datetime | None
+    recorded_by: UUID | None
+    purged_at: datetime | None
+
+
+class EncounterListOut(BaseModel):
+    items: list[EncounterOut]
+
+
+class VisitOut(BaseModel):
+    id: UUID
+    cell: str
+    cell_lat: float
+    cell_lon: float
+    visited_at: datetime = Field(description="Rounded down to 5 minutes")
+    items: list[OutreachItem]
+    asleep: bool
+    association: str
+    team: str
+    origin: str | None = Field(description="The partner node, for visits shared by partners")
+
+
+class WarningOut(BaseModel):
+    message: str
+    minutes_ago: int
+    visit: VisitOut
+
+
+class RecordedOut(BaseModel):
+    encounter: EncounterOut
+    warnings: list[WarningOut]
+
+
+class VisitListOut(BaseModel):
+    since: datetime
+    until: datetime
+    radius_m: float
+    items: list[VisitOut]
+
+
+class RoundReportOut(BaseModel):
+    round_id: UUID
+    association: str
+    area: str
+    team_name: str
+    kind: str
+    mode: str
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    auto_closed: bool
+    duration_minutes: int | None
+    encounters: int
+    asleep: int
+    needs_follow_up: int
+    items: dict[str, int]
+    cells: list[str]
+
+
+# --- conversions -------------------------------------------------------------------------------
+
+
+async def round_out(round_: Round, association: Association) -> RoundOut:
+    team = (await service.team_of([round_.id]))[round_.id]
+    return rounds_out([round_], {round_.id: team}, {association.id: association})[0]
+
+
+def rounds_out(
+    rows: list[Round], teams: dict[UUID, list[Member]], associations: dict[Any, Association]
+) -> list[RoundOut]:
+    return [
+        RoundOut(
+            id=r.id,
+            association_id=r.association_id,  # type: ignore[attr-defined]
+            association=associations[r.association_id].name,  # type: ignore[attr-defined]
+            area=r.area,
+            team_name=r.team_name,
+            kind=r.kind,
+            mode=r.mode,
+            planned_at=r.planned_at,
+            status=r.status,
+            started_at=r.started_at,
+            ended_at=r.ended_at,
+            auto_close_at=r.auto_close_at,
+            auto_closed=r.auto_closed,
+            team=[TeamMemberOut(id=m.id, pseudonym=m.display_name) for m in teams.get(r.id, [])],
+        )
+        for r in rows
+    ]
+
+
+def encounter_out(view: encounter_service.EncounterView) -> EncounterOut:
+    e = view.encounter
+    return EncounterOut(
+        id=e.id,
+        round_id=e.round_id,  # type: ignore[attr-defined]
+        occurred_at=e.occurred_at,
+        cell=e.cell,
+        items=view.items,
+        asleep=e.asleep,
+        needs_follow_up=e.needs_follow_up,
+        lat=view.lat,
+        lon=view.lon,
+        note=view.note,
+        pseudonym=view.pseudonym,
+        consent_recorded_at=e.consent_recorded_at,
+        recorded_by=e.recorded_by_id,  # type: ignore[attr-defined]
+        purged_at=e.purged_at,
+    )
+
+
+def visit_out(view: visit_service.VisitView) -> VisitOut:
+    lat, lon = view.cell_centre
+    return VisitOut(
+        id=view.id,
+        cell=view.cell,
+        cell_lat=lat,
+        cell_lon=lon,
+        visited_at=view.visited_at,
+        items=view.items,
+        asleep=view.asleep,
+        association=view.association,
+        team=view.team,
+        origin=view.origin,
+    )
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+@blueprint.post("/rounds")
+@security_scheme(_BEARER)
+@validate_request(RoundIn)
+@validate_response(RoundOut, 201)
+async def plan_round(data: RoundIn) -> tuple[RoundOut, int]:
+    """Coordinators and admins of an association plan a round and pick its team (members of the
+    association). 403 for anyone else, 404 for an unknown or unapproved association."""
+    member = await require_verified_member()
+    round_ = await service.plan_round(member, **data.model_dump())
+    await round_.fetch_related("association")
+    return await round_out(round_, round_.association), 201
+
+
+@blueprint.get("/rounds")
+@security_scheme(_BEARER)
+@validate_querystring(RoundQuery)
+@validate_response(RoundListOut)
+async def list_rounds(query_args: RoundQuery) -> RoundListOut:
+    """Rounds of the caller's associations, latest planned first."""
+    member = await require_verified_member()
+    rows = await service.list_rounds(member, **query_args.model_dump())
+    teams = await service.team_of([r.id for r in rows])
+    associations = {r.association.id: r.association for r in rows}
+    return RoundListOut(items=rounds_out(rows, teams, associations))
+
+
+async def _access(round_id: UUID) -> tuple[service.RoundAccess, Member]:
+    member = await require_verified_member()
+    return await service.round_access(member, round_id), member
+
+
+@blueprint.get("/rounds/<uuid:round_id>")
+@security_scheme(_BEARER)
+@validate_response(RoundOut)
+async def get_round(round_id: UUID) -> RoundOut:
+    """One round, for the members of its association."""
+    access, _ = await _access(round_id)
+    return await round_out(access.round, access.association)
+
+
+@blueprint.patch("/rounds/<uuid:round_id>")
+@security_scheme(_BEARER)
+@validate_request(RoundPatchIn)
+@validate_response(RoundOut)
+async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
+    """Coordinators: change a planned round (409 once started)."""
+    access, _ = await _access(round_id)
+    round_ = await service.update_round(access, data.model_dump(include=data.model_fields_set))
+    return await round_out(round_, access.association)
+
+
+@blueprint.delete("/rounds/<uuid:round_id>")
+@security_scheme(_BEARER)
+async def delete_round(round_id: UUID) -> tuple[str, int]:
+    """Coordinators: delete a round that has not started (409 otherwise)."""
+    access, _ = await _access(round_id)
+    await service.delete_round(access)
+    return "", 204
+
+
+@blueprint.post("/rounds/<uuid:round_id>/start")
+@security_scheme(_BEARER)
+@validate_response(RoundOut)
+async def start_round(round_id: UUID) -> RoundOut:
+    """The team (or a coordinator) starts the round; it closes by itself after
+    ``round_auto_close_hours`` (4 h by default). 409 unless planned."""
+    access, _ = await _access(round_id)
+    settings = current_node().settings
+    round_ = await service.start_round(
+        access,
+        auto_close_hours=settings.round_auto_close_hours,
+        retention_hours=settings.encounter_retention_hours,
+    )
+    return await round_out(round_, access.association)
+
+
+@blueprint.post("/rounds/<uuid:round_id>/end")
+@security_scheme(_BEARER)
+@validate_response(RoundOut)
+async def end_round(round_id: UUID) -> RoundOut:
+    """The team (or a coordinator) ends the round; its report is mailed to the association's
+    coordinators. 409 unless started."""
+    access, _ = await _access(round_id)
+    node = current_node()
+    round_ = await service.end_round(
+        access, retention_hours=node.settings.encounter_retention_hours
+    )
+    await report_service.mail_report(round_.id, node.mail)
+    return await round_out(round_, access.association)
+
+
+@blueprint.get("/rounds/<uuid:round_id>/report")
+@security_scheme(_BEARER)
+@validate_response(RoundReportOut)
+async def round_report(round_id: UUID) -> RoundReportOut:
+    """Counts of the round: encounters, items given, cells visited, duration."""
+    access, _ = await _access(round_id)
+    report = await report_service.round_report(access.round, access.association)
+    return RoundReportOut(**report.__dict__)
+
+
+# --- encounters --------------------------------------------------------------------------------
+
+
+@blueprint.post("/rounds/<uuid:round_id>/encounters")
+@security_scheme(_BEARER)
+@validate_request(EncounterIn)
+@validate_response(RecordedOut, 201)
+async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedOut, int]:
+    """Record an encounter on a started round (409 otherwise). ``warnings`` lists other teams'
+    visits of the same cell within the coordination window, such as "visited 40 min ago by
+    team X: meal given, asleep — do not wake"."""
+    access, member = await _access(round_id)
+    node = current_node()
+    view, warnings = await encounter_service.record_encounter(
+        access,
+        member,
+        secret=node.secret,
+        window_hours=node.settings.coordination_window_hours,
+        **data.model_dump(),
+    )
+    return (
+        RecordedOut(
+            encounter=encounter_out(view),
+            warnings=[
+                WarningOut(message=w.message, minutes_ago=w.minutes_ago, visit=visit_out(w.visit))
+                for w in warnings
+            ],
+        ),
+        201,
+    )
+
+
+@blueprint.get("/rounds/<uuid:round_id>/encounters")
+@security_scheme(_BEARER)
+@validate_response(EncounterListOut)
+async def list_encounters(round_id: UUID) -> EncounterListOut:
+    """The round's encounters with their exact place, note and pseudonym (until purged), for the
+    members of its association."""
+    access, _ = await _access(round_id)
+    views = await encounter_service.list_encounters(access, secret=current_node().secret)
+    return EncounterListOut(items=[encounter_out(v) for v in views])
+
+
+# --- activity export ---------------------------------------------------------------------------
+
+
+@blueprint.get("/rounds/activity.csv")
+@security_scheme(_BEARER)
+@validate_querystring(ActivityQuery)
+async def activity_csv(query_args: ActivityQuery) -> Response:
+    """Coordinators and admins: CSV of counts per day, week or month (rounds, hours, encounters,
+    asleep, follow-ups, cells, each item) for the association's activity reports."""
+    member = await require_verified_member()
+    await service.require_outreach_member(member)
+    association = await Association.get_or_none(id=query_args.association_id)
+    role = None if association is None else await membership_role(member, association)
+    if association is None or role is None:
+        raise NotFound("No such association among yours.")
+    if role not in service.COORDINATING:
+        raise Forbidden("Only the association's coordinators and admins export its activity.")
+    until = query_args.until or clock.now().date()
+    since = query_args.since or until - timedelta(days=365)
+    if since > until or until - since > timedelta(days=366 * 5):
+        raise Unprocessable.field("since", "The period runs forward and spans at most 5 years.")
+    body = await report_service.activity_csv(
+        association,
+        period=query_args.period,
+        since=datetime.combine(since, time(), UTC),
+        until=datetime.combine(until + timedelta(days=1), time(), UTC),
+    )
+    filename = f"maraudes-{association.slug}-{since}-{until}.csv"
+    return Response(
+        body,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- coordination view -------------------------------------------------------------------------
+
+
+@blueprint.get("/visits")
+@security_scheme(_BEARER)
+@validate_querystring(VisitQuery)
+@validate_response(VisitListOut)
+async def coordination_view(query_args: VisitQuery) -> VisitListOut:
+    """Visits of every team of the node (and of partner nodes sharing ``outreach``) within
+    ``radius_m`` of a point in the window: cell, time, items, asleep flag, association. Never a
+    note, a name or an exact place. For members of the node's associations only."""
+    member = await require_verified_member()
+    await service.require_outreach_member(member)
+    until = query_args.until or clock.now()
+    hours = query_args.hours or current_node().settings.coordination_window_hours
+    since = until - timedelta(hours=hours)
+    views = await visit_service.coordination_view(
+        lat=query_args.lat,
+        lon=query_args.lon,
+        radius_m=query_args.radius_m,
+        since=since,
+        until=until,
+    )
+    return VisitListOut(
+        since=since, until=until, radius_m=query_args.radius_m, items=[visit_out(v) for v in views]
+    )

@@ -1,0 +1,235 @@
+"""Round reports (JSON and mail to the association's coordinators) and the CSV of counts per
+period for an association's activity reports.
+
+Reports hold counts only: no note, pseudonym or exact place ever goes into a report or a mail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID
+
+from aiosmtplib import SMTPException
+
+from node import clock
+from node.messaging import MailBackend, OutgoingMail
+from node.models import (
+    Association,
+    AssociationMembership,
+    Encounter,
+    Member,
+    OutreachItem,
+    Round,
+    RoundStatus,
+)
+from node.services.rounds import COORDINATING
+from node.services.visits import decode_items
+
+log = logging.getLogger("entraide.outreach")
+
+Period = Literal["day", "week", "month"]
+
+
+@dataclass
+class RoundReport:
+    round_id: UUID
+    association: str
+    area: str
+    team_name: str
+    kind: str
+    mode: str
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    auto_closed: bool
+    duration_minutes: int | None
+    encounters: int = 0
+    asleep: int = 0
+    needs_follow_up: int = 0
+    items: dict[str, int] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
+
+
+def _count(report: RoundReport, rows: list[tuple[str, str, bool, bool]]) -> None:
+    items: Counter[str] = Counter()
+    cells = set()
+    for cell, stored_items, asleep, follow_up in rows:
+        report.encounters += 1
+        report.asleep += int(bool(asleep))
+        report.needs_follow_up += int(bool(follow_up))
+        items.update(str(i) for i in decode_items(stored_items))
+        cells.add(cell)
+    report.items = {item.value: items.get(item.value, 0) for item in OutreachItem}
+    report.cells = sorted(cells)
+
+
+async def round_report(round_: Round, association: Association) -> RoundReport:
+    duration = None
+    if round_.started_at is not None and round_.ended_at is not None:
+        duration = int((round_.ended_at - round_.started_at).total_seconds() // 60)
+    report = RoundReport(
+        round_id=round_.id,
+        association=association.name,
+        area=round_.area,
+        team_name=round_.team_name,
+        kind=round_.kind,
+        mode=round_.mode,
+        status=round_.status,
+        started_at=round_.started_at,
+        ended_at=round_.ended_at,
+        auto_closed=round_.auto_closed,
+        duration_minutes=duration,
+    )
+    rows = await Encounter.filter(round_id=round_.id).values_list(
+        "cell", "items", "asleep", "needs_follow_up"
+    )
+    _count(report, rows)  # type: ignore[arg-type]
+    return report
+
+
+def report_text(report: RoundReport) -> tuple[str, str]:
+    """Subject and plain-text body of the mail (French, as the UI)."""
+    when = report.started_at.strftime("%d/%m/%Y %H:%M UTC") if report.started_at else "—"
+    subject = f"Compte rendu de maraude — {report.area} — {when}"
+    given = [f"  - {item}: {n}" for item, n in report.items.items() if n]
+    lines = [
+        f"Association : {report.association}",
+        f"Maraude : {report.area}" + (f" ({report.team_name})" if report.team_name else ""),
+        f"Type : {report.kind}, {report.mode}",
+        f"Début : {when}",
+        f"Durée : {report.duration_minutes if report.duration_minutes is not None else '—'} min"
+        + (" (clôturée automatiquement)" if report.auto_closed else ""),
+        f"Rencontres : {report.encounters}",
+        f"Personnes endormies (ne pas réveiller) : {report.asleep}",
+        f"Suivis à prévoir : {report.needs_follow_up}",
+        f"Zones visitées (cellules H3) : {len(report.cells)}",
+        "Donné :",
+        *(given or ["  (rien)"]),
+        "",
+        "Les lieux exacts, notes et pseudonymes restent sur le nœud et n'apparaissent pas ici.",
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+async def mail_report(round_id: UUID, mail: MailBackend) -> int:
+    """Mail an ended round's report to its association's coordinators and admins, once.
+
+    The round is claimed first (``report_mailed_at``), so that the route and the periodic job,
+    in any number of processes, never both send it; a failed send releases the claim and the
+    job tries again later. Returns the number of mails sent."""
+    now = clock.now()
+    claimed = await Round.filter(
+        id=round_id, status=RoundStatus.ENDED, report_mailed_at=None
+    ).update(report_mailed_at=now)
+    if not claimed:
+        return 0
+    round_ = await Round.get(id=round_id).select_related("association")
+    report = await round_report(round_, round_.association)
+    subject, body = report_text(report)
+    member_ids = await AssociationMembership.filter(
+        association_id=round_.association.id, role__in=list(COORDINATING)
+    ).values_list("member_id", flat=True)
+    addresses = await Member.filter(id__in=list(member_ids), email__isnull=False).values_list(
+        "email", flat=True
+    )
+    sent = 0
+    try:
+        for address in sorted(str(a) for a in addresses):
+            await mail.send(OutgoingMail(to=address, subject=subject, body=body))
+            sent += 1
+    except (OSError, SMTPException):
+        log.warning("round report %s: mail failed, retried later", round_id, exc_info=True)
+        await Round.filter(id=round_id).update(report_mailed_at=None)
+    return sent
+
+
+async def mail_pending_reports(mail: MailBackend, limit: int = 50) -> int:
+    """Periodic job: mail the reports of ended rounds that were not mailed yet."""
+    ids = (
+        await Round.filter(status=RoundStatus.ENDED, report_mailed_at=None)
+        .order_by("ended_at")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    sent = 0
+    for round_id in ids:
+        sent += await mail_report(UUID(str(round_id)), mail)
+    return sent
+
+
+def period_start(moment: datetime, period: Period) -> datetime:
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+CSV_COLUMNS = [
+    "period_start",
+    "rounds",
+    "round_hours",
+    "encounters",
+    "asleep",
+    "needs_follow_up",
+    "cells_visited",
+    *(item.value for item in OutreachItem),
+]
+
+
+async def activity_csv(
+    association: Association, *, period: Period, since: datetime, until: datetime
+) -> str:
+    """Aggregated counts per period of the association's ended rounds started in [since, until)."""
+    rounds = await Round.filter(
+        association_id=association.id,
+        status=RoundStatus.ENDED,
+        started_at__gte=since,
+        started_at__lt=until,
+    ).values_list("id", "started_at", "ended_at")
+    period_of: dict[UUID, datetime] = {}
+    rows: dict[datetime, dict[str, int]] = {}
+    cells: dict[datetime, set[str]] = {}
+    for rid, started, ended in rounds:
+        key = period_start(started, period)
+        period_of[UUID(str(rid))] = key
+        row = rows.setdefault(key, Counter())
+        row["rounds"] += 1
+        row["round_minutes"] += int((ended - started).total_seconds() // 60)
+    encounters = await Encounter.filter(round_id__in=list(period_of)).values_list(
+        "round_id", "cell", "items", "asleep", "needs_follow_up"
+    )
+    for rid, cell, items, asleep, follow_up in encounters:
+        key = period_of[UUID(str(rid))]
+        row = rows[key]
+        row["encounters"] += 1
+        row["asleep"] += int(bool(asleep))
+        row["needs_follow_up"] += int(bool(follow_up))
+        for item in decode_items(items):
+            row[item.value] += 1
+        cells.setdefault(key, set()).add(cell)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for key in sorted(rows):
+        row = rows[key]
+        writer.writerow(
+            [
+                key.date().isoformat(),
+                row["rounds"],
+                f"{row['round_minutes'] / 60:.1f}",
+                row["encounters"],
+                row["asleep"],
+                row["needs_follow_up"],
+                len(cells.get(key, ())),
+                *(row[item.value] for item in OutreachItem),
+            ]
+        )
+    return out.getvalue()
