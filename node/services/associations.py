@@ -46,10 +46,14 @@ def slugify(name: str) -> str:
     return slug or "association"
 
 
-async def _free_slug(name: str) -> str:
+async def _check_name_and_pick_slug(name: str) -> str:
+    """Conflict when the name is taken, ignoring case (Unicode-aware on SQLite too: names equal
+    but for case have the same slug, so the candidates are those whose slug starts alike)."""
     base = slugify(name)
-    rows = await Association.filter(slug__startswith=base).values_list("slug", flat=True)
-    taken = {str(slug) for slug in rows}
+    rows = await Association.filter(slug__startswith=base).values_list("name", "slug")
+    if any(str(other).casefold() == name.casefold() for other, _ in rows):
+        raise Conflict.field("name", "An association already has this name.")
+    taken = {str(slug) for _, slug in rows}
     if base not in taken:
         return base
     n = 2
@@ -67,14 +71,13 @@ async def create_association(
     """A new association, approved (node admin) or pending (a member's request); the creator,
     if any, becomes its first admin. 409 when the name is taken (case-insensitive)."""
     name = " ".join(name.split())
-    if await Association.filter(name__iexact=name).exists():
-        raise Conflict.field("name", "An association already has this name.")
+    slug = await _check_name_and_pick_slug(name)
     now = clock.now()
     try:
         async with in_transaction():
             association = await Association.create(
                 name=name,
-                slug=await _free_slug(name),
+                slug=slug,
                 description=description.strip(),
                 status=AssociationStatus.APPROVED if approved else AssociationStatus.PENDING,
                 created_at=now,
