@@ -123,13 +123,12 @@ class _Query:
 def _filters(q: _Query, p: _Sql) -> tuple[str, str]:
     """The WHERE conditions shared by every cell, and the squared-chord expression."""
     conditions = []
-    now = p(clock.now())
     if q.status == ActionStatus.OPEN:
-        conditions.append(f"a.status = {p('open')} AND a.expires_at > {now}")
+        conditions.append(f"a.status = {p('open')} AND a.expires_at > {p(clock.now())}")
     elif q.status == ActionStatus.EXPIRED:
         conditions.append(
             f"a.status IN ({p('open')}, {p('expired')}) "
-            f"AND (a.status = {p('expired')} OR a.expires_at <= {now})"
+            f"AND (a.status = {p('expired')} OR a.expires_at <= {p(clock.now())})"
         )
     else:
         conditions.append(f"a.status = {p(q.status.value)}")
@@ -336,15 +335,17 @@ async def explain(
     viewer: Member | None = None,
     order: Order = "recent",
     limit: int = DEFAULT_LIMIT,
+    ring_km: float = FIRST_RING_KM,
 ) -> list[str]:
     """The database's plan for the feed query (``EXPLAIN QUERY PLAN`` / ``EXPLAIN``), one line
-    per step; for tests and operators checking that the indexes are used."""
+    per step; for tests and operators checking that the indexes are used. For
+    ``order=distance`` it is the plan of the search disc of ``ring_km`` (the first by default)."""
     q = await _query(lat, lon, radius_km, viewer, None, None, ActionStatus.OPEN, limit)
     connection = Action._meta.db
     if order == "recent":
         sql, values = _recent_sql(q, connection, None, limit + 1)
     else:
-        sql, values = _ring_sql(q, connection, radius_km, None, limit + 1)
+        sql, values = _ring_sql(q, connection, min(ring_km, radius_km), None, limit + 1)
     if connection.capabilities.dialect == "postgres":
         rows = await connection.execute_query_dict(f"EXPLAIN {sql}", values)
         return [str(row["QUERY PLAN"]) for row in rows]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import timedelta
 from typing import Any
 
 from node import clock
 from node.models import (
+    Action,
+    ActionCategory,
+    ActionKind,
     Association,
     AssociationMembership,
     AssociationRole,
@@ -87,3 +92,52 @@ def assert_no_private_data(payload: Any, *members: Member) -> None:
             if secret:
                 assert secret not in text
     assert "phone" not in text and "email" not in text
+
+
+async def seed_actions(
+    app: EntraideApp,
+    author: Member,
+    points: list[tuple[float, float]],
+    **fields: Any,
+) -> list[Action]:
+    """Insert actions in bulk (one per point), one second apart, newest last."""
+    from node.services import places
+
+    now = clock.now()
+    rows = []
+    for index, (lat, lon) in enumerate(points):
+        public = places.publish(lat, lon)
+        created = now - timedelta(seconds=len(points) - index)
+        values: dict[str, Any] = {
+            "kind": ActionKind.NEED,
+            "category": ActionCategory.FOOD,
+            "title": f"Action {index}",
+            "author": author,
+            "lat": lat,
+            "lon": lon,
+            "public_lat": public.lat,
+            "public_lon": public.lon,
+            "h3_cell": public.h3_cell,
+            "h3_r7": public.h3_r7,
+            "h3_r5": public.h3_r5,
+            "unit_x": public.unit_x,
+            "unit_y": public.unit_y,
+            "unit_z": public.unit_z,
+            "expires_at": now + timedelta(days=30),
+            "created_at": created,
+            "updated_at": created,
+        }
+        values.update(fields)
+        rows.append(Action(**values))
+    with app.node.db.activate():
+        await Action.bulk_create(rows, batch_size=500)
+    return rows
+
+
+def ring_points(
+    centre: tuple[float, float], distances_km: list[float], seed: int = 1
+) -> list[tuple[float, float]]:
+    from node.services import places
+
+    rng = random.Random(seed)
+    return [places.destination(*centre, rng.uniform(0, 2 * math.pi), d) for d in distances_km]
