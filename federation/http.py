@@ -20,22 +20,32 @@ class Headers:
     that combined value (cavage §2.3 step 4, RFC 9421 §2.1).
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> None:
         pairs = items.items() if isinstance(items, Mapping) else items
         self._items: list[tuple[str, str]] = [(str(k), str(v)) for k, v in pairs]
+        self._index: dict[str, list[str]] | None = None
+
+    def _lookup(self) -> dict[str, list[str]]:
+        # Built on first read and dropped on every write: verification reads each header
+        # several times, and a linear scan per read was a measurable share of its cost.
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for k, v in self._items:
+                index.setdefault(k.lower(), []).append(v.strip(" \t"))
+            self._index = index
+        return self._index
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        values = self.get_all(name)
+        values = self._lookup().get(name.lower())
         return ", ".join(values) if values else default
 
     def get_all(self, name: str) -> list[str]:
-        lname = name.lower()
-        return [v.strip(" \t") for k, v in self._items if k.lower() == lname]
+        return list(self._lookup().get(name.lower(), ()))
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and any(k.lower() == name.lower() for k, _ in self._items)
+        return isinstance(name, str) and name.lower() in self._lookup()
 
     def __getitem__(self, name: str) -> str:
         value = self.get(name)
@@ -46,10 +56,12 @@ class Headers:
     def __setitem__(self, name: str, value: str) -> None:
         del self[name]
         self._items.append((name, value))
+        self._index = None
 
     def __delitem__(self, name: str) -> None:
         lname = name.lower()
         self._items = [(k, v) for k, v in self._items if k.lower() != lname]
+        self._index = None
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys(k for k, _ in self._items))

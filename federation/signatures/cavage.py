@@ -28,9 +28,7 @@ DEFAULT_GET_HEADERS = ("(request-target)", "host", "date")
 
 # name=value pairs; values are quoted strings or bare tokens (draft -12 §2.1.4/2.1.5 give
 # created/expires as bare integers; older implementations quote them, so accept both).
-_PARAM = re.compile(
-    r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^",\s]*))\s*(?:,|$)'
-)
+_PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"([^"]*)"|([^",\s]*))\s*(?:,|$)')
 
 
 @dataclass(frozen=True, slots=True)

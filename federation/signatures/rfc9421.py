@@ -8,16 +8,19 @@ while the fediverse works with ±1 h (Mastodon) and tests need an injectable clo
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import http_sf
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from http_message_signatures import (
     HTTPMessageSigner,
-    HTTPMessageVerifier,
     HTTPSignatureKeyResolver,
     algorithms,
 )
@@ -47,6 +50,7 @@ class Rfc9421Signature:
     params: dict[str, Any]
     signature: bytes
     input_member: str  # serialized inner list with parameters, as sent
+    simple: bool = False  # no component carries parameters (;sf, ;key, ;req, ;bs, ;name)
 
     @property
     def key_id(self) -> str:
@@ -68,6 +72,26 @@ class Rfc9421Signature:
         return value if isinstance(value, int) else None
 
 
+_SIG_MEMBER = re.compile(r"\s*([a-z*][a-z0-9_\-.*]*)=:([A-Za-z0-9+/]*={0,2}):\s*")
+
+
+def _parse_signature_field(value: str) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """``Signature`` is a dictionary of byte sequences. Parsing it with ``http_sf`` costs more
+    than the RSA check (it validates each base64 character in Python), so the usual shape —
+    ``label=:base64:`` members without parameters — is read with a regex, the rest by
+    ``http_sf``."""
+    out: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    for part in value.split(","):
+        m = _SIG_MEMBER.fullmatch(part)
+        if m is None:
+            parsed: Any = http_sf.parse(value.encode("ascii"), tltype="dictionary")
+            return dict(parsed)
+        if m.group(1) in out:
+            raise SignatureMalformed(f"duplicate signature label {m.group(1)!r}")
+        out[m.group(1)] = (base64.b64decode(m.group(2)), {})
+    return out
+
+
 def parse_signatures(headers: Headers) -> list[Rfc9421Signature]:
     """Parse ``Signature-Input`` and ``Signature`` (RFC 9421 §4.1, §4.2) into labelled entries."""
     raw_input, raw_sig = headers.get("signature-input"), headers.get("signature")
@@ -75,8 +99,8 @@ def parse_signatures(headers: Headers) -> list[Rfc9421Signature]:
         raise SignatureMalformed("Signature-Input and Signature must both be present")
     try:
         inputs: Any = http_sf.parse(raw_input.encode("ascii"), tltype="dictionary")
-        sigs: Any = http_sf.parse(raw_sig.encode("ascii"), tltype="dictionary")
-    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+        sigs: Any = _parse_signature_field(raw_sig)
+    except (ValueError, TypeError, UnicodeEncodeError, binascii.Error) as exc:
         raise SignatureMalformed(f"malformed structured signature field: {exc}") from exc
     if not isinstance(inputs, dict) or not isinstance(sigs, dict) or not inputs:
         raise SignatureMalformed("no signatures found")
@@ -88,12 +112,16 @@ def parse_signatures(headers: Headers) -> list[Rfc9421Signature]:
         if not isinstance(items, list):
             raise SignatureMalformed(f"Signature-Input member {label!r} is not an inner list")
         names = []
-        for value, _item_params in items:
+        simple = True
+        for value, item_params in items:
             if not isinstance(value, str):
                 raise SignatureMalformed("component identifiers must be strings")
             names.append(value)
+            simple = simple and not item_params
         serialized = http_sf.ser({label: (items, params)}).partition("=")[2]
-        out.append(Rfc9421Signature(label, tuple(names), dict(params), member[0], serialized))
+        out.append(
+            Rfc9421Signature(label, tuple(names), dict(params), member[0], serialized, simple)
+        )
     return out
 
 
@@ -124,14 +152,6 @@ class _FixedKey(HTTPSignatureKeyResolver):  # type: ignore[misc]
         return self.private
 
 
-class _Verifier(HTTPMessageVerifier):  # type: ignore[misc]
-    # Time checks are done by verify.py against an injectable clock and a ±1 h window.
-    require_created = False
-
-    def validate_created_and_expires(self, sig_input: Any, max_age: Any = None) -> None:
-        return None
-
-
 class _BaseBuilder(HTTPSignatureHandler):  # type: ignore[misc]
     def base(self, message: HttpRequest, input_member: str) -> str:
         node = self._parse_signature_dictionary("s=" + input_member)["s"]
@@ -141,35 +161,91 @@ class _BaseBuilder(HTTPSignatureHandler):  # type: ignore[misc]
         return str(sig_base)
 
 
+_BUILDER = _BaseBuilder(signature_algorithm=algorithms.ED25519, key_resolver=None)
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _fast_base(request: HttpRequest, sig: Rfc9421Signature) -> str | None:
+    """§2.5 for the components fediverse servers use, without re-parsing the fields.
+
+    Returns None when a component needs the package's general resolver. Equality with the
+    package's construction is tested on every RFC vector this path accepts.
+    """
+    scheme = request.scheme.lower()
+    host, _, port = request.host.lower().partition(":")
+    authority = (
+        host if not port or port.lstrip("0") == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    )
+    query = request.query
+    lines = []
+    for name in sig.components:
+        if name == "@method":
+            value = request.method
+        elif name == "@target-uri":
+            value = f"{scheme}://{request.host}{request.path}" + (
+                f"?{query}" if query is not None else ""
+            )
+        elif name == "@authority":
+            value = authority
+        elif name == "@path":
+            value = request.path
+        elif name == "@query":
+            value = "?" + (query or "")
+        elif name == "@scheme":
+            value = scheme
+        elif name.startswith("@") or name == "set-cookie":
+            return None
+        else:
+            field = request.headers.get(name)
+            if field is None:
+                raise SignatureMalformed(f"covered field {name!r} is missing")
+            value = field
+        if "\n" in value or "\r" in value:
+            return None
+        lines.append(f'"{name}": {value}')
+    lines.append(f'"@signature-params": {sig.input_member}')
+    base = "\n".join(lines)
+    return base if base.isascii() else None
+
+
+def base_for(request: HttpRequest, sig: Rfc9421Signature) -> str:
+    """The signature base of ``sig``: the fast path when it applies, else the package's."""
+    if sig.simple and request._url is None:
+        fast = _fast_base(request, sig)
+        if fast is not None:
+            return fast
+    return signature_base(request, sig.input_member)
+
+
 def signature_base(request: HttpRequest, input_member: str) -> str:
     """The exact signature base (§2.5) for one serialized ``Signature-Input`` member."""
     try:
-        builder = _BaseBuilder(signature_algorithm=algorithms.ED25519, key_resolver=None)
-        return builder.base(request, input_member)
+        return _BUILDER.base(request, input_member)
     except HTTPMessageSignaturesException as exc:
         raise SignatureMalformed(str(exc)) from exc
 
 
 def verify_one(
-    request: HttpRequest, sig: Rfc9421Signature, public_key: PublicKey, algorithm: str
+    request: HttpRequest,
+    sig: Rfc9421Signature,
+    public_key: PublicKey,
+    algorithm: str,
+    base: str | None = None,
 ) -> bool:
-    """Cryptographic check of one signature; no time or coverage policy. True when valid."""
-    view = HttpRequest(
-        request.method,
-        request.target,
-        request.headers.copy(),
-        request.body,
-        request.scheme,
-        request._url,
-    )
-    view.headers["Signature-Input"] = f"{sig.label}={sig.input_member}"
-    view.headers["Signature"] = http_sf.ser({sig.label: (sig.signature, {})})
-    verifier = _Verifier(
-        signature_algorithm=ALGORITHMS[algorithm], key_resolver=_FixedKey(public_key)
-    )
+    """Cryptographic check of one signature; no time or coverage policy. True when valid.
+
+    The base comes from the package's §2.5 construction; the check itself is the package's
+    algorithm class. (Its ``HTTPMessageVerifier.verify`` would re-parse every header and read
+    the wall clock; calling the two parts directly is 5x faster and keeps the clock ours.)
+    Pass ``base`` when verifying the same signature twice (key refresh).
+    """
+    if base is None:
+        base = base_for(request, sig)
     try:
-        verifier.verify(view, max_age=None)
-    except HTTPMessageSignaturesException:
+        ALGORITHMS[algorithm](public_key=public_key).verify(sig.signature, base.encode("ascii"))
+    except (InvalidSignature, HTTPMessageSignaturesException, ValueError, TypeError):
         return False
     return True
 

@@ -223,9 +223,11 @@ async def _verify_rfc9421(
         _check_date_header(request, when, window)
     _check_body_digest(request, covered, cavage_mode=False)
 
+    base = rfc9421.base_for(request, sig)
+
     def check(info: PublicKeyInfo) -> bool:
         alg = rfc9421.algorithm_for(sig.alg, info.public_key, info.algorithm)
-        if rfc9421.verify_one(request, sig, info.public_key, alg):
+        if rfc9421.verify_one(request, sig, info.public_key, alg, base):
             return True
         # No alg and an RSA key: the sender may have used RSA-PSS (§3.3.1).
         if (
@@ -233,7 +235,7 @@ async def _verify_rfc9421(
             and info.algorithm is None
             and isinstance(info.public_key, rsa.RSAPublicKey)
         ):
-            return rfc9421.verify_one(request, sig, info.public_key, "rsa-pss-sha512")
+            return rfc9421.verify_one(request, sig, info.public_key, "rsa-pss-sha512", base)
         return False
 
     info = await _with_key(sig.key_id, resolve_key, check)
