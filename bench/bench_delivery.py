@@ -160,7 +160,8 @@ def main() -> None:
         f"{args.seconds:.0f} s each, receiver: uvicorn raw ASGI on 127.0.0.1"
     )
     print(
-        f"unsigned {unsigned:8.0f}/s   signed (cavage rsa-sha256, offload={not args.no_offload}) {signed:8.0f}/s   "
+        f"unsigned {unsigned:8.0f}/s   signed (cavage rsa-sha256, "
+        f"offload={not args.no_offload}) {signed:8.0f}/s   "
         f"ratio {signed / unsigned:6.1%}"
     )
 

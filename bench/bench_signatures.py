@@ -16,15 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-from cryptography.hazmat.primitives import hashes  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
+import httpx
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from federation.client import SigningAuth  # noqa: E402
-from federation.http import HttpRequest  # noqa: E402
-from federation.keys import PublicKeyInfo, generate_rsa_key  # noqa: E402
-from federation.signatures import cavage, rfc9421  # noqa: E402
-from federation.signatures.verify import verify_request  # noqa: E402
+from federation.client import SigningAuth
+from federation.http import HttpRequest
+from federation.keys import PublicKeyInfo, generate_rsa_key
+from federation.signatures import cavage, rfc9421
+from federation.signatures.verify import verify_request
 
 NOW = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
 KEY = generate_rsa_key()
@@ -82,7 +82,7 @@ def main() -> None:
             raw = sig_c.signature
         pub = KEY.public_key()
 
-        def bare(data: bytes = data, raw: bytes = raw) -> None:
+        def bare(data: bytes = data, raw: bytes = raw, pub: rsa.RSAPublicKey = pub) -> None:
             pub.verify(raw, data, padding.PKCS1v15(), hashes.SHA256())
 
         async def lib_batch(request: HttpRequest = request) -> None:
