@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import h3
+from tortoise.queryset import QuerySet
 
 from node import clock
 from node.models import Encounter, OutreachItem, Round, Visit
@@ -101,6 +102,11 @@ def _view(row: dict[str, object]) -> VisitView:
 _COLUMNS = ("id", "cell", "visited_at", "items", "asleep", "association_name", "team_name")
 
 
+def visits_query(cells: Sequence[str], *, since: datetime, until: datetime) -> QuerySet[Visit]:
+    """The index-backed query: one ``(cell, visited_at)`` range per cell."""
+    return Visit.filter(cell__in=list(cells), visited_at__gte=since, visited_at__lte=until)
+
+
 async def visits_in_cells(
     cells: Sequence[str],
     *,
@@ -112,7 +118,7 @@ async def visits_in_cells(
     """Visits in these cells within [since, until], latest first."""
     if not cells:
         return []
-    query = Visit.filter(cell__in=list(cells), visited_at__gte=since, visited_at__lte=until)
+    query = visits_query(cells, since=since, until=until)
     if exclude_round is not None:
         # Local visits of other rounds, and every remote visit (they have no encounter).
         own = Encounter.filter(round_id=exclude_round).values_list("id", flat=True)
