@@ -16,6 +16,7 @@ from quart import Blueprint, request
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_member
+from node.errors import NotFound
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
 from node.services import ratelimit
@@ -294,8 +295,6 @@ async def log_out() -> tuple[str, int]:
 @security_scheme(_BEARER)
 async def delete_token(token_id: int) -> tuple[str, int]:
     """Revoke one of the caller's tokens (404 when it is not theirs or already revoked)."""
-    from node.errors import NotFound
-
     member = await require_member()
     if not await revoke_token(member, token_id):
         raise NotFound("No such live token.")
