@@ -1,0 +1,194 @@
+"""Round reports: the JSON counts, the mail to the association's coordinators (through a real
+SMTP server on 127.0.0.1), the periodic mailing of auto-closed rounds, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from node import clock
+from node.models import Round
+from node.state import EntraideApp
+from node.worker.periodic import run_jobs_once
+from tests.node.outreach_support import Cast, make_cast, record, started_round
+from tests.node.test_rounds import make_cast_for
+
+NOTE = "très fatigué, proposer le 115"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, _Inbox]]:
+    inbox = _Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+async def _run_a_round(client: Any, cast: Cast) -> str:
+    round_ = await started_round(client, cast)
+    rid = str(round_["id"])
+    await record(client, cast, rid, items=["meal", "water"], asleep=True, note=NOTE)
+    await record(client, cast, rid, lat=48.8760, lon=2.3590, items=["meal"], needs_follow_up=True)
+    clock.advance(timedelta(minutes=75))
+    return rid
+
+
+async def test_the_report_counts_the_round(client: Any, app: EntraideApp, make_member: Any) -> None:
+    cast = await make_cast(app, make_member)
+    rid = await _run_a_round(client, cast)
+    await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
+    response = await client.get(f"/api/v1/rounds/{rid}/report", headers=cast.h("vol2"))
+    report = await response.get_json()
+    assert response.status_code == 200
+    assert report["encounters"] == 2 and report["asleep"] == 1 and report["needs_follow_up"] == 1
+    assert report["items"]["meal"] == 2 and report["items"]["water"] == 1
+    assert report["items"]["blanket"] == 0
+    assert len(report["cells"]) == 2 and report["duration_minutes"] == 75
+    assert NOTE not in str(report)
+
+
+async def test_the_report_is_mailed_to_coordinators_over_smtp(
+    node_factory: Any, make_member: Any, smtp: tuple[int, _Inbox]
+) -> None:
+    port, inbox = smtp
+    app = await node_factory("mailing", mail_backend=f"smtp://127.0.0.1:{port}")
+    cast = await make_cast_for(app, make_member)
+    client = app.test_client()
+    rid = await _run_a_round(client, cast)
+    ended = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
+    assert ended.status_code == 200
+    recipients = sorted(str(m["To"]) for m in inbox.messages)
+    coordinators = [cast.people[w][0].email for w in ("admin", "coord")]
+    assert recipients == sorted(str(e) for e in coordinators)  # not the volunteers
+    body = inbox.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Maraude Nord" in body
+    assert "Rencontres : 2" in body and "meal: 2" in body and "Durée : 75 min" in body
+    assert "Gare du Nord" in str(inbox.messages[0]["Subject"])
+    assert NOTE not in body and "48.88" not in body
+    with app.node.db.activate():
+        assert (await Round.get(id=rid)).report_mailed_at is not None
+        async with app.app_context():
+            assert (await run_jobs_once())["mail_round_reports"] == 0  # sent once only
+    assert len(inbox.messages) == 2
+
+
+async def test_a_failed_mail_is_retried_by_the_worker(node_factory: Any, make_member: Any) -> None:
+    app = await node_factory("nomail", mail_backend=f"smtp://127.0.0.1:{free_port()}")
+    cast = await make_cast_for(app, make_member)
+    client = app.test_client()
+    rid = await _run_a_round(client, cast)
+    ended = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
+    assert ended.status_code == 200  # the round ends even when the mail server is down
+    with app.node.db.activate():
+        assert (await Round.get(id=rid)).report_mailed_at is None
+
+
+async def test_auto_closed_rounds_are_reported_by_the_worker(
+    client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
+) -> None:
+    cast = await make_cast(app, make_member)
+    rid = await _run_a_round(client, cast)
+    clock.advance(timedelta(hours=4))
+    with app.node.db.activate():
+        assert "mail_round_reports" not in await run_jobs_once()  # no node known: not scheduled
+        async with app.app_context():
+            results = await run_jobs_once()
+            assert results["mail_round_reports"] == 2
+            assert (await run_jobs_once())["mail_round_reports"] == 0
+    mails = mail_outbox()
+    assert len(mails) == 2 and "clôturée automatiquement" in mails[0]["body"]
+    assert "Durée : 240 min" in mails[0]["body"]
+    assert rid
+
+
+async def test_activity_csv(client: Any, app: EntraideApp, make_member: Any) -> None:
+    cast = await make_cast(app, make_member)
+    rid = await _run_a_round(client, cast)
+    await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
+    second = await started_round(client, cast)
+    await record(client, cast, second["id"], items=["blanket"])
+    await client.post(f"/api/v1/rounds/{second['id']}/end", headers=cast.h("vol"))
+    await started_round(client, cast)  # still open: not counted
+    path = f"/api/v1/rounds/activity.csv?association_id={cast.assoc.id}&period=day"
+    response = await client.get(path, headers=cast.h("coord"))
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(await response.get_data(as_text=True))))
+    assert len(rows) == 1
+    [row] = rows
+    assert row["period_start"] == clock.now().date().isoformat()
+    assert row["rounds"] == "2" and row["encounters"] == "3" and row["meal"] == "2"
+    assert row["blanket"] == "1" and row["asleep"] == "1" and row["cells_visited"] == "2"
+    assert NOTE not in await response.get_data(as_text=True)
+    for period in ("week", "month"):
+        response = await client.get(path.replace("day", period), headers=cast.h("admin"))
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("vol", 403),
+        ("other_coord", 404),
+        ("pending_coord", 403),
+        ("resident", 403),
+        ("node_admin", 403),
+        ("unverified", 403),
+    ],
+)
+async def test_who_may_not_export(
+    client: Any, app: EntraideApp, make_member: Any, who: str, status: int
+) -> None:
+    cast = await make_cast(app, make_member)
+    path = f"/api/v1/rounds/activity.csv?association_id={cast.assoc.id}"
+    assert (await client.get(path, headers=cast.h(who))).status_code == status
+
+
+async def test_export_validation(client: Any, app: EntraideApp, make_member: Any) -> None:
+    cast = await make_cast(app, make_member)
+    base = f"/api/v1/rounds/activity.csv?association_id={cast.assoc.id}"
+    h = cast.h("coord")
+    assert (await client.get(base)).status_code == 401
+    for extra in (
+        "&period=year",
+        "&since=2026-13-01",
+        "&since=2026-06-01&until=2026-01-01",
+        "&since=2000-01-01&until=2026-01-01",
+        "&zip=1",
+    ):
+        assert (await client.get(base + extra, headers=h)).status_code == 422, extra
+    assert (await client.get("/api/v1/rounds/activity.csv", headers=h)).status_code == 422
+    unknown = "/api/v1/rounds/activity.csv?association_id=00000000-0000-4000-8000-000000000000"
+    assert (await client.get(unknown, headers=h)).status_code == 404
