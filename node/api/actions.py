@@ -124,7 +124,9 @@ class MessagesQuery(Strict):
 
 
 class PersonOut(BaseModel):
-    id: UUID
+    """A person as others see them: never a phone number or an email address."""
+
+    id: UUID | None = Field(description="Null for someone on another node")
     pseudonym: str
 
 
@@ -193,7 +195,9 @@ class MessagesOut(BaseModel):
     next_cursor: int | None = Field(description="Pass as before/after for the next page")
 
 
-def _person(member: Member) -> PersonOut:
+def _person(member: Member | None, remote_name: str | None = None) -> PersonOut:
+    if member is None:  # a person on another node (federation)
+        return PersonOut(id=None, pseudonym=remote_name or "Membre")
     return PersonOut(id=member.id, pseudonym=member.display_name)
 
 
@@ -212,7 +216,7 @@ def _action_out(action: Action, viewer: Member | None, distance: float | None = 
         lon=action.public_lon,
         h3_cell=action.h3_cell,
         distance_km=round(distance, 3) if distance is not None else None,
-        author=_person(action.author),
+        author=_person(action.author, getattr(action, "remote_author_name", None)),
         on_behalf_of=_person(action.on_behalf_of) if action.on_behalf_of else None,
         association=AssociationRef(id=association.id, name=association.name)
         if association
@@ -235,7 +239,7 @@ def _participation_out(row: Participation) -> ParticipationOut:
     return ParticipationOut(
         id=row.id,
         action_id=row.action_id,  # type: ignore[attr-defined]
-        member=_person(row.member),
+        member=_person(row.member, getattr(row, "remote_name", None)),
         status=row.status,
         message=row.message,
         created_at=row.created_at,
@@ -247,7 +251,7 @@ def _message_out(row: Message) -> MessageOut:
     return MessageOut(
         id=row.id,
         action_id=row.action_id,  # type: ignore[attr-defined]
-        author=_person(row.author),
+        author=_person(row.author, getattr(row, "remote_author_name", None)),
         body=row.body,
         created_at=row.created_at,
     )
