@@ -34,10 +34,21 @@ def _json_dumps(body: dict[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
+async def _error_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """problem+json, or an HTML page for the web interface (node.web.errors decides)."""
+    from node.web.errors import html_error, wants_html
+
+    if wants_html():
+        response = await html_error(body["status"], body.get("detail"))
+        response.headers.update(headers or {})
+        return response
+    return _problem_response(body, headers)
+
+
 def _register_error_handlers(app: EntraideApp) -> None:
     @app.errorhandler(Problem)
     async def _problem(exc: Problem) -> Response:
-        return _problem_response(exc.body(), exc.headers)
+        return await _error_response(exc.body(), exc.headers)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _invalid(exc: RequestSchemaValidationError) -> Response:
@@ -58,12 +69,12 @@ def _register_error_handlers(app: EntraideApp) -> None:
             detail = "The body is not valid JSON."
         if status == 413:
             detail = f"The body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
-        return _problem_response(problem_body(status, detail))
+        return await _error_response(problem_body(status, detail))
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _problem_response(problem_body(500, "Internal error; it has been logged."))
+        return await _error_response(problem_body(500, "Internal error; it has been logged."))
 
 
 def HTTPStatus_phrase(status: int) -> str:
@@ -99,6 +110,10 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     from node.api import register_api
 
     register_api(app)
+
+    from node.web import register_web
+
+    register_web(app)
 
     background: list[asyncio.Task[None]] = []
 

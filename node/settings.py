@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     coordination_window_hours: float = Field(
         12, gt=0, le=72, description="Default window of the outreach coordination view"
     )
+    map_tile_url: str = Field(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="Map tiles for the web pages ({z}/{x}/{y}); absolute, or a path on the node",
+    )
+    map_attribution: str = Field("© OpenStreetMap", max_length=200)
+    session_days: float = Field(14, gt=0, le=365, description="Web log-in sessions last this long")
+    timezone: str = Field("Europe/Paris", description="Times shown in the web pages")
     federation_allow_private: bool = False
     worker_in_process: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -120,6 +127,28 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if value and urlsplit(value).scheme not in ("sqlite", "postgres", "asyncpg", "psycopg"):
             raise ValueError("must start with sqlite:// or postgres://")
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tiles(cls, value: str) -> str:
+        parts = urlsplit(value)
+        absolute = parts.scheme in ("http", "https") and bool(parts.hostname)
+        if not (absolute or (not parts.scheme and value.startswith("/"))):
+            raise ValueError("must be an http(s) URL or a path starting with /")
+        if not all(part in value for part in ("{z}", "{x}", "{y}")):
+            raise ValueError("must contain {z}, {x} and {y}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone; use a name such as Europe/Paris") from None
         return value
 
     @field_validator("sms_backend")

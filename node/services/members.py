@@ -27,6 +27,7 @@ from node.services.tokens import issue_token
 from node.state import NodeState
 
 __all__ = [
+    "authenticate",
     "create_member",
     "delete_member",
     "log_in",
@@ -224,6 +225,12 @@ async def verify_email(token: str, node: NodeState) -> Member:
 
 async def log_in(raw_phone: str, password: str, token_name: str = "api") -> tuple[ApiToken, str]:
     """A new bearer token for the right phone and password; one generic 401 for anything else."""
+    member = await authenticate(raw_phone, password)
+    return await issue_token(member, token_name)
+
+
+async def authenticate(raw_phone: str, password: str) -> Member:
+    """The member with this phone and password (the web session's log-in); 401 otherwise."""
     try:
         phone = normalise_phone(raw_phone)
     except Unprocessable:
@@ -237,7 +244,7 @@ async def log_in(raw_phone: str, password: str, token_name: str = "api") -> tupl
     if passwords.needs_rehash(password_hash):
         member.password_hash = await passwords.hash_password(password)
         await member.save(update_fields=["password_hash"])
-    return await issue_token(member, token_name)
+    return member
 
 
 async def check_password(member: Member, password: str, field: str = "password") -> None:

@@ -1,0 +1,123 @@
+"""Per-request state of the web pages: language, logged-in member, CSRF token, messages.
+
+The session is Quart's signed cookie (signed with the node secret). It holds ``m`` (member id),
+``t`` (when the log-in happened, epoch seconds), ``csrf`` (the form token) and flashed messages;
+nothing else. A session older than ``settings.session_days`` is cleared.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from uuid import UUID
+
+from babel import negotiate_locale
+from quart import g, request, session
+
+from node import clock
+from node.models import Member
+from node.state import current_node
+from node.web.i18n import LANGUAGES, translations
+
+LANG_COOKIE = "lang"
+CSRF_FIELD = "csrf_token"
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+def choose_language() -> tuple[str, bool]:
+    """(language, whether it was just chosen with ``?lang=``: then it is remembered)."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked, True
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie, False
+    preferred = [value.replace("-", "_") for value in request.accept_languages.values()]
+    negotiated = negotiate_locale(preferred, list(LANGUAGES)) if preferred else None
+    return negotiated or current_node().settings.default_language, False
+
+
+def language() -> str:
+    return str(g.get("lang") or current_node().settings.default_language)
+
+
+def gettext(message: str, **variables: Any) -> str:
+    text = translations(language()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = translations(language()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+# --- session ------------------------------------------------------------------------------------
+
+
+def log_in(member: Member) -> None:
+    """Start a fresh session for ``member`` (a new CSRF token: no session fixation)."""
+    session.clear()
+    session["m"] = str(member.id)
+    session["t"] = int(clock.now().timestamp())
+    session["csrf"] = secrets.token_urlsafe(32)
+    session.permanent = True
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def session_expired() -> bool:
+    issued = session.get("t")
+    if not isinstance(issued, int):
+        return True
+    max_age = current_node().settings.session_days * 86400
+    return clock.now().timestamp() - issued > max_age
+
+
+async def load_member() -> Member | None:
+    """The logged-in member, or None (an expired session or a deleted member is cleared)."""
+    member_id = session.get("m")
+    if member_id is None:
+        return None
+    if session_expired():
+        session.clear()
+        g.session_expired = True
+        return None
+    try:
+        member = await Member.get_or_none(id=UUID(str(member_id)))
+    except ValueError:
+        member = None
+    if member is None:
+        session.clear()
+    return member
+
+
+def current_member() -> Member | None:
+    member: Member | None = g.get("member")
+    return member
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def csrf_valid(submitted: str | None) -> bool:
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())

@@ -1,0 +1,84 @@
+"""Jinja filters: dates in the node's time zone and the reader's language, labels of enums."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment
+
+from node.state import current_node
+from node.web.context import gettext, language
+from node.web.nav import N_
+
+KIND_LABELS = {"need": N_("Need"), "offer": N_("Offer"), "outing": N_("Outing")}
+CATEGORY_LABELS = {
+    "food": N_("Food"),
+    "clothes": N_("Clothes"),
+    "hygiene": N_("Hygiene"),
+    "health": N_("Health"),
+    "haircut": N_("Haircut"),
+    "social": N_("Company"),
+    "housing": N_("Housing"),
+    "paperwork": N_("Paperwork"),
+    "skills": N_("Skills"),
+    "other": N_("Other"),
+}
+STATUS_LABELS = {
+    "open": N_("Open"),
+    "fulfilled": N_("Fulfilled"),
+    "closed": N_("Closed"),
+    "expired": N_("Expired"),
+    "pending": N_("Pending"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "left": N_("Left"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+}
+ROLE_LABELS = {
+    "admin": N_("Administrator"),
+    "coordinator": N_("Coordinator"),
+    "volunteer": N_("Volunteer"),
+}
+VISIBILITY_LABELS = {
+    "public": N_("Everyone, and partner nodes"),
+    "node": N_("Members of this node"),
+    "association": N_("Members of the association"),
+}
+
+
+def _label(table: dict[str, str]) -> Any:
+    def label(value: object) -> str:
+        key = str(getattr(value, "value", value))
+        return gettext(table.get(key, key))
+
+    return label
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_node().settings.timezone)
+    return format_datetime(value.astimezone(zone), "medium", locale=language())
+
+
+def distance(km: float) -> str:
+    if km < 1:
+        return f"{int(round(km * 1000, -1))} m"
+    return f"{format_decimal(round(km, 1), locale=language())} km"
+
+
+def register_filters(env: Environment) -> None:
+    env.filters.update(
+        when=when,
+        distance=distance,
+        kind_label=_label(KIND_LABELS),
+        category_label=_label(CATEGORY_LABELS),
+        status_label=_label(STATUS_LABELS),
+        role_label=_label(ROLE_LABELS),
+        visibility_label=_label(VISIBILITY_LABELS),
+    )

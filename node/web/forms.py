@@ -1,0 +1,116 @@
+"""Helpers for the pages' forms: reading fields, turning service problems into messages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from quart import Response, render_template, request
+
+from node.errors import Problem, Unprocessable
+from node.models import Member
+from node.state import current_node
+from node.web.context import current_member
+from node.web.context import gettext as _
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class FormErrors:
+    """What went wrong with a form: one message per field, and one for the whole form."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    general: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.general)
+
+    @classmethod
+    def from_problem(cls, exc: Problem) -> FormErrors:
+        errors = cls()
+        for item in exc.errors:
+            errors.fields.setdefault(item["field"], _(item["message"]))
+        if not errors.fields or exc.detail not in {e["message"] for e in exc.errors}:
+            errors.general = _(exc.detail)
+        return errors
+
+
+async def render(template: str, status: int = 200, **context: Any) -> Response:
+    body = await render_template(template, **context)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def text(form: Any, name: str, max_length: int = 5000) -> str:
+    return str(form.get(name, ""))[:max_length].strip()
+
+
+def number(form: Any, name: str) -> float:
+    raw = text(form, name, 40).replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        raise Unprocessable.field(name, "Enter a number.") from None
+
+
+def integer(form: Any, name: str) -> int:
+    try:
+        return int(text(form, name, 20))
+    except ValueError:
+        raise Unprocessable.field(name, "Enter a whole number.") from None
+
+
+def local_datetime(form: Any, name: str) -> datetime | None:
+    """A ``datetime-local`` field, read in the node's time zone; None when empty."""
+    raw = text(form, name, 40)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Unprocessable.field(name, "Enter a date and a time.") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(current_node().settings.timezone))
+    return value
+
+
+def checked(form: Any, name: str) -> bool:
+    return form.get(name) in ("on", "1", "true", "yes")
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only local paths: no open redirect through ``?next=``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def see_other(location: str) -> Response:
+    """Post/redirect/get: a 303 to ``location``."""
+    return Response("", status=303, headers={"Location": location})
+
+
+def login_required(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | Response]]:
+    """Send anonymous visitors to the log-in page, back here afterwards."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        if current_member() is None:
+            target = request.full_path if request.method == "GET" else request.path
+            return see_other(f"/login?next={quote(target.rstrip('?'))}")
+        return await func(*args, **kwargs)
+
+    return wrapper
+
+
+def member() -> Member:
+    """The logged-in member (after :func:`login_required`)."""
+    found = current_member()
+    assert found is not None
+    return found

@@ -1,0 +1,15 @@
+"""The web pages, one blueprint per area (names start with ``web_``)."""
+
+from __future__ import annotations
+
+from node.web.routes import actions, admin, associations, auth, home, me, post
+
+ROUTE_BLUEPRINTS = [
+    home.blueprint,
+    actions.blueprint,
+    post.blueprint,
+    auth.blueprint,
+    me.blueprint,
+    associations.blueprint,
+    admin.blueprint,
+]

@@ -1,0 +1,169 @@
+"""Associations: the list, a request to create one, and an association's space (members and
+roles, proxy profiles with recorded consent). Node admins may do what association admins do."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from quart import Blueprint, Response, flash, request, url_for
+
+from node.errors import Forbidden, Problem, Unprocessable
+from node.models import Association, AssociationRole, AssociationStatus, Member
+from node.services import associations as service
+from node.web import nav
+from node.web.context import current_member
+from node.web.context import gettext as _
+from node.web.forms import FormErrors, checked, login_required, member, render, see_other, text
+
+blueprint = Blueprint("web_associations", __name__)
+
+
+@blueprint.get("/associations")
+async def index() -> Response:
+    return await _list_page()
+
+
+async def _list_page(status: int = 200, **extra: Any) -> Response:
+    approved = await service.list_associations(AssociationStatus.APPROVED, limit=100)
+    extra.setdefault("errors", FormErrors())
+    extra.setdefault("values", {})
+    return await render("associations.html", status, associations=approved, **extra)
+
+
+@blueprint.post("/associations")
+@login_required
+async def request_new() -> Response:
+    form = await request.form
+    me = member()
+    try:
+        if not me.is_verified:
+            raise Forbidden("Verify your phone number before doing this.")
+        name = text(form, "name", 200)
+        if not 2 <= len(name) <= 120:
+            raise Unprocessable.field("name", "must be 2 to 120 characters long")
+        association = await service.create_association(
+            name=name,
+            description=text(form, "description", 5000),
+            created_by=me,
+            approved=me.is_admin,
+        )
+    except Problem as exc:
+        return await _list_page(exc.status, errors=FormErrors.from_problem(exc), values=form)
+    if association.status == AssociationStatus.PENDING:
+        await flash(_("Your request is sent; a node administrator will review it."))
+    return see_other(url_for("web_associations.show", association_id=association.id))
+
+
+async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Response:
+    viewer = current_member()
+    association = await service.visible_association(association_id, viewer)
+    role = await service.membership_role(viewer, association) if viewer else None
+    inside = viewer is not None and (viewer.is_admin or role is not None)
+    sections = []
+    if inside:
+        for section in nav.ASSOCIATION_SECTIONS:
+            variables = await section.load(viewer, association)
+            if variables is not None:
+                sections.append((section.template, variables))
+    extra.setdefault("errors", FormErrors())
+    extra.setdefault("form", None)
+    return await render(
+        "association.html",
+        status,
+        association=association,
+        role=role,
+        inside=inside,
+        manager=viewer is not None and (viewer.is_admin or role in service.MANAGERS),
+        proxy_maker=viewer is not None and (viewer.is_admin or role in service.PROXY_MAKERS),
+        members=await service.list_members(association) if inside else [],
+        proxies=await service.list_proxies(association) if inside else [],
+        roles=list(AssociationRole),
+        sections=sections,
+        **extra,
+    )
+
+
+@blueprint.get("/associations/<uuid:association_id>")
+async def show(association_id: UUID) -> Response:
+    return await _space(association_id)
+
+
+async def _managed(association_id: UUID, roles: Any) -> tuple[Association, Member]:
+    me = member()
+    association = await service.visible_association(association_id, me)
+    await service.require_role(me, association, roles)
+    return association, me
+
+
+def _back(association_id: UUID, anchor: str) -> Response:
+    url = url_for("web_associations.show", association_id=association_id)
+    return see_other(url + anchor)
+
+
+def _role(form: Any) -> AssociationRole:
+    try:
+        return AssociationRole(text(form, "role", 20))
+    except ValueError:
+        raise Unprocessable.field("role", "Choose one of the list.") from None
+
+
+@blueprint.post("/associations/<uuid:association_id>/members")
+@login_required
+async def add_member(association_id: UUID) -> Response:
+    form = await request.form
+    try:
+        association, _me = await _managed(association_id, service.MANAGERS)
+        await service.add_member_by_phone(association, text(form, "phone", 40), _role(form))
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await _space(association_id, exc.status, errors=errors, form="member")
+    await flash(_("The member is added."))
+    return _back(association_id, "#members")
+
+
+@blueprint.post("/associations/<uuid:association_id>/members/<uuid:member_id>")
+@login_required
+async def change_member(association_id: UUID, member_id: UUID) -> Response:
+    form = await request.form
+    try:
+        me = member()
+        association = await service.visible_association(association_id, me)
+        if form.get("remove"):
+            if me.id != member_id:
+                await service.require_role(me, association, service.MANAGERS)
+            await service.remove_member(association, member_id)
+        else:
+            await service.require_role(me, association, service.MANAGERS)
+            await service.change_role(association, member_id, _role(form))
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await _space(association_id, exc.status, errors=errors, form="member")
+    if form.get("remove") and me.id == member_id:
+        await flash(_("You have left the association."))
+        return see_other(url_for("web_associations.index"))
+    return _back(association_id, "#members")
+
+
+@blueprint.post("/associations/<uuid:association_id>/proxies")
+@login_required
+async def add_proxy(association_id: UUID) -> Response:
+    form = await request.form
+    try:
+        association, me = await _managed(association_id, service.PROXY_MAKERS)
+        pseudonym = text(form, "pseudonym", 60)
+        statement = text(form, "consent_statement", 600)
+        if not 1 <= len(pseudonym) <= 50:
+            raise Unprocessable.field("pseudonym", "must be 1 to 50 characters long")
+        if not checked(form, "consent"):
+            raise Unprocessable.field("consent", "The person's consent must be recorded.")
+        if not 5 <= len(statement) <= 500:
+            raise Unprocessable.field("consent_statement", "must be 5 to 500 characters long")
+        await service.create_proxy_profile(
+            association, pseudonym=pseudonym, consent_statement=statement, recorded_by=me
+        )
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await _space(association_id, exc.status, errors=errors, form="proxy", values=form)
+    await flash(_("The profile is created, with the consent recorded."))
+    return _back(association_id, "#proxies")

@@ -1,0 +1,103 @@
+"""My profile: pseudonym and email, password, my memberships, data export, account deletion."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quart import Blueprint, Response, flash, request, url_for
+
+from node.errors import Problem, Unprocessable
+from node.models import Action, AssociationMembership
+from node.services import members
+from node.services.export import export_member
+from node.services.passwords import MAX_LENGTH, MIN_LENGTH
+from node.state import current_node
+from node.web import context
+from node.web.context import gettext as _
+from node.web.forms import FormErrors, login_required, member, render, see_other, text
+
+blueprint = Blueprint("web_me", __name__)
+
+
+async def _page(status: int = 200, **extra: Any) -> Response:
+    me = member()
+    memberships = (
+        await AssociationMembership.filter(member_id=me.id)
+        .select_related("association")
+        .order_by("created_at")
+    )
+    actions = await Action.filter(author_id=me.id).order_by("-created_at").limit(50)
+    extra.setdefault("errors", FormErrors())
+    extra.setdefault("form", None)
+    return await render(
+        "me.html", status, me=me, memberships=memberships, my_actions=actions, **extra
+    )
+
+
+@blueprint.get("/me")
+@login_required
+async def profile() -> Response:
+    return await _page()
+
+
+@blueprint.post("/me")
+@login_required
+async def update() -> Response:
+    form = await request.form
+    changes = {"pseudonym": text(form, "pseudonym", 60), "email": text(form, "email", 254)}
+    try:
+        if len(changes["pseudonym"]) > 50:
+            raise Unprocessable.field("pseudonym", "At most 50 characters.")
+        await members.update_profile(member(), changes, current_node())
+    except Problem as exc:
+        return await _page(exc.status, errors=FormErrors.from_problem(exc), form="profile")
+    await flash(_("Your profile is saved."))
+    return see_other(url_for("web_me.profile"))
+
+
+@blueprint.post("/me/password")
+@login_required
+async def password() -> Response:
+    form = await request.form
+    changes = {
+        "password": str(form.get("password", ""))[:200],
+        "current_password": str(form.get("current_password", ""))[:200],
+    }
+    try:
+        if not MIN_LENGTH <= len(changes["password"]) <= MAX_LENGTH:
+            raise Unprocessable.field("password", f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.")
+        await members.update_profile(member(), changes, current_node())
+    except Problem as exc:
+        return await _page(exc.status, errors=FormErrors.from_problem(exc), form="password")
+    await flash(_("Your password is changed."))
+    return see_other(url_for("web_me.profile"))
+
+
+@blueprint.get("/me/export.json")
+@login_required
+async def export() -> Response:
+    data = await export_member(member())
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        content_type="application/json; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="entraide-export.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@blueprint.post("/me/delete")
+@login_required
+async def delete() -> Response:
+    form = await request.form
+    try:
+        await members.delete_member(member(), str(form.get("delete_password", ""))[:200])
+    except Problem as exc:
+        errors = FormErrors(fields={"delete_password": _("The password is wrong.")})
+        return await _page(exc.status, errors=errors, form="delete")
+    context.log_out()
+    await flash(_("Your account and everything attached to it are deleted."))
+    return see_other("/")

@@ -1,0 +1,156 @@
+"""Posting a need, an offer or an outing, for oneself or for a proxy profile (with consent).
+
+The text is checked for street addresses, phone numbers and email addresses first: when some
+are found, the form comes back with a warning and a box to confirm (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from quart import Blueprint, Response, flash, request, url_for
+
+from node.errors import Problem, Unprocessable
+from node.models import (
+    ActionCategory,
+    ActionKind,
+    Association,
+    AssociationMembership,
+    AssociationStatus,
+    Member,
+    Visibility,
+)
+from node.services import actions as actions_service
+from node.services.privacy_check import find_personal_data
+from node.state import current_node
+from node.web.context import gettext as _
+from node.web.forms import (
+    FormErrors,
+    checked,
+    integer,
+    local_datetime,
+    login_required,
+    member,
+    number,
+    render,
+    see_other,
+    text,
+)
+
+blueprint = Blueprint("web_post", __name__)
+
+
+async def _choices(author: Member) -> dict[str, Any]:
+    """Associations the author may post for, and the proxy profiles they may post for."""
+    rows = await AssociationMembership.filter(
+        member_id=author.id, association__status=AssociationStatus.APPROVED
+    ).select_related("association")
+    associations: list[Association] = [row.association for row in rows]
+    managed = [row.association.id for row in rows if row.role in actions_service.MANAGER_ROLES]
+    proxies = (
+        await Member.filter(managed_by_id__in=managed)
+        .select_related("managed_by")
+        .order_by("pseudonym")
+        if managed
+        else []
+    )
+    return {"associations": associations, "proxies": proxies}
+
+
+async def _form_page(values: Any, status: int = 200, **extra: Any) -> Response:
+    extra.setdefault("errors", FormErrors())
+    extra.setdefault("warnings", [])
+    settings = current_node().settings
+    return await render(
+        "post.html",
+        status,
+        values=values,
+        kinds=list(ActionKind),
+        categories=list(ActionCategory),
+        visibilities=list(Visibility),
+        area=(settings.area_lat, settings.area_lon),
+        map_data={
+            "centre": [settings.area_lat, settings.area_lon],
+            "tiles": settings.map_tile_url,
+            "attribution": settings.map_attribution,
+            "pick": True,
+        },
+        **(await _choices(member())),
+        **extra,
+    )
+
+
+@blueprint.get("/post")
+@login_required
+async def new() -> Response:
+    settings = current_node().settings
+    kind = request.args.get("kind", "need")
+    values = {
+        "kind": kind if kind in {k.value for k in ActionKind} else "need",
+        "lat": f"{settings.area_lat:.5f}",
+        "lon": f"{settings.area_lon:.5f}",
+        "visibility": "public",
+    }
+    return await _form_page(values)
+
+
+def _uuid(form: Any, name: str) -> uuid.UUID | None:
+    raw = text(form, name, 64)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise Unprocessable.field(name, "Choose one of the list.") from None
+
+
+def _choice(form: Any, name: str, enum: type[Any]) -> Any:
+    raw = text(form, name, 40)
+    try:
+        return enum(raw)
+    except ValueError:
+        raise Unprocessable.field(name, "Choose one of the list.") from None
+
+
+@blueprint.post("/post")
+@login_required
+async def create() -> Response:
+    form = await request.form
+    author = member()
+    try:
+        kind = _choice(form, "kind", ActionKind)
+        outing = kind == ActionKind.OUTING
+        fields: dict[str, Any] = {
+            "kind": kind,
+            "category": _choice(form, "category", ActionCategory),
+            "title": text(form, "title", 200),
+            "description": text(form, "description", 5000),
+            "lat": number(form, "lat"),
+            "lon": number(form, "lon"),
+            "visibility": _choice(form, "visibility", Visibility),
+            "association_id": _uuid(form, "association_id"),
+            "on_behalf_of": _uuid(form, "on_behalf_of"),
+            "consent": checked(form, "consent"),
+            "auto_accept": checked(form, "auto_accept"),
+        }
+        if outing:
+            fields.update(
+                starts_at=local_datetime(form, "starts_at"),
+                ends_at=local_datetime(form, "ends_at"),
+                place_name=text(form, "place_name", 200) or None,
+                capacity=integer(form, "capacity") if text(form, "capacity") else None,
+            )
+        published = " \n".join(
+            str(fields.get(name) or "") for name in ("title", "description", "place_name")
+        )
+        warnings = find_personal_data(published)
+        if warnings and not checked(form, "privacy_confirmed"):
+            return await _form_page(form, 200, warnings=warnings)
+        action = await actions_service.create_action(
+            author, **fields, ttl_days=current_node().settings.action_ttl_days
+        )
+    except Problem as exc:
+        return await _form_page(form, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("Your post is published."))
+    return see_other(url_for("web_actions.show", action_id=action.id))

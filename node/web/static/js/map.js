@@ -1,0 +1,69 @@
+/* Progressive enhancement: the map of the home page, the point picker of the post form, and
+   the "use my position" buttons. Every page works without this file. */
+(function () {
+  "use strict";
+  var dataNode = document.getElementById("map-data");
+  if (!dataNode) { return; }
+  var data = JSON.parse(dataNode.textContent);
+
+  function locate(button, done) {
+    if (!button || !navigator.geolocation) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        done(pos.coords.latitude, pos.coords.longitude);
+      });
+    });
+  }
+
+  function baseMap(element, zoom) {
+    var map = L.map(element, { scrollWheelZoom: false }).setView(data.centre, zoom);
+    L.tileLayer(data.tiles, { maxZoom: 18, attribution: "" }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    return map;
+  }
+
+  var feedMap = document.getElementById("map");
+  if (feedMap && window.L) {
+    feedMap.textContent = "";
+    var map = baseMap(feedMap, data.radius_km > 5 ? 12 : 14);
+    var bounds = [];
+    data.points.forEach(function (p) {
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = p.title;
+      L.marker([p.lat, p.lon], { title: p.title, alt: p.title }).addTo(map).bindPopup(link);
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
+    locate(document.getElementById("locate"), function (lat, lon) {
+      document.getElementById("f-lat").value = lat.toFixed(5);
+      document.getElementById("f-lon").value = lon.toFixed(5);
+      document.getElementById("filters").submit();
+    });
+  }
+
+  var pickMap = document.getElementById("pick-map");
+  if (pickMap && window.L) {
+    var latInput = document.getElementById("f-lat");
+    var lonInput = document.getElementById("f-lon");
+    var start = [parseFloat(latInput.value) || data.centre[0], parseFloat(lonInput.value) || data.centre[1]];
+    var picker = L.map(pickMap, { scrollWheelZoom: false }).setView(start, 15);
+    L.tileLayer(data.tiles, { maxZoom: 18, attribution: "" }).addTo(picker);
+    picker.attributionControl.setPrefix(false);
+    var marker = L.marker(start, { draggable: true, keyboard: true }).addTo(picker);
+    function set(lat, lon) {
+      latInput.value = lat.toFixed(5);
+      lonInput.value = lon.toFixed(5);
+      marker.setLatLng([lat, lon]);
+    }
+    picker.on("click", function (e) { set(e.latlng.lat, e.latlng.lng); });
+    marker.on("dragend", function () { var p = marker.getLatLng(); set(p.lat, p.lng); });
+    locate(document.getElementById("pick-locate"), function (lat, lon) {
+      set(lat, lon);
+      picker.setView([lat, lon], 16);
+    });
+  } else if (pickMap) {
+    pickMap.hidden = true;
+  }
+}());
