@@ -111,6 +111,10 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
 
     register_api(app)
 
+    from node.fed.routes import register_federation
+
+    register_federation(app)
+
     from node.web import register_web
 
     register_web(app)
@@ -124,6 +128,11 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
             from node.worker.periodic import run_forever
 
             background.append(asyncio.create_task(run_forever(), name="entraide-periodic"))
+            from node.worker.federation import run_forever as run_federation
+
+            background.append(
+                asyncio.create_task(run_federation(app.node), name="entraide-federation")
+            )
 
     @app.after_serving
     async def _stop() -> None:

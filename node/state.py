@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+import httpx
 from quart import Quart, current_app
 
 from node.db import Database
@@ -24,6 +25,8 @@ class NodeState:
     sms: SmsBackend
     mail: MailBackend
     secret: bytes = field(repr=False, default=b"")
+    # Tests route this node's outgoing federation traffic through here (node.fed.client).
+    http_transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
 
 
 class EntraideApp(Quart):

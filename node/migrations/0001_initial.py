@@ -1,7 +1,11 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
 from node.models.enums import ActionCategory, ActionKind, ActionStatus, AssociationRole, AssociationStatus, MemberKind, ParticipationStatus, Visibility
+from node.models.federation import DeliveryStatus, InboxStatus
 from node.models.outreach import RoundKind, RoundMode, RoundStatus
+from node.models.partnership import PartnershipDirection, PartnershipStatus
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
 from tortoise import fields
@@ -11,6 +15,17 @@ class Migration(migrations.Migration):
     initial = True
 
     operations = [
+        ops.CreateModel(
+            name='AllowedDomain',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('domain', fields.CharField(unique=True, max_length=255)),
+                ('note', fields.CharField(default='', max_length=500)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'allowed_domain', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A domain admitted in allowlist mode.'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='Association',
             fields=[
@@ -23,6 +38,61 @@ class Migration(migrations.Migration):
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'association', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An organisation on the node. Whoever asked for it is its first admin membership.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DomainBlock',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('domain', fields.CharField(unique=True, max_length=255)),
+                ('reason', fields.CharField(default='', max_length=500)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'domain_block', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FederationPolicy',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('allowlist_mode', fields.BooleanField(default=False)),
+                ('updated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'federation_policy', 'app': 'models', 'pk_attr': 'id', 'table_description': "Single row (id 1): the node's federation mode."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Host',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('domain', fields.CharField(unique=True, max_length=255)),
+                ('consecutive_failures', fields.IntField(default=0)),
+                ('unavailable_since', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_success_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_probe_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'host', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Health of a remote host: unavailable after repeated failures, until it answers again.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='InboxItem',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('activity_id', fields.CharField(unique=True, max_length=500)),
+                ('actor_iri', fields.CharField(max_length=500)),
+                ('type', fields.CharField(max_length=40)),
+                ('object_type', fields.CharField(null=True, max_length=40)),
+                ('body', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default=InboxStatus.QUEUED, description='QUEUED: queued\nPROCESSING: processing\nDONE: done\nFAILED: failed\nIGNORED: ignored', enum_type=InboxStatus, max_length=12)),
+                ('attempts', fields.IntField(default=0)),
+                ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('last_error', fields.TextField(null=True, unique=False)),
+                ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('claim_token', fields.CharField(null=True, db_index=True, max_length=36)),
+                ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('processed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'inbox_item', 'app': 'models', 'indexes': [Index(fields=['status', 'next_attempt_at'])], 'pk_attr': 'id', 'table_description': 'One accepted inbound activity, verified and waiting for (or done with) its handler.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -54,7 +124,12 @@ class Migration(migrations.Migration):
                 ('category', fields.CharEnumField(description='FOOD: food\nCLOTHES: clothes\nHYGIENE: hygiene\nHEALTH: health\nHAIRCUT: haircut\nSOCIAL: social\nHOUSING: housing\nPAPERWORK: paperwork\nSKILLS: skills\nOTHER: other', enum_type=ActionCategory, max_length=12)),
                 ('title', fields.CharField(max_length=120)),
                 ('description', fields.TextField(default='', unique=False)),
-                ('author', fields.ForeignKeyField('models.Member', source_field='author_id', db_constraint=True, to_field='id', related_name='actions', on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('models.Member', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name='actions', on_delete=OnDelete.CASCADE)),
+                ('origin_domain', fields.CharField(null=True, db_index=True, max_length=255)),
+                ('ap_id', fields.CharField(null=True, unique=True, max_length=2048)),
+                ('remote_url', fields.CharField(null=True, max_length=2048)),
+                ('remote_author_name', fields.CharField(null=True, max_length=200)),
+                ('remote_actor_iri', fields.CharField(null=True, max_length=2048)),
                 ('on_behalf_of', fields.ForeignKeyField('models.Member', source_field='on_behalf_of_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('consent_recorded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('association', fields.ForeignKeyField('models.Association', source_field='association_id', null=True, db_constraint=True, to_field='id', related_name='actions', on_delete=OnDelete.SET_NULL)),
@@ -114,7 +189,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('action', fields.ForeignKeyField('models.Action', source_field='action_id', db_constraint=True, to_field='id', related_name='messages', on_delete=OnDelete.CASCADE)),
-                ('author', fields.ForeignKeyField('models.Member', source_field='author_id', db_constraint=True, to_field='id', related_name='messages', on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('models.Member', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name='messages', on_delete=OnDelete.CASCADE)),
+                ('remote_actor_iri', fields.CharField(null=True, max_length=2048)),
+                ('remote_author_name', fields.CharField(null=True, max_length=200)),
+                ('ap_id', fields.CharField(null=True, unique=True, max_length=2048)),
                 ('body', fields.TextField(unique=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
@@ -122,17 +200,77 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='OutboxActivity',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ap_id', fields.CharField(unique=True, max_length=500)),
+                ('actor_iri', fields.CharField(db_index=True, max_length=500)),
+                ('type', fields.CharField(max_length=40)),
+                ('object_iri', fields.CharField(null=True, db_index=True, max_length=500)),
+                ('body', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('public', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'outbox_activity', 'app': 'models', 'indexes': [Index(fields=['actor_iri', 'public', 'id'])], 'pk_attr': 'id', 'table_description': 'An activity this node published, with one :class:`Delivery` row per inbox.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Delivery',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('activity', fields.ForeignKeyField('models.OutboxActivity', source_field='activity_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.CASCADE)),
+                ('inbox_url', fields.CharField(max_length=500)),
+                ('host', fields.CharField(db_index=True, max_length=255)),
+                ('status', fields.CharEnumField(default=DeliveryStatus.QUEUED, description='QUEUED: queued\nSENDING: sending\nDELIVERED: delivered\nABANDONED: abandoned', enum_type=DeliveryStatus, max_length=12)),
+                ('attempts', fields.IntField(default=0)),
+                ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('claim_token', fields.CharField(null=True, db_index=True, max_length=36)),
+                ('last_status', fields.IntField(null=True)),
+                ('last_error', fields.TextField(null=True, unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('delivered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'delivery', 'app': 'models', 'unique_together': (('activity', 'inbox_url'),), 'indexes': [Index(fields=['status', 'next_attempt_at'])], 'pk_attr': 'id', 'table_description': 'One (activity, inbox) pair to send, from queued to sending to delivered or abandoned.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Participation',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('action', fields.ForeignKeyField('models.Action', source_field='action_id', db_constraint=True, to_field='id', related_name='participations', on_delete=OnDelete.CASCADE)),
-                ('member', fields.ForeignKeyField('models.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='participations', on_delete=OnDelete.CASCADE)),
+                ('member', fields.ForeignKeyField('models.Member', source_field='member_id', null=True, db_constraint=True, to_field='id', related_name='participations', on_delete=OnDelete.CASCADE)),
+                ('remote_actor_iri', fields.CharField(null=True, max_length=2048)),
+                ('remote_name', fields.CharField(null=True, max_length=200)),
+                ('ap_id', fields.CharField(null=True, unique=True, max_length=2048)),
                 ('status', fields.CharEnumField(default=ParticipationStatus.PENDING, description='PENDING: pending\nACCEPTED: accepted\nDECLINED: declined\nLEFT: left', enum_type=ParticipationStatus, max_length=10)),
                 ('message', fields.CharField(default='', max_length=500)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'participation', 'app': 'models', 'unique_together': (('action', 'member'),), 'pk_attr': 'id'},
+            options={'table': 'participation', 'app': 'models', 'unique_together': (('action', 'member'), ('action', 'remote_actor_iri')), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Partnership',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('remote_domain', fields.CharField(db_index=True, max_length=255)),
+                ('active_domain', fields.CharField(null=True, unique=True, max_length=255)),
+                ('remote_actor_iri', fields.CharField(max_length=2048)),
+                ('direction', fields.CharEnumField(description='OUTGOING: outgoing\nINCOMING: incoming', enum_type=PartnershipDirection, max_length=10)),
+                ('scopes', fields.CharField(max_length=200)),
+                ('message', fields.CharField(default='', max_length=1000)),
+                ('status', fields.CharEnumField(default=PartnershipStatus.PENDING, description='PENDING: pending\nACCEPTED: accepted\nREJECTED: rejected\nENDED: ended', enum_type=PartnershipStatus, max_length=10)),
+                ('offer_activity_id', fields.CharField(unique=True, max_length=2048)),
+                ('object_iri', fields.CharField(max_length=2048)),
+                ('decision_activity_id', fields.CharField(null=True, max_length=2048)),
+                ('decided_by_id', fields.UUIDField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'partnership', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -158,6 +296,37 @@ class Migration(migrations.Migration):
                 ('count', fields.IntField(default=0)),
             ],
             options={'table': 'rate_counter', 'app': 'models', 'unique_together': (('key', 'window_start'),), 'pk_attr': 'id', 'table_description': 'Fixed-window counters for rate limits, shared by every worker process of the node.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RemoteActor',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ap_id', fields.CharField(unique=True, max_length=500)),
+                ('type', fields.CharField(max_length=40)),
+                ('domain', fields.CharField(db_index=True, max_length=255)),
+                ('inbox', fields.CharField(max_length=500)),
+                ('shared_inbox', fields.CharField(null=True, max_length=500)),
+                ('preferred_username', fields.CharField(null=True, max_length=255)),
+                ('name', fields.CharField(null=True, max_length=255)),
+                ('public_key_id', fields.CharField(null=True, db_index=True, max_length=500)),
+                ('public_key_pem', fields.TextField(null=True, unique=False)),
+                ('document', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('fetched_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'remote_actor', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A cached actor document of another server (refetched on key rotation).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Follower',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('local_actor_iri', fields.CharField(max_length=500)),
+                ('remote_actor', fields.ForeignKeyField('models.RemoteActor', source_field='remote_actor_id', db_constraint=True, to_field='id', related_name='following_local', on_delete=OnDelete.CASCADE)),
+                ('follow_activity_id', fields.CharField(null=True, max_length=500)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'follower', 'app': 'models', 'unique_together': (('local_actor_iri', 'remote_actor'),), 'pk_attr': 'id', 'table_description': "A remote actor following one of this node's actors (instance or association)."},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,0 +1,146 @@
+"""Admin API of federation (node admins only): deliveries, domain blocks, allowlist policy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from quart import Blueprint
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node.api.deps import require_node_admin
+from node.fed import admin as service
+from node.fed import policy
+
+blueprint = Blueprint("federation_admin", __name__, url_prefix="/api/v1/admin/federation")
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeliveryQuery(Strict):
+    status: str | None = Field(
+        None, description="queued, sending, delivered, abandoned, or failed (= abandoned)"
+    )
+    limit: int = Field(50, ge=1, le=500)
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    activity_id: str
+    activity_type: str
+    inbox_url: str
+    host: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveriesOut(BaseModel):
+    items: list[DeliveryOut]
+    counts: dict[str, int]
+
+
+class BlockIn(Strict):
+    domain: str = Field(min_length=1, max_length=255)
+    reason: str = Field("", max_length=500)
+
+
+class BlockOut(BaseModel):
+    domain: str
+    reason: str
+    created_at: datetime
+
+
+class BlocksOut(BaseModel):
+    items: list[BlockOut]
+
+
+class PolicyIn(Strict):
+    allowlist_mode: bool | None = None
+    allowed_domains: list[str] | None = Field(None, max_length=1000)
+
+
+class PolicyOut(BaseModel):
+    allowlist_mode: bool
+    allowed_domains: list[str]
+
+
+@blueprint.get("/deliveries")
+@validate_querystring(DeliveryQuery)
+@validate_response(DeliveriesOut)
+@security_scheme(_BEARER)
+async def deliveries(query_args: DeliveryQuery) -> DeliveriesOut:
+    """Deliveries by status (newest first) and the count per status."""
+    await require_node_admin()
+    rows = await service.list_deliveries(query_args.status, query_args.limit)
+    return DeliveriesOut(
+        items=[DeliveryOut(**row) for row in rows], counts=await service.delivery_counts()
+    )
+
+
+@blueprint.post("/deliveries/<int:delivery_id>/retry")
+@validate_response(DeliveryOut)
+@security_scheme(_BEARER)
+async def retry(delivery_id: int) -> DeliveryOut:
+    """Queue a delivery again now (its attempts start over)."""
+    await require_node_admin()
+    return DeliveryOut(**await service.retry_delivery(delivery_id))
+
+
+@blueprint.get("/blocks")
+@validate_response(BlocksOut)
+@security_scheme(_BEARER)
+async def blocks() -> BlocksOut:
+    await require_node_admin()
+    rows = await policy.list_blocks()
+    return BlocksOut(
+        items=[BlockOut(domain=b.domain, reason=b.reason, created_at=b.created_at) for b in rows]
+    )
+
+
+@blueprint.post("/blocks")
+@validate_request(BlockIn)
+@validate_response(BlockOut, 201)
+@security_scheme(_BEARER)
+async def block(data: BlockIn) -> tuple[BlockOut, int]:
+    """Block a domain: its requests are refused and what the node stored from it is purged."""
+    await require_node_admin()
+    row = await policy.block_domain(data.domain, data.reason)
+    return BlockOut(domain=row.domain, reason=row.reason, created_at=row.created_at), 201
+
+
+@blueprint.delete("/blocks/<domain>")
+@security_scheme(_BEARER)
+async def unblock(domain: str) -> tuple[str, int]:
+    await require_node_admin()
+    await policy.unblock_domain(domain)
+    return "", 204
+
+
+@blueprint.get("/policy")
+@validate_response(PolicyOut)
+@security_scheme(_BEARER)
+async def get_policy() -> PolicyOut:
+    await require_node_admin()
+    mode, domains = await policy.current_policy()
+    return PolicyOut(allowlist_mode=mode, allowed_domains=domains)
+
+
+@blueprint.put("/policy")
+@validate_request(PolicyIn)
+@validate_response(PolicyOut)
+@security_scheme(_BEARER)
+async def put_policy(data: PolicyIn) -> PolicyOut:
+    """Switch allowlist mode and/or replace the allowed domains (omitted fields are kept)."""
+    await require_node_admin()
+    mode, domains = await policy.set_policy(
+        allowlist_mode=data.allowlist_mode, allowed_domains=data.allowed_domains
+    )
+    return PolicyOut(allowlist_mode=mode, allowed_domains=domains)

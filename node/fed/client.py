@@ -1,0 +1,51 @@
+"""The node's outgoing federation client: signed by a local actor, guarded against SSRF.
+
+Outgoing requests to private or loopback addresses are refused unless
+``ENTRAIDE_FEDERATION_ALLOW_PRIVATE=true`` (tests, demos, several nodes on one machine). When a
+test injects ``NodeState.http_transport``, the guard still runs on the URL's host unless private
+addresses are allowed, so an SSRF test keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from federation import SigningAuth, create_client
+from node.fed import identity, iris
+from node.state import NodeState
+
+
+async def _loopback_resolver(host: str, port: int) -> list[str]:
+    """With an injected transport and private addresses allowed, names need not resolve."""
+    return ["127.0.0.1"]
+
+
+def signing_auth(
+    node: NodeState, actor_iri: str | None = None, *, offload: bool = False
+) -> SigningAuth:
+    """Sign as ``actor_iri`` (default: the instance actor) with the instance key."""
+    owner = actor_iri or iris.instance_actor_iri(node.settings)
+    return SigningAuth(iris.key_id(owner), identity.instance_key(node.settings), offload=offload)
+
+
+def signing_client(
+    node: NodeState,
+    *,
+    actor_iri: str | None = None,
+    offload: bool = False,
+    timeout: float = 10.0,
+    limits: httpx.Limits | None = None,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` signing every request as ``actor_iri`` (instance actor by
+    default). Use it as ``async with signing_client(node) as client: ...``."""
+    allow = node.settings.federation_allow_private
+    transport = node.http_transport
+    return create_client(
+        auth=signing_auth(node, actor_iri, offload=offload),
+        timeout=timeout,
+        allow_private=allow,
+        allow_loopback=allow,
+        resolver=_loopback_resolver if (transport is not None and allow) else None,
+        transport=transport,
+        limits=limits,
+    )

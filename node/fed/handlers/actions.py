@@ -1,0 +1,109 @@
+"""Inbox: public actions of partner nodes (``Create``/``Update``/``Delete`` of Proposal/Event).
+
+Only partners whose partnership has the ``public_needs`` scope are listened to; the object must
+live on the sender's domain, and only its owner (``attributedTo``, stored as
+``remote_actor_iri``) may update or delete it (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+from federation import parse as ap
+from federation.vocab import PartnershipScope
+from node import clock
+from node.fed.policy import domain_of
+from node.fed.registry import Ignore, InboxContext, handles
+from node.fed.serializers import Unusable, actor_display_name, remote_action_fields
+from node.services import partnerships, remote_actions
+from node.services.remote_actions import NotOwner
+
+
+async def _check_partner(ctx: InboxContext) -> None:
+    if not await partnerships.is_partner_domain(
+        ctx.sender.domain, PartnershipScope.PUBLIC_NEEDS.value
+    ):
+        raise Ignore(f"{ctx.sender.domain} is not a partner for public needs")
+
+
+async def _store(ctx: InboxContext, activity: ap.Activity, *, create: bool) -> None:
+    await _check_partner(ctx)
+    obj = activity.embedded_object
+    if obj is None or obj.id is None:
+        raise Ignore("the object is not embedded")
+    if domain_of(obj.id) != ctx.sender.domain:
+        raise Ignore("the object does not live on the sender's domain")
+    if not obj.is_public:
+        raise Ignore("only public actions are shown in the feed")
+    owner = obj.owner or ctx.sender.ap_id
+    if owner != ctx.sender.ap_id:
+        raise Ignore("only the object's owner may publish it")
+    try:
+        fields = remote_action_fields(
+            obj, now=clock.now(), ttl_days=ctx.node.settings.action_ttl_days
+        )
+    except Unusable as exc:
+        raise Ignore(str(exc)) from exc
+    sender = ctx.sender
+    name = actor_display_name(sender.name, sender.preferred_username, sender.ap_id)
+    try:
+        stored = await remote_actions.upsert_remote_action(
+            ap_id=obj.id,
+            domain=sender.domain,
+            owner_iri=owner,
+            owner_name=name,
+            fields=fields,
+            create=create,
+        )
+    except NotOwner as exc:
+        raise Ignore("another actor owns this object") from exc
+    if stored is None:
+        raise Ignore("an update of an object we never stored")
+
+
+@handles("Create", "Proposal")
+async def create_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _store(ctx, activity, create=True)
+
+
+@handles("Create", "Event")
+async def create_event(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _store(ctx, activity, create=True)
+
+
+@handles("Update", "Proposal")
+async def update_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
+    # An Update of an object we missed is stored too (it carries the whole object).
+    await _store(ctx, activity, create=True)
+
+
+@handles("Update", "Event")
+async def update_event(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _store(ctx, activity, create=True)
+
+
+async def _delete(ctx: InboxContext, activity: ap.Activity) -> None:
+    object_id = activity.object_id
+    if object_id is None:
+        raise Ignore("no object")
+    try:
+        deleted = await remote_actions.delete_remote_action(
+            ap_id=object_id, sender_iri=ctx.sender.ap_id
+        )
+    except NotOwner as exc:
+        raise Ignore("only the owner may delete this object") from exc
+    if not deleted:
+        raise Ignore("nothing stored under this id")
+
+
+@handles("Delete", "Tombstone")
+async def delete_tombstone(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _delete(ctx, activity)
+
+
+@handles("Delete", "Proposal")
+async def delete_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _delete(ctx, activity)
+
+
+@handles("Delete", "Event")
+async def delete_event(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _delete(ctx, activity)

@@ -1,0 +1,78 @@
+"""Follow / Undo(Follow): any fediverse account (a Mastodon user) can follow the node's instance
+actor or an association actor and then receives its public posts. In allowlist mode only
+partners may follow (the others get a ``Reject``)."""
+
+from __future__ import annotations
+
+from federation import build
+from federation.parse import Activity
+from node import clock
+from node.fed import iris
+from node.fed.actors import local_actor_exists
+from node.fed.outbox import publish
+from node.fed.policy import allowlist_mode, is_partner_domain
+from node.fed.registry import Ignore, InboxContext, handles
+from node.models import Follower
+
+
+@handles("Follow")
+async def follow(ctx: InboxContext, activity: Activity) -> None:
+    target = activity.object_id
+    if target is None or not iris.is_local(ctx.node.settings, target):
+        raise Ignore("Follow of an actor that is not ours")
+    if not target.endswith("/actor") and "/associations/" not in target:
+        raise Ignore("only the instance actor and associations can be followed")
+    if not await local_actor_exists(ctx.node, target):
+        raise Ignore("Follow of an unknown actor")
+    original = ctx.item.body
+    follow_doc = {k: v for k, v in original.items() if k != "@context"}
+    sender = ctx.sender
+    if await allowlist_mode() and not await is_partner_domain(sender.domain):
+        reply = build.reject(
+            id=iris.new_activity_iri(ctx.node.settings),
+            actor=target,
+            object=follow_doc,
+            to=[sender.ap_id],
+        )
+        await publish(ctx.node, reply, to=[sender])
+        return
+    await Follower.get_or_create(
+        local_actor_iri=target,
+        remote_actor=sender,
+        defaults={"follow_activity_id": activity.id, "created_at": clock.now()},
+    )
+    reply = build.accept(
+        id=iris.new_activity_iri(ctx.node.settings),
+        actor=target,
+        object=follow_doc,
+        to=[sender.ap_id],
+    )
+    await publish(ctx.node, reply, to=[sender])
+
+
+@handles("Undo", "Follow")
+async def undo_follow(ctx: InboxContext, activity: Activity) -> None:
+    inner = activity.embedded_object
+    target = None
+    if isinstance(inner, Activity):
+        target = inner.object_id
+        if inner.actor_id not in (None, ctx.sender.ap_id):
+            raise Ignore("Undo of someone else's Follow")
+    query = Follower.filter(remote_actor=ctx.sender)
+    if target is not None:
+        query = query.filter(local_actor_iri=target)
+    elif activity.object_id is not None:
+        query = query.filter(follow_activity_id=activity.object_id)
+    else:
+        raise Ignore("Undo without an object")
+    await query.delete()
+
+
+@handles("Undo")
+async def undo_by_reference(ctx: InboxContext, activity: Activity) -> None:
+    """``Undo`` whose object is only an IRI: it may be one of the sender's Follows."""
+    removed = await Follower.filter(
+        remote_actor=ctx.sender, follow_activity_id=activity.object_id
+    ).delete()
+    if not removed:
+        raise Ignore("Undo of nothing we know")

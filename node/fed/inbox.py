@@ -1,0 +1,110 @@
+"""Receiving: the inbox pipeline, each step answering with its own status (issue 4, item 2).
+
+1. body larger than the cap → 413 (before reading past the cap)
+2. content type not ``application/activity+json`` / ``application/ld+json`` → 415
+3. HTTP signature checked before anything is stored → 401 with the reason
+   (a key of a blocked domain is refused with 403 without being fetched)
+4. sender's domain blocked, or not admitted in allowlist mode → 403
+5. the activity's ``actor`` must own the signing key → 401
+6. an activity id already received → 202, no second effect
+7. stored as an :class:`InboxItem` → 202; the worker runs the handler.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quart import Response, request
+from tortoise.exceptions import IntegrityError
+
+from federation import Headers, HttpRequest, VerificationError, verify_request
+from federation.errors import ParseError
+from federation.parse import parse_activity
+from node import clock
+from node.errors import PROBLEM_JSON, problem_body
+from node.fed.policy import admits, domain_of
+from node.fed.remote import DomainBlocked, key_resolver
+from node.models import InboxItem
+from node.state import NodeState
+
+AP_TYPES = ("application/activity+json", "application/ld+json")
+
+
+def problem(status: int, detail: str, reason: str | None = None) -> Response:
+    body = problem_body(status, detail)
+    if reason:
+        body["reason"] = reason
+    return Response(json.dumps(body), status=status, content_type=PROBLEM_JSON)
+
+
+def http_request(body: bytes) -> HttpRequest:
+    """The Quart request as the library's framework-neutral request (raw, still encoded path)."""
+    raw_path = request.scope.get("raw_path") or request.path.encode()
+    query = request.scope.get("query_string", b"")
+    target = raw_path.decode("ascii") + (f"?{query.decode('ascii')}" if query else "")
+    return HttpRequest(
+        method=request.method,
+        target=target,
+        headers=Headers(request.headers.items()),
+        body=body,
+        scheme=request.scheme,
+    )
+
+
+def ap_content_type(value: str | None) -> bool:
+    media = (value or "").split(";", 1)[0].strip().lower()
+    return media in AP_TYPES
+
+
+async def receive(node: NodeState) -> Response:
+    cap = node.settings.max_body_bytes
+    length = request.content_length
+    if length is not None and length > cap:
+        return problem(413, f"The body is larger than {cap} bytes.")
+    if not ap_content_type(request.headers.get("Content-Type")):
+        return problem(415, "Send application/activity+json or application/ld+json.")
+    body = await request.get_data(cache=False, as_text=False)  # Quart enforces the cap (413)
+    assert isinstance(body, bytes)
+    if len(body) > cap:
+        return problem(413, f"The body is larger than {cap} bytes.")
+    try:
+        verified = await verify_request(http_request(body), key_resolver(node), now=clock.now())
+    except VerificationError as exc:
+        return problem(exc.status, f"Signature refused: {exc}", exc.reason)
+    except DomainBlocked as exc:
+        return problem(403, exc.detail, "domain_blocked")
+    sender_domain = domain_of(verified.owner)
+    if not await admits(sender_domain):
+        return problem(403, f"{sender_domain} is not accepted by this node.", "domain_refused")
+    try:
+        data: Any = json.loads(body)
+        activity = parse_activity(data)
+    except (ValueError, ParseError) as exc:
+        return problem(400, f"Not an ActivityStreams activity: {exc}", "malformed_activity")
+    if activity.actor_id != verified.owner:
+        return problem(401, "The activity's actor does not own the signing key.", "actor_mismatch")
+    assert activity.id is not None
+    if domain_of(activity.id) != sender_domain:
+        return problem(400, "The activity id is not on the actor's host.", "foreign_id")
+    if await InboxItem.filter(activity_id=activity.id).exists():
+        return Response("", status=202)  # idempotent: already received
+    obj = activity.embedded_object
+    now = clock.now()
+    try:
+        await InboxItem.create(
+            activity_id=activity.id,
+            actor_iri=verified.owner,
+            type=(activity.type_name or "")[:40],
+            object_type=(obj.type_name or "")[:40] if obj is not None else None,
+            body=data,
+            next_attempt_at=now,
+            received_at=now,
+        )
+    except IntegrityError:
+        pass  # the same activity raced in on another connection
+    else:
+        from node.worker.federation import wake
+
+        wake(node)
+    return Response("", status=202)

@@ -1,0 +1,101 @@
+"""Publishing: an activity and its deliveries are rows written in the caller's transaction.
+
+    async with in_transaction():
+        action.status = ActionStatus.CLOSED
+        await action.save()
+        await publish(node, activity, to=await followers(actor_iri), public=True)
+
+The worker (:mod:`node.worker.federation`) sends them; nothing is held in memory (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from federation.parse import id_of
+from federation.vocab import DEFAULT_CONTEXT, PUBLIC, PUBLIC_ALIASES
+from node import clock
+from node.models import Delivery, DomainBlock, Follower, OutboxActivity, RemoteActor
+from node.state import NodeState
+
+
+def _is_public(activity: dict[str, Any]) -> bool:
+    audience: list[Any] = []
+    for field in ("to", "cc"):
+        value = activity.get(field)
+        audience += value if isinstance(value, list) else [value]
+    return any(isinstance(a, str) and (a == PUBLIC or a in PUBLIC_ALIASES) for a in audience)
+
+
+def _object_iri(activity: dict[str, Any]) -> str | None:
+    obj = activity.get("object")
+    if isinstance(obj, list):
+        obj = obj[0] if obj else None
+    return id_of(obj)
+
+
+async def publish(
+    node: NodeState,
+    activity: dict[str, Any],
+    *,
+    to: Sequence[RemoteActor],
+    public: bool = False,
+) -> OutboxActivity:
+    """Store ``activity`` (``@context`` added when missing) and one :class:`Delivery` per distinct
+    inbox of ``to`` (shared inbox preferred, blocked hosts skipped). Call it inside the caller's
+    ``in_transaction()`` together with the domain change it announces."""
+    body = dict(activity)
+    if "@context" not in body:
+        body = {"@context": list(DEFAULT_CONTEXT), **body}
+    now = clock.now()
+    outbox = await OutboxActivity.create(
+        ap_id=body["id"],
+        actor_iri=id_of(body.get("actor")) or "",
+        type=str(body.get("type", "")),
+        object_iri=_object_iri(body),
+        body=body,
+        public=public or _is_public(body),
+        created_at=now,
+    )
+    inboxes: dict[str, str] = {}
+    for actor in to:
+        inbox = actor.delivery_inbox
+        inboxes.setdefault(inbox, (urlsplit(inbox).netloc or actor.domain).lower())
+    if inboxes:
+        blocked_rows = await DomainBlock.filter(domain__in=set(inboxes.values())).values_list(
+            "domain", flat=True
+        )
+        blocked: set[str] = {str(domain) for domain in blocked_rows}
+        rows = [
+            Delivery(
+                activity=outbox,
+                inbox_url=inbox,
+                host=host,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for inbox, host in inboxes.items()
+            if host not in blocked and not inbox.startswith(node.settings.base_url + "/")
+        ]
+        if rows:
+            await Delivery.bulk_create(rows)
+    _wake(node)
+    return outbox
+
+
+def _wake(node: NodeState) -> None:
+    """Nudge an in-process worker (best effort: the rows are the truth, the loop polls anyway)."""
+    from node.worker.federation import wake
+
+    wake(node)
+
+
+async def followers(local_actor_iri: str) -> list[RemoteActor]:
+    """Remote actors following ``local_actor_iri``."""
+    return await RemoteActor.filter(following_local__local_actor_iri=local_actor_iri).distinct()
+
+
+async def follower_count(local_actor_iri: str) -> int:
+    return await Follower.filter(local_actor_iri=local_actor_iri).count()

@@ -1,0 +1,161 @@
+"""Federation policy: domain blocks (with purge hooks) and allowlist mode.
+
+A block refuses the domain's requests (403) and purges what the node stored from it; allowlist
+mode admits only allowed domains and partners. Both are edited by node admins (API and CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from tortoise.transactions import in_transaction
+
+from node import clock
+from node.errors import NotFound, Unprocessable
+from node.models import (
+    AllowedDomain,
+    Delivery,
+    DeliveryStatus,
+    DomainBlock,
+    FederationPolicy,
+    Follower,
+    InboxItem,
+    InboxStatus,
+    RemoteActor,
+)
+
+PurgeHook = Callable[[str], Awaitable[None]]
+_purge_hooks: list[PurgeHook] = []
+
+
+def register_purge_hook(hook: PurgeHook) -> PurgeHook:
+    """Register ``async def hook(domain)``, run inside the block's transaction (part B: remote
+    needs, partnerships). Usable as a decorator; registering twice is harmless."""
+    if hook not in _purge_hooks:
+        _purge_hooks.append(hook)
+    return hook
+
+
+def normalize_domain(value: str) -> str:
+    """``https://Example.org/x`` or ``Example.org`` → ``example.org`` (port kept)."""
+    text = value.strip().lower()
+    if "://" in text:
+        text = urlsplit(text).netloc
+    text = text.strip("/").removeprefix("@")
+    if not text or "/" in text or " " in text or "@" in text:
+        raise Unprocessable.field("domain", f"not a domain: {value!r}")
+    return text
+
+
+def domain_of(iri: str) -> str:
+    return urlsplit(iri).netloc.lower()
+
+
+async def is_blocked(domain: str) -> bool:
+    return await DomainBlock.filter(domain=domain.lower()).exists()
+
+
+async def get_policy() -> FederationPolicy:
+    policy, _ = await FederationPolicy.get_or_create(id=1, defaults={"allowlist_mode": False})
+    return policy
+
+
+async def allowlist_mode() -> bool:
+    policy = await FederationPolicy.get_or_none(id=1)
+    return bool(policy and policy.allowlist_mode)
+
+
+async def is_partner_domain(domain: str) -> bool:
+    """Whether ``domain`` is a partner. Part A: on the allowlist; part B extends it with
+    approved partnerships."""
+    return await AllowedDomain.filter(domain=domain.lower()).exists()
+
+
+async def admits(domain: str) -> bool:
+    """Whether requests from ``domain`` are accepted: not blocked, and in allowlist mode
+    allowed or a partner."""
+    if await is_blocked(domain):
+        return False
+    if await allowlist_mode():
+        return await is_partner_domain(domain)
+    return True
+
+
+# --- admin edits -----------------------------------------------------------------------------
+
+
+async def block_domain(domain: str, reason: str = "") -> DomainBlock:
+    """Block ``domain``: refuse its requests, purge its content, drop its pending deliveries."""
+    domain = normalize_domain(domain)
+    async with in_transaction():
+        block, created = await DomainBlock.get_or_create(
+            domain=domain, defaults={"reason": reason, "created_at": clock.now()}
+        )
+        if not created and reason:
+            block.reason = reason
+            await block.save(update_fields=["reason"])
+        await purge_domain(domain)
+    return block
+
+
+async def purge_domain(domain: str) -> None:
+    """What a block removes: followers and cached actors of the domain, its unprocessed inbox
+    rows, pending deliveries to it, then whatever the registered hooks store."""
+    actors = RemoteActor.filter(domain=domain)
+    await Follower.filter(remote_actor__domain=domain).delete()
+    await InboxItem.filter(
+        actor_iri__startswith=f"https://{domain}/", status=InboxStatus.QUEUED
+    ).update(status=InboxStatus.IGNORED, last_error="domain blocked")
+    await InboxItem.filter(
+        actor_iri__startswith=f"http://{domain}/", status=InboxStatus.QUEUED
+    ).update(status=InboxStatus.IGNORED, last_error="domain blocked")
+    await Delivery.filter(
+        host=domain, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+    ).update(status=DeliveryStatus.ABANDONED, last_error="domain blocked")
+    for hook in list(_purge_hooks):
+        await hook(domain)
+    await actors.delete()
+
+
+async def unblock_domain(domain: str) -> None:
+    domain = normalize_domain(domain)
+    deleted = await DomainBlock.filter(domain=domain).delete()
+    if not deleted:
+        raise NotFound(f"{domain} is not blocked.")
+
+
+async def list_blocks() -> list[DomainBlock]:
+    return await DomainBlock.all().order_by("domain")
+
+
+async def set_policy(
+    *, allowlist_mode: bool | None = None, allowed_domains: list[str] | None = None
+) -> tuple[bool, list[str]]:
+    """Change the mode and/or replace the allowed domains; returns the resulting policy."""
+    async with in_transaction():
+        policy = await get_policy()
+        if allowlist_mode is not None:
+            policy.allowlist_mode = allowlist_mode
+            policy.updated_at = clock.now()
+            await policy.save()
+        if allowed_domains is not None:
+            wanted = {normalize_domain(d) for d in allowed_domains}
+            await AllowedDomain.exclude(domain__in=wanted).delete()
+            existing = set(await AllowedDomain.all().values_list("domain", flat=True))
+            for domain in sorted(wanted - existing):
+                await AllowedDomain.create(domain=domain, created_at=clock.now())
+    return await current_policy()
+
+
+async def allow_domain(domain: str, *, allowed: bool = True) -> None:
+    domain = normalize_domain(domain)
+    if allowed:
+        await AllowedDomain.get_or_create(domain=domain, defaults={"created_at": clock.now()})
+    else:
+        await AllowedDomain.filter(domain=domain).delete()
+
+
+async def current_policy() -> tuple[bool, list[str]]:
+    domains = await AllowedDomain.all().order_by("domain").values_list("domain", flat=True)
+    return await allowlist_mode(), [str(d) for d in domains]

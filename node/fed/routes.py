@@ -1,0 +1,280 @@
+"""Federation endpoints (no ``/api`` prefix): discovery, actors, inboxes, outboxes, followers,
+object dereferencing with content negotiation.
+
+Signed GET ("authorized fetch") is required in allowlist mode and optional otherwise; the
+instance actor and the discovery documents stay public so that a remote can always verify us.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from quart import Blueprint, Quart, Response, redirect, request
+from werkzeug.wrappers.response import Response as WerkzeugResponse
+
+from federation import nodeinfo, webfinger
+from federation.errors import ParseError
+from node import __version__
+from node.fed import actors, iris
+from node.fed.collections import collection_response, outbox_page
+from node.fed.inbox import problem, receive
+from node.fed.negotiation import AP_MEDIA_TYPE, signed_get_refusal, wants_activity_json
+from node.fed.outbox import follower_count
+from node.models import Association, AssociationStatus, Member, OutboxActivity
+from node.state import NodeState, current_node
+
+blueprint = Blueprint("federation", __name__)
+
+FEP_2677_REL = "https://www.w3.org/ns/activitystreams#Application"
+
+
+def ap_json(document: dict[str, Any], status: int = 200) -> Response:
+    return Response(
+        json.dumps(document, ensure_ascii=False), status=status, content_type=AP_MEDIA_TYPE
+    )
+
+
+def _json(document: dict[str, Any], content_type: str = "application/json") -> Response:
+    return Response(json.dumps(document, ensure_ascii=False), content_type=content_type)
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+@blueprint.get("/.well-known/webfinger")
+async def webfinger_route() -> Response:
+    node = current_node()
+    resource = request.args.get("resource", "")
+    actor_iri = await _webfinger_actor(node, resource)
+    if actor_iri is None:
+        return problem(404, f"No actor for {resource!r} on this node.")
+    subject = resource if resource.startswith("acct:") else f"acct:{resource}"
+    if resource.startswith(("http://", "https://")):
+        subject = resource
+    jrd = webfinger.jrd(subject, actor_iri)
+    return _json(jrd, webfinger.JRD_MEDIA_TYPE)
+
+
+async def _webfinger_actor(node: NodeState, resource: str) -> str | None:
+    s = node.settings
+    if resource.startswith(("http://", "https://")):
+        return resource if await actors.local_actor_exists(node, resource) else None
+    try:
+        user, host = webfinger.parse_acct(resource)
+    except ParseError:
+        return None
+    if host != s.domain.lower():
+        return None
+    if user.lower() == s.domain.lower():  # FEP-d556: acct:HOST@HOST is the instance actor
+        return iris.instance_actor_iri(s)
+    association = await Association.get_or_none(slug=user, status=AssociationStatus.APPROVED)
+    if association is not None:
+        return iris.association_actor_iri(s, association.id)
+    return None
+
+
+@blueprint.get("/.well-known/nodeinfo")
+async def nodeinfo_links() -> Response:
+    s = current_node().settings
+    body = nodeinfo.well_known(s.base_url)
+    body["links"].append({"rel": FEP_2677_REL, "href": iris.instance_actor_iri(s)})  # FEP-2677
+    return _json(body)
+
+
+@blueprint.get(nodeinfo.NODEINFO_PATH)
+async def nodeinfo_document() -> Response:
+    from node.fed.stats import usage
+
+    s = current_node().settings
+    counts = await usage()
+    body = nodeinfo.document(
+        open_registrations=True,
+        users_total=counts["users"],
+        users_active_month=counts["active_month"],
+        users_active_halfyear=counts["active_halfyear"],
+        local_posts=counts["posts"],
+        node_name=s.node_name,
+        version=__version__,
+        metadata={
+            "nodeKind": s.node_kind,
+            "area": {"lat": s.area_lat, "lon": s.area_lon, "radiusKm": s.area_radius_km},
+            "partnerships": True,
+            "instanceActor": iris.instance_actor_iri(s),
+        },
+    )
+    return Response(
+        json.dumps(body),
+        content_type=f'application/json; profile="{nodeinfo.SCHEMA_21}#"',
+    )
+
+
+@blueprint.get("/.well-known/host-meta")
+async def host_meta() -> Response:
+    base = current_node().settings.base_url
+    return Response(webfinger.host_meta_xml(base), content_type="application/xrd+xml")
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+
+@blueprint.get("/actor")
+async def instance_actor() -> Response | WerkzeugResponse:
+    node = current_node()
+    if not wants_activity_json():
+        return redirect("/")
+    return ap_json(actors.instance_actor(node))
+
+
+async def _actor_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
+    if kind == "associations":
+        association = await actors.association_is_federated(ident)
+        return actors.association_actor(node, association) if association else None
+    member = await actors.member_is_federated(ident)
+    return actors.member_actor(node, member) if member else None
+
+
+async def _local_actor_iri(node: NodeState, kind: str, ident: UUID) -> str | None:
+    if kind == "associations":
+        found = await actors.association_is_federated(ident) is not None
+    else:
+        found = await actors.member_is_federated(ident) is not None
+    return f"{node.settings.base_url}/{kind}/{ident}" if found else None
+
+
+# --- inboxes ---------------------------------------------------------------------------------
+
+
+@blueprint.post("/inbox")
+async def shared_inbox() -> Response:
+    return await receive(current_node())
+
+
+@blueprint.post("/actor/inbox")
+async def instance_inbox() -> Response:
+    return await receive(current_node())
+
+
+@blueprint.post("/<any(associations, members):kind>/<uuid:ident>/inbox")
+async def actor_inbox(kind: str, ident: UUID) -> Response:
+    node = current_node()
+    if await _local_actor_iri(node, kind, ident) is None:
+        return problem(404, "No such actor.")
+    return await receive(node)
+
+
+# --- collections -----------------------------------------------------------------------------
+
+
+@blueprint.get("/actor/<any(outbox, followers, following):what>")
+async def instance_collection(what: str) -> Response:
+    node = current_node()
+    refusal = await signed_get_refusal(node)
+    if refusal is not None:
+        return refusal
+    return await _collection(node, iris.instance_actor_iri(node.settings), what)
+
+
+@blueprint.get(
+    "/<any(associations, members):kind>/<uuid:ident>/<any(outbox, followers, following):what>"
+)
+async def actor_collection(kind: str, ident: UUID, what: str) -> Response:
+    node = current_node()
+    refusal = await signed_get_refusal(node)
+    if refusal is not None:
+        return refusal
+    actor_iri = await _local_actor_iri(node, kind, ident)
+    if actor_iri is None:
+        return problem(404, "No such actor.")
+    return await _collection(node, actor_iri, what)
+
+
+async def _collection(node: NodeState, actor_iri: str, what: str) -> Response:
+    collection_iri = f"{actor_iri}/{what}"
+    if what == "outbox":
+        page = request.args.get("page", type=int)
+        return ap_json(await outbox_page(collection_iri, actor_iri, page))
+    # Followers: the count only; remote accounts are not listed (DESIGN §5 spirit).
+    total = await follower_count(actor_iri) if what == "followers" else 0
+    return ap_json(collection_response(collection_iri, total))
+
+
+# --- dereferencing ---------------------------------------------------------------------------
+
+
+@blueprint.get("/activities/<ident>")
+async def activity_document(ident: str) -> Response:
+    node = current_node()
+    refusal = await signed_get_refusal(node)
+    if refusal is not None:
+        return refusal
+    ap_id = f"{node.settings.base_url}/activities/{ident}"
+    activity = await OutboxActivity.get_or_none(ap_id=ap_id, public=True)
+    if activity is None:
+        return problem(404, "No such public activity.")
+    return ap_json(activity.body)
+
+
+@blueprint.before_app_request
+async def negotiate_objects() -> Response | None:
+    """``/actions/<id>``, ``/associations/<id>`` and ``/members/<id>`` serve HTML (web pages)
+    or, for ``Accept: application/activity+json`` / ``application/ld+json; profile=…``, JSON."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    parts = request.path.strip("/").split("/")
+    if len(parts) != 2 or parts[0] not in ("actions", "associations", "members"):
+        return None
+    try:
+        ident = UUID(parts[1])
+    except ValueError:
+        return None
+    if not wants_activity_json():
+        if parts[0] == "members":
+            return await _member_html(ident)
+        return None  # the web pages answer
+    node = current_node()
+    refusal = await signed_get_refusal(node)
+    if refusal is not None:
+        return refusal
+    document = await _object_document(node, parts[0], ident)
+    if document is None:
+        return problem(404, "No such federated object.")
+    return ap_json(document)
+
+
+async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
+    if kind != "actions":
+        return await _actor_document(node, kind, ident)
+    try:
+        from node.fed.serializers import action_object  # part B
+    except ImportError:
+        return None
+    from node.models import Action
+
+    action = await Action.get_or_none(id=ident)
+    if action is None:
+        return None
+    document: dict[str, Any] | None = await action_object(node, action)
+    return document
+
+
+async def _member_html(ident: UUID) -> Response:
+    member: Member | None = await actors.member_is_federated(ident)
+    if member is None:
+        return problem(404, "No such member.")
+    from html import escape
+
+    name = escape(member.display_name)
+    return Response(
+        f"<!doctype html><meta charset=utf-8><title>{name}</title><h1>{name}</h1>",
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def register_federation(app: Quart) -> None:
+    """The federation endpoints and the admin API of federation."""
+    from node.api.federation_admin import blueprint as admin_blueprint
+
+    app.register_blueprint(blueprint)
+    app.register_blueprint(admin_blueprint)
