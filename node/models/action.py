@@ -19,9 +19,17 @@ class Action(Model):
     category = fields.CharEnumField(ActionCategory, max_length=12)
     title = fields.CharField(max_length=120)
     description = fields.TextField(default="")
-    author: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
-        "models.Member", related_name="actions", on_delete=fields.CASCADE
+    # NULL only for a remote action (one received from a partner node, ``origin_domain`` set).
+    author: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="actions", null=True, on_delete=fields.CASCADE
     )
+    # Remote actions: the node they come from (NULL for local ones), their ActivityPub id, the
+    # page to link back to, and who posted them there (actor IRI and display name).
+    origin_domain = fields.CharField(max_length=255, null=True, db_index=True)
+    ap_id = fields.CharField(max_length=2048, null=True, unique=True)
+    remote_url = fields.CharField(max_length=2048, null=True)
+    remote_author_name = fields.CharField(max_length=200, null=True)
+    remote_actor_iri = fields.CharField(max_length=2048, null=True)
     # Posted for a proxy profile: whose need it is, and the consent recorded for it.
     on_behalf_of: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.CASCADE
@@ -75,9 +83,15 @@ class Participation(Model):
     action: fields.ForeignKeyRelation[Action] = fields.ForeignKeyField(
         "models.Action", related_name="participations", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
-        "models.Member", related_name="participations", on_delete=fields.CASCADE
+    # NULL for a participant from another node: their actor IRI and name are kept instead.
+    member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="participations", null=True, on_delete=fields.CASCADE
     )
+    remote_actor_iri = fields.CharField(max_length=2048, null=True)
+    remote_name = fields.CharField(max_length=200, null=True)
+    # The Join/Offer activity: the one we received (remote participant), or the one we sent (a
+    # local member joining a remote action), so that the Accept/Reject can be matched.
+    ap_id = fields.CharField(max_length=2048, null=True, unique=True)
     status = fields.CharEnumField(
         ParticipationStatus, max_length=10, default=ParticipationStatus.PENDING
     )
@@ -87,19 +101,25 @@ class Participation(Model):
 
     class Meta:
         table = "participation"
-        unique_together = (("action", "member"),)
+        unique_together = (("action", "member"), ("action", "remote_actor_iri"))
 
 
 class Message(Model):
-    """A chat message among an action's author and its accepted participants."""
+    """A chat message among an action's author and its accepted participants.
+
+    Messages written on another node have no local author: their actor IRI, name and Note id.
+    """
 
     id = fields.BigIntField(primary_key=True)
     action: fields.ForeignKeyRelation[Action] = fields.ForeignKeyField(
         "models.Action", related_name="messages", on_delete=fields.CASCADE
     )
-    author: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
-        "models.Member", related_name="messages", on_delete=fields.CASCADE
+    author: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="messages", null=True, on_delete=fields.CASCADE
     )
+    remote_actor_iri = fields.CharField(max_length=2048, null=True)
+    remote_author_name = fields.CharField(max_length=200, null=True)
+    ap_id = fields.CharField(max_length=2048, null=True, unique=True)
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
