@@ -6,7 +6,7 @@ from quart import Quart
 
 
 def register_api(app: Quart) -> None:
-    from node.api import actions, associations, members, meta, outreach
+    from node.api import actions, associations, members, meta, outreach, partnerships
 
-    for module in (meta, members, associations, actions, outreach):
+    for module in (meta, members, associations, actions, outreach, partnerships):
         app.register_blueprint(module.blueprint)

@@ -135,6 +135,13 @@ class AssociationRef(BaseModel):
     name: str
 
 
+class OriginOut(BaseModel):
+    """Where a remote action comes from: its node and its page there."""
+
+    domain: str
+    url: str
+
+
 class ActionOut(BaseModel):
     id: UUID
     kind: ActionKind
@@ -159,6 +166,7 @@ class ActionOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     is_mine: bool
+    origin: OriginOut | None = Field(None, description="Another node's action: null if local")
     exact_lat: float | None = Field(None, description="The exact point: the author's view only")
     exact_lon: float | None = None
 
@@ -230,6 +238,9 @@ def _action_out(action: Action, viewer: Member | None, distance: float | None = 
         created_at=action.created_at,
         updated_at=action.updated_at,
         is_mine=mine,
+        origin=OriginOut(domain=action.origin_domain, url=action.remote_url or action.ap_id or "")
+        if action.origin_domain
+        else None,
         exact_lat=action.lat if mine else None,
         exact_lon=action.lon if mine else None,
     )
@@ -271,6 +282,7 @@ async def create_action(data: ActionIn) -> tuple[ActionOut, int]:
         member,
         **data.model_dump(),
         ttl_days=current_node().settings.action_ttl_days,
+        node=current_node(),
     )
     return _action_out(action, member), 201
 
@@ -322,7 +334,7 @@ async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
     for name, value in changes.items():
         if value is None:
             raise Unprocessable.field(name, "cannot be null")
-    action = await actions_service.update_action(action_id, member, changes)
+    action = await actions_service.update_action(action_id, member, changes, current_node())
     return _action_out(action, member)
 
 
@@ -331,7 +343,7 @@ async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
 async def delete_action(action_id: UUID) -> tuple[str, int]:
     """Delete an action with its participations and chat."""
     member = await require_member()
-    await actions_service.delete_action(action_id, member)
+    await actions_service.delete_action(action_id, member, current_node())
     return "", 204
 
 
@@ -346,7 +358,7 @@ async def join_action(action_id: UUID, data: JoinIn) -> tuple[ParticipationOut, 
     """Join an action: pending until the author accepts, or accepted at once (auto_accept).
     409: your own action, already joined, not open, or a full outing."""
     member = await require_verified_member()
-    row = await participations.join(action_id, member, data.message)
+    row = await participations.join(action_id, member, data.message, current_node())
     return _participation_out(row), 201
 
 
@@ -370,7 +382,7 @@ async def decide_participation(
     """The author accepts or declines a participation (409 when accepting into a full outing)."""
     member = await require_member()
     row = await participations.decide(
-        action_id, participation_id, member, ParticipationStatus(data.status)
+        action_id, participation_id, member, ParticipationStatus(data.status), current_node()
     )
     return _participation_out(row)
 
@@ -380,7 +392,7 @@ async def decide_participation(
 async def leave_action(action_id: UUID, participation_id: int) -> tuple[str, int]:
     """Leave an action (your own participation)."""
     member = await require_member()
-    await participations.leave(action_id, participation_id, member)
+    await participations.leave(action_id, participation_id, member, current_node())
     return "", 204
 
 
@@ -389,7 +401,7 @@ async def leave_action(action_id: UUID, participation_id: int) -> tuple[str, int
 async def leave_action_me(action_id: UUID) -> tuple[str, int]:
     """Leave an action without knowing your participation's id."""
     member = await require_member()
-    await participations.leave(action_id, None, member)
+    await participations.leave(action_id, None, member, current_node())
     return "", 204
 
 
@@ -420,4 +432,5 @@ async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesO
 async def post_message(action_id: UUID, data: MessageIn) -> tuple[MessageOut, int]:
     """Write in the action's chat (author and accepted participants only)."""
     member = await require_member()
-    return _message_out(await chat.post_message(action_id, member, data.body)), 201
+    message = await chat.post_message(action_id, member, data.body, current_node())
+    return _message_out(message), 201

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
@@ -33,6 +33,9 @@ from node.models import (
     Visibility,
 )
 from node.services import places
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 DEFAULT_TTL_DAYS = 30
 MANAGER_ROLES = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
@@ -211,8 +214,12 @@ async def create_action(
     place_name: str | None = None,
     capacity: int | None = None,
     ttl_days: int = DEFAULT_TTL_DAYS,
+    node: NodeState | None = None,
 ) -> Action:
-    """Post an action as ``author`` (who must be verified); returns it with relations loaded."""
+    """Post an action as ``author`` (who must be verified); returns it with relations loaded.
+
+    With ``node``, a public action is published to followers and partners (``Create``) in the
+    same transaction; without it (demo data, CLI) nothing is federated."""
     if not author.is_verified:
         raise Forbidden("Verify your phone number before posting.")
     title = _text("title", title, TITLE_MIN, TITLE_MAX)
@@ -254,21 +261,35 @@ async def create_action(
             created_at=now,
             updated_at=now,
         )
-        # Federation hook: the Create delivery rows go here, in this transaction.
+        if node is not None:
+            from node.fed.publish_actions import publish_create
+
+            await publish_create(node, action)
     return await Action.get(id=action.id).select_related(*_RELATED)
 
 
 _EDITABLE = frozenset({"title", "description", "category", "status", "auto_accept", "lat", "lon"})
 
 
-async def update_action(action_id: uuid.UUID, editor: Member, changes: dict[str, Any]) -> Action:
+def _check_local(action: Action) -> None:
+    if action.origin_domain is not None:
+        raise Forbidden(f"This action belongs to {action.origin_domain}: change it there.")
+
+
+async def update_action(
+    action_id: uuid.UUID,
+    editor: Member,
+    changes: dict[str, Any],
+    node: NodeState | None = None,
+) -> Action:
     """Apply a partial update: text, category, auto_accept, place (re-jittered) and a status
-    change from ``open`` to ``fulfilled`` or ``closed``."""
+    change from ``open`` to ``fulfilled`` or ``closed``. With ``node``: ``Update`` published."""
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise Unprocessable.field(sorted(unknown)[0], "cannot be changed")
     async with in_transaction():
         action = await get_visible_action(action_id, editor)
+        _check_local(action)
         if not await can_manage(action, editor):
             raise Forbidden("Only the author or the association's coordinators can edit this.")
         update: dict[str, Any] = {}
@@ -309,18 +330,32 @@ async def update_action(action_id: uuid.UUID, editor: Member, changes: dict[str,
         if update:
             update["updated_at"] = clock.now()
             await Action.filter(id=action.id).update(**update)
-            # Federation hook: the Update delivery rows go here, in this transaction.
+            if node is not None and not set(update) <= {"auto_accept", "updated_at"}:
+                from node.fed.publish_actions import publish_update
+
+                changed = await Action.get(id=action.id).select_related(*_RELATED)
+                await publish_update(node, changed)
     return await Action.get(id=action_id).select_related(*_RELATED)
 
 
-async def delete_action(action_id: uuid.UUID, editor: Member) -> None:
-    """Delete an action with its participations and chat."""
+async def delete_action(
+    action_id: uuid.UUID, editor: Member, node: NodeState | None = None
+) -> None:
+    """Delete an action with its participations and chat (with ``node``: ``Delete`` published).
+
+    A remote action can only be removed from this node by a node admin (moderation); nothing is
+    sent then, it stays on its own node."""
     async with in_transaction():
         action = await get_visible_action(action_id, editor)
+        if action.origin_domain is not None and not editor.is_admin:
+            _check_local(action)
         if not await can_manage(action, editor):
             raise Forbidden("Only the author or the association's coordinators can delete this.")
+        if node is not None:
+            from node.fed.publish_actions import publish_delete
+
+            await publish_delete(node, action, clock.now())
         await Action.filter(id=action.id).delete()
-        # Federation hook: the Delete delivery rows go here, in this transaction.
 
 
 async def expire_due_actions() -> int:

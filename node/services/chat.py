@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Forbidden, Unprocessable
-from node.models import Member, Message
+from node.models import Action, Member, Message
 from node.services.actions import get_visible_action
 from node.services.participations import is_in_chat
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 BODY_MAX = 2000
 DEFAULT_LIMIT = 50
@@ -27,19 +33,33 @@ class MessagePage:
     next_cursor: int | None = None
 
 
-async def _chat_action_id(action_id: uuid.UUID, member: Member) -> uuid.UUID:
+async def _chat_action(action_id: uuid.UUID, member: Member) -> Action:
     action = await get_visible_action(action_id, member)
     if not await is_in_chat(action, member):
         raise Forbidden("Only the author and accepted participants can use this chat.")
-    return action.id
+    return action
 
 
-async def post_message(action_id: uuid.UUID, member: Member, body: str) -> Message:
+async def _chat_action_id(action_id: uuid.UUID, member: Member) -> uuid.UUID:
+    return (await _chat_action(action_id, member)).id
+
+
+async def post_message(
+    action_id: uuid.UUID, member: Member, body: str, node: NodeState | None = None
+) -> Message:
+    """Write in the chat; with ``node``, participants on other nodes get it as a ``Note``."""
     body = body.strip()
     if not 1 <= len(body) <= BODY_MAX:
         raise Unprocessable.field("body", f"must be 1 to {BODY_MAX} characters long")
-    chat = await _chat_action_id(action_id, member)
-    message = await Message.create(action_id=chat, author=member, body=body, created_at=clock.now())
+    action = await _chat_action(action_id, member)
+    async with in_transaction():
+        message = await Message.create(
+            action_id=action.id, author=member, body=body, created_at=clock.now()
+        )
+        if node is not None:
+            from node.fed.publish_participations import send_message
+
+            await send_message(node, action, message)
     return await Message.get(id=message.id).select_related("author")
 
 

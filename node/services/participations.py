@@ -8,6 +8,7 @@ cannot join their own action (409); only open actions can be joined (409); a ful
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
@@ -22,6 +23,9 @@ from node.models import (
     ParticipationStatus,
 )
 from node.services.actions import can_manage, effective_status, get_visible_action
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 MESSAGE_MAX = 500
 
@@ -45,8 +49,13 @@ async def _check_room(action: Action) -> None:
         raise Conflict("This outing is full.")
 
 
-async def join(action_id: uuid.UUID, member: Member, message: str = "") -> Participation:
-    """Ask to join an action (accepted at once when the author chose ``auto_accept``)."""
+async def join(
+    action_id: uuid.UUID, member: Member, message: str = "", node: NodeState | None = None
+) -> Participation:
+    """Ask to join an action (accepted at once when the author chose ``auto_accept``).
+
+    A remote action (another node's) stays pending until its node answers: the ``Join`` goes
+    to its owner (needs ``node``)."""
     if not member.is_verified:
         raise Forbidden("Verify your phone number before joining an action.")
     message = message.strip()
@@ -64,8 +73,13 @@ async def join(action_id: uuid.UUID, member: Member, message: str = "") -> Parti
         if existing is not None and existing.status != ParticipationStatus.LEFT:
             raise Conflict("You already asked to join this action.")
         await _check_room(action)
+        remote = action.origin_domain is not None
+        if remote and node is None:
+            raise Conflict("This action is on another node; federation is not available here.")
         new_status = (
-            ParticipationStatus.ACCEPTED if action.auto_accept else ParticipationStatus.PENDING
+            ParticipationStatus.ACCEPTED
+            if action.auto_accept and not remote
+            else ParticipationStatus.PENDING
         )
         now = clock.now()
         if existing is not None:
@@ -83,6 +97,10 @@ async def join(action_id: uuid.UUID, member: Member, message: str = "") -> Parti
                 created_at=now,
                 updated_at=now,
             )
+        if remote and node is not None:
+            from node.fed.publish_participations import send_join
+
+            await send_join(node, action, participation, member)
     return await Participation.get(id=participation.id).select_related("member")
 
 
@@ -103,7 +121,11 @@ async def _participation(action: Action, participation_id: int) -> Participation
 
 
 async def decide(
-    action_id: uuid.UUID, participation_id: int, manager: Member, status: ParticipationStatus
+    action_id: uuid.UUID,
+    participation_id: int,
+    manager: Member,
+    status: ParticipationStatus,
+    node: NodeState | None = None,
 ) -> Participation:
     """The author (or a coordinator) accepts or declines a participation."""
     if status not in (ParticipationStatus.ACCEPTED, ParticipationStatus.DECLINED):
@@ -123,10 +145,19 @@ async def decide(
         row.status = status
         row.updated_at = clock.now()
         await row.save(update_fields=["status", "updated_at"])
+        if row.remote_actor_iri is not None and node is not None:
+            from node.fed.publish_participations import send_decision
+
+            await send_decision(node, action, row)
     return await Participation.get(id=row.id).select_related("member")
 
 
-async def leave(action_id: uuid.UUID, participation_id: int | None, member: Member) -> None:
+async def leave(
+    action_id: uuid.UUID,
+    participation_id: int | None,
+    member: Member,
+    node: NodeState | None = None,
+) -> None:
     """The participant leaves (``participation_id`` None: the member's own participation)."""
     async with in_transaction():
         action = await get_visible_action(action_id, member)
@@ -145,6 +176,10 @@ async def leave(action_id: uuid.UUID, participation_id: int | None, member: Memb
         row.status = ParticipationStatus.LEFT
         row.updated_at = clock.now()
         await row.save(update_fields=["status", "updated_at"])
+        if action.origin_domain is not None and node is not None:
+            from node.fed.publish_participations import send_leave
+
+            await send_leave(node, action, row, member)
 
 
 async def is_in_chat(action: Action, member: Member) -> bool:

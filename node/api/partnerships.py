@@ -1,0 +1,127 @@
+"""Admin API: partnerships with other nodes (under /api/v1/admin/partnerships).
+
+Node admins ask a remote node (by domain, ``acct:``/``user@host`` or actor URL) for a scoped
+partnership, accept or refuse requests they received, and end partnerships. Refusing and
+accepting go through :func:`node.services.partnerships.decide_partnership` only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from quart import Blueprint
+from quart_schema import security_scheme, validate_request, validate_response
+
+from federation.vocab import PartnershipScope
+from node.api.deps import require_node_admin
+from node.models import Partnership, PartnershipDirection, PartnershipStatus
+from node.services import partnerships
+from node.state import current_node
+
+blueprint = Blueprint("partnerships", __name__, url_prefix="/api/v1/admin/partnerships")
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+class PartnershipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ] = Field(description="lyon.example, acct:node@lyon.example or an actor URL")
+    scopes: list[PartnershipScope] = Field(min_length=1, max_length=3)
+    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+
+class PartnershipOut(BaseModel):
+    id: UUID
+    remote_domain: str
+    remote_actor: str
+    direction: PartnershipDirection
+    scopes: list[PartnershipScope]
+    message: str
+    status: PartnershipStatus
+    created_at: datetime
+    decided_at: datetime | None
+    ended_at: datetime | None
+
+
+class PartnershipsOut(BaseModel):
+    items: list[PartnershipOut]
+
+
+def _out(p: Partnership) -> PartnershipOut:
+    return PartnershipOut(
+        id=p.id,
+        remote_domain=p.remote_domain,
+        remote_actor=p.remote_actor_iri,
+        direction=p.direction,
+        scopes=[PartnershipScope(s) for s in p.scope_list],
+        message=p.message,
+        status=p.status,
+        created_at=p.created_at,
+        decided_at=p.decided_at,
+        ended_at=p.ended_at,
+    )
+
+
+@blueprint.post("")
+@security_scheme(_BEARER)
+@validate_request(PartnershipIn)
+@validate_response(PartnershipOut, 201)
+async def request_partnership(data: PartnershipIn) -> tuple[PartnershipOut, int]:
+    """Ask a remote node for a partnership (pending until its admins answer). 502: the node
+    cannot be reached or found; 409: a partnership with it is already pending or active."""
+    await require_node_admin()
+    p = await partnerships.request_partnership(
+        current_node(),
+        target=data.target,
+        scopes=[s.value for s in data.scopes],
+        message=data.message,
+    )
+    return _out(p), 201
+
+
+@blueprint.get("")
+@security_scheme(_BEARER)
+@validate_response(PartnershipsOut)
+async def list_partnerships() -> PartnershipsOut:
+    """Every partnership, asked or received, newest first (history included)."""
+    await require_node_admin()
+    return PartnershipsOut(items=[_out(p) for p in await partnerships.list_partnerships()])
+
+
+async def _decide(partnership_id: UUID, accept: bool) -> PartnershipOut:
+    admin = await require_node_admin()
+    p = await partnerships.get_partnership(partnership_id)
+    p = await partnerships.decide_partnership(current_node(), p, accept=accept, decided_by=admin)
+    return _out(p)
+
+
+@blueprint.post("/<uuid:partnership_id>/accept")
+@security_scheme(_BEARER)
+@validate_response(PartnershipOut)
+async def accept_partnership(partnership_id: UUID) -> PartnershipOut:
+    """Accept a request received from another node (409 if not pending or asked by us)."""
+    return await _decide(partnership_id, True)
+
+
+@blueprint.post("/<uuid:partnership_id>/reject")
+@security_scheme(_BEARER)
+@validate_response(PartnershipOut)
+async def reject_partnership(partnership_id: UUID) -> PartnershipOut:
+    """Refuse a request received from another node."""
+    return await _decide(partnership_id, False)
+
+
+@blueprint.delete("/<uuid:partnership_id>")
+@security_scheme(_BEARER)
+@validate_response(PartnershipOut)
+async def end_partnership(partnership_id: UUID) -> PartnershipOut:
+    """End a partnership (or withdraw our pending request): the other side is told (``Undo``)
+    and its content leaves the local feed."""
+    await require_node_admin()
+    p = await partnerships.get_partnership(partnership_id)
+    return _out(await partnerships.end_partnership(current_node(), p))

@@ -1,0 +1,280 @@
+"""Partnerships between nodes (DESIGN §4): ask, decide, end, and who is a partner for what.
+
+The wire: our instance actor sends ``Offer{object: Partnership(scopes, summary), target: them}``;
+their admins answer ``Accept`` or ``Reject`` (the Offer embedded); either side ends it with
+``Undo`` of its own Offer (the asker) or of its own Accept (the other side). Each change of
+state and the delivery rows announcing it are written in one transaction.
+
+:func:`decide_partnership` is THE decision point for incoming requests: the street committee
+(a later issue) gates it through :data:`decision_gates` without touching the routes or handlers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from federation import build
+from federation.vocab import PartnershipScope
+from node import clock
+from node.errors import Conflict, NotFound, Unprocessable
+from node.models import (
+    Action,
+    Partnership,
+    PartnershipDirection,
+    PartnershipStatus,
+    RemoteActor,
+)
+from node.models.partnership import ACTIVE_STATUSES
+
+if TYPE_CHECKING:
+    from node.state import NodeState
+
+MESSAGE_MAX = 1000
+SCOPES = tuple(s.value for s in PartnershipScope)
+
+# A gate may refuse a decision by raising a Problem (e.g. "the committee has not approved it").
+DecisionGate = Callable[[Partnership, bool, Any], Awaitable[None]]
+decision_gates: list[DecisionGate] = []
+
+
+def normalize_scopes(scopes: Iterable[str]) -> str:
+    values = sorted({s.strip() for s in scopes})
+    if not values:
+        raise Unprocessable.field("scopes", f"give at least one of {', '.join(SCOPES)}")
+    unknown = [s for s in values if s not in SCOPES]
+    if unknown:
+        raise Unprocessable.field("scopes", f"unknown scope {unknown[0]!r}; use {SCOPES}")
+    return ",".join(values)
+
+
+def _offer_document(node: NodeState, p: Partnership, *, context: bool = False) -> dict[str, Any]:
+    """The Offer that asked for ``p``, as it was sent (to embed it in Accept/Reject/Undo)."""
+    from node.fed.iris import instance_actor_iri
+
+    local = instance_actor_iri(node.settings)
+    asker, asked = (
+        (local, p.remote_actor_iri)
+        if p.direction == PartnershipDirection.OUTGOING
+        else (p.remote_actor_iri, local)
+    )
+    return build.offer(
+        id=p.offer_activity_id,
+        actor=asker,
+        object=build.partnership(
+            id=p.object_iri,
+            attributed_to=asker,
+            scopes=[PartnershipScope(s) for s in p.scope_list],
+            summary=p.message or None,
+        ),
+        target=asked,
+        context=context,
+    )
+
+
+async def _remote(p: Partnership, node: NodeState) -> RemoteActor:
+    from node.fed.remote import get_remote_actor
+
+    return await get_remote_actor(node, p.remote_actor_iri)
+
+
+# --- asking ---------------------------------------------------------------------------------
+
+
+async def request_partnership(
+    node: NodeState, *, target: str, scopes: Sequence[str], message: str = ""
+) -> Partnership:
+    """Ask the node behind ``target`` (a domain, ``acct:…``, ``user@host`` or an actor URL)."""
+    from node.fed.iris import instance_actor_iri, is_local, new_activity_iri
+    from node.fed.outbox import publish
+    from node.fed.remote import resolve
+
+    joined = normalize_scopes(scopes)
+    message = message.strip()
+    if len(message) > MESSAGE_MAX:
+        raise Unprocessable.field("message", f"at most {MESSAGE_MAX} characters")
+    remote = await resolve(node, target)
+    if is_local(node.settings, remote.ap_id):
+        raise Unprocessable.field("target", "this is our own node")
+    local = instance_actor_iri(node.settings)
+    async with in_transaction():
+        if await Partnership.filter(active_domain=remote.domain).exists():
+            raise Conflict(
+                f"There is already a pending or accepted partnership with {remote.domain}."
+            )
+        partnership_id = uuid.uuid4()
+        p = await Partnership.create(
+            id=partnership_id,
+            remote_domain=remote.domain,
+            active_domain=remote.domain,
+            remote_actor_iri=remote.ap_id,
+            direction=PartnershipDirection.OUTGOING,
+            scopes=joined,
+            message=message,
+            status=PartnershipStatus.PENDING,
+            offer_activity_id=new_activity_iri(node.settings),
+            object_iri=f"{local}/partnerships/{partnership_id}",
+            created_at=clock.now(),
+        )
+        await publish(node, _offer_document(node, p, context=True), to=[remote])
+    return p
+
+
+async def receive_offer(
+    sender: RemoteActor, *, offer_id: str, object_iri: str, scopes: Sequence[str], message: str
+) -> Partnership | None:
+    """Record a partnership request from ``sender`` (None when one is already active)."""
+    known = [s for s in scopes if s in SCOPES]
+    if not known:
+        return None
+    if await Partnership.filter(active_domain=sender.domain).exists():
+        return None
+    if await Partnership.filter(offer_activity_id=offer_id).exists():
+        return None
+    return await Partnership.create(
+        remote_domain=sender.domain,
+        active_domain=sender.domain,
+        remote_actor_iri=sender.ap_id,
+        direction=PartnershipDirection.INCOMING,
+        scopes=",".join(sorted(set(known))),
+        message=message[:MESSAGE_MAX],
+        status=PartnershipStatus.PENDING,
+        offer_activity_id=offer_id,
+        object_iri=object_iri,
+        created_at=clock.now(),
+    )
+
+
+# --- deciding and ending --------------------------------------------------------------------
+
+
+async def get_partnership(partnership_id: uuid.UUID) -> Partnership:
+    p = await Partnership.get_or_none(id=partnership_id)
+    if p is None:
+        raise NotFound("No such partnership.")
+    return p
+
+
+async def decide_partnership(
+    node: NodeState, partnership: Partnership, *, accept: bool, decided_by: Any
+) -> Partnership:
+    """Accept or refuse an incoming request: THE decision function (committee hook:
+    :data:`decision_gates` run first and may refuse by raising a Problem)."""
+    from node.fed.iris import instance_actor_iri, new_activity_iri
+    from node.fed.outbox import publish
+
+    if partnership.direction != PartnershipDirection.INCOMING:
+        raise Conflict("Only the node that was asked decides; wait for their answer.")
+    for gate in decision_gates:
+        await gate(partnership, accept, decided_by)
+    remote = await _remote(partnership, node)
+    async with in_transaction():
+        p = await Partnership.select_for_update().get(id=partnership.id)
+        if p.status != PartnershipStatus.PENDING:
+            raise Conflict(f"This partnership is already {p.status.value}.")
+        now = clock.now()
+        p.status = PartnershipStatus.ACCEPTED if accept else PartnershipStatus.REJECTED
+        p.active_domain = p.remote_domain if accept else None
+        p.decided_at = now
+        p.decided_by_id = getattr(decided_by, "id", None)
+        p.decision_activity_id = new_activity_iri(node.settings)
+        await p.save()
+        builder = build.accept if accept else build.reject
+        activity = builder(
+            id=p.decision_activity_id,
+            actor=instance_actor_iri(node.settings),
+            object=_offer_document(node, p),
+        )
+        await publish(node, activity, to=[remote])
+    return p
+
+
+async def end_partnership(node: NodeState, partnership: Partnership) -> Partnership:
+    """End (or withdraw, while pending) a partnership: ``Undo`` to the other side, and their
+    content leaves the local feed."""
+    from node.fed.iris import instance_actor_iri, new_activity_iri
+    from node.fed.outbox import publish
+
+    remote = await _remote(partnership, node)
+    local = instance_actor_iri(node.settings)
+    async with in_transaction():
+        p = await Partnership.select_for_update().get(id=partnership.id)
+        if p.status not in ACTIVE_STATUSES:
+            raise Conflict(f"This partnership is already {p.status.value}.")
+        if p.direction == PartnershipDirection.INCOMING and p.status == PartnershipStatus.PENDING:
+            raise Conflict("Refuse the request instead (POST …/reject).")
+        undone: dict[str, Any] = _offer_document(node, p)
+        if p.direction == PartnershipDirection.INCOMING:
+            undone = build.accept(
+                id=p.decision_activity_id or f"{p.offer_activity_id}#accept",
+                actor=local,
+                object=undone,
+                context=False,
+            )
+        await _close(p)
+        activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
+        await publish(node, activity, to=[remote])
+    return p
+
+
+async def _close(p: Partnership) -> None:
+    p.status = PartnershipStatus.ENDED
+    p.active_domain = None
+    p.ended_at = clock.now()
+    await p.save()
+    await withdraw_remote_content(p.remote_domain)
+
+
+async def remote_decision(
+    sender: RemoteActor, offer_id: str, *, accepted: bool, activity_id: str
+) -> bool:
+    """The other side accepted or refused our request; False when it does not match one."""
+    p = await Partnership.get_or_none(
+        offer_activity_id=offer_id, direction=PartnershipDirection.OUTGOING
+    )
+    if p is None or p.remote_domain != sender.domain or p.status != PartnershipStatus.PENDING:
+        return False
+    p.status = PartnershipStatus.ACCEPTED if accepted else PartnershipStatus.REJECTED
+    p.active_domain = p.remote_domain if accepted else None
+    p.decided_at = clock.now()
+    p.decision_activity_id = activity_id
+    await p.save()
+    return True
+
+
+async def remote_end(sender: RemoteActor, offer_id: str) -> bool:
+    """The other side ended (or withdrew) the partnership asked by ``offer_id``."""
+    p = await Partnership.get_or_none(offer_activity_id=offer_id)
+    if p is None or p.remote_domain != sender.domain or p.status not in ACTIVE_STATUSES:
+        return False
+    await _close(p)
+    return True
+
+
+# --- who is a partner -----------------------------------------------------------------------
+
+
+async def list_partnerships() -> list[Partnership]:
+    return await Partnership.all().order_by("-created_at")
+
+
+async def is_partner_domain(domain: str, scope: str | None = None) -> bool:
+    p = await Partnership.get_or_none(
+        active_domain=domain.lower(), status=PartnershipStatus.ACCEPTED
+    )
+    return p is not None and (scope is None or scope in p.scope_list)
+
+
+async def partners_with_scope(scope: str) -> list[RemoteActor]:
+    """The instance actors of the nodes we share ``scope`` with."""
+    rows = await Partnership.filter(status=PartnershipStatus.ACCEPTED)
+    iris = [p.remote_actor_iri for p in rows if scope in p.scope_list]
+    return await RemoteActor.filter(ap_id__in=iris) if iris else []
+
+
+async def withdraw_remote_content(domain: str) -> int:
+    """Remove what ``domain`` shared with us (its actions, with their chats and participations)."""
+    return await Action.filter(origin_domain=domain).delete()
