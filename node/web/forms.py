@@ -15,7 +15,8 @@ from quart import Response, render_template, request
 from node.errors import Problem, Unprocessable
 from node.models import Member
 from node.state import current_node
-from node.web.context import current_member
+from node.services.phone import CodeRejected
+from node.web.context import current_member, language, ngettext
 from node.web.context import gettext as _
 
 P = ParamSpec("P")
@@ -36,10 +37,29 @@ class FormErrors:
     def from_problem(cls, exc: Problem) -> FormErrors:
         errors = cls()
         for item in exc.errors:
-            errors.fields.setdefault(item["field"], _(item["message"]))
-        if not errors.fields or exc.detail not in {e["message"] for e in exc.errors}:
-            errors.general = _(exc.detail)
+            fallback = _FIELD_FALLBACK.get(item["field"], "This value is not valid.")
+            errors.fields.setdefault(item["field"], _translated(item["message"], fallback))
+        if isinstance(exc, CodeRejected) and exc.remaining_attempts > 0:
+            message = ngettext(
+                "Wrong code; %(num)d attempt left.",
+                "Wrong code; %(num)d attempts left.",
+                exc.remaining_attempts,
+            )
+            errors.fields["code"] = errors.general = message
+        elif not errors.fields or exc.detail not in {e["message"] for e in exc.errors}:
+            errors.general = _translated(exc.detail, "Please check the form.")
         return errors
+
+
+_FIELD_FALLBACK = {"email": "This email address is not valid."}
+
+
+def _translated(message: str, fallback: str) -> str:
+    """The message in the reader's language; a generic one when the catalog lacks it."""
+    text = _(message)
+    if text == message and language() != "en":
+        return _(fallback)
+    return text
 
 
 async def render(template: str, status: int = 200, **context: Any) -> Response:

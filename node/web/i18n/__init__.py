@@ -29,9 +29,9 @@ class _CatalogTranslations(_gettext.NullTranslations):
         return self._messages.get(message) or message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        forms = self._plurals.get(msgid1)
-        if forms and all(forms):
-            # French: singular for 0 and 1.
+        forms = [form for form in self._plurals.get(msgid1, ()) if form]
+        if forms:
+            # French: the first form for 0 and 1, the last one (plural) otherwise.
             return forms[0] if n <= 1 else forms[-1]
         return msgid1 if n == 1 else msgid2
 
