@@ -8,6 +8,7 @@ the encrypted columns once a round's ``purge_due_at`` has passed (48 h after its
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from tortoise.transactions import in_transaction
 from node import clock
 from node.errors import Conflict, Forbidden, Unprocessable
 from node.models import Encounter, Member, OutreachItem, Round, RoundStatus
-from node.services.crypto import FieldCipher
+from node.services.crypto import DecryptionError, FieldCipher
 from node.services.rounds import RoundAccess
 from node.services.visits import (
     VisitWarning,
@@ -28,6 +29,8 @@ from node.services.visits import (
     local_visit,
     warnings_for,
 )
+
+log = logging.getLogger("entraide.outreach")
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -45,8 +48,19 @@ class EncounterView:
     pseudonym: str | None
 
 
+def _decrypt(cipher: FieldCipher, encounter: Encounter, column: str) -> str | None:
+    """A detail in clear; None when purged, or when it does not decrypt (the node secret was
+    changed, or the row tampered with): the rest of the encounter stays readable."""
+    stored: str | None = getattr(encounter, f"{column}_ct")
+    try:
+        return cipher.decrypt_optional(stored, row_id=encounter.id, column=column)
+    except DecryptionError:
+        log.warning("encounter %s: %s does not decrypt with this node's key", encounter.id, column)
+        return None
+
+
 def _view(encounter: Encounter, cipher: FieldCipher) -> EncounterView:
-    place = cipher.decrypt_optional(encounter.place_ct, row_id=encounter.id, column="place")
+    place = _decrypt(cipher, encounter, "place")
     lat = lon = None
     if place is not None:
         lat_text, _, lon_text = place.partition(",")
@@ -56,10 +70,8 @@ def _view(encounter: Encounter, cipher: FieldCipher) -> EncounterView:
         items=decode_items(encounter.items),
         lat=lat,
         lon=lon,
-        note=cipher.decrypt_optional(encounter.note_ct, row_id=encounter.id, column="note"),
-        pseudonym=cipher.decrypt_optional(
-            encounter.pseudonym_ct, row_id=encounter.id, column="pseudonym"
-        ),
+        note=_decrypt(cipher, encounter, "note"),
+        pseudonym=_decrypt(cipher, encounter, "pseudonym"),
     )
 
 

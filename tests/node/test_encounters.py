@@ -254,3 +254,18 @@ async def test_the_window_follows_the_setting(node_factory: Any, make_member: An
     assert len((await (await record(client, cast, ours["id"])).get_json())["warnings"]) == 1
     clock.advance(timedelta(minutes=40))
     assert (await (await record(client, cast, ours["id"])).get_json())["warnings"] == []
+
+
+async def test_a_moved_ciphertext_reads_as_missing_not_as_another_rows_data(
+    client: Any, cast: Cast, app: EntraideApp
+) -> None:
+    round_ = await started_round(client, cast)
+    first = await (await record(client, cast, round_["id"], note=SECRET_NOTE)).get_json()
+    second = await (await record(client, cast, round_["id"], note="autre")).get_json()
+    with app.node.db.activate():
+        source = await Encounter.get(id=first["encounter"]["id"])
+        await Encounter.filter(id=second["encounter"]["id"]).update(note_ct=source.note_ct)
+    listing = await client.get(f"/api/v1/rounds/{round_['id']}/encounters", headers=cast.h("vol"))
+    assert listing.status_code == 200
+    notes = {e["id"]: e["note"] for e in (await listing.get_json())["items"]}
+    assert notes == {first["encounter"]["id"]: SECRET_NOTE, second["encounter"]["id"]: None}

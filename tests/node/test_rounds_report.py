@@ -3,6 +3,7 @@ SMTP server on 127.0.0.1), the periodic mailing of auto-closed rounds, and the C
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import email
 import email.policy
@@ -192,3 +193,18 @@ async def test_export_validation(client: Any, app: EntraideApp, make_member: Any
     assert (await client.get("/api/v1/rounds/activity.csv", headers=h)).status_code == 422
     unknown = "/api/v1/rounds/activity.csv?association_id=00000000-0000-4000-8000-000000000000"
     assert (await client.get(unknown, headers=h)).status_code == 404
+
+
+async def test_the_in_process_worker_task_schedules_the_mailing(app: EntraideApp) -> None:
+    """``run_forever`` is started from ``before_serving``, inside the app context: its task
+    inherits that context, so the mailing job is scheduled there."""
+    from node.worker.periodic import default_jobs
+
+    async def jobs_in_task() -> list[str]:
+        await asyncio.sleep(0)
+        return list(default_jobs())
+
+    async with app.app_context():
+        task = asyncio.create_task(jobs_in_task())
+    assert "mail_round_reports" in await task
+    assert "mail_round_reports" not in default_jobs()
