@@ -202,5 +202,9 @@ def init(
     click.echo("Next: entraide serve")
 
 
+from node.cli_federation import register as _register_federation  # noqa: E402
+
+_register_federation(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,7 +14,15 @@ from uuid import UUID
 from federation import build
 from federation.vocab import NodeKind
 from node.fed import identity, iris
-from node.models import Action, Association, AssociationStatus, Member, Visibility
+from node.models import (
+    Action,
+    Association,
+    AssociationStatus,
+    Member,
+    Message,
+    Participation,
+    Visibility,
+)
 from node.state import NodeState
 
 # Settings say city|association, the vocabulary says municipality|association.
@@ -71,6 +79,14 @@ async def member_is_federated(member_id: UUID | str) -> Member | None:
     if member is None:
         return None
     if await Action.filter(author_id=member.id, visibility=Visibility.PUBLIC).exists():
+        return member
+    # Part B: members who answered another node's action, or share a chat with people there.
+    if await Participation.filter(
+        member_id=member.id, action__origin_domain__isnull=False
+    ).exists():
+        return member
+    chats = Participation.filter(remote_actor_iri__isnull=False).values_list("action_id", flat=True)
+    if await Message.filter(author_id=member.id, action_id__in=chats).exists():
         return member
     return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 
 from federation import SigningAuth, create_client
+from node import clock
 from node.fed import identity, iris
 from node.state import NodeState
 
@@ -25,7 +26,12 @@ def signing_auth(
 ) -> SigningAuth:
     """Sign as ``actor_iri`` (default: the instance actor) with the instance key."""
     owner = actor_iri or iris.instance_actor_iri(node.settings)
-    return SigningAuth(iris.key_id(owner), identity.instance_key(node.settings), offload=offload)
+    return SigningAuth(
+        iris.key_id(owner),
+        identity.instance_key(node.settings),
+        offload=offload,
+        clock=clock.now,  # the node's clock: tests move it, signatures must follow
+    )
 
 
 def signing_client(

@@ -211,5 +211,5 @@ async def _update_hosts(results: list[_Result], now: datetime) -> None:
         if host.consecutive_failures >= UNAVAILABLE_AFTER and host.unavailable_since is None:
             host.unavailable_since = now
             host.last_probe_at = now
-            log.warning("host %s marked unavailable after %d failures", domain, count)
+            log.warning("host %s unavailable after %d failures", domain, host.consecutive_failures)
         await host.save()

@@ -67,9 +67,13 @@ async def allowlist_mode() -> bool:
 
 
 async def is_partner_domain(domain: str) -> bool:
-    """Whether ``domain`` is a partner. Part A: on the allowlist; part B extends it with
-    approved partnerships."""
-    return await AllowedDomain.filter(domain=domain.lower()).exists()
+    """Whether ``domain`` is admitted as a partner: on the allowlist, or an accepted
+    partnership (any scope)."""
+    from node.services import partnerships
+
+    if await AllowedDomain.filter(domain=domain.lower()).exists():
+        return True
+    return await partnerships.is_partner_domain(domain)
 
 
 async def admits(domain: str) -> bool:
@@ -159,3 +163,13 @@ async def allow_domain(domain: str, *, allowed: bool = True) -> None:
 async def current_policy() -> tuple[bool, list[str]]:
     domains = await AllowedDomain.all().order_by("domain").values_list("domain", flat=True)
     return await allowlist_mode(), [str(d) for d in domains]
+
+
+def _register_partnership_purge() -> None:
+    """A block also ends the partnership with the domain and withdraws its content."""
+    from node.services.partnerships import purge_partner_domain
+
+    register_purge_hook(purge_partner_domain)
+
+
+_register_partnership_purge()

@@ -1,0 +1,160 @@
+"""``entraide worker`` and ``entraide federation …``: background workers and federation admin.
+
+entraide worker [--concurrency 2]           # loops until SIGTERM; run several for big nodes
+entraide federation deliveries [--status queued|failed|abandoned|delivered]
+entraide federation retry ID
+entraide federation block DOMAIN [--reason …] / unblock DOMAIN
+entraide federation allowlist [--on|--off] [--add DOMAIN] [--remove DOMAIN]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+
+def _with_db(work: Callable[[], Awaitable[T]]) -> T:
+    from node.cli import _run_with_db, _settings
+
+    return _run_with_db(_settings(), work)
+
+
+@click.command()
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Worker loops in this process (each claims its own rows).",
+)
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between idle polls.")
+def worker(concurrency: int, interval: float) -> None:
+    """Run the background workers (federation inbox and deliveries, periodic jobs) until
+    SIGTERM. Several processes can run at once: rows are claimed, never shared."""
+    from node.cli import _settings
+
+    settings = _settings()
+
+    async def main() -> None:
+        from node.app import create_app
+        from node.worker.federation import run_forever as run_federation
+        from node.worker.periodic import run_forever as run_periodic
+
+        app = create_app(settings)
+        node = app.node
+        await node.db.open()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        with node.db.activate():
+            tasks = [
+                asyncio.create_task(run_federation(node, interval=interval))
+                for _ in range(concurrency)
+            ]
+            tasks.append(asyncio.create_task(run_periodic()))
+            click.echo(f"entraide worker: {concurrency} federation loop(s) running")
+            await stop.wait()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await node.db.close()
+
+    asyncio.run(main())
+
+
+@click.group()
+def federation() -> None:
+    """Federation administration: deliveries, domain blocks, allowlist."""
+
+
+@federation.command()
+@click.option("--status", default=None, help="queued, sending, delivered, failed/abandoned")
+@click.option("--limit", default=50, show_default=True)
+def deliveries(status: str | None, limit: int) -> None:
+    """List deliveries (newest first) and the count per status."""
+    from node.fed import admin
+
+    async def work() -> tuple[list[dict[str, Any]], dict[str, int]]:
+        return await admin.list_deliveries(status, limit), await admin.delivery_counts()
+
+    rows, counts = _with_db(work)
+    click.echo("  ".join(f"{k}={v}" for k, v in counts.items()))
+    for row in rows:
+        click.echo(
+            f"{row['id']:>6} {row['status']:<10} {row['attempts']:>2} {row['inbox_url']} "
+            f"{row['activity_type']} {row['last_error'] or ''}".rstrip()
+        )
+
+
+@federation.command()
+@click.argument("delivery_id", type=int)
+def retry(delivery_id: int) -> None:
+    """Queue a delivery again now."""
+    from node.errors import Problem
+    from node.fed import admin
+
+    try:
+        row = _with_db(lambda: admin.retry_delivery(delivery_id))
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(f"Delivery {row['id']} to {row['inbox_url']} queued again.")
+
+
+@federation.command()
+@click.argument("domain")
+@click.option("--reason", default="")
+def block(domain: str, reason: str) -> None:
+    """Block a domain and purge what the node stored from it."""
+    from node.fed import policy
+
+    row = _with_db(lambda: policy.block_domain(domain, reason))
+    click.echo(f"Blocked {row.domain}.")
+
+
+@federation.command()
+@click.argument("domain")
+def unblock(domain: str) -> None:
+    from node.errors import Problem
+    from node.fed import policy
+
+    try:
+        _with_db(lambda: policy.unblock_domain(domain))
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(f"Unblocked {domain}.")
+
+
+@federation.command()
+@click.option("--on/--off", "mode", default=None, help="Switch allowlist mode.")
+@click.option("--add", "add", multiple=True, help="Allow a domain.")
+@click.option("--remove", "remove", multiple=True, help="Stop allowing a domain.")
+def allowlist(mode: bool | None, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    """Show or change allowlist mode and the allowed domains."""
+    from node.fed import policy
+
+    async def work() -> tuple[bool, list[str]]:
+        for domain in add:
+            await policy.allow_domain(domain)
+        for domain in remove:
+            await policy.allow_domain(domain, allowed=False)
+        return await policy.set_policy(allowlist_mode=mode)
+
+    enabled, domains = _with_db(work)
+    click.echo(f"allowlist mode: {'on' if enabled else 'off'}")
+    for domain in domains:
+        click.echo(f"  {domain}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(worker)
+    main.add_command(federation)
+
+
+__all__ = ["register"]
