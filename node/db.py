@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tortoise.context import TortoiseContext
+from tortoise.context import (
+    TortoiseContext,
+    _current_context,
+)
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from node.settings import Settings
@@ -53,9 +56,17 @@ class Database:
 
     @contextmanager
     def activate(self) -> Iterator[None]:
-        """Make this node's connections the current ones for the code inside."""
-        with self.context:
+        """Make this node's connections the current ones for the code inside.
+
+        The token is kept on the stack, not on the shared ``TortoiseContext`` (whose own
+        ``__enter__`` stores it on the instance): a node entered concurrently by several tasks
+        or re-entered (an in-process delivery to a node that fetches back from the sender)
+        must restore each caller's previous context, not the last one's."""
+        token = _current_context.set(self.context)
+        try:
             yield
+        finally:
+            _current_context.reset(token)
 
     async def open(self) -> None:
         if self._open:
