@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from node.state import NodeState
 
 TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX, NAME_MAX = 120, 4000, 120, 200
+# The readable line we append for other fediverse software; dropped when reading it back.
+META_CLASS = "entraide-meta"
 
 _TO_WIRE_CATEGORY: dict[ActionCategory, WireCategory] = {
     ActionCategory.FOOD: WireCategory.FOOD,
@@ -105,7 +107,8 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
         raise ValueError("a remote action is served by its own node")
     iri = action_iri(node.settings, action.id)
     line = html.escape(readable_line(node, action))
-    content = _paragraphs(action.description) + f"<p>{line}</p>"
+    content = _paragraphs(action.description) + f'<p class="{META_CLASS}">{line}</p>'
+
     category = _TO_WIRE_CATEGORY[ActionCategory(action.category)]
     status = _TO_WIRE_STATUS[_status(action)]
     kind = ActionKind(action.kind)
@@ -175,17 +178,23 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.skipping = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and META_CLASS in (dict(attrs).get("class") or "").split():
+            self.skipping = True
         if tag in self._BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self.skipping = False
         if tag in self._BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.skipping:
+            self.parts.append(data)
 
 
 def html_to_text(value: str) -> str:

@@ -1,0 +1,90 @@
+"""Helpers for the multi-node federation tests (part B): members, admins, API calls, handshakes."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from node import clock
+from node.models import Member, MemberKind
+from node.services.tokens import issue_token
+from node.state import EntraideApp
+from tests.fedtools import settle
+
+PARIS = (48.8566, 2.3522)
+_counter = itertools.count(1)
+
+
+async def member(
+    app: EntraideApp, pseudonym: str, *, admin: bool = False
+) -> tuple[Member, dict[str, str]]:
+    n = next(_counter)
+    with app.node.db.activate():
+        row = await Member.create(
+            phone=f"+3361199{n:04d}",
+            email=f"fed{n}@example.org",
+            pseudonym=pseudonym,
+            kind=MemberKind.RESIDENT,
+            is_admin=admin,
+            phone_verified_at=clock.now(),
+        )
+        _, secret = await issue_token(row)
+    return row, {"Authorization": f"Bearer {secret}"}
+
+
+async def call(
+    app: EntraideApp, method: str, path: str, headers: dict[str, str] | None = None, **kw: Any
+) -> tuple[int, Any]:
+    client = app.test_client()
+    response = await client.open(path, method=method, headers=headers or {}, **kw)
+    body = await response.get_json() if response.content_type.endswith("json") else None
+    return response.status_code, body
+
+
+async def ok(app: EntraideApp, method: str, path: str, headers: dict[str, str], **kw: Any) -> Any:
+    status, body = await call(app, method, path, headers, **kw)
+    assert status in (200, 201, 204), (status, body)
+    return body
+
+
+def need(title: str = "Un manteau chaud pour l'hiver", **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "need",
+        "category": "clothes",
+        "title": title,
+        "description": "Taille L, pour Karim.\nMerci !",
+        "lat": PARIS[0],
+        "lon": PARIS[1],
+        **extra,
+    }
+
+
+async def feed(app: EntraideApp, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    path = f"/api/v1/actions?lat={PARIS[0]}&lon={PARIS[1]}&radius_km=20"
+    status, body = await call(app, "GET", path, headers)
+    assert status == 200, body
+    return list(body["items"])
+
+
+async def partner(
+    asker: EntraideApp,
+    asker_admin: dict[str, str],
+    asked: EntraideApp,
+    asked_admin: dict[str, str],
+    *apps: EntraideApp,
+    scopes: tuple[str, ...] = ("public_needs",),
+    accept: bool = True,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run a partnership handshake; returns (asker's row, asked side's row) after settling."""
+    domain = asked.node.settings.domain
+    body = {"target": domain, "scopes": list(scopes), "message": "Travaillons ensemble"}
+    mine = await ok(asker, "POST", "/api/v1/admin/partnerships", asker_admin, json=body)
+    await settle(*apps)
+    theirs = await ok(asked, "GET", "/api/v1/admin/partnerships", asked_admin)
+    incoming = next(p for p in theirs["items"] if p["id"] and p["status"] == "pending")
+    verb = "accept" if accept else "reject"
+    await ok(asked, "POST", f"/api/v1/admin/partnerships/{incoming['id']}/{verb}", asked_admin)
+    await settle(*apps)
+    rows = await ok(asker, "GET", "/api/v1/admin/partnerships", asker_admin)
+    mine = next(p for p in rows["items"] if p["id"] == mine["id"])
+    return mine, incoming
