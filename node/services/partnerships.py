@@ -278,3 +278,13 @@ async def partners_with_scope(scope: str) -> list[RemoteActor]:
 async def withdraw_remote_content(domain: str) -> int:
     """Remove what ``domain`` shared with us (its actions, with their chats and participations)."""
     return await Action.filter(origin_domain=domain).delete()
+
+
+async def purge_partner_domain(domain: str) -> None:
+    """Purge hook of a domain block: the partnership ends without a word (nothing more is sent
+    to a blocked domain) and what it shared leaves the feed."""
+    now = clock.now()
+    await Partnership.filter(active_domain=domain).update(
+        status=PartnershipStatus.ENDED, active_domain=None, ended_at=now
+    )
+    await withdraw_remote_content(domain)
