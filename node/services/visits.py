@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import h3
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from node import clock
@@ -121,8 +122,10 @@ async def visits_in_cells(
     query = visits_query(cells, since=since, until=until)
     if exclude_round is not None:
         # Local visits of other rounds, and every remote visit (they have no encounter).
-        own = Encounter.filter(round_id=exclude_round).values_list("id", flat=True)
-        query = query.exclude(encounter_id__in=await own)
+        # (NOT IN alone would also drop the remote visits, whose encounter_id is NULL.)
+        own = await Encounter.filter(round_id=exclude_round).values_list("id", flat=True)
+        if own:
+            query = query.filter(Q(encounter_id__isnull=True) | Q(encounter_id__not_in=own))
     rows = await query.order_by("-visited_at").limit(limit).values(*_COLUMNS, "origin")
     return [_view(row) for row in rows]
 

@@ -146,10 +146,13 @@ async def test_partner_visits_feed_the_view_and_leave_with_the_partnership(
     ours = await started_round(client, cast)
     [warning] = (await (await record(client, cast, ours["id"])).get_json())["warnings"]
     assert "Maraude de Lyon" in warning["message"] and "do not wake" in warning["message"]
+    # still there for the round's next encounter (its own visit is left out, not the partner's)
+    [again] = (await (await record(client, cast, ours["id"])).get_json())["warnings"]
+    assert again["visit"]["origin"] == "lyon.example"
     with app.node.db.activate():
         assert await service.remove_partner_visits("lyon.example") == 1
     items = (await (await client.get(_query(), headers=cast.h("vol"))).get_json())["items"]
-    assert [v["origin"] for v in items] == [None]
+    assert [v["origin"] for v in items] == [None, None]  # our two encounters
 
 
 def test_items_and_time_coarsening() -> None:
