@@ -53,16 +53,17 @@ async def claim(
     }
     if postgres:
         async with in_transaction():
-            ids = await (
+            # A model query: Tortoise 1.1 drops FOR UPDATE from values_list() queries.
+            locked = await (
                 model.filter(condition)
                 .order_by("next_attempt_at")
                 .limit(limit)
                 .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)
+                .only("id")
             )
-            if not ids:
+            if not locked:
                 return []
-            await model.filter(id__in=list(ids)).update(**values)
+            await model.filter(id__in=[row.pk for row in locked]).update(**values)
     else:
         ids = (
             await model.filter(condition)

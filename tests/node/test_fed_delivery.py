@@ -128,7 +128,7 @@ async def test_a_killed_worker_loses_nothing(node_factory: NodeFactory) -> None:
 
 
 async def test_two_workers_never_claim_the_same_row(node_factory: NodeFactory) -> None:
-    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
+    paris, _lyon = await federated_nodes(node_factory, "paris", "lyon")
     with paris.node.db.activate():
         lyon_actor = await resolve(paris.node, "lyon.test")
         for _ in range(30):

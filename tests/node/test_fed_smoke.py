@@ -11,9 +11,10 @@ from tests.fedtools import federated_nodes, settle
 
 
 async def test_follow_between_two_nodes(node_factory: NodeFactory) -> None:
+    from tortoise.transactions import in_transaction
+
     from federation import build
     from node.fed.outbox import publish
-    from tortoise.transactions import in_transaction
 
     paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
     with paris.node.db.activate():
