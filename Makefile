@@ -30,7 +30,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test-sqlite: $(STAMP)
+# axe-core for the accessibility checks of the browser tests (tests/web/package-lock.json).
+AXE_STAMP := tests/web/node_modules/.installed
+$(AXE_STAMP): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --silent
+	touch $(AXE_STAMP)
+
+test-sqlite: $(STAMP) $(AXE_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-postgres: $(STAMP)
