@@ -13,6 +13,7 @@ import binascii
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -29,6 +30,20 @@ DEFAULT_GET_HEADERS = ("(request-target)", "host", "date")
 # name=value pairs; values are quoted strings or bare tokens (draft -12 §2.1.4/2.1.5 give
 # created/expires as bare integers; older implementations quote them, so accept both).
 _PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"([^"]*)"|([^",\s]*))\s*(?:,|$)')
+# The same grammar for ``findall``: where ``_PARAM`` does not match, the last alternative
+# consumes one character, which marks the header as malformed (the scanner below then words
+# the error). ``findall`` tries ``_PARAM`` at each position exactly as the scanner does.
+_PARAMS = re.compile(_PARAM.pattern + r"|(.)", re.DOTALL)
+# What Mastodon, GoToSocial and our own signer send, in this order, with no spaces: matched in
+# one step. The general scanner gives the same parameters for every header this matches.
+_COMMON = re.compile(
+    r'keyId="([^"]*)",algorithm="([^"]*)"(?:,created=([0-9]+))?(?:,expires=([0-9]+))?'
+    r',headers="([^"]*)",signature="([^"]*)"'
+)
+_PKCS1V15 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
+_PSS_SHA512 = padding.PSS(mgf=padding.MGF1(hashes.SHA512()), salt_length=64)
+_SHA512 = hashes.SHA512()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +56,91 @@ class CavageSignature:
     expires: int | None = None
 
 
+ParsedSignature = tuple[str, str | None, tuple[str, ...], bytes, int | None, int | None]
+"""``(key_id, algorithm, headers, signature, created, expires)``: :class:`CavageSignature`'s
+fields, without building the dataclass on the verification hot path."""
+
+
 def parse_signature_header(value: str) -> CavageSignature:
     """Parse a ``Signature`` header or the ``Signature …`` scheme of ``Authorization``."""
+    return CavageSignature(*parse_signature_fields(value))
+
+
+def parse_signature_fields(value: str) -> ParsedSignature:
+    """:func:`parse_signature_header` as a plain tuple (see :data:`ParsedSignature`)."""
     text = value.strip()
     if text[:10].lower() == "signature ":
         text = text[10:]
+    fast = _parse_common(text)
+    if fast is not None:
+        return fast
+    params: dict[str, str] = {}
+    for name, quoted, bare, junk in _PARAMS.findall(text):
+        if junk or name in params:
+            params = _scan_params(text)  # raises SignatureMalformed with the precise reason
+            break
+        params[name] = quoted or bare
+    key_id, sig = params.get("keyId"), params.get("signature")
+    if not key_id:
+        raise SignatureMalformed("signature has no keyId")
+    if not sig:
+        raise SignatureMalformed("signature has no signature value")
+    raw = _b64decode_strict(sig)
+    # §2.1.6: without ``headers`` only Date is signed (-12 says (created); implementations and
+    # the draft's own Appendix C use date).
+    header_names = tuple(params.get("headers", "date").lower().split())
+    if not header_names:
+        raise SignatureMalformed("empty headers parameter")
+    created, expires = params.get("created"), params.get("expires")
+    return (
+        key_id,
+        params.get("algorithm") or None,
+        header_names,
+        raw,
+        None if created is None else _int_param(created, "created"),
+        None if expires is None else _int_param(expires, "expires"),
+    )
+
+
+def _parse_common(text: str) -> ParsedSignature | None:
+    """The usual header in one step, or None (then the general parser decides).
+
+    Mastodon's form ``keyId="…",algorithm="…",headers="…",signature="…"`` splits on quotes into
+    exactly nine parts; :data:`_COMMON` adds ``created``/``expires``. For every header accepted
+    here the general parser yields the same parameters.
+    """
+    created: str | None = None
+    expires: str | None = None
+    parts = text.split('"')
+    if (
+        len(parts) == 9
+        and parts[0] == "keyId="
+        and parts[2] == ",algorithm="
+        and parts[4] == ",headers="
+        and parts[6] == ",signature="
+        and not parts[8]
+    ):
+        key_id, algorithm, headers, sig = parts[1], parts[3], parts[5], parts[7]
+    elif m := _COMMON.fullmatch(text):
+        key_id, algorithm, created, expires, headers, sig = m.groups()
+    else:
+        return None
+    header_names = tuple(headers.lower().split())
+    if not key_id or not sig or not header_names:
+        return None
+    return (
+        key_id,
+        algorithm or None,
+        header_names,
+        _b64decode_strict(sig),
+        None if created is None else int(created),
+        None if expires is None else int(expires),
+    )
+
+
+def _scan_params(text: str) -> dict[str, str]:
+    """The parameter scanner, one match at a time: only reached for headers that are malformed
+    or repeat a parameter, to raise the error with its position."""
     params: dict[str, str] = {}
     pos = 0
     while pos < len(text):
@@ -59,34 +154,26 @@ def parse_signature_header(value: str) -> CavageSignature:
             raise SignatureMalformed(f"duplicate signature parameter {name!r}")
         params[name] = m.group(2) if m.group(2) is not None else m.group(3)
         pos = m.end()
-    key_id, sig = params.get("keyId"), params.get("signature")
-    if not key_id:
-        raise SignatureMalformed("signature has no keyId")
-    if not sig:
-        raise SignatureMalformed("signature has no signature value")
+    return params
+
+
+def _b64decode_strict(value: str) -> bytes:
+    """``base64.b64decode(value, validate=True)``; OpenSSL-strict decoding first (no regex).
+
+    Whatever ``strict_mode`` accepts, ``validate=True`` accepts with the same bytes (alphabet
+    only, padding only at the end); anything else is decided by ``b64decode`` as before.
+    """
     try:
-        raw = base64.b64decode(sig, validate=True)
+        return binascii.a2b_base64(value, strict_mode=True)
+    except (binascii.Error, ValueError):
+        pass
+    try:
+        return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SignatureMalformed("signature value is not base64") from exc
-    # §2.1.6: without ``headers`` only Date is signed (-12 says (created); implementations and
-    # the draft's own Appendix C use date).
-    header_names = tuple(h.lower() for h in params.get("headers", "date").split())
-    if not header_names:
-        raise SignatureMalformed("empty headers parameter")
-    return CavageSignature(
-        key_id=key_id,
-        algorithm=params.get("algorithm") or None,
-        headers=header_names,
-        signature=raw,
-        created=_int_param(params, "created"),
-        expires=_int_param(params, "expires"),
-    )
 
 
-def _int_param(params: dict[str, str], name: str) -> int | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
+def _int_param(raw: str, name: str) -> int:
     try:
         return int(raw)  # §2.1.4: a Unix timestamp; some senders add decimals — reject those
     except ValueError as exc:
@@ -102,32 +189,49 @@ def signing_string(
     algorithm: str | None = None,
 ) -> str:
     """The string to sign (§2.3): ``name: value`` lines joined by ``\\n``, no trailing newline."""
+    fields = request.headers._map()
     lines = []
     for name in headers:
         name = name.lower()
         if name == "(request-target)":
-            value = f"{request.method.lower()} {request.target}"
-        elif name in ("(created)", "(expires)"):
+            lines.append(f"(request-target): {request.method.lower()} {request.target}")
+        elif name == "(created)" or name == "(expires)":
             # §2.3 step 2: these pseudo-headers are an error with rsa-*, hmac-* and ecdsa-*.
             if algorithm is not None and algorithm != "hs2019":
                 raise SignatureMalformed(f"{name} is not allowed with algorithm {algorithm}")
             number = created if name == "(created)" else expires
             if number is None:
                 raise SignatureMalformed(f"{name} is signed but the parameter is missing")
-            value = str(number)
+            lines.append(f"{name}: {number}")
         else:
-            field = request.headers.get(name)
-            if field is None:
+            value = fields.get(name)
+            if value is None:
                 raise SignatureMalformed(f"signed header {name!r} is missing from the request")
-            value = field
-        lines.append(f"{name}: {value}")
+            lines.append(f"{name}: {value}")
     return "\n".join(lines)
+
+
+def plain_signing_string(request: HttpRequest, headers: Sequence[str]) -> str:
+    """:func:`signing_string` for lower-case names without ``(created)``/``(expires)``."""
+    fields = request.headers._map()
+    target = f"{request.method.lower()} {request.target}"
+    try:
+        return "\n".join(
+            [
+                f"(request-target): {target}"
+                if name == "(request-target)"
+                else f"{name}: {fields[name]}"
+                for name in headers
+            ]
+        )
+    except KeyError:
+        return signing_string(request, headers)  # raises the missing-header error
 
 
 def sign_bytes(private_key: PrivateKey, data: bytes) -> bytes:
     """rsa-sha256 for RSA keys (also used for hs2019 with RSA: what Mastodon verifies)."""
     if isinstance(private_key, rsa.RSAPrivateKey):
-        return private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return private_key.sign(data, _PKCS1V15, _SHA256)
     if isinstance(private_key, ed25519.Ed25519PrivateKey):
         return private_key.sign(data)
     return private_key.sign(data, ec.ECDSA(hashes.SHA256()))
@@ -145,26 +249,48 @@ def verify_bytes(
     alg = (algorithm or "hs2019").lower()
     if alg not in ALGORITHMS:
         raise UnknownAlgorithm(f"algorithm {algorithm!r} is not supported (rsa-sha256, hs2019)")
+    kind = key_kind(public_key)
     try:
-        if isinstance(public_key, rsa.RSAPublicKey):
+        if kind == "rsa":
             try:
-                public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+                cast(rsa.RSAPublicKey, public_key).verify(signature, data, _PKCS1V15, _SHA256)
                 return True
             except InvalidSignature:
                 if alg == "rsa-sha256":
                     return False
-            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA512()), salt_length=64)
-            public_key.verify(signature, data, pss, hashes.SHA512())
+            cast(rsa.RSAPublicKey, public_key).verify(signature, data, _PSS_SHA512, _SHA512)
             return True
         if alg == "rsa-sha256":
             return False  # the algorithm names the key type, and this key is not RSA
-        if isinstance(public_key, ed25519.Ed25519PublicKey):
-            public_key.verify(signature, data)
+        if kind == "ed25519":
+            cast(ed25519.Ed25519PublicKey, public_key).verify(signature, data)
             return True
-        public_key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        cast(ec.EllipticCurvePublicKey, public_key).verify(
+            signature, data, ec.ECDSA(hashes.SHA256())
+        )
         return True
     except (InvalidSignature, ValueError):
         return False
+
+
+_KINDS: dict[type, str] = {}
+
+
+def key_kind(key: object) -> str:
+    """``"rsa"``, ``"ed25519"``, ``"ec"`` or ``"other"`` for a public key, cached per class
+    (the ``isinstance`` checks against cryptography's ABCs cost more than a dict lookup)."""
+    kind = _KINDS.get(type(key))
+    if kind is None:
+        if isinstance(key, rsa.RSAPublicKey):
+            kind = "rsa"
+        elif isinstance(key, ed25519.Ed25519PublicKey):
+            kind = "ed25519"
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            kind = "ec"
+        else:
+            kind = "other"
+        _KINDS[type(key)] = kind
+    return kind
 
 
 def sign_request(

@@ -18,7 +18,6 @@ import base64
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -44,7 +43,7 @@ from federation.errors import (
     UnknownAlgorithm,
     UnknownKey,
 )
-from federation.http import HttpRequest
+from federation.http import HttpRequest, parse_http_date
 from federation.keys import PublicKeyInfo
 from federation.signatures import cavage, rfc9421
 
@@ -80,11 +79,12 @@ async def verify_request(
     The caller must still check that the activity's ``actor`` is ``result.owner``.
     """
     when = now or dt.datetime.now(dt.UTC)
-    if "signature-input" in request.headers:
+    fields = request.headers._map()
+    if "signature-input" in fields:
         return await _verify_rfc9421(request, resolve_key, when, window)
-    header = request.headers.get("signature")
+    header = fields.get("signature")
     if header is None:
-        auth = request.headers.get("authorization") or ""
+        auth = fields.get("authorization") or ""
         if auth[:10].lower() == "signature ":
             header = auth
     if header is None:
@@ -103,15 +103,13 @@ def _check_time(
 
 
 def _check_date_header(request: HttpRequest, when: dt.datetime, window: dt.timedelta) -> None:
-    raw = request.headers.get("date")
+    raw = request.headers._map().get("date")
     if raw is None:
         raise SignatureMalformed("date is signed but the Date header is missing")
     try:
-        date = parsedate_to_datetime(raw)
+        date = parse_http_date(raw)
     except (TypeError, ValueError) as exc:
         raise SignatureMalformed(f"unparseable Date header {raw!r}") from exc
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=dt.UTC)
     if abs(when - date) > window:
         raise DateOutOfWindow(f"Date {raw!r} is more than {window} from now")
 
@@ -120,8 +118,9 @@ def _check_body_digest(request: HttpRequest, covered: set[str], *, cavage_mode: 
     """RFC 3230 ``Digest`` (cavage) or RFC 9530 ``Content-Digest``: present, signed, matching."""
     if request.method.upper() not in _BODY_METHODS and not request.body:
         return
+    fields = request.headers._map()
     candidates = ("digest", "content-digest") if cavage_mode else ("content-digest",)
-    present = [name for name in candidates if name in request.headers]
+    present = [name for name in candidates if name in fields]
     if not present:
         raise DigestMissing(
             f"a {request.method} with a body needs a {' or '.join(candidates)} header"
@@ -130,7 +129,7 @@ def _check_body_digest(request: HttpRequest, covered: set[str], *, cavage_mode: 
     if not signed:
         raise DigestNotSigned(f"the signature does not cover {' or '.join(present)}")
     for name in signed:
-        value = request.headers[name]
+        value = fields[name]
         try:
             if name == "digest":
                 check_digest_header(value, request.body)
@@ -167,46 +166,66 @@ async def _verify_cavage(
     when: dt.datetime,
     window: dt.timedelta,
 ) -> VerifiedRequest:
-    sig = cavage.parse_signature_header(header)
-    if sig.algorithm is not None and sig.algorithm.lower() not in cavage.ALGORITHMS:
-        raise UnknownAlgorithm(f"algorithm {sig.algorithm!r} is not rsa-sha256 or hs2019")
-    covered = set(sig.headers)
+    # A plain tuple, not the CavageSignature dataclass: this is the inbox's hot path.
+    key_id, algorithm, names, signature, created, expires = cavage.parse_signature_fields(header)
+    if algorithm is not None and algorithm.lower() not in cavage.ALGORITHMS:
+        raise UnknownAlgorithm(f"algorithm {algorithm!r} is not rsa-sha256 or hs2019")
+    covered = set(names)
     if "(request-target)" not in covered:
         raise TargetNotSigned("(request-target) is not signed")
-    if request.method.upper() in ("GET", "HEAD") and "host" not in covered:
+    if "host" not in covered and request.method.upper() in ("GET", "HEAD"):
         raise HostNotSigned("a GET must sign host")
-    if "date" not in covered and "(created)" not in covered:
-        raise DateNotSigned("neither date nor (created) is signed")
     if "date" in covered:
         _check_date_header(request, when, window)
-    if "(created)" in covered or "(expires)" in covered:
-        _check_time(sig.created, sig.expires, when, window)
-    elif sig.expires is not None:
-        _check_time(None, sig.expires, when, window)
-    _check_body_digest(request, covered, cavage_mode=True)
-    data = cavage.signing_string(
-        request, sig.headers, created=sig.created, expires=sig.expires, algorithm=sig.algorithm
+    elif "(created)" not in covered:
+        raise DateNotSigned("neither date nor (created) is signed")
+    pseudo = "(created)" in covered or "(expires)" in covered
+    if pseudo:
+        _check_time(created, expires, when, window)
+    elif expires is not None:
+        _check_time(None, expires, when, window)
+    fields = request.headers._map()
+    if "digest" in covered and "content-digest" not in fields and "digest" in fields:
+        # The usual POST (only ``Digest``, signed): what _check_body_digest would do.
+        try:
+            check_digest_header(fields["digest"], request.body)
+        except DigestDoesNotMatch as exc:
+            raise DigestMismatch(str(exc)) from exc
+        except (DigestMalformed, DigestUnsupported) as exc:
+            raise DigestMismatch(f"unusable digest: {exc}") from exc
+    else:
+        _check_body_digest(request, covered, cavage_mode=True)
+    data = (
+        cavage.signing_string(request, names, created=created, expires=expires, algorithm=algorithm)
+        if pseudo
+        else cavage.plain_signing_string(request, names)
     ).encode("utf-8")
 
-    def check(info: PublicKeyInfo) -> bool:
-        return cavage.verify_bytes(sig.algorithm, info.public_key, sig.signature, data)
-
-    info = await _with_key(sig.key_id, resolve_key, check)
-    return VerifiedRequest(info.owner, sig.key_id, "cavage", sig.algorithm or "hs2019")
+    # _with_key, inlined: resolve, check, refresh once.
+    info = await resolve_key(key_id, False)
+    if info is None:
+        raise UnknownKey(f"no key {key_id!r}")
+    if not cavage.verify_bytes(algorithm, info.public_key, signature, data):
+        fresh = await resolve_key(key_id, True)  # key rotation: refetch once
+        if fresh is None or not cavage.verify_bytes(algorithm, fresh.public_key, signature, data):
+            raise BadSignature(f"signature does not verify with key {key_id!r}")
+        info = fresh
+    return VerifiedRequest(info.owner, key_id, "cavage", algorithm or "hs2019")
 
 
 async def _verify_rfc9421(
     request: HttpRequest, resolve_key: ResolveKey, when: dt.datetime, window: dt.timedelta
 ) -> VerifiedRequest:
-    if "signature" not in request.headers:
+    if "signature" not in request.headers._map():
         raise SignatureMalformed("Signature-Input without Signature")
     sigs = rfc9421.parse_signatures(request.headers)
     # Several labels may be present (e.g. a proxy's); the first one is the sender's (§4.3).
     sig = sigs[0]
-    if not sig.key_id:
+    key_id, alg, created = sig.key_id, sig.alg, sig.created  # properties: read once
+    if not key_id:
         raise SignatureMalformed("signature has no keyid")
-    if sig.alg is not None and sig.alg not in rfc9421.ALGORITHMS:
-        raise UnknownAlgorithm(f"algorithm {sig.alg!r} is not supported")
+    if alg is not None and alg not in rfc9421.ALGORITHMS:
+        raise UnknownAlgorithm(f"algorithm {alg!r} is not supported")
     covered = set(sig.components)
     if "@target-uri" not in covered and "@path" not in covered and "@request-target" not in covered:
         raise TargetNotSigned("neither @target-uri nor @path is covered")
@@ -216,30 +235,26 @@ async def _verify_rfc9421(
         "host",
     }:
         raise HostNotSigned("a GET must cover @authority (or @target-uri)")
-    if sig.created is None and "date" not in covered:
+    if created is None and "date" not in covered:
         raise DateNotSigned("neither created nor date is signed")
-    _check_time(sig.created, sig.expires, when, window)
-    if sig.created is None:
+    _check_time(created, sig.expires, when, window)
+    if created is None:
         _check_date_header(request, when, window)
     _check_body_digest(request, covered, cavage_mode=False)
 
     base = rfc9421.base_for(request, sig)
 
     def check(info: PublicKeyInfo) -> bool:
-        alg = rfc9421.algorithm_for(sig.alg, info.public_key, info.algorithm)
-        if rfc9421.verify_one(request, sig, info.public_key, alg, base):
+        chosen = rfc9421.algorithm_for(alg, info.public_key, info.algorithm)
+        if rfc9421.verify_one(request, sig, info.public_key, chosen, base):
             return True
         # No alg and an RSA key: the sender may have used RSA-PSS (§3.3.1).
-        if (
-            sig.alg is None
-            and info.algorithm is None
-            and isinstance(info.public_key, rsa.RSAPublicKey)
-        ):
+        if alg is None and info.algorithm is None and isinstance(info.public_key, rsa.RSAPublicKey):
             return rfc9421.verify_one(request, sig, info.public_key, "rsa-pss-sha512", base)
         return False
 
-    info = await _with_key(sig.key_id, resolve_key, check)
-    return VerifiedRequest(info.owner, sig.key_id, "rfc9421", sig.alg or info.algorithm)
+    info = await _with_key(key_id, resolve_key, check)
+    return VerifiedRequest(info.owner, key_id, "rfc9421", alg or info.algorithm)
 
 
 def signature_b64(data: bytes) -> str:
