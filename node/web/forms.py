@@ -14,8 +14,8 @@ from quart import Response, render_template, request
 
 from node.errors import Problem, Unprocessable
 from node.models import Member
-from node.state import current_node
 from node.services.phone import CodeRejected
+from node.state import current_node
 from node.web.context import current_member, language, ngettext
 from node.web.context import gettext as _
 
