@@ -17,7 +17,7 @@ from federation import build
 from node.fed.iris import action_iri, member_actor_iri, new_activity_iri
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
-from node.fed.serializers import author_actor_iri, message_note
+from node.fed.serializers import author_actor_iri, message_note, paragraphs
 from node.models import (
     Action,
     Member,
@@ -43,7 +43,7 @@ async def send_join(
         actor=member_actor_iri(node.settings, member.id),
         object=action.ap_id,
         to=[owner.ap_id],
-        content=participation.message or None,
+        content=paragraphs(participation.message) or None,
     )
     await publish(node, activity, to=[owner])
 

@@ -80,7 +80,8 @@ def author_actor_iri(node: NodeState, action: Action) -> str:
     return member_actor_iri(node.settings, action.author_id)  # type: ignore[attr-defined]
 
 
-def _paragraphs(text: str) -> str:
+def paragraphs(text: str) -> str:
+    """Plain text as escaped HTML paragraphs (blank lines split, single newlines are <br>)."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
     return "".join(f"<p>{html.escape(b).replace(chr(10), '<br>')}</p>" for b in blocks)
 
@@ -107,7 +108,7 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
         raise ValueError("a remote action is served by its own node")
     iri = action_iri(node.settings, action.id)
     line = html.escape(readable_line(node, action))
-    content = _paragraphs(action.description) + f'<p class="{META_CLASS}">{line}</p>'
+    content = paragraphs(action.description) + f'<p class="{META_CLASS}">{line}</p>'
 
     category = _TO_WIRE_CATEGORY[ActionCategory(action.category)]
     status = _TO_WIRE_STATUS[_status(action)]
@@ -162,7 +163,7 @@ def message_note(
     return build.note(
         id=f"{action_iri(node.settings, action.id)}/messages/{message.id}",
         attributed_to=author,
-        content=_paragraphs(message.body),
+        content=paragraphs(message.body),
         to=[iri for iri in to if iri != PUBLIC],
         in_reply_to=in_reply_to,
         published=message.created_at,
