@@ -182,13 +182,14 @@ class _Text(HTMLParser):
         self.skipping = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "p" and META_CLASS in (dict(attrs).get("class") or "").split():
+        meta = tag == "p" and META_CLASS in (dict(attrs).get("class") or "").split()
+        if meta or tag in ("script", "style"):
             self.skipping = True
         if tag in self._BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "p":
+        if tag in ("p", "script", "style"):
             self.skipping = False
         if tag in self._BLOCKS:
             self.parts.append("\n")
