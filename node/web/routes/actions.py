@@ -11,6 +11,7 @@ from node.errors import Problem, Unprocessable
 from node.models import Participation, ParticipationStatus
 from node.services import actions as actions_service
 from node.services import chat, participations
+from node.state import current_node
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text
@@ -64,7 +65,9 @@ async def show(action_id: UUID) -> Response:
 async def join(action_id: UUID) -> Response:
     form = await request.form
     try:
-        row = await participations.join(action_id, member(), text(form, "message", 600))
+        row = await participations.join(
+            action_id, member(), text(form, "message", 600), current_node()
+        )
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), join_message=form
@@ -80,7 +83,7 @@ async def join(action_id: UUID) -> Response:
 @login_required
 async def leave(action_id: UUID) -> Response:
     try:
-        await participations.leave(action_id, None, member())
+        await participations.leave(action_id, None, member(), current_node())
     except Problem as exc:
         return await _page(action_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("You have left this action."))
@@ -96,7 +99,7 @@ async def decide(action_id: UUID, participation_id: int) -> Response:
     try:
         if status is None:
             raise Unprocessable.field("status", "must be accepted or declined")
-        await participations.decide(action_id, participation_id, member(), status)
+        await participations.decide(action_id, participation_id, member(), status, current_node())
     except Problem as exc:
         return await _page(action_id, exc.status, errors=FormErrors.from_problem(exc))
     return _back(action_id, "#participants")
@@ -107,7 +110,9 @@ async def decide(action_id: UUID, participation_id: int) -> Response:
 async def post_message(action_id: UUID) -> Response:
     form = await request.form
     try:
-        await chat.post_message(action_id, member(), text(form, "body", chat.BODY_MAX + 100))
+        await chat.post_message(
+            action_id, member(), text(form, "body", chat.BODY_MAX + 100), current_node()
+        )
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), draft=form.get("body")
@@ -121,7 +126,7 @@ async def change_status(action_id: UUID) -> Response:
     form = await request.form
     try:
         await actions_service.update_action(
-            action_id, member(), {"status": text(form, "status", 20)}
+            action_id, member(), {"status": text(form, "status", 20)}, current_node()
         )
     except (Problem, ValueError) as exc:
         if not isinstance(exc, Problem):

@@ -148,7 +148,10 @@ async def create() -> Response:
         if warnings and not checked(form, "privacy_confirmed"):
             return await _form_page(form, 200, warnings=warnings)
         action = await actions_service.create_action(
-            author, **fields, ttl_days=current_node().settings.action_ttl_days
+            author,
+            **fields,
+            ttl_days=current_node().settings.action_ttl_days,
+            node=current_node(),
         )
     except Problem as exc:
         return await _form_page(form, exc.status, errors=FormErrors.from_problem(exc))
