@@ -7,7 +7,11 @@ httpx pool degrades above ~8 concurrent requests per client, so the 32 workers s
 docs/federation-library.md); RSA signing runs in worker threads
 (``SigningAuth(offload=True)``) because OpenSSL releases the GIL.
 
-    .venv/bin/python bench/bench_delivery.py [--seconds 5] [--clients 4] [--concurrency 32]
+    .venv/bin/python bench/bench_delivery.py [--seconds 3] [--rounds 5] [--clients 32]
+        [--concurrency 32] [--no-offload]
+
+Unsigned and signed runs alternate (5 rounds by default); the median of the per-round ratios
+is reported with its range.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import asyncio
 import json
 import socket
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -127,9 +132,25 @@ async def run(
     return done / elapsed
 
 
+async def interleaved(
+    url: str, body: bytes, *, rounds: int, **kw: object
+) -> list[tuple[float, float]]:
+    """``rounds`` pairs of (unsigned, signed) rates, alternating which goes first, so that a
+    change of machine load hits both sides."""
+    pairs = []
+    for i in range(rounds):
+        order = (False, True) if i % 2 == 0 else (True, False)
+        got = {}
+        for signed in order:
+            got[signed] = await run(url, body, signed=signed, **kw)  # type: ignore[arg-type]
+        pairs.append((got[False], got[True]))
+    return pairs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per measure")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--no-offload", action="store_true")
     parser.add_argument("--concurrency", type=int, default=32)
@@ -147,22 +168,30 @@ def main() -> None:
                 "object": {"type": "Note", "content": "x" * 1900},
             }
         ).encode()
-        kw = dict(seconds=args.seconds, clients=args.clients, concurrency=args.concurrency)
-        unsigned = asyncio.run(run(url, body, signed=False, **kw))  # type: ignore[arg-type]
-        signed = asyncio.run(
-            run(url, body, signed=True, offload=not args.no_offload, **kw)  # type: ignore[arg-type]
+        pairs = asyncio.run(
+            interleaved(
+                url,
+                body,
+                rounds=args.rounds,
+                seconds=args.seconds,
+                clients=args.clients,
+                concurrency=args.concurrency,
+                offload=not args.no_offload,
+            )
         )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     print(
         f"concurrency {args.concurrency} over {args.clients} clients, {len(body)} byte body, "
-        f"{args.seconds:.0f} s each, receiver: uvicorn raw ASGI on 127.0.0.1"
+        f"{args.rounds} interleaved rounds of {args.seconds:.0f} s, "
+        f"receiver: uvicorn raw ASGI on 127.0.0.1, offload={not args.no_offload}"
     )
+    ratios = sorted(signed / unsigned for unsigned, signed in pairs)
     print(
-        f"unsigned {unsigned:8.0f}/s   signed (cavage rsa-sha256, "
-        f"offload={not args.no_offload}) {signed:8.0f}/s   "
-        f"ratio {signed / unsigned:6.1%}"
+        f"unsigned {statistics.median(u for u, _ in pairs):6.0f}/s   "
+        f"signed (cavage rsa-sha256) {statistics.median(s for _, s in pairs):6.0f}/s   "
+        f"ratio median {statistics.median(ratios):6.1%} ({ratios[0]:.1%}-{ratios[-1]:.1%})"
     )
 
 
