@@ -62,13 +62,15 @@ def signed(rfc: bool) -> HttpRequest:
     return HttpRequest.from_httpx(request)
 
 
-def rate(fn: Callable[[], object], seconds: float, per_call: int) -> float:
-    """Operations per second: ``fn`` performs ``per_call`` operations; run it for ``seconds``."""
-    n, start = 0, time.perf_counter()
+def rate(fn: Callable[[], object], seconds: float, per_call: int) -> tuple[float, float]:
+    """Operations per wall-clock second and per CPU second of this thread: ``fn`` performs
+    ``per_call`` operations; run it for ``seconds``. On a shared machine the CPU figure is the
+    steadier one (time spent preempted is not counted)."""
+    n, start, cpu0 = 0, time.perf_counter(), time.thread_time()
     while (elapsed := time.perf_counter() - start) < seconds:
         fn()
         n += per_call
-    return n / elapsed
+    return n / elapsed, n / max(time.thread_time() - cpu0, 1e-9)
 
 
 def main() -> None:
@@ -121,24 +123,26 @@ def main() -> None:
         rate(bare_fn, 0.3, BATCH)
         rate(lib_fn, 0.3, BATCH)
     # Interleaved rounds, so that both sides see the same machine load; report medians.
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    results: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (bare_fn, lib_fn) in cases.items():
-            bare_rate = rate(bare_fn, seconds / 2, BATCH)
-            lib_rate = rate(lib_fn, seconds, BATCH)
-            bare_rate = (bare_rate + rate(bare_fn, seconds / 2, BATCH)) / 2
-            results[name].append((lib_rate, bare_rate))
+            bare1 = rate(bare_fn, seconds / 2, BATCH)
+            lib = rate(lib_fn, seconds, BATCH)
+            bare2 = rate(bare_fn, seconds / 2, BATCH)
+            results[name].append(
+                (lib[0], (bare1[0] + bare2[0]) / 2, lib[1], (bare1[1] + bare2[1]) / 2)
+            )
     print(f"body {len(BODY)} bytes, RSA-2048, {rounds} interleaved rounds of {seconds:.1f} s")
-    for name, pairs in results.items():
-        ratios = sorted(lib / bare for lib, bare in pairs)
-        lib_med = statistics.median(lib for lib, _ in pairs)
-        bare_med = statistics.median(bare for _, bare in pairs)
-        print(
-            f"{name:26s} library {lib_med:7.0f}/s ({1e6 / lib_med:5.1f} us)  "
-            f"bare cryptography {bare_med:7.0f}/s ({1e6 / bare_med:5.1f} us)  "
-            f"ratio median {statistics.median(ratios):6.1%} "
-            f"(range {ratios[0]:.1%}-{ratios[-1]:.1%})"
-        )
+    for name, rows in results.items():
+        for label, li, bi in (("wall", 0, 1), ("cpu ", 2, 3)):
+            ratios = sorted(row[li] / row[bi] for row in rows)
+            lib_med = statistics.median(row[li] for row in rows)
+            bare_med = statistics.median(row[bi] for row in rows)
+            print(
+                f"{name:25s} {label} library {lib_med:6.0f}/s ({1e6 / lib_med:5.1f} us)  "
+                f"bare {bare_med:6.0f}/s ({1e6 / bare_med:5.1f} us)  "
+                f"ratio {statistics.median(ratios):6.1%} ({ratios[0]:.1%}-{ratios[-1]:.1%})"
+            )
 
 
 if __name__ == "__main__":
