@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import h3
 
+from node.services.places import unit_vector
+
 CATEGORIES = ["food", "clothes", "hygiene", "health", "haircut", "social", "housing", "other"]
 KINDS = ["need", "offer", "outing"]
 PARIS = (48.8566, 2.3522)
@@ -58,6 +60,7 @@ def action_rows(
             h3.latlng_to_cell(plat, plon, 9),
             h3.latlng_to_cell(plat, plon, 7),
             h3.latlng_to_cell(plat, plon, 5),
+            *unit_vector(plat, plon),
             "open",
             "public",
             False,
@@ -81,6 +84,9 @@ COLUMNS = [
     "h3_cell",
     "h3_r7",
     "h3_r5",
+    "unit_x",
+    "unit_y",
+    "unit_z",
     "status",
     "visibility",
     "auto_accept",

@@ -26,10 +26,9 @@ import json
 import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import h3
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from node import clock
@@ -157,26 +156,16 @@ def _filters(q: _Query, p: _Sql) -> tuple[str, str]:
 
 
 def recent_resolution(radius_km: float) -> int:
-    """The resolution whose covering walks the fewest index entries.
-
-    A cell's subquery reads about ``n / fill`` entries, ``fill`` being the share of the cell inside
-    the disc, so the cost is ≈ cells × (cells × cell area / disc area): few large cells win until
-    the disc is small next to them.
-    """
-    disc = math.pi * radius_km**2
-    best, best_cost = 7, math.inf
-    for res in (5, 7, 9):
-        cells = places.estimated_cells(radius_km, res)
-        if cells > places.MAX_COVERING_CELLS:
-            continue
-        cost = cells * max(1.0, cells * h3.average_hexagon_area(res, unit="km^2") / disc)
-        if cost < best_cost:
-            best, best_cost = res, cost
-    return best
+    """The finest resolution covering the disc with at most ~200 cells: tight coverings read
+    few rows outside the disc, and one index seek per cell stays cheap."""
+    for res in (9, 7):
+        if places.estimated_cells(radius_km, res) <= 200:
+            return res
+    return 5
 
 
 def ring_resolution(radius_km: float) -> int:
-    """The finest resolution covering a ring's disc with at most ~60 cells."""
+    """The finest resolution covering a search disc with at most ~60 cells."""
     for res in (9, 7):
         if places.estimated_cells(radius_km, res) <= 60:
             return res
@@ -184,27 +173,91 @@ def ring_resolution(radius_km: float) -> int:
 
 
 def _recent_sql(
-    q: _Query, connection: BaseDBAsyncClient, after: tuple[datetime, uuid.UUID] | None, n: int
+    q: _Query,
+    connection: BaseDBAsyncClient,
+    *,
+    cells: list[str],
+    column: str,
+    upper: tuple[datetime, uuid.UUID | None] | None,
+    lower: datetime | None,
+    n: int,
 ) -> tuple[str, list[Any]]:
+    """One time slice: rows with ``lower < created_at ≤ upper`` (and below the cursor's id when
+    ``upper`` carries one), newest first."""
     p = _Sql(connection)
     where, chord2 = _filters(q, p)
     where += f" AND {chord2} <= {p(places.chord2_for_km(q.radius_km))}"
-    if after is not None:
-        t, i = p(after[0]), p(after[1])
-        where += f" AND a.created_at <= {t} AND (a.created_at < {t} OR a.id < {i})"
-    res = recent_resolution(q.radius_km)
-    column = _INDEX_COLUMN[res]
-    limit = p(n)
-    parts = [
-        f"SELECT * FROM (SELECT a.id, a.created_at FROM action a WHERE a.{column} = {p(cell)} "
-        f"AND {where} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}) AS c{index}"
-        for index, cell in enumerate(places.covering_cells(q.lat, q.lon, q.radius_km, res))
-    ]
+    if upper is not None:
+        t = p(upper[0])
+        where += f" AND a.created_at <= {t}"
+        if upper[1] is not None:
+            where += f" AND (a.created_at < {t} OR a.id < {p(upper[1])})"
+    if lower is not None:
+        where += f" AND a.created_at > {p(lower)}"
+    in_cells = ", ".join(p(cell) for cell in cells)
     sql = (
-        f"SELECT u.id, u.created_at FROM ({' UNION ALL '.join(parts)}) AS u "
-        f"ORDER BY u.created_at DESC, u.id DESC LIMIT {limit}"
+        f"SELECT a.id, a.created_at FROM action a WHERE a.{column} IN ({in_cells}) AND {where} "
+        f"ORDER BY a.created_at DESC, a.id DESC LIMIT {p(n)}"
     )
     return sql, p.values
+
+
+# Per area and filters, how far back in time a page reached last time: the first slice of the
+# next query starts there, so a steady feed costs one query. Only a hint, safe to lose.
+_span_hints: dict[tuple[Any, ...], float] = {}
+FIRST_SPAN_S = 3600.0
+SPAN_GROWTH = 4.0
+MAX_SPAN_S = 400 * 86400.0
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+async def _recent_rows(
+    q: _Query,
+    connection: BaseDBAsyncClient,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The newest ``limit + 1`` matching rows, read in time slices going back from the cursor
+    (or now): each slice reads only the rows of the covering cells in its time range, and the
+    slices widen ×4 until a page is full, so a page costs about ``limit`` rows of the area
+    whatever the number of actions, and a sparse area a few cheap queries."""
+    res = recent_resolution(q.radius_km)
+    cells = places.covering_cells(q.lat, q.lon, q.radius_km, res)
+    column = _INDEX_COLUMN[res]
+    centre = places.index_point(q.lat, q.lon).h3_r5
+    hint_key = (centre, round(q.radius_km), q.kind, q.category, q.status, bool(q.viewer_id))
+    reference = after[0] if after is not None else clock.now()
+    span = _span_hints.get(hint_key, FIRST_SPAN_S)
+    upper: tuple[datetime, uuid.UUID | None] | None = after
+    rows: list[dict[str, Any]] = []
+    while True:
+        lower = reference - timedelta(seconds=span) if span < MAX_SPAN_S else None
+        sql, values = _recent_sql(
+            q,
+            connection,
+            cells=cells,
+            column=column,
+            upper=upper,
+            lower=lower,
+            n=limit + 1 - len(rows),
+        )
+        rows.extend(await connection.execute_query_dict(sql, values))
+        if len(rows) > limit or lower is None:
+            break
+        upper, span = (lower, None), span * SPAN_GROWTH
+    if len(rows) > limit:
+        # Next time, reach the same rows plus half again the time they span (not half of the
+        # quiet gap before the newest one, which would read more rows as the area fills up).
+        newest = _as_datetime(rows[0]["created_at"])
+        kth = _as_datetime(rows[limit - 1]["created_at"])
+        reach = (reference - newest).total_seconds() + 1.5 * (newest - kth).total_seconds()
+        if len(_span_hints) > 10_000:
+            _span_hints.clear()
+        _span_hints[hint_key] = max(60.0, reach)
+    return rows
 
 
 def _ring_sql(
@@ -289,8 +342,7 @@ async def nearby(
     connection = Action._meta.db
     if order == "recent":
         after_t = _decode_cursor(cursor, "recent") if cursor else None
-        sql, values = _recent_sql(q, connection, after_t, limit + 1)
-        rows = await connection.execute_query_dict(sql, values)
+        rows = await _recent_rows(q, connection, after_t, limit)
     elif order == "distance":
         after_d = _decode_cursor(cursor, "distance") if cursor else None
         start = places.km_for_chord2(after_d[0]) * 1.25 if after_d else 0.0
@@ -317,10 +369,7 @@ async def _page(q: _Query, rows: list[dict[str, Any]], limit: int, order: Order)
     if len(rows) > limit and items:
         last = rows[limit - 1]
         if order == "recent":
-            created = last["created_at"]
-            if not isinstance(created, datetime):  # SQLite returns the stored text
-                created = datetime.fromisoformat(str(created))
-            key: Any = created.isoformat()
+            key: Any = _as_datetime(last["created_at"]).isoformat()
         else:
             key = float(last["d2"])
         page.next_cursor = _encode_cursor({"o": order, "k": key, "i": str(last["id"])})
@@ -343,7 +392,16 @@ async def explain(
     q = await _query(lat, lon, radius_km, viewer, None, None, ActionStatus.OPEN, limit)
     connection = Action._meta.db
     if order == "recent":
-        sql, values = _recent_sql(q, connection, None, limit + 1)
+        res = recent_resolution(radius_km)
+        sql, values = _recent_sql(
+            q,
+            connection,
+            cells=places.covering_cells(lat, lon, radius_km, res),
+            column=_INDEX_COLUMN[res],
+            upper=None,
+            lower=clock.now() - timedelta(seconds=FIRST_SPAN_S),
+            n=limit + 1,
+        )
     else:
         sql, values = _ring_sql(q, connection, min(ring_km, radius_km), None, limit + 1)
     if connection.capabilities.dialect == "postgres":
