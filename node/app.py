@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from quart import Response, request
 from quart_schema import QuartSchema, RequestSchemaValidationError
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from werkzeug.exceptions import HTTPException
 
 from node import __version__
@@ -95,6 +96,13 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
         secret=settings.secret(),
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.trusted_proxies:
+        # Behind nginx every request comes from the proxy: believe its X-Forwarded-For (only
+        # from the listed addresses) so that rate limits count real clients.
+        middleware = ProxyHeadersMiddleware(
+            cast(Any, app.asgi_app), trusted_hosts=settings.trusted_proxies
+        )
+        app.asgi_app = middleware  # type: ignore[method-assign,assignment]
     app.config["SECRET_KEY"] = app.node.secret
     QuartSchema(
         app,

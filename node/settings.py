@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     session_days: float = Field(14, gt=0, le=365, description="Web log-in sessions last this long")
     timezone: str = Field("Europe/Paris", description="Times shown in the web pages")
     federation_allow_private: bool = False
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (rate limits count per client address)",
+    )
     worker_in_process: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
