@@ -144,7 +144,9 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
             end_time=action.expires_at,
             url=iri,
         )
-    obj["updated"] = build.iso(action.updated_at)
+    # Milliseconds: two edits within a second must still be ordered by the receivers.
+    updated = action.updated_at.astimezone(dt.UTC)
+    obj["updated"] = updated.strftime("%Y-%m-%dT%H:%M:%S.") + f"{updated.microsecond // 1000:03d}Z"
     return build.with_context(obj)
 
 
@@ -225,6 +227,7 @@ class RemoteFields:
     place_name: str | None
     expires_at: dt.datetime
     url: str
+    updated: dt.datetime | None = None
 
 
 class Unusable(ValueError):
@@ -303,6 +306,7 @@ def remote_action_fields(obj: ap.ASObject, *, now: dt.datetime, ttl_days: int) -
         place_name=place[:PLACE_NAME_MAX] if place and kind == ActionKind.OUTING else None,
         expires_at=expires_at,
         url=_url(obj),
+        updated=obj.updated or obj.published,
     )
 
 

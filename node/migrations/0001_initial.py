@@ -130,6 +130,7 @@ class Migration(migrations.Migration):
                 ('remote_url', fields.CharField(null=True, max_length=2048)),
                 ('remote_author_name', fields.CharField(null=True, max_length=200)),
                 ('remote_actor_iri', fields.CharField(null=True, max_length=2048)),
+                ('remote_updated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('on_behalf_of', fields.ForeignKeyField('models.Member', source_field='on_behalf_of_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('consent_recorded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('association', fields.ForeignKeyField('models.Association', source_field='association_id', null=True, db_constraint=True, to_field='id', related_name='actions', on_delete=OnDelete.SET_NULL)),

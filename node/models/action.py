@@ -30,6 +30,8 @@ class Action(Model):
     remote_url = fields.CharField(max_length=2048, null=True)
     remote_author_name = fields.CharField(max_length=200, null=True)
     remote_actor_iri = fields.CharField(max_length=2048, null=True)
+    # The origin's ``updated`` time of what we stored: an older Update arriving late is ignored.
+    remote_updated_at = fields.DatetimeField(null=True)
     # Posted for a proxy profile: whose need it is, and the consent recorded for it.
     on_behalf_of: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.CASCADE

@@ -21,6 +21,10 @@ class NotOwner(Exception):
     """The sender is not the owner of the stored object."""
 
 
+class Stale(Exception):
+    """An older version than the one stored (activities can arrive out of order)."""
+
+
 def _row_values(fields: RemoteFields, now: dt.datetime) -> dict[str, Any]:
     public = places.index_point(fields.lat, fields.lon)
     return {
@@ -45,6 +49,7 @@ def _row_values(fields: RemoteFields, now: dt.datetime) -> dict[str, Any]:
         "place_name": fields.place_name,
         "expires_at": fields.expires_at,
         "remote_url": fields.url,
+        "remote_updated_at": fields.updated,
         "updated_at": now,
     }
 
@@ -68,6 +73,9 @@ async def upsert_remote_action(
     if existing is not None:
         if existing.remote_actor_iri != owner_iri or existing.origin_domain != domain:
             raise NotOwner(ap_id)
+        known = existing.remote_updated_at
+        if known is not None and fields.updated is not None and fields.updated < known:
+            raise Stale(ap_id)
         await Action.filter(id=existing.id).update(remote_author_name=owner_name, **values)
         return await Action.get(id=existing.id)
     if not create:

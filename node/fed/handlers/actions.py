@@ -14,7 +14,7 @@ from node.fed.policy import domain_of
 from node.fed.registry import Ignore, InboxContext, handles
 from node.fed.serializers import Unusable, actor_display_name, remote_action_fields
 from node.services import partnerships, remote_actions
-from node.services.remote_actions import NotOwner
+from node.services.remote_actions import NotOwner, Stale
 
 
 async def _check_partner(ctx: InboxContext) -> None:
@@ -55,6 +55,8 @@ async def _store(ctx: InboxContext, activity: ap.Activity, *, create: bool) -> N
         )
     except NotOwner as exc:
         raise Ignore("another actor owns this object") from exc
+    except Stale as exc:
+        raise Ignore("an older version than the one stored") from exc
     if stored is None:
         raise Ignore("an update of an object we never stored")
 
