@@ -243,3 +243,22 @@ async def test_the_feed_query_uses_an_index(app: EntraideApp, make_member: Membe
         else:
             assert not any(line.startswith(("SCAN a", "SCAN action")) for line in plan), text
             assert "USING INDEX" in text, text
+
+
+async def test_recent_order_across_time_slices(
+    app: EntraideApp, client: Any, make_member: MemberFactory
+) -> None:
+    """Actions weeks apart: the feed widens its time slices and still misses none."""
+    author, _ = await make_member()
+    rows = await seed_actions(app, author, ring_points(PARIS, [i * 0.5 for i in range(12)]))
+    ages = [0.01, 0.5, 2, 3, 30, 70, 200, 300, 1000, 2000, 5000, 9000]  # hours
+    with app.node.db.activate():
+        for row, hours in zip(rows, ages, strict=True):
+            created = clock.now() - timedelta(hours=hours)
+            await Action.filter(id=row.id).update(
+                created_at=created, expires_at=clock.now() + timedelta(days=1)
+            )
+    feed._span_hints.clear()
+    for limit in (1, 5, 20):
+        items = await all_pages(client, limit=limit)
+        assert [item["title"] for item in items] == [f"Action {i}" for i in range(12)]
