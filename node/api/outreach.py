@@ -8,7 +8,7 @@ and pseudonyms appear only in ``GET /rounds/{id}/encounters``, and only until th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -18,13 +18,11 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node import clock
 from node.api.deps import require_verified_member
-from node.errors import Forbidden, NotFound, Unprocessable
 from node.models import Association, Member, OutreachItem, Round, RoundKind, RoundMode, RoundStatus
 from node.services import encounters as encounter_service
 from node.services import outreach_report as report_service
 from node.services import rounds as service
 from node.services import visits as visit_service
-from node.services.associations import membership_role
 from node.state import current_node
 
 blueprint = Blueprint("outreach", __name__, url_prefix="/api/v1")
@@ -438,24 +436,10 @@ async def activity_csv(query_args: ActivityQuery) -> Response:
     """Coordinators and admins: CSV of counts per day, week or month (rounds, hours, encounters,
     asleep, follow-ups, cells, each item) for the association's activity reports."""
     member = await require_verified_member()
-    await service.require_outreach_member(member)
-    association = await Association.get_or_none(id=query_args.association_id)
-    role = None if association is None else await membership_role(member, association)
-    if association is None or role is None:
-        raise NotFound("No such association among yours.")
-    if role not in service.COORDINATING:
-        raise Forbidden("Only the association's coordinators and admins export its activity.")
-    until = query_args.until or clock.now().date()
-    since = query_args.since or until - timedelta(days=365)
-    if since > until or until - since > timedelta(days=366 * 5):
-        raise Unprocessable.field("since", "The period runs forward and spans at most 5 years.")
-    body = await report_service.activity_csv(
-        association,
-        period=query_args.period,
-        since=datetime.combine(since, time(), UTC),
-        until=datetime.combine(until + timedelta(days=1), time(), UTC),
+    association = await service.exporting_association(member, query_args.association_id)
+    filename, body = await report_service.activity_export(
+        association, period=query_args.period, since=query_args.since, until=query_args.until
     )
-    filename = f"maraudes-{association.slug}-{since}-{until}.csv"
     return Response(
         body,
         content_type="text/csv; charset=utf-8",

@@ -11,13 +11,14 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
 
 from aiosmtplib import SMTPException
 
 from node import clock
+from node.errors import Unprocessable
 from node.messaging import MailBackend, OutgoingMail
 from node.models import (
     Association,
@@ -233,3 +234,21 @@ async def activity_csv(
             ]
         )
     return out.getvalue()
+
+
+async def activity_export(
+    association: Association, *, period: Period, since: date | None, until: date | None
+) -> tuple[str, str]:
+    """The file name and the CSV of :func:`activity_csv` for the days [since, until] (default:
+    the year up to today); 422 when the period runs backwards or spans more than 5 years."""
+    until = until or clock.now().date()
+    since = since or until - timedelta(days=365)
+    if since > until or until - since > timedelta(days=366 * 5):
+        raise Unprocessable.field("since", "The period runs forward and spans at most 5 years.")
+    body = await activity_csv(
+        association,
+        period=period,
+        since=datetime.combine(since, time(), UTC),
+        until=datetime.combine(until + timedelta(days=1), time(), UTC),
+    )
+    return f"maraudes-{association.slug}-{since}-{until}.csv", body

@@ -102,6 +102,19 @@ async def _coordinated_association(member: Member, association_id: UUID) -> Asso
     return association
 
 
+async def exporting_association(member: Member, association_id: UUID) -> Association:
+    """The association whose activity ``member`` may export (its coordinators and admins):
+    403 for residents and volunteers, 404 for an association they do not belong to."""
+    await require_outreach_member(member)
+    association = await Association.get_or_none(id=association_id)
+    role = None if association is None else await membership_role(member, association)
+    if association is None or role is None:
+        raise NotFound("No such association among yours.")
+    if role not in COORDINATING:
+        raise Forbidden("Only the association's coordinators and admins export its activity.")
+    return association
+
+
 async def _check_team(association: Association, team: Sequence[UUID]) -> list[UUID]:
     unique = list(dict.fromkeys(team))
     if len(unique) > MAX_TEAM:
