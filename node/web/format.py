@@ -38,6 +38,35 @@ STATUS_LABELS = {
     "left": N_("Left"),
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),
+    "ended": N_("Ended"),
+    "queued": N_("Queued"),
+    "sending": N_("Sending"),
+    "delivered": N_("Delivered"),
+    "abandoned": N_("Abandoned"),
+}
+ROUND_STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "started": N_("Under way"),
+    "ended": N_("Finished"),
+}
+ROUND_KIND_LABELS = {"food": N_("Food"), "social": N_("Social"), "medical": N_("Medical")}
+ROUND_MODE_LABELS = {"foot": N_("On foot"), "vehicle": N_("By vehicle")}
+ITEM_LABELS = {
+    "meal": N_("Meal"),
+    "hot_drink": N_("Hot drink"),
+    "water": N_("Water"),
+    "blanket": N_("Blanket"),
+    "sleeping_bag": N_("Sleeping bag"),
+    "hygiene_kit": N_("Hygiene kit"),
+    "clothes": N_("Clothes"),
+    "orientation": N_("Orientation"),
+    "conversation": N_("Conversation"),
+    "medical_referral": N_("Medical referral"),
+}
+SCOPE_LABELS = {
+    "public_needs": N_("Public needs and offers"),
+    "outreach": N_("Outreach coordination"),
+    "calls": N_("Calls for volunteers"),
 }
 ROLE_LABELS = {
     "admin": N_("Administrator"),
@@ -81,4 +110,9 @@ def register_filters(env: Environment) -> None:
         status_label=_label(STATUS_LABELS),
         role_label=_label(ROLE_LABELS),
         visibility_label=_label(VISIBILITY_LABELS),
+        round_kind_label=_label(ROUND_KIND_LABELS),
+        round_status_label=_label(ROUND_STATUS_LABELS),
+        round_mode_label=_label(ROUND_MODE_LABELS),
+        item_label=_label(ITEM_LABELS),
+        scope_label=_label(SCOPE_LABELS),
     )

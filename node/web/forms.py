@@ -47,11 +47,18 @@ class FormErrors:
             )
             errors.fields["code"] = errors.general = message
         elif not errors.fields or exc.detail not in {e["message"] for e in exc.errors}:
-            errors.general = _translated(exc.detail, "Please check the form.")
+            fallback = _STATUS_FALLBACK.get(exc.status, "Please check the form.")
+            errors.general = _translated(exc.detail, fallback)
         return errors
 
 
 _FIELD_FALLBACK = {"email": "This email address is not valid."}
+# Service messages that carry a value (a domain, a status) are not in the catalog.
+_STATUS_FALLBACK = {
+    403: "You cannot do this.",
+    409: "This is no longer possible: the page was out of date. Here is the current state.",
+    502: "The other node cannot be reached or found; check the address and try again.",
+}
 
 
 def _translated(message: str, fallback: str) -> str:

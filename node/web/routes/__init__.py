@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from node.web.routes import actions, admin, associations, auth, home, me, post
+from node.web.routes import (
+    actions,
+    admin,
+    associations,
+    auth,
+    federation,
+    home,
+    me,
+    outreach,
+    partnerships,
+    post,
+    rounds,
+)
 
 ROUTE_BLUEPRINTS = [
     home.blueprint,
@@ -12,4 +24,8 @@ ROUTE_BLUEPRINTS = [
     me.blueprint,
     associations.blueprint,
     admin.blueprint,
+    partnerships.blueprint,
+    federation.blueprint,
+    rounds.blueprint,
+    outreach.blueprint,
 ]
