@@ -66,4 +66,23 @@
   } else if (pickMap) {
     pickMap.hidden = true;
   }
+
+  // The coordination view: each visit as its area (an H3 cell, about 100 m), never a point.
+  var visitsMap = document.getElementById("visits-map");
+  if (visitsMap && window.L) {
+    visitsMap.textContent = "";
+    var vmap = baseMap(visitsMap, 15);
+    L.circle(data.centre, { radius: data.radius_m, color: "#1a4fd6", fill: false, weight: 2 }).addTo(vmap);
+    data.visits.forEach(function (v) {
+      L.circle([v.lat, v.lon], {
+        radius: 90, weight: 2, color: v.asleep ? "#8a1c00" : "#0b5d3b", fillOpacity: 0.35
+      }).addTo(vmap).bindTooltip(v.label);
+    });
+    vmap.fitBounds(L.latLng(data.centre).toBounds(data.radius_m * 2));
+    locate(document.getElementById("visits-locate"), function (lat, lon) {
+      document.getElementById("f-lat").value = lat.toFixed(5);
+      document.getElementById("f-lon").value = lon.toFixed(5);
+      document.getElementById("visit-filters").submit();
+    });
+  }
 }());
