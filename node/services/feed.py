@@ -2,15 +2,16 @@
 
 It is served from indexes, never a table scan (see docs in :func:`nearby`):
 
-* the disc is covered by H3 cells (``places.covering_cells``) at resolution 9, 7 or 5, chosen by
-  radius so the cells are few and mostly inside the disc;
-* ``order=recent`` runs one ``LIMIT n+1`` subquery per cell that walks the
-  ``(cell, status, created_at)`` index newest first, and merges them (``UNION ALL`` + outer
-  ``ORDER BY … LIMIT``). Each subquery stops after ``n+1`` matching rows, so the cost depends on
-  the number of cells and the page size, not on how many actions the area holds;
+* the disc is covered by H3 cells (``places.covering_cells``) at resolution 9, 7 or 5 (the
+  finest that needs at most ~200 cells), queried with ``cell IN (…)`` on the
+  ``(cell, status, created_at)`` indexes;
+* ``order=recent`` reads time slices going back from the cursor (or now): one query per slice,
+  ``lower < created_at ≤ upper`` seeks each cell's index range, widening ×4 until a page is
+  full. A per-area hint remembers how far back the last page reached, so a steady feed costs one
+  query reading about ``limit`` × (covering area / disc area) rows, whatever the table holds;
 * ``order=distance`` searches growing discs (0.25 km, doubling, up to the radius) and stops at the
   first one that holds a full page: its cost is the number of rows in that disc, bounded for
-  evenly spread data but it grows with density in the first ring (the documented limit);
+  evenly spread data but growing with density inside the first disc (the documented limit);
 * the exact great-circle filter runs in SQL as a squared chord of unit vectors (arithmetic only,
   so it is the same on SQLite and PostgreSQL), distances shown are computed from public points.
 
