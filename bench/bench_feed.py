@@ -2,6 +2,9 @@
 and 1M (PostgreSQL), and the growth ratio p50(100k)/p50(10k) (goal ≤ 1.5).
 
     .venv/bin/python -m bench.bench_feed [--queries 300] [--pg-url postgres://…] [--pg-rows 1000000]
+
+The 10k and 100k databases are queried in alternation, with the same points, so that load from
+other processes on the machine falls on both equally: the ratio is what travels.
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ import random
 import statistics
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from bench.seed import PARIS, seed_postgres, seed_sqlite
 from node.db import Database, migrate
 from node.settings import Settings
+
+WARM_UP = 20
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -25,42 +32,51 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _measure(database_url: str, data_dir: Path, queries: int, order: str) -> dict[str, float]:
-    from node.services.feed import nearby
+def _points(n: int) -> list[tuple[float, float]]:
+    rng = random.Random(3)
+    return [
+        (PARIS[0] + rng.uniform(-0.08, 0.08), PARIS[1] + rng.uniform(-0.12, 0.12)) for _ in range(n)
+    ]
 
+
+async def _open(stack: AsyncExitStack, database_url: str, data_dir: Path) -> Database:
     settings = Settings(database_url=database_url, data_dir=data_dir, secret_key="bench")
     db = Database(settings)
     await db.open()
-    rng = random.Random(3)
-    latencies = []
-    try:
-        with db.activate():
-            for i in range(queries + 20):
-                lat = PARIS[0] + rng.uniform(-0.08, 0.08)
-                lon = PARIS[1] + rng.uniform(-0.12, 0.12)
-                started = time.perf_counter()
-                page = await nearby(lat=lat, lon=lon, radius_km=10, viewer=None, order=order)
-                elapsed = time.perf_counter() - started
-                if i >= 20:  # warm-up excluded
-                    latencies.append(elapsed * 1000)
-                if not page.items:
-                    raise SystemExit("the feed returned nothing: the seed does not match the query")
-    finally:
-        await db.close()
-    return {"p50": statistics.median(latencies), "p99": _pct(latencies, 0.99)}
+    stack.push_async_callback(db.close)
+    return db
 
 
-async def _sqlite_case(rows: int, queries: int, order: str) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.sqlite3"
-        await migrate(f"sqlite://{path}")
-        seed_sqlite(str(path), rows)
-        return await _measure(f"sqlite://{path}", Path(tmp), queries, order)
+async def _query(db: Database, lat: float, lon: float, order: str) -> float:
+    from node.services.feed import nearby
+
+    with db.activate():
+        started = time.perf_counter()
+        page = await nearby(lat=lat, lon=lon, radius_km=10, viewer=None, order=order)  # type: ignore[arg-type]
+        elapsed = (time.perf_counter() - started) * 1000
+    if not page.items:
+        raise SystemExit("the feed returned nothing: the seed does not match the query")
+    return elapsed
 
 
-async def _pg_case(url: str, rows: int, queries: int, order: str) -> dict[str, float]:
-    from urllib.parse import urlsplit, urlunsplit
+async def _interleaved(
+    dbs: dict[str, Database], queries: int, order: str
+) -> dict[str, dict[str, float]]:
+    latencies: dict[str, list[float]] = {name: [] for name in dbs}
+    names = list(dbs)
+    for i, (lat, lon) in enumerate(_points(queries + WARM_UP)):
+        turn = names if i % 2 == 0 else list(reversed(names))
+        for name in turn:
+            elapsed = await _query(dbs[name], lat, lon, order)
+            if i >= WARM_UP:
+                latencies[name].append(elapsed)
+    return {
+        name: {"p50": statistics.median(values), "p99": _pct(values, 0.99)}
+        for name, values in latencies.items()
+    }
 
+
+async def _pg_database(url: str, rows: int) -> None:
     import asyncpg
 
     parts = urlsplit(url)
@@ -71,8 +87,6 @@ async def _pg_case(url: str, rows: int, queries: int, order: str) -> dict[str, f
     await admin.close()
     await migrate(url)
     await seed_postgres(url, rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        return await _measure(url, Path(tmp), queries, order)
 
 
 async def main() -> None:
@@ -89,13 +103,23 @@ async def main() -> None:
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
 
-    results = {}
-    for rows in (10_000, 100_000):
-        results[f"sqlite {rows:,}"] = await _sqlite_case(rows, args.queries, args.order)
-    if not args.no_pg:
-        results[f"postgres {args.pg_rows:,}"] = await _pg_case(
-            args.pg_url, args.pg_rows, args.queries, args.order
-        )
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        async with AsyncExitStack() as stack:
+            dbs = {}
+            for rows in (10_000, 100_000):
+                path = Path(tmp) / f"bench{rows}.sqlite3"
+                await migrate(f"sqlite://{path}")
+                seed_sqlite(str(path), rows)
+                dbs[f"sqlite {rows:,}"] = await _open(stack, f"sqlite://{path}", Path(tmp))
+            results.update(await _interleaved(dbs, args.queries, args.order))
+        if not args.no_pg:
+            await _pg_database(args.pg_url, args.pg_rows)
+            async with AsyncExitStack() as stack:
+                db = await _open(stack, args.pg_url, Path(tmp))
+                name = f"postgres {args.pg_rows:,}"
+                results.update(await _interleaved({name: db}, args.queries, args.order))
+
     print(f"nearby feed, radius 10 km, order={args.order}, {args.queries} queries per case")
     for name, figures in results.items():
         print(f"  {name:>20}: p50 {figures['p50']:.2f} ms   p99 {figures['p99']:.2f} ms")
