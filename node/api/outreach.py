@@ -401,6 +401,7 @@ async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedO
         member,
         secret=node.secret,
         window_hours=node.settings.coordination_window_hours,
+        node=node,
         **data.model_dump(),
     )
     return (

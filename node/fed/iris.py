@@ -23,6 +23,11 @@ def action_iri(s: Settings, action_id: UUID | str) -> str:
     return f"{s.base_url}/actions/{action_id}"
 
 
+def visit_iri(s: Settings, visit_id: UUID | str) -> str:
+    """A local outreach visit, as shared with partners under the ``outreach`` scope."""
+    return f"{s.base_url}/visits/{visit_id}"
+
+
 def new_activity_iri(s: Settings) -> str:
     return f"{s.base_url}/activities/{uuid4()}"
 

@@ -14,14 +14,16 @@ from uuid import UUID
 from quart import Blueprint, Quart, Response, redirect, request
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
-from federation import nodeinfo, webfinger
+from federation import VerificationError, build, nodeinfo, verify_request, webfinger
 from federation.errors import ParseError
-from node import __version__
+from node import __version__, clock
 from node.fed import actors, iris
 from node.fed.collections import collection_response, outbox_page
-from node.fed.inbox import problem, receive
+from node.fed.inbox import http_request, problem, receive
 from node.fed.negotiation import AP_MEDIA_TYPE, signed_get_refusal, wants_activity_json
 from node.fed.outbox import follower_count
+from node.fed.policy import domain_of
+from node.fed.remote import DomainBlocked, key_resolver
 from node.models import Association, AssociationStatus, Member, OutboxActivity
 from node.state import NodeState, current_node
 
@@ -214,6 +216,35 @@ async def activity_document(ident: str) -> Response:
     if activity is None:
         return problem(404, "No such public activity.")
     return ap_json(activity.body)
+
+
+@blueprint.get("/visits/<uuid:ident>")
+async def visit_document(ident: UUID) -> Response:
+    """A local outreach visit: its coarse fields, only for a signed GET from a partner node
+    sharing ``outreach`` (401 unsigned; 404 for any other signer, so that nobody else learns
+    whether it exists). Partners' visits stored here are not served again."""
+    from federation.vocab import PartnershipScope
+    from node.fed.publish_visits import visit_object
+    from node.models import Partnership, PartnershipStatus, Visit
+
+    node = current_node()
+    try:
+        verified = await verify_request(http_request(b""), key_resolver(node), now=clock.now())
+    except VerificationError as exc:
+        return problem(401, f"Signed GET required: {exc}", exc.reason)
+    except DomainBlocked as exc:
+        return problem(403, exc.detail, "domain_blocked")
+    partnership = await Partnership.get_or_none(
+        active_domain=domain_of(verified.owner), status=PartnershipStatus.ACCEPTED
+    )
+    visit = await Visit.get_or_none(id=ident, origin=None, association_id__isnull=False)
+    if (
+        partnership is None
+        or PartnershipScope.OUTREACH.value not in partnership.scope_list
+        or visit is None
+    ):
+        return problem(404, "No such visit.")
+    return ap_json(build.with_context(visit_object(node, visit, to=[partnership.remote_actor_iri])))
 
 
 @blueprint.before_app_request

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
@@ -29,6 +30,9 @@ from node.services.visits import (
     local_visit,
     warnings_for,
 )
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 log = logging.getLogger("entraide.outreach")
 
@@ -90,11 +94,17 @@ async def record_encounter(
     note: str | None,
     pseudonym: str | None,
     consent: bool,
+    node: NodeState | None = None,
 ) -> tuple[EncounterView, list[VisitWarning]]:
     """Record an encounter on a started round, with its coarse visit, in one transaction.
 
+    The coarse visit is shared with the partners whose partnership has the ``outreach`` scope
+    (:mod:`node.fed.publish_visits`), in the same transaction. ``node`` defaults to the node of
+    the current request; without one (a script), nothing is shared.
+
     Returns the encounter and the warnings about other teams' visits of the same cell within
     ``window_hours`` (so that a sleeping person is not woken twice)."""
+    node = node or _request_node()
     round_ = access.round
     if not access.may_run:
         raise Forbidden("Only the round's team and the association's coordinators record here.")
@@ -136,8 +146,22 @@ async def record_encounter(
         if not await Round.filter(id=round_.id, status=RoundStatus.STARTED).exists():
             raise Conflict("The round has ended.")
         await encounter.save(force_create=True)
-        await local_visit(encounter, round_, access.association.name).save()
+        visit = local_visit(encounter, round_, access.association.name)
+        await visit.save()
+        if node is not None:
+            from node.fed.publish_visits import publish_visit
+
+            await publish_visit(node, visit)
     return _view(encounter, cipher), warnings
+
+
+def _request_node() -> NodeState | None:
+    """The node serving the current request, if any (the API and the web pages record)."""
+    from quart import has_app_context
+
+    from node.state import current_node
+
+    return current_node() if has_app_context() else None
 
 
 async def list_encounters(access: RoundAccess, *, secret: bytes) -> list[EncounterView]:
