@@ -276,7 +276,11 @@ async def partners_with_scope(scope: str) -> list[RemoteActor]:
 
 
 async def withdraw_remote_content(domain: str) -> int:
-    """Remove what ``domain`` shared with us (its actions, with their chats and participations)."""
+    """Remove what ``domain`` shared with us: its actions (with their chats and participations)
+    and its outreach visits. Returns how many actions left."""
+    from node.services.visits import remove_partner_visits
+
+    await remove_partner_visits(domain)
     return await Action.filter(origin_domain=domain).delete()
 
 

@@ -173,7 +173,7 @@ def local_visit(encounter: Encounter, round_: Round, association_name: str) -> V
     )
 
 
-# --- partner visits (the federation issue will call these from its inbox handlers) ---------------
+# --- partner visits (called by the inbox handlers of node.fed.handlers.visits) ------------------
 
 
 async def store_partner_visit(
@@ -205,3 +205,8 @@ async def store_partner_visit(
 async def remove_partner_visits(origin: str) -> int:
     """Forget every visit a partner sent (the partnership was withdrawn)."""
     return await Visit.filter(origin=origin).delete()
+
+
+async def remove_partner_visit(*, origin: str, remote_id: str) -> bool:
+    """Forget one visit a partner sent (it deleted it); False when none is stored."""
+    return bool(await Visit.filter(origin=origin, remote_id=remote_id).delete())

@@ -98,6 +98,11 @@ async def _delete(ctx: InboxContext, activity: ap.Activity) -> None:
 
 @handles("Delete", "Tombstone")
 async def delete_tombstone(ctx: InboxContext, activity: ap.Activity) -> None:
+    # A tombstone may also stand for an outreach visit the sender shared (formerType Visit).
+    from node.fed.handlers.visits import delete_visit_of
+
+    if await delete_visit_of(ctx, activity.object_id):
+        return
     await _delete(ctx, activity)
 
 
