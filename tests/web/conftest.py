@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
+from node.models import Member
 from node.services import passwords
+from node.state import EntraideApp
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -25,3 +27,20 @@ async def csrf_of(client: Any, path: str) -> str:
     match = CSRF.search(await response.get_data(as_text=True))
     assert match, f"no CSRF field on {path}"
     return match.group(1)
+
+
+async def log_in(app: EntraideApp, make_member: Any, **kwargs: Any) -> Any:
+    """A test client of ``app`` with a logged-in member (kwargs: admin, verified, …)."""
+    member, _ = await make_member(target=app, **kwargs)
+    with app.node.db.activate():
+        await Member.filter(id=member.id).update(
+            password_hash=await passwords.hash_password("un mot de passe")
+        )
+    client = app.test_client()
+    token = await csrf_of(client, "/login")
+    response = await client.post(
+        "/login", form={"csrf_token": token, "phone": member.phone, "password": "un mot de passe"}
+    )
+    assert response.status_code == 303
+    client.member = member
+    return client

@@ -12,39 +12,20 @@ from node.models import (
     Delivery,
     DeliveryStatus,
     DomainBlock,
-    Member,
     OutboxActivity,
     Partnership,
     PartnershipStatus,
 )
-from node.services import passwords
 from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.fedtools import federated_nodes, settle
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, log_in
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 
 
 async def _text(response: Any) -> str:
     return html.unescape(str(await response.get_data(as_text=True)))
-
-
-async def log_in(app: EntraideApp, make_member: MemberFactory, **kwargs: Any) -> Any:
-    """A test client of ``app`` with a logged-in member (kwargs: admin, verified, …)."""
-    member, _ = await make_member(target=app, **kwargs)
-    with app.node.db.activate():
-        await Member.filter(id=member.id).update(
-            password_hash=await passwords.hash_password("un mot de passe")
-        )
-    client = app.test_client()
-    token = await csrf_of(client, "/login")
-    response = await client.post(
-        "/login", form={"csrf_token": token, "phone": member.phone, "password": "un mot de passe"}
-    )
-    assert response.status_code == 303
-    client.member = member
-    return client
 
 
 async def test_partnership_asked_on_one_node_and_accepted_on_the_other(

@@ -23,8 +23,7 @@ from node.models import (
 )
 from node.state import EntraideApp
 from tests.conftest import MemberFactory
-from tests.web.conftest import csrf_of
-from tests.web.test_web_federation_pages import log_in
+from tests.web.conftest import csrf_of, log_in
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 POINT = {"lat": "48.87213", "lon": "2.36410"}
