@@ -99,12 +99,11 @@ async def record_encounter(
     """Record an encounter on a started round, with its coarse visit, in one transaction.
 
     The coarse visit is shared with the partners whose partnership has the ``outreach`` scope
-    (:mod:`node.fed.publish_visits`), in the same transaction. ``node`` defaults to the node of
-    the current request; without one (a script), nothing is shared.
+    (:mod:`node.fed.publish_visits`), in the same transaction. Without ``node`` (a script),
+    nothing is shared.
 
     Returns the encounter and the warnings about other teams' visits of the same cell within
     ``window_hours`` (so that a sleeping person is not woken twice)."""
-    node = node or _request_node()
     round_ = access.round
     if not access.may_run:
         raise Forbidden("Only the round's team and the association's coordinators record here.")
@@ -153,15 +152,6 @@ async def record_encounter(
 
             await publish_visit(node, visit)
     return _view(encounter, cipher), warnings
-
-
-def _request_node() -> NodeState | None:
-    """The node serving the current request, if any (the API and the web pages record)."""
-    from quart import has_app_context
-
-    from node.state import current_node
-
-    return current_node() if has_app_context() else None
 
 
 async def list_encounters(access: RoundAccess, *, secret: bytes) -> list[EncounterView]:

@@ -74,6 +74,7 @@ async def record(round_id: UUID) -> Response:
             outreach_member(),
             secret=node.secret,
             window_hours=node.settings.coordination_window_hours,
+            node=node,
             lat=lat,
             lon=lon,
             items=[OutreachItem(v) for v in form.getlist("items") if v in ITEMS],
