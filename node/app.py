@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
         if settings.worker_in_process:
             from node.worker.periodic import run_forever
 
-            background.append(asyncio.create_task(run_forever(), name="entraide-periodic"))
+            background.append(asyncio.create_task(run_forever(app.node), name="entraide-periodic"))
             from node.worker.federation import run_forever as run_federation
 
             background.append(

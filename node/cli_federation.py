@@ -58,7 +58,7 @@ def worker(concurrency: int, interval: float) -> None:
                 asyncio.create_task(run_federation(node, interval=interval))
                 for _ in range(concurrency)
             ]
-            tasks.append(asyncio.create_task(run_periodic()))
+            tasks.append(asyncio.create_task(run_periodic(node)))
             click.echo(f"entraide worker: {concurrency} federation loop(s) running")
             await stop.wait()
             for task in tasks:

@@ -1,6 +1,8 @@
-"""Periodic jobs (expiry of old actions, …), run in-process by ``serve`` by default.
+"""Periodic jobs (expiry of old actions, closing and purging outreach rounds, mailing their
+reports), run in-process by ``serve`` by default and by ``entraide worker``.
 
-Each job is an idempotent database update, safe to run from several worker processes at once.
+Each job is an idempotent database update (or a claimed send), safe to run from several worker
+processes at once.
 """
 
 from __future__ import annotations
@@ -8,32 +10,37 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 log = logging.getLogger("entraide.worker")
 
 Job = Callable[[], Awaitable[int]]
 
 
-def default_jobs() -> dict[str, Job]:
+def default_jobs(node: NodeState) -> dict[str, Job]:
+    """The node's jobs, in the order they must run."""
     from node.services.actions import expire_due_actions
     from node.worker.outreach import outreach_jobs
 
-    return {"expire_actions": expire_due_actions, **outreach_jobs()}
+    return {"expire_actions": expire_due_actions, **outreach_jobs(node)}
 
 
-async def run_jobs_once(jobs: dict[str, Job] | None = None) -> dict[str, int]:
+async def run_jobs_once(node: NodeState, jobs: dict[str, Job] | None = None) -> dict[str, int]:
     """Run every job once; returns how many rows each one changed (tests call this)."""
     results = {}
-    for name, job in (jobs or default_jobs()).items():
+    for name, job in (jobs or default_jobs(node)).items():
         results[name] = await job()
     return results
 
 
-async def run_forever(interval_seconds: float = 60.0) -> None:
+async def run_forever(node: NodeState, interval_seconds: float = 60.0) -> None:
     """Run the jobs every ``interval_seconds`` until cancelled; a failing job is logged and
     retried on the next round rather than stopping the others."""
     while True:
-        for name, job in default_jobs().items():
+        for name, job in default_jobs(node).items():
             try:
                 changed = await job()
             except asyncio.CancelledError:

@@ -225,9 +225,9 @@ async def test_rounds_left_open_close_after_the_configured_time(
     round_ = await started_round(client, cast)
     with app.node.db.activate():
         clock.advance(timedelta(hours=1, minutes=59))
-        assert (await run_jobs_once())["close_overdue_rounds"] == 0
+        assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 0
         clock.advance(timedelta(minutes=2))
-        assert (await run_jobs_once())["close_overdue_rounds"] == 1
+        assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 1
         row = await Round.get(id=round_["id"])
     assert row.status == RoundStatus.ENDED and row.auto_closed
     assert row.started_at is not None and row.ended_at == row.started_at + timedelta(hours=2)
@@ -252,9 +252,9 @@ async def test_the_default_auto_close_is_four_hours(
     round_ = await started_round(client, cast)
     with app.node.db.activate():
         clock.advance(timedelta(hours=3, minutes=59))
-        assert (await run_jobs_once())["close_overdue_rounds"] == 0
+        assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 0
         clock.advance(timedelta(minutes=1))
-        assert (await run_jobs_once())["close_overdue_rounds"] == 1
+        assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 1
         assert (await Round.get(id=round_["id"])).status == RoundStatus.ENDED
 
 

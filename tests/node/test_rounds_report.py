@@ -3,7 +3,6 @@ SMTP server on 127.0.0.1), the periodic mailing of auto-closed rounds, and the C
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import email
 import email.policy
@@ -99,8 +98,7 @@ async def test_the_report_is_mailed_to_coordinators_over_smtp(
     assert NOTE not in body and "48.88" not in body
     with app.node.db.activate():
         assert (await Round.get(id=rid)).report_mailed_at is not None
-        async with app.app_context():
-            assert (await run_jobs_once())["mail_round_reports"] == 0  # sent once only
+        assert (await run_jobs_once(app.node))["mail_round_reports"] == 0  # sent once only
     assert len(inbox.messages) == 2
 
 
@@ -122,11 +120,10 @@ async def test_auto_closed_rounds_are_reported_by_the_worker(
     rid = await _run_a_round(client, cast)
     clock.advance(timedelta(hours=4))
     with app.node.db.activate():
-        assert "mail_round_reports" not in await run_jobs_once()  # no node known: not scheduled
-        async with app.app_context():
-            results = await run_jobs_once()
-            assert results["mail_round_reports"] == 2
-            assert (await run_jobs_once())["mail_round_reports"] == 0
+        results = await run_jobs_once(app.node)
+        assert results["close_overdue_rounds"] == 1
+        assert results["mail_round_reports"] == 2  # closed and reported in the same pass
+        assert (await run_jobs_once(app.node))["mail_round_reports"] == 0
     mails = mail_outbox()
     assert len(mails) == 2 and "clôturée automatiquement" in mails[0]["body"]
     assert "Durée : 240 min" in mails[0]["body"]
@@ -195,16 +192,22 @@ async def test_export_validation(client: Any, app: EntraideApp, make_member: Any
     assert (await client.get(unknown, headers=h)).status_code == 404
 
 
-async def test_the_in_process_worker_task_schedules_the_mailing(app: EntraideApp) -> None:
-    """``run_forever`` is started from ``before_serving``, inside the app context: its task
-    inherits that context, so the mailing job is scheduled there."""
+async def test_a_separate_worker_process_mails_reports(
+    client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
+) -> None:
+    """``entraide worker`` runs the same jobs with the node it built: no request, no app
+    context, and the reports still go out."""
     from node.worker.periodic import default_jobs
 
-    async def jobs_in_task() -> list[str]:
-        await asyncio.sleep(0)
-        return list(default_jobs())
-
-    async with app.app_context():
-        task = asyncio.create_task(jobs_in_task())
-    assert "mail_round_reports" in await task
-    assert "mail_round_reports" not in default_jobs()
+    assert list(default_jobs(app.node)) == [
+        "expire_actions",
+        "close_overdue_rounds",
+        "purge_encounter_details",
+        "mail_round_reports",
+    ]
+    cast = await make_cast(app, make_member)
+    await _run_a_round(client, cast)
+    clock.advance(timedelta(hours=4))
+    with app.node.db.activate():
+        assert (await run_jobs_once(app.node))["mail_round_reports"] == 2
+    assert len(mail_outbox()) == 2
