@@ -13,15 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import playwright.sync_api as playwright_sync
 import pytest
 
 from tests.web.browser import AXE, CHROMIUM, LAUNCH_ARGS, Node, running_node
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+# Browser tests fail loudly without Debian's Chromium: `make test` installs it.
+assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+pytestmark = [pytest.mark.slow]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "un mot de passe solide"
 
@@ -67,9 +66,7 @@ class Outside:
 
 
 def _context(browser: Any, locale: str, outside: Outside, **options: Any) -> Any:
-    context = browser.new_context(
-        locale=locale, viewport={"width": 1280, "height": 900}, **options
-    )
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900}, **options)
     context.route("**/*", outside)
     context.set_default_timeout(10_000)
     return context

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import playwright.sync_api as playwright_sync
 import pytest
 
 from tests.fedprocs import ENTRAIDE, ROOT, NodeProcess
@@ -24,11 +25,9 @@ from tests.web.browser import AXE, CHROMIUM, LAUNCH_ARGS, Node, running_node
 from tests.web.seed_outreach import PASSWORD, POINT
 from tests.web.test_browser import SCREENSHOTS, Outside, _axe, _context
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+# Browser tests fail loudly without Debian's Chromium: `make test` installs it.
+assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+pytestmark = [pytest.mark.slow]
 PHONE = {"width": 375, "height": 800}
 LOCAL_TILES = {"ENTRAIDE_MAP_TILE_URL": "/assets/img/blank-tile.png?z={z}&x={x}&y={y}"}
 

@@ -15,8 +15,7 @@ def test_french_catalog_is_complete_and_up_to_date() -> None:
     untranslated = [
         m.id
         for m in catalog
-        if m.id
-        and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
     ]
     assert untranslated == []
     used = {m.id if isinstance(m.id, str) else m.id[0] for m in extract() if m.id}
@@ -28,8 +27,8 @@ def test_french_catalog_is_complete_and_up_to_date() -> None:
 def test_english_is_complete_by_construction_and_french_differs() -> None:
     assert translations("en").gettext("Near me") == "Near me"
     assert translations("fr").gettext("Near me") == "Près de moi"
-    assert translations("fr").ngettext("Wrong code; %(num)d attempt left.", "x", 3).endswith(
-        "essais."
+    assert (
+        translations("fr").ngettext("Wrong code; %(num)d attempt left.", "x", 3).endswith("essais.")
     )
 
 
