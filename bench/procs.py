@@ -55,6 +55,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MB."""
+    return sum(process_rss_mb(pid))
+
+
+def process_rss_mb(pid: int) -> list[float]:
+    """Resident memory of a process and of each of its descendants, in MB (parent first)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -63,17 +68,18 @@ def tree_rss_mb(pid: int) -> float:
             except (OSError, IndexError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total_kb, stack = 0, [pid]
+    sizes: list[float] = []
+    stack = [pid]
     while stack:
-        current = stack.pop()
+        current = stack.pop(0)
         stack.extend(children.get(current, []))
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+                    sizes.append(int(line.split()[1]) / 1024)
         except OSError:
             continue
-    return total_kb / 1024
+    return sizes
 
 
 def python() -> str:

@@ -88,19 +88,21 @@ def _describe_db(settings: Settings) -> str:
     "--server",
     type=click.Choice(["granian", "uvicorn", "hypercorn"]),
     default=None,
-    help="ASGI server (default: granian, the fastest measured; see docs/performance.md).",
+    help="ASGI server (default: uvicorn with 1 worker, a single process; granian with more; "
+    "see docs/performance.md).",
 )
 @click.option("--no-migrate", is_flag=True, help="Do not apply migrations at start-up.")
 def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bool) -> None:
     """Serve the node (web pages, API and federation endpoints)."""
-    from node.servers import DEFAULT_SERVER, run_server
+    from node.servers import default_server, run_server
 
     settings = _settings()
     settings.secret()  # create the secret once, before worker processes race for it
     if not no_migrate:
         _migrate(settings)
     click.echo(f"Entraide {__version__} — {settings.node_name} on http://{host}:{port}/")
-    run_server(server or DEFAULT_SERVER, host, port, workers, settings.log_level)  # type: ignore[arg-type]
+    chosen = server or default_server(workers)
+    run_server(chosen, host, port, workers, settings.log_level)  # type: ignore[arg-type]
 
 
 @main.command("create-admin")

@@ -1,5 +1,10 @@
-"""Running the app under an ASGI server. The default is the one that measured fastest here
-(see docs/performance.md); the others stay available for operators who prefer them."""
+"""Running the app under an ASGI server. The default is the one that measured best here (see
+docs/performance.md, "Issue 2"); the others stay available for operators who prefer them.
+
+With one worker the default is Uvicorn, which serves in the process it starts in: Granian always
+runs a main process plus worker processes (~47 MB more resident memory) for the same feed
+throughput, the route and not the server being the bottleneck. With several workers, Granian.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,13 @@ from typing import Literal
 
 ServerName = Literal["granian", "uvicorn", "hypercorn"]
 DEFAULT_SERVER: ServerName = "granian"
+SINGLE_PROCESS_SERVER: ServerName = "uvicorn"
 APP_PATH = "node.asgi:app"
+
+
+def default_server(workers: int) -> ServerName:
+    """The server ``entraide serve`` uses when none is named."""
+    return SINGLE_PROCESS_SERVER if workers == 1 else DEFAULT_SERVER
 
 
 def run_server(server: ServerName, host: str, port: int, workers: int, log_level: str) -> None:

@@ -12,6 +12,7 @@ import httpx
 from quart import Quart, current_app
 
 from node.db import Database
+from node.services.feed import FeedCache
 from node.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ class NodeState:
     secret: bytes = field(repr=False, default=b"")
     # Tests route this node's outgoing federation traffic through here (node.fed.client).
     http_transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
+    # Anonymous responses of the nearby feed (GET /api/v1/actions), see node.services.feed.
+    feed_cache: FeedCache = field(default_factory=FeedCache, repr=False)
 
 
 class EntraideApp(Quart):

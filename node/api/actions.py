@@ -7,15 +7,30 @@ pseudonym, never phone or email.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
-from quart import Blueprint
+from pydantic import BaseModel, Field, StringConstraints
+from quart import Blueprint, Response, g, request
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+from quart_schema.validation import QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
+from node import clock
 from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.types import (
+    BEARER,
+    MULTI_LINE,
+    ONE_LINE,
+    Lat,
+    Lon,
+    Moment,
+    QueryLat,
+    QueryLon,
+    Strict,
+)
 from node.errors import Unprocessable
 from node.models import (
     Action,
@@ -34,16 +49,13 @@ from node.state import current_node
 
 blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
 
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-PlaceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Lat = Annotated[float, Field(ge=-90, le=90, description="Latitude, WGS 84 degrees")]
-Lon = Annotated[float, Field(ge=-180, le=180, description="Longitude, WGS 84 degrees")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), ONE_LINE
+]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), MULTI_LINE]
+PlaceName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), ONE_LINE
+]
 
 
 # --- requests -----------------------------------------------------------------------------------
@@ -66,8 +78,8 @@ class ActionIn(Strict):
     )
     consent: bool = Field(False, description="Required (true) with on_behalf_of")
     auto_accept: bool = Field(False, description="Accept participations without review")
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     place_name: PlaceName | None = Field(None, description="A public meeting point, no address")
     capacity: int | None = Field(None, ge=1, le=1000)
 
@@ -88,19 +100,23 @@ class ActionPatch(Strict):
 class FeedQuery(Strict):
     """The nearby feed. Without ``lat``/``lon``: the centre of the node's area."""
 
-    lat: Lat | None = None
-    lon: Lon | None = None
+    lat: QueryLat | None = None
+    lon: QueryLon | None = None
     radius_km: float = Field(feed.DEFAULT_RADIUS_KM, gt=0, le=feed.MAX_RADIUS_KM)
     kind: ActionKind | None = None
     category: ActionCategory | None = None
     status: ActionStatus = ActionStatus.OPEN
     order: Literal["recent", "distance"] = "recent"
-    cursor: str | None = Field(None, max_length=512, description="next_cursor of the last page")
+    cursor: Annotated[str, StringConstraints(max_length=512), ONE_LINE] | None = Field(
+        None, description="next_cursor of the last page"
+    )
     limit: int = Field(feed.DEFAULT_LIMIT, ge=1, le=feed.MAX_LIMIT)
 
 
 class JoinIn(Strict):
-    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=500), MULTI_LINE
+    ] = ""
 
 
 class DecisionIn(Strict):
@@ -108,15 +124,17 @@ class DecisionIn(Strict):
 
 
 class MessageIn(Strict):
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    body: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MULTI_LINE
+    ]
 
 
 class MessagesQuery(Strict):
     """``before``: older messages, newest first (default: the latest). ``after``: newer
     messages, oldest first (polling). Pass ``next_cursor`` back in the same parameter."""
 
-    before: int | None = Field(None, ge=1)
-    after: int | None = Field(None, ge=0)
+    before: int | None = Field(None, ge=1, le=2**63 - 1)
+    after: int | None = Field(None, ge=0, le=2**63 - 1)
     limit: int = Field(chat.DEFAULT_LIMIT, ge=1, le=chat.MAX_LIMIT)
 
 
@@ -272,7 +290,7 @@ def _message_out(row: Message) -> MessageOut:
 
 
 @blueprint.post("/actions")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(ActionIn)
 @validate_response(ActionOut, 201)
 async def create_action(data: ActionIn) -> tuple[ActionOut, int]:
@@ -287,31 +305,147 @@ async def create_action(data: ActionIn) -> tuple[ActionOut, int]:
     return _action_out(action, member), 201
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def documented_response(model: type[BaseModel], status: int = 200) -> Callable[[F], F]:
+    """Document ``model`` as the response in the OpenAPI schema, like quart-schema's
+    ``validate_response``, without validating each response: for routes that build their JSON
+    themselves (the feed), whose output is checked against the model by the tests."""
+
+    def decorator(func: F) -> F:
+        schemas = getattr(func, QUART_SCHEMA_RESPONSE_ATTRIBUTE, {})
+        schemas[status] = (model, None)
+        setattr(func, QUART_SCHEMA_RESPONSE_ATTRIBUTE, schemas)
+        return func
+
+    return decorator
+
+
+def _json_time(value: datetime | None) -> str | None:
+    """A time as pydantic writes it (ISO 8601, ``Z`` for UTC)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _feed_item_json(item: feed.FeedItem, viewer_id: UUID | None, now: datetime) -> dict[str, Any]:
+    """One feed item exactly as :class:`ActionOut` serialises it (same keys, same order),
+    without building the model: ``tests/node/test_feed_cache.py`` checks the equivalence."""
+    a = item.action
+    mine = viewer_id is not None and a.author_id == viewer_id
+    if a.author_id is None:  # a person on another node (federation)
+        author = {"id": None, "pseudonym": a.remote_author_name or "Membre"}
+    else:
+        author = {"id": str(a.author_id), "pseudonym": a.author_pseudonym or "Membre"}
+    return {
+        "id": str(a.id),
+        "kind": a.kind.value,
+        "category": a.category.value,
+        "title": a.title,
+        "description": a.description,
+        "status": a.shown_status(now).value,
+        "visibility": a.visibility.value,
+        "lat": a.public_lat,
+        "lon": a.public_lon,
+        "h3_cell": a.h3_cell,
+        "distance_km": round(item.distance_km, 3),
+        "author": author,
+        "on_behalf_of": {
+            "id": str(a.on_behalf_of_id),
+            "pseudonym": a.on_behalf_of_pseudonym or "Membre",
+        }
+        if a.on_behalf_of_id is not None
+        else None,
+        "association": {"id": str(a.association_id), "name": a.association_name}
+        if a.association_id is not None
+        else None,
+        "auto_accept": a.auto_accept,
+        "starts_at": _json_time(a.starts_at),
+        "ends_at": _json_time(a.ends_at),
+        "place_name": a.place_name,
+        "capacity": a.capacity,
+        "expires_at": _json_time(a.expires_at),
+        "created_at": _json_time(a.created_at),
+        "updated_at": _json_time(a.updated_at),
+        "is_mine": mine,
+        "origin": {"domain": a.origin_domain, "url": a.remote_url or a.ap_id or ""}
+        if a.origin_domain
+        else None,
+        "exact_lat": a.lat if mine else None,
+        "exact_lon": a.lon if mine else None,
+    }
+
+
+def feed_body(page: feed.FeedPage, viewer_id: UUID | None) -> bytes:
+    """The JSON of a :class:`FeedOut`."""
+    now = clock.now()
+    body = {
+        "items": [_feed_item_json(item, viewer_id, now) for item in page.items],
+        "next_cursor": page.next_cursor,
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _public_feed_response(entry: feed.CachedFeed, ttl_s: float) -> Response:
+    headers = {
+        "ETag": entry.etag,
+        "Cache-Control": f"public, max-age={int(ttl_s)}",
+        "Vary": "Authorization",
+    }
+    if entry.etag in request.headers.get("If-None-Match", ""):
+        return Response(b"", status=304, headers=headers)
+    return Response(entry.body, content_type="application/json", headers=headers)
+
+
 @blueprint.get("/actions")
 @validate_querystring(FeedQuery)
-@validate_response(FeedOut)
-async def list_actions(query_args: FeedQuery) -> FeedOut:
+@documented_response(FeedOut)
+async def list_actions(query_args: FeedQuery) -> Response:
     """The nearby feed: visible actions within ``radius_km`` (max 40) of the point, newest first
-    (``order=recent``) or nearest first (``order=distance``), ``limit`` per page (max 100)."""
-    viewer = await optional_member()
+    (``order=recent``) or nearest first (``order=distance``), ``limit`` per page (max 100).
+
+    Without ``Authorization`` the point is rounded to 3 decimals (~110 m; published points are
+    moved by up to 125 m anyway) and the response may come from a cache of up to 10 s
+    (``Cache-Control``, ``ETag``); this node's own changes show at once."""
     if (query_args.lat is None) != (query_args.lon is None):
         raise Unprocessable.field("lon", "give both lat and lon, or neither")
-    settings = current_node().settings
-    page = await feed.nearby(
-        lat=query_args.lat if query_args.lat is not None else settings.area_lat,
-        lon=query_args.lon if query_args.lon is not None else settings.area_lon,
-        radius_km=query_args.radius_km,
-        viewer=viewer,
-        kind=query_args.kind,
-        category=query_args.category,
-        status=query_args.status,
-        order=query_args.order,
-        cursor=query_args.cursor,
-        limit=query_args.limit,
-    )
-    return FeedOut(
-        items=[_action_out(item.action, viewer, item.distance_km) for item in page.items],
-        next_cursor=page.next_cursor,
+    node = current_node()
+    settings = node.settings
+    lat = query_args.lat if query_args.lat is not None else settings.area_lat
+    lon = query_args.lon if query_args.lon is not None else settings.area_lon
+    q = query_args
+
+    async def page_for(lat: float, lon: float, viewer: Member | None) -> feed.FeedPage:
+        return await feed.nearby(
+            lat=lat,
+            lon=lon,
+            radius_km=q.radius_km,
+            viewer=viewer,
+            kind=q.kind,
+            category=q.category,
+            status=q.status,
+            order=q.order,
+            cursor=q.cursor,
+            limit=q.limit,
+        )
+
+    if "member" not in g and not request.headers.get("Authorization"):
+        lat, lon = round(lat, 3), round(lon, 3)
+        key = (lat, lon, q.radius_km, q.kind, q.category, q.status, q.order, q.cursor, q.limit)
+        cache = node.feed_cache
+        entry = cache.get(key)
+        if entry is None:
+            version = actions_service.actions_version()  # before reading
+            entry = cache.put(key, feed_body(await page_for(lat, lon, None), None), version)
+        return _public_feed_response(entry, cache.ttl_s)
+    viewer = await optional_member()
+    page = await page_for(lat, lon, viewer)
+    return Response(
+        feed_body(page, viewer.id if viewer is not None else None),
+        content_type="application/json",
+        headers={"Cache-Control": "private, no-cache"},
     )
 
 
@@ -324,7 +458,7 @@ async def get_action(action_id: UUID) -> ActionOut:
 
 
 @blueprint.patch("/actions/<uuid:action_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(ActionPatch)
 @validate_response(ActionOut)
 async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
@@ -339,7 +473,7 @@ async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
 
 
 @blueprint.delete("/actions/<uuid:action_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def delete_action(action_id: UUID) -> tuple[str, int]:
     """Delete an action with its participations and chat."""
     member = await require_member()
@@ -351,7 +485,7 @@ async def delete_action(action_id: UUID) -> tuple[str, int]:
 
 
 @blueprint.post("/actions/<uuid:action_id>/participations")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(JoinIn)
 @validate_response(ParticipationOut, 201)
 async def join_action(action_id: UUID, data: JoinIn) -> tuple[ParticipationOut, int]:
@@ -363,7 +497,7 @@ async def join_action(action_id: UUID, data: JoinIn) -> tuple[ParticipationOut, 
 
 
 @blueprint.get("/actions/<uuid:action_id>/participations")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(ParticipationsOut)
 async def list_participations(action_id: UUID) -> ParticipationsOut:
     """Everyone's participations for the author, your own otherwise."""
@@ -373,7 +507,7 @@ async def list_participations(action_id: UUID) -> ParticipationsOut:
 
 
 @blueprint.patch("/actions/<uuid:action_id>/participations/<int:participation_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(DecisionIn)
 @validate_response(ParticipationOut)
 async def decide_participation(
@@ -388,7 +522,7 @@ async def decide_participation(
 
 
 @blueprint.delete("/actions/<uuid:action_id>/participations/<int:participation_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def leave_action(action_id: UUID, participation_id: int) -> tuple[str, int]:
     """Leave an action (your own participation)."""
     member = await require_member()
@@ -397,7 +531,7 @@ async def leave_action(action_id: UUID, participation_id: int) -> tuple[str, int
 
 
 @blueprint.delete("/actions/<uuid:action_id>/participations/me")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def leave_action_me(action_id: UUID) -> tuple[str, int]:
     """Leave an action without knowing your participation's id."""
     member = await require_member()
@@ -409,7 +543,7 @@ async def leave_action_me(action_id: UUID) -> tuple[str, int]:
 
 
 @blueprint.get("/actions/<uuid:action_id>/messages")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_querystring(MessagesQuery)
 @validate_response(MessagesOut)
 async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesOut:
@@ -426,7 +560,7 @@ async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesO
 
 
 @blueprint.post("/actions/<uuid:action_id>/messages")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(MessageIn)
 @validate_response(MessageOut, 201)
 async def post_message(action_id: UUID, data: MessageIn) -> tuple[MessageOut, int]:

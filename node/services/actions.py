@@ -15,7 +15,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
+from tortoise.context import TortoiseContext, get_current_context
 from tortoise.transactions import in_transaction
 
 from node import clock
@@ -50,6 +52,25 @@ class Outing:
     ends_at: datetime
     place_name: str
     capacity: int
+
+
+# How many times the actions of a node's database changed in this process, by Tortoise context
+# (one per node: several nodes share a test process). The feed's response cache
+# (``feed.FeedCache``, on each NodeState) drops entries computed before the last change.
+_versions: WeakKeyDictionary[TortoiseContext, int] = WeakKeyDictionary()
+
+
+def actions_changed() -> None:
+    """Record that actions of the current node's database changed (call after the commit)."""
+    context = get_current_context()
+    if context is not None:
+        _versions[context] = _versions.get(context, 0) + 1
+
+
+def actions_version() -> int:
+    """The current node's change counter (see :func:`actions_changed`)."""
+    context = get_current_context()
+    return _versions.get(context, 0) if context is not None else 0
 
 
 def effective_status(action: Action, now: datetime | None = None) -> ActionStatus:
@@ -265,6 +286,7 @@ async def create_action(
             from node.fed.publish_actions import publish_create
 
             await publish_create(node, action)
+    actions_changed()
     return await Action.get(id=action.id).select_related(*_RELATED)
 
 
@@ -335,6 +357,7 @@ async def update_action(
 
                 changed = await Action.get(id=action.id).select_related(*_RELATED)
                 await publish_update(node, changed)
+    actions_changed()
     return await Action.get(id=action_id).select_related(*_RELATED)
 
 
@@ -356,11 +379,15 @@ async def delete_action(
 
             await publish_delete(node, action, clock.now())
         await Action.filter(id=action.id).delete()
+    actions_changed()
 
 
 async def expire_due_actions() -> int:
     """Mark open actions past ``expires_at`` as expired; returns how many (periodic job)."""
     now = clock.now()
-    return await Action.filter(status=ActionStatus.OPEN, expires_at__lte=now).update(
+    count = await Action.filter(status=ActionStatus.OPEN, expires_at__lte=now).update(
         status=ActionStatus.EXPIRED, updated_at=now
     )
+    if count:
+        actions_changed()
+    return count

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -36,7 +37,7 @@ from node import clock
 from node.errors import BadRequest, Unprocessable
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Member, Visibility
 from node.services import places
-from node.services.actions import viewer_association_ids
+from node.services.actions import actions_version, viewer_association_ids
 
 DEFAULT_RADIUS_KM = 10.0
 MAX_RADIUS_KM = 40.0
@@ -44,14 +45,58 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 FIRST_RING_KM = 0.25
 _INDEX_COLUMN = {5: "h3_r5", 7: "h3_r7", 9: "h3_cell"}
-_RELATED = ("author", "on_behalf_of", "association")
 
 Order = Literal["recent", "distance"]
 
 
 @dataclass(frozen=True, slots=True)
+class FeedAction:
+    """What the feed shows of an action, read by one SQL query with its author's pseudonym and
+    its association's name (no ORM objects: building them cost more than the query itself).
+    ``lat``/``lon`` (the exact point) are read only for an authenticated viewer's own actions;
+    ``status`` is the stored one (see :attr:`shown_status`)."""
+
+    id: uuid.UUID
+    kind: ActionKind
+    category: ActionCategory
+    title: str
+    description: str
+    status: ActionStatus
+    visibility: Visibility
+    public_lat: float
+    public_lon: float
+    h3_cell: str
+    author_id: uuid.UUID | None
+    author_pseudonym: str | None
+    remote_author_name: str | None
+    on_behalf_of_id: uuid.UUID | None
+    on_behalf_of_pseudonym: str | None
+    association_id: uuid.UUID | None
+    association_name: str | None
+    auto_accept: bool
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place_name: str | None
+    capacity: int | None
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    origin_domain: str | None
+    remote_url: str | None
+    ap_id: str | None
+    lat: float | None
+    lon: float | None
+
+    def shown_status(self, now: datetime) -> ActionStatus:
+        """As ``actions.effective_status``: an open action past ``expires_at`` is expired."""
+        if self.status == ActionStatus.OPEN and self.expires_at <= now:
+            return ActionStatus.EXPIRED
+        return self.status
+
+
+@dataclass(frozen=True, slots=True)
 class FeedItem:
-    action: Action
+    action: FeedAction
     distance_km: float
 
 
@@ -106,6 +151,33 @@ class _Sql:
             value = value.isoformat(" ")  # how Tortoise stores datetimes in SQLite
         self.values.append(value)
         return f"${len(self.values)}" if self.pg else f"?{len(self.values)}"
+
+
+# The columns a feed item needs, with the author's and the association's names (LEFT JOINs on
+# primary keys: one index lookup per row; SQLite scans instead a table it knows to hold a
+# handful of rows, e.g. the single member of a test or benchmark database).
+_COLUMNS = (
+    "a.id, a.kind, a.category, a.title, a.description, a.status, a.visibility, a.public_lat, "
+    "a.public_lon, a.h3_cell, a.author_id, mem_author.pseudonym AS author_pseudonym, "
+    "a.remote_author_name, a.on_behalf_of_id, mem_behalf.pseudonym AS on_behalf_of_pseudonym, "
+    "a.association_id, org.name AS association_name, a.auto_accept, a.starts_at, a.ends_at, "
+    "a.place_name, a.capacity, a.expires_at, a.created_at, a.updated_at, a.origin_domain, "
+    "a.remote_url, a.ap_id"
+)
+_JOINS = (
+    "LEFT JOIN member mem_author ON mem_author.id = a.author_id "
+    "LEFT JOIN member mem_behalf ON mem_behalf.id = a.on_behalf_of_id "
+    "LEFT JOIN association org ON org.id = a.association_id"
+)
+
+
+def _columns(q: _Query, p: _Sql) -> str:
+    """The selected columns; the exact point only for the viewer's own actions (else NULL)."""
+    if q.viewer_id is None:
+        return f"{_COLUMNS}, NULL AS lat, NULL AS lon"
+    mine = f"a.author_id = {p(q.viewer_id)}"
+    exact = f"CASE WHEN {mine} THEN a.lat END AS lat, CASE WHEN {mine} THEN a.lon END AS lon"
+    return f"{_COLUMNS}, {exact}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +269,8 @@ def _recent_sql(
         where += f" AND a.created_at > {p(lower)}"
     in_cells = ", ".join(p(cell) for cell in cells)
     sql = (
-        f"SELECT a.id, a.created_at FROM action a WHERE a.{column} IN ({in_cells}) AND {where} "
-        f"ORDER BY a.created_at DESC, a.id DESC LIMIT {p(n)}"
+        f"SELECT {_columns(q, p)} FROM action a {_JOINS} WHERE a.{column} IN ({in_cells}) "
+        f"AND {where} ORDER BY a.created_at DESC, a.id DESC LIMIT {p(n)}"
     )
     return sql, p.values
 
@@ -212,7 +284,58 @@ MAX_SPAN_S = 400 * 86400.0
 
 
 def _as_datetime(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    """A stored time as an aware datetime: asyncpg gives datetimes, SQLite the ISO text Tortoise
+    wrote (``datetime.fromisoformat`` reads it in well under a microsecond; Tortoise's own
+    parser costs ~19 µs a row)."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _maybe_datetime(value: Any) -> datetime | None:
+    return None if value is None else _as_datetime(value)
+
+
+def _maybe_uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
+
+
+def _feed_action(row: dict[str, Any]) -> FeedAction:
+    lat, lon = row["lat"], row["lon"]
+    capacity = row["capacity"]
+    return FeedAction(
+        id=row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"]),
+        kind=ActionKind(row["kind"]),
+        category=ActionCategory(row["category"]),
+        title=row["title"],
+        description=row["description"],
+        status=ActionStatus(row["status"]),
+        visibility=Visibility(row["visibility"]),
+        public_lat=float(row["public_lat"]),
+        public_lon=float(row["public_lon"]),
+        h3_cell=row["h3_cell"],
+        author_id=_maybe_uuid(row["author_id"]),
+        author_pseudonym=row["author_pseudonym"],
+        remote_author_name=row["remote_author_name"],
+        on_behalf_of_id=_maybe_uuid(row["on_behalf_of_id"]),
+        on_behalf_of_pseudonym=row["on_behalf_of_pseudonym"],
+        association_id=_maybe_uuid(row["association_id"]),
+        association_name=row["association_name"],
+        auto_accept=bool(row["auto_accept"]),
+        starts_at=_maybe_datetime(row["starts_at"]),
+        ends_at=_maybe_datetime(row["ends_at"]),
+        place_name=row["place_name"],
+        capacity=int(capacity) if capacity is not None else None,
+        expires_at=_as_datetime(row["expires_at"]),
+        created_at=_as_datetime(row["created_at"]),
+        updated_at=_as_datetime(row["updated_at"]),
+        origin_domain=row["origin_domain"],
+        remote_url=row["remote_url"],
+        ap_id=row["ap_id"],
+        lat=float(lat) if lat is not None else None,
+        lon=float(lon) if lon is not None else None,
+    )
 
 
 async def _recent_rows(
@@ -277,8 +400,8 @@ def _ring_sql(
     res = ring_resolution(ring_km)
     cells = ", ".join(p(c) for c in places.covering_cells(q.lat, q.lon, ring_km, res))
     sql = (
-        f"SELECT a.id, {chord2} AS d2 FROM action a WHERE a.{_INDEX_COLUMN[res]} IN ({cells}) "
-        f"AND {where} ORDER BY d2, a.id LIMIT {p(n)}"
+        f"SELECT {_columns(q, p)}, {chord2} AS d2 FROM action a {_JOINS} "
+        f"WHERE a.{_INDEX_COLUMN[res]} IN ({cells}) AND {where} ORDER BY d2, a.id LIMIT {p(n)}"
     )
     return sql, p.values
 
@@ -355,17 +478,15 @@ async def nearby(
                 break
     else:
         raise Unprocessable.field("order", "must be recent or distance")
-    return await _page(q, rows, limit, order)
+    return _page(q, rows, limit, order)
 
 
-async def _page(q: _Query, rows: list[dict[str, Any]], limit: int, order: Order) -> FeedPage:
-    ids = [uuid.UUID(str(row["id"])) for row in rows[:limit]]
-    loaded = {a.id: a for a in await Action.filter(id__in=ids).select_related(*_RELATED)}
-    items = [
-        FeedItem(a, places.haversine_km(q.lat, q.lon, a.public_lat, a.public_lon))
-        for a in (loaded.get(i) for i in ids)
-        if a is not None  # deleted between the two queries
-    ]
+def _page(q: _Query, rows: list[dict[str, Any]], limit: int, order: Order) -> FeedPage:
+    items = []
+    for row in rows[:limit]:
+        action = _feed_action(row)
+        distance = places.haversine_km(q.lat, q.lon, action.public_lat, action.public_lon)
+        items.append(FeedItem(action, distance))
     page = FeedPage(items=items)
     if len(rows) > limit and items:
         last = rows[limit - 1]
@@ -410,3 +531,70 @@ async def explain(
         return [str(row["QUERY PLAN"]) for row in rows]
     rows = await connection.execute_query_dict(f"EXPLAIN QUERY PLAN {sql}", values)
     return [str(row["detail"]) for row in rows]
+
+
+# --- the response cache -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    body: bytes
+    etag: str
+    version: int
+    expires: datetime
+
+
+class FeedCache:
+    """Anonymous feed responses of one node (held on its ``NodeState``), by normalised query.
+
+    An entry is served until ``ttl_s`` has passed (on :mod:`node.clock`) or until an action of
+    this node's database changes in this process (``actions.actions_version()``, bumped by every
+    write path of the actions services), whichever comes first. Other processes serving the same
+    database (more workers, ``entraide worker``) see a change within ``ttl_s``. Entries are
+    bounded by total body size."""
+
+    def __init__(self, ttl_s: float = 10.0, max_bytes: int = 4 * 1024 * 1024) -> None:
+        self.ttl_s = ttl_s
+        self.max_bytes = max_bytes
+        self._entries: dict[tuple[Any, ...], CachedFeed] = {}
+        self._bytes = 0
+
+    def get(self, key: tuple[Any, ...]) -> CachedFeed | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.version != actions_version() or clock.now() >= entry.expires:
+            self._drop(key)
+            return None
+        return entry
+
+    def put(self, key: tuple[Any, ...], body: bytes, version: int) -> CachedFeed:
+        """Store ``body``, computed from the database as it was at ``version`` (read *before*
+        the query, so a write that lands meanwhile makes the entry stale at once)."""
+        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+        entry = CachedFeed(
+            body=body,
+            etag=f'"{digest}"',
+            version=version,
+            expires=clock.now() + timedelta(seconds=self.ttl_s),
+        )
+        if len(body) > self.max_bytes // 8:
+            return entry  # too big to keep
+        self._drop(key)
+        while self._entries and self._bytes + len(body) > self.max_bytes:
+            self._drop(next(iter(self._entries)))  # the oldest
+        self._entries[key] = entry
+        self._bytes += len(body)
+        return entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)

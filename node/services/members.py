@@ -303,3 +303,6 @@ async def delete_member(member: Member, password: str) -> None:
     await check_password(member, password)
     async with in_transaction():
         await Member.filter(id=member.id).delete()
+    from node.services.actions import actions_changed
+
+    actions_changed()  # their actions left the feed (and its cache)

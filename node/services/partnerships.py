@@ -22,7 +22,6 @@ from federation.vocab import PartnershipScope
 from node import clock
 from node.errors import Conflict, NotFound, Unprocessable
 from node.models import (
-    Action,
     Partnership,
     PartnershipDirection,
     PartnershipStatus,
@@ -281,7 +280,9 @@ async def withdraw_remote_content(domain: str) -> int:
     from node.services.visits import remove_partner_visits
 
     await remove_partner_visits(domain)
-    return await Action.filter(origin_domain=domain).delete()
+    from node.services.remote_actions import delete_domain_actions
+
+    return await delete_domain_actions(domain)
 
 
 async def purge_partner_domain(domain: str) -> None:

@@ -15,6 +15,7 @@ from node import clock
 from node.fed.serializers import RemoteFields
 from node.models import Action, ActionStatus, Visibility
 from node.services import places
+from node.services.actions import actions_changed
 
 
 class NotOwner(Exception):
@@ -77,10 +78,11 @@ async def upsert_remote_action(
         if known is not None and fields.updated is not None and fields.updated < known:
             raise Stale(ap_id)
         await Action.filter(id=existing.id).update(remote_author_name=owner_name, **values)
+        actions_changed()
         return await Action.get(id=existing.id)
     if not create:
         return None
-    return await Action.create(
+    action = await Action.create(
         ap_id=ap_id,
         origin_domain=domain,
         remote_actor_iri=owner_iri,
@@ -89,6 +91,8 @@ async def upsert_remote_action(
         created_at=now,
         **values,
     )
+    actions_changed()
+    return action
 
 
 async def delete_remote_action(*, ap_id: str, sender_iri: str) -> bool:
@@ -99,7 +103,15 @@ async def delete_remote_action(*, ap_id: str, sender_iri: str) -> bool:
     if existing.remote_actor_iri != sender_iri:
         raise NotOwner(ap_id)
     await Action.filter(id=existing.id).delete()
+    actions_changed()
     return True
+
+
+async def delete_domain_actions(domain: str) -> int:
+    """Delete every action received from ``domain`` (partnership ended, domain blocked)."""
+    count = await Action.filter(origin_domain=domain).delete()
+    actions_changed()
+    return count
 
 
 async def remote_action_by_iri(ap_id: str) -> Action | None:
