@@ -7,12 +7,13 @@ import logging
 from typing import Any, cast
 
 from pydantic import ValidationError
-from quart import Response, request
+from quart import Request, Response, request
 from quart_schema import QuartSchema, RequestSchemaValidationError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from werkzeug.exceptions import HTTPException
 
 from node import __version__
+from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
 from node.db import Database
 from node.errors import PROBLEM_JSON, Problem, problem_body, pydantic_errors
 from node.messaging import mail_backend, sms_backend
@@ -20,6 +21,23 @@ from node.settings import Settings, load_settings
 from node.state import EntraideApp, NodeState
 
 log = logging.getLogger("entraide")
+
+
+class JsonRequest(Request):
+    """A body that is not UTF-8, or nested too deeply to parse, is invalid JSON (400) like one
+    that does not parse: Quart's ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError``
+    through (a 500)."""
+
+    async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        if force or self.is_json:
+            try:
+                (await self.get_data(True, False, False)).decode()
+            except UnicodeDecodeError as error:
+                return None if silent else self.on_json_loading_failed(error)
+        try:
+            return await super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as error:
+            return None if silent else self.on_json_loading_failed(error)
 
 
 def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -88,6 +106,9 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     """Build a node app. The database is opened when the app starts serving."""
     settings = settings or load_settings()
     app = EntraideApp("node")
+    app.request_class = JsonRequest
+    # Before any route: <int:…> ids beyond the database's integer columns are a 404, not a 500.
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.node = NodeState(
         settings=settings,
         db=Database(settings),
@@ -112,6 +133,7 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
         redoc_ui_path="/redocs",
         scalar_ui_path=None,
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        openapi_provider_class=EntraideOpenAPIProvider,
     )
     _register_error_handlers(app)
 

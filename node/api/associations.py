@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.types import BEARER, MAX_INT, MULTI_LINE, ONE_LINE, Phone, Pseudonym, Strict
 from node.errors import Forbidden
 from node.models import (
     Association,
@@ -27,19 +28,14 @@ from node.services import associations as service
 
 blueprint = Blueprint("associations", __name__, url_prefix="/api/v1")
 
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
-Pseudonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), ONE_LINE
+]
 
 
 class AssociationIn(Strict):
     name: Name
-    description: str = Field("", max_length=5000)
+    description: Annotated[str, StringConstraints(max_length=5000), MULTI_LINE] = ""
 
 
 class AssociationQuery(Strict):
@@ -47,7 +43,7 @@ class AssociationQuery(Strict):
         AssociationStatus.APPROVED, description="pending and rejected: node admins only"
     )
     limit: int = Field(50, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_INT)
 
 
 class AddMemberIn(Strict):
@@ -65,7 +61,7 @@ class ProxyIn(Strict):
     pseudonym: Pseudonym
     consent: Literal[True]
     consent_statement: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500)
+        str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500), MULTI_LINE
     ]
 
 
@@ -145,7 +141,7 @@ def proxy_out(member: Member) -> ProxyOut:
 
 
 @blueprint.post("/associations")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(AssociationIn)
 @validate_response(AssociationOut, 201)
 async def create_association(data: AssociationIn) -> tuple[AssociationOut, int]:
@@ -188,7 +184,7 @@ async def _decide(association_id: UUID, approve: bool) -> AssociationOut:
 
 
 @blueprint.post("/associations/<uuid:association_id>/approve")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(AssociationOut)
 async def approve_association(association_id: UUID) -> AssociationOut:
     """Node admin: approve a pending request (409 when already decided)."""
@@ -196,7 +192,7 @@ async def approve_association(association_id: UUID) -> AssociationOut:
 
 
 @blueprint.post("/associations/<uuid:association_id>/reject")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(AssociationOut)
 async def reject_association(association_id: UUID) -> AssociationOut:
     """Node admin: reject a pending request (409 when already decided)."""
@@ -213,7 +209,7 @@ async def _association_for(
 
 
 @blueprint.get("/associations/<uuid:association_id>/members")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(AssociationMemberListOut)
 async def list_members(association_id: UUID) -> AssociationMemberListOut:
     """The association's members by pseudonym and role; for its members and node admins."""
@@ -223,7 +219,7 @@ async def list_members(association_id: UUID) -> AssociationMemberListOut:
 
 
 @blueprint.post("/associations/<uuid:association_id>/members")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(AddMemberIn)
 @validate_response(AssociationMemberOut, 201)
 async def add_member(association_id: UUID, data: AddMemberIn) -> tuple[AssociationMemberOut, int]:
@@ -235,7 +231,7 @@ async def add_member(association_id: UUID, data: AddMemberIn) -> tuple[Associati
 
 
 @blueprint.patch("/associations/<uuid:association_id>/members/<uuid:member_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(RoleIn)
 @validate_response(AssociationMemberOut)
 async def change_role(association_id: UUID, member_id: UUID, data: RoleIn) -> AssociationMemberOut:
@@ -245,7 +241,7 @@ async def change_role(association_id: UUID, member_id: UUID, data: RoleIn) -> As
 
 
 @blueprint.delete("/associations/<uuid:association_id>/members/<uuid:member_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def remove_member(association_id: UUID, member_id: UUID) -> tuple[str, int]:
     """Association admin removes a member, or a member leaves (409 for the last admin)."""
     member = await require_member()
@@ -257,7 +253,7 @@ async def remove_member(association_id: UUID, member_id: UUID) -> tuple[str, int
 
 
 @blueprint.get("/associations/<uuid:association_id>/proxies")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(ProxyListOut)
 async def list_proxies(association_id: UUID) -> ProxyListOut:
     """Proxy profiles the association manages; for its members and node admins."""
@@ -266,7 +262,7 @@ async def list_proxies(association_id: UUID) -> ProxyListOut:
 
 
 @blueprint.post("/associations/<uuid:association_id>/proxies")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(ProxyIn)
 @validate_response(ProxyOut, 201)
 async def create_proxy(association_id: UUID, data: ProxyIn) -> tuple[ProxyOut, int]:

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StringConstraints
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_node_admin
+from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
 from node.fed import admin as service
 from node.fed import policy
 
 blueprint = Blueprint("federation_admin", __name__, url_prefix="/api/v1/admin/federation")
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Domain = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), ONE_LINE
+]
 
 
 class DeliveryQuery(Strict):
-    status: str | None = Field(
+    status: Annotated[str, StringConstraints(max_length=20), ONE_LINE] | None = Field(
         None, description="queued, sending, delivered, abandoned, or failed (= abandoned)"
     )
     limit: int = Field(50, ge=1, le=500)
@@ -48,8 +48,8 @@ class DeliveriesOut(BaseModel):
 
 
 class BlockIn(Strict):
-    domain: str = Field(min_length=1, max_length=255)
-    reason: str = Field("", max_length=500)
+    domain: Domain
+    reason: Annotated[str, StringConstraints(max_length=500), MULTI_LINE] = ""
 
 
 class BlockOut(BaseModel):
@@ -64,7 +64,7 @@ class BlocksOut(BaseModel):
 
 class PolicyIn(Strict):
     allowlist_mode: bool | None = None
-    allowed_domains: list[str] | None = Field(None, max_length=1000)
+    allowed_domains: list[Domain] | None = Field(None, max_length=1000)
 
 
 class PolicyOut(BaseModel):
@@ -75,7 +75,7 @@ class PolicyOut(BaseModel):
 @blueprint.get("/deliveries")
 @validate_querystring(DeliveryQuery)
 @validate_response(DeliveriesOut)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def deliveries(query_args: DeliveryQuery) -> DeliveriesOut:
     """Deliveries by status (newest first) and the count per status."""
     await require_node_admin()
@@ -87,7 +87,7 @@ async def deliveries(query_args: DeliveryQuery) -> DeliveriesOut:
 
 @blueprint.post("/deliveries/<int:delivery_id>/retry")
 @validate_response(DeliveryOut)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def retry(delivery_id: int) -> DeliveryOut:
     """Queue a delivery again now (its attempts start over)."""
     await require_node_admin()
@@ -96,7 +96,7 @@ async def retry(delivery_id: int) -> DeliveryOut:
 
 @blueprint.get("/blocks")
 @validate_response(BlocksOut)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def blocks() -> BlocksOut:
     await require_node_admin()
     rows = await policy.list_blocks()
@@ -108,7 +108,7 @@ async def blocks() -> BlocksOut:
 @blueprint.post("/blocks")
 @validate_request(BlockIn)
 @validate_response(BlockOut, 201)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def block(data: BlockIn) -> tuple[BlockOut, int]:
     """Block a domain: its requests are refused and what the node stored from it is purged."""
     await require_node_admin()
@@ -117,7 +117,7 @@ async def block(data: BlockIn) -> tuple[BlockOut, int]:
 
 
 @blueprint.delete("/blocks/<domain>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def unblock(domain: str) -> tuple[str, int]:
     await require_node_admin()
     await policy.unblock_domain(domain)
@@ -126,7 +126,7 @@ async def unblock(domain: str) -> tuple[str, int]:
 
 @blueprint.get("/policy")
 @validate_response(PolicyOut)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def get_policy() -> PolicyOut:
     await require_node_admin()
     mode, domains = await policy.current_policy()
@@ -136,7 +136,7 @@ async def get_policy() -> PolicyOut:
 @blueprint.put("/policy")
 @validate_request(PolicyIn)
 @validate_response(PolicyOut)
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def put_policy(data: PolicyIn) -> PolicyOut:
     """Switch allowlist mode and/or replace the allowed domains (omitted fields are kept)."""
     await require_node_admin()

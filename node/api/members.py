@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 from quart import Blueprint, request
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_member
+from node.api.types import BEARER, ONE_LINE, Phone, Pseudonym, Strict
 from node.errors import NotFound
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
@@ -30,18 +31,12 @@ blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
 P = ParamSpec("P")
 R = TypeVar("R")
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254), ONE_LINE
+]
 Password = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 AnyPassword = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
-Pseudonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$")]
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
 
 # --- request bodies ----------------------------------------------------------------------------
 
@@ -66,15 +61,15 @@ class ResendIn(Strict):
 
 
 class EmailTokenQuery(Strict):
-    token: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=1000), ONE_LINE]
 
 
 class LogInIn(Strict):
     phone: Phone
     password: AnyPassword
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
-        None, description="A label for the token, such as the device's name"
-    )
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), ONE_LINE] | None
+    ) = Field(None, description="A label for the token, such as the device's name")
 
 
 class UpdateMeIn(Strict):
@@ -281,7 +276,7 @@ async def log_in(data: LogInIn) -> TokenPairOut:
 
 
 @blueprint.post("/auth/logout")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def log_out() -> tuple[str, int]:
     """Revoke the token used for this request."""
     member = await require_member()
@@ -292,7 +287,7 @@ async def log_out() -> tuple[str, int]:
 
 
 @blueprint.delete("/me/tokens/<int:token_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def delete_token(token_id: int) -> tuple[str, int]:
     """Revoke one of the caller's tokens (404 when it is not theirs or already revoked)."""
     member = await require_member()
@@ -339,7 +334,7 @@ async def me_out(member: Member) -> MeOut:
 
 
 @blueprint.get("/me")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(MeOut)
 async def get_me() -> MeOut:
     """The caller's profile, live tokens (never their secrets) and association memberships."""
@@ -347,7 +342,7 @@ async def get_me() -> MeOut:
 
 
 @blueprint.patch("/me")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(UpdateMeIn)
 @validate_response(MeOut)
 async def update_me(data: UpdateMeIn) -> MeOut:
@@ -363,7 +358,7 @@ async def update_me(data: UpdateMeIn) -> MeOut:
 
 
 @blueprint.get("/me/export")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(ExportOut)
 async def export_me() -> ExportOut:
     """Everything stored about the caller, as JSON."""
@@ -372,7 +367,7 @@ async def export_me() -> ExportOut:
 
 
 @blueprint.delete("/me")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(PasswordIn)
 async def delete_me(data: PasswordIn) -> tuple[str, int]:
     """Delete the account and everything attached to it; the password confirms it (403 if wrong)."""

@@ -8,16 +8,29 @@ and pseudonyms appear only in ``GET /rounds/{id}/encounters``, and only until th
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 from quart import Blueprint, Response
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node import clock
 from node.api.deps import require_verified_member
+from node.api.types import (
+    BEARER,
+    MULTI_LINE,
+    ONE_LINE,
+    Day,
+    Lat,
+    Lon,
+    Moment,
+    Pseudonym,
+    QueryLat,
+    QueryLon,
+    Strict,
+)
 from node.models import Association, Member, OutreachItem, Round, RoundKind, RoundMode, RoundStatus
 from node.services import encounters as encounter_service
 from node.services import outreach_report as report_service
@@ -27,17 +40,13 @@ from node.state import current_node
 
 blueprint = Blueprint("outreach", __name__, url_prefix="/api/v1")
 
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-Area = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
-TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Pseudonym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Area = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), ONE_LINE
+]
+TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), ONE_LINE]
+Note = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MULTI_LINE
+]
 
 
 # --- request bodies and query strings ----------------------------------------------------------
@@ -51,7 +60,7 @@ class RoundIn(Strict):
     team_name: TeamName = ""
     kind: RoundKind
     mode: RoundMode
-    planned_at: AwareDatetime
+    planned_at: Moment
     team: list[UUID] = Field(default_factory=list, max_length=service.MAX_TEAM)
 
 
@@ -62,7 +71,7 @@ class RoundPatchIn(Strict):
     team_name: TeamName | None = None
     kind: RoundKind | None = None
     mode: RoundMode | None = None
-    planned_at: AwareDatetime | None = None
+    planned_at: Moment | None = None
     team: list[UUID] | None = Field(None, max_length=service.MAX_TEAM)
 
     @model_validator(mode="after")
@@ -88,27 +97,27 @@ class EncounterIn(Strict):
     items: list[OutreachItem] = Field(default_factory=list, max_length=len(OutreachItem))
     asleep: bool = False
     needs_follow_up: bool = False
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Moment | None = None
     note: Note | None = None
     pseudonym: Pseudonym | None = None
     consent: bool = False
 
 
 class VisitQuery(Strict):
-    lat: Lat
-    lon: Lon
+    lat: QueryLat
+    lon: QueryLon
     radius_m: float = Field(1000, gt=0, le=3000, description="Radius around the point")
     hours: float | None = Field(
         None, gt=0, le=72, description="Window before `until`; default: the node's setting (12)"
     )
-    until: AwareDatetime | None = None
+    until: Moment | None = None
 
 
 class ActivityQuery(Strict):
     association_id: UUID
     period: Literal["day", "week", "month"] = "month"
-    since: date | None = Field(None, description="First day; default: a year before `until`")
-    until: date | None = Field(None, description="Last day included; default: today")
+    since: Day | None = Field(None, description="First day; default: a year before `until`")
+    until: Day | None = Field(None, description="Last day included; default: today")
 
 
 # --- responses ---------------------------------------------------------------------------------
@@ -283,7 +292,7 @@ def visit_out(view: visit_service.VisitView) -> VisitOut:
 
 
 @blueprint.post("/rounds")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(RoundIn)
 @validate_response(RoundOut, 201)
 async def plan_round(data: RoundIn) -> tuple[RoundOut, int]:
@@ -296,7 +305,7 @@ async def plan_round(data: RoundIn) -> tuple[RoundOut, int]:
 
 
 @blueprint.get("/rounds")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_querystring(RoundQuery)
 @validate_response(RoundListOut)
 async def list_rounds(query_args: RoundQuery) -> RoundListOut:
@@ -314,7 +323,7 @@ async def _access(round_id: UUID) -> tuple[service.RoundAccess, Member]:
 
 
 @blueprint.get("/rounds/<uuid:round_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(RoundOut)
 async def get_round(round_id: UUID) -> RoundOut:
     """One round, for the members of its association."""
@@ -323,7 +332,7 @@ async def get_round(round_id: UUID) -> RoundOut:
 
 
 @blueprint.patch("/rounds/<uuid:round_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(RoundPatchIn)
 @validate_response(RoundOut)
 async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
@@ -334,7 +343,7 @@ async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
 
 
 @blueprint.delete("/rounds/<uuid:round_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 async def delete_round(round_id: UUID) -> tuple[str, int]:
     """Coordinators: delete a round that has not started (409 otherwise)."""
     access, _ = await _access(round_id)
@@ -343,7 +352,7 @@ async def delete_round(round_id: UUID) -> tuple[str, int]:
 
 
 @blueprint.post("/rounds/<uuid:round_id>/start")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(RoundOut)
 async def start_round(round_id: UUID) -> RoundOut:
     """The team (or a coordinator) starts the round; it closes by itself after
@@ -359,7 +368,7 @@ async def start_round(round_id: UUID) -> RoundOut:
 
 
 @blueprint.post("/rounds/<uuid:round_id>/end")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(RoundOut)
 async def end_round(round_id: UUID) -> RoundOut:
     """The team (or a coordinator) ends the round; its report is mailed to the association's
@@ -374,7 +383,7 @@ async def end_round(round_id: UUID) -> RoundOut:
 
 
 @blueprint.get("/rounds/<uuid:round_id>/report")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(RoundReportOut)
 async def round_report(round_id: UUID) -> RoundReportOut:
     """Counts of the round: encounters, items given, cells visited, duration."""
@@ -387,7 +396,7 @@ async def round_report(round_id: UUID) -> RoundReportOut:
 
 
 @blueprint.post("/rounds/<uuid:round_id>/encounters")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(EncounterIn)
 @validate_response(RecordedOut, 201)
 async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedOut, int]:
@@ -417,7 +426,7 @@ async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedO
 
 
 @blueprint.get("/rounds/<uuid:round_id>/encounters")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(EncounterListOut)
 async def list_encounters(round_id: UUID) -> EncounterListOut:
     """The round's encounters with their exact place, note and pseudonym (until purged), for the
@@ -431,7 +440,7 @@ async def list_encounters(round_id: UUID) -> EncounterListOut:
 
 
 @blueprint.get("/rounds/activity.csv")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_querystring(ActivityQuery)
 async def activity_csv(query_args: ActivityQuery) -> Response:
     """Coordinators and admins: CSV of counts per day, week or month (rounds, hours, encounters,
@@ -452,7 +461,7 @@ async def activity_csv(query_args: ActivityQuery) -> Response:
 
 
 @blueprint.get("/visits")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_querystring(VisitQuery)
 @validate_response(VisitListOut)
 async def coordination_view(query_args: VisitQuery) -> VisitListOut:

@@ -11,28 +11,28 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 from quart import Blueprint
 from quart_schema import security_scheme, validate_request, validate_response
 
 from federation.vocab import PartnershipScope
 from node.api.deps import require_node_admin
+from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
 from node.models import Partnership, PartnershipDirection, PartnershipStatus
 from node.services import partnerships
 from node.state import current_node
 
 blueprint = Blueprint("partnerships", __name__, url_prefix="/api/v1/admin/partnerships")
-_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
-class PartnershipIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PartnershipIn(Strict):
     target: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), ONE_LINE
     ] = Field(description="lyon.example, acct:node@lyon.example or an actor URL")
     scopes: list[PartnershipScope] = Field(min_length=1, max_length=3)
-    message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=1000), MULTI_LINE
+    ] = ""
 
 
 class PartnershipOut(BaseModel):
@@ -68,7 +68,7 @@ def _out(p: Partnership) -> PartnershipOut:
 
 
 @blueprint.post("")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_request(PartnershipIn)
 @validate_response(PartnershipOut, 201)
 async def request_partnership(data: PartnershipIn) -> tuple[PartnershipOut, int]:
@@ -85,7 +85,7 @@ async def request_partnership(data: PartnershipIn) -> tuple[PartnershipOut, int]
 
 
 @blueprint.get("")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(PartnershipsOut)
 async def list_partnerships() -> PartnershipsOut:
     """Every partnership, asked or received, newest first (history included)."""
@@ -101,7 +101,7 @@ async def _decide(partnership_id: UUID, accept: bool) -> PartnershipOut:
 
 
 @blueprint.post("/<uuid:partnership_id>/accept")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(PartnershipOut)
 async def accept_partnership(partnership_id: UUID) -> PartnershipOut:
     """Accept a request received from another node (409 if not pending or asked by us)."""
@@ -109,7 +109,7 @@ async def accept_partnership(partnership_id: UUID) -> PartnershipOut:
 
 
 @blueprint.post("/<uuid:partnership_id>/reject")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(PartnershipOut)
 async def reject_partnership(partnership_id: UUID) -> PartnershipOut:
     """Refuse a request received from another node."""
@@ -117,7 +117,7 @@ async def reject_partnership(partnership_id: UUID) -> PartnershipOut:
 
 
 @blueprint.delete("/<uuid:partnership_id>")
-@security_scheme(_BEARER)
+@security_scheme(BEARER)
 @validate_response(PartnershipOut)
 async def end_partnership(partnership_id: UUID) -> PartnershipOut:
     """End a partnership (or withdraw our pending request): the other side is told (``Undo``)

@@ -41,9 +41,12 @@ def normalize_domain(value: str) -> str:
     """``https://Example.org/x`` or ``Example.org`` → ``example.org`` (port kept)."""
     text = value.strip().lower()
     if "://" in text:
-        text = urlsplit(text).netloc
+        try:
+            text = urlsplit(text).netloc
+        except ValueError:  # such as an unclosed "[" (IPv6)
+            text = ""
     text = text.strip("/").removeprefix("@")
-    if not text or "/" in text or " " in text or "@" in text:
+    if not text or len(text) > 255 or not text.isprintable() or any(c in text for c in "/ @"):
         raise Unprocessable.field("domain", f"not a domain: {value!r}")
     return text
 

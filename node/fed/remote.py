@@ -106,7 +106,7 @@ async def resolve(node: NodeState, handle: str) -> RemoteActor:
         async with signing_client(node) as client:
             iri = await _instance_actor_of(client, host, scheme)
         return await get_remote_actor(node, iri)
-    except (FederationError, httpx.HTTPError, ValueError) as exc:
+    except (FederationError, httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise RemoteUnavailable(f"cannot resolve {handle!r}: {exc}") from exc
 
 
