@@ -4,12 +4,14 @@ PostgreSQL, against a ceiling measured in the same run (goal ≥ 50 %).
 
     .venv/bin/python -m bench.bench_inbox [--requests 3000] [--seconds 10] [--rounds 3]
         [--clients 3 --per-client 8] [--databases sqlite,postgres] [--pg-url postgres://…]
+        [--separate-worker]
 
 Processes, all on 127.0.0.1:
 
 * a sender actor server (a raw ASGI app under Uvicorn) serving the sender's instance actor with
   its RSA-2048 ``publicKey``; the node fetches it on the first request and caches it;
-* the node: ``entraide serve`` on a fresh database (a temp SQLite file, or a PostgreSQL database
+* the node: ``entraide serve`` (with ``--separate-worker``: serving HTTP only, beside an
+  ``entraide worker`` process) on a fresh database (a temp SQLite file, or a PostgreSQL database
   dropped and created), where an accepted partnership with scope ``public_needs`` for the
   sender's domain is written before start, so each ``Create(Proposal)`` becomes a remote action;
 * the ceiling: :data:`ceiling_app`, a tiny Quart app of this file under Granian (one worker, as
@@ -256,6 +258,16 @@ def start(args: list[str], env: dict[str, str], ready: str) -> subprocess.Popen[
     return start_process(args, {**env, "PYTHONPATH": str(ROOT)}, ready, timeout=60)
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``entraide worker`` (polling every 0.2 s: ``wake`` reaches only its own process)."""
+    return subprocess.Popen(
+        [ENTRAIDE, "worker", "--interval", "0.2"],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 async def prepare_database(url: str) -> None:
     """A fresh PostgreSQL database (``entraide serve`` migrates it); SQLite starts from no file."""
     if url.startswith("postgres"):
@@ -274,7 +286,8 @@ async def prepare_database(url: str) -> None:
 async def add_partner(url: str, sender: Sender) -> None:
     """An accepted ``public_needs`` partnership with the sender's domain, written as plain SQL
     (Tortoise cannot serve SQLite and PostgreSQL in one process: its query builders are global).
-    The handler reads partnerships on every item, so the running node sees it at once."""
+    Nothing has read partnerships yet when it is written (the node caches them for 10 s once
+    read, node.fed.cache), so the first activity already sees it."""
     now = dt.datetime.now(dt.UTC)
     row = (
         str(uuid.uuid4()),
@@ -432,7 +445,7 @@ async def measure_node(args: argparse.Namespace, sender: Sender, url: str, tmp: 
         "ENTRAIDE_DATABASE_URL": url,
         "ENTRAIDE_SECRET_KEY": "bench-" + "x" * 40,
         "ENTRAIDE_FEDERATION_ALLOW_PRIVATE": "true",
-        "ENTRAIDE_WORKER_IN_PROCESS": "true",
+        "ENTRAIDE_WORKER_IN_PROCESS": "false" if args.separate_worker else "true",
         "ENTRAIDE_SMS_BACKEND": f"file:{tmp / 'sms.jsonl'}",
         "ENTRAIDE_MAIL_BACKEND": f"file:{tmp / 'mail.jsonl'}",
         "ENTRAIDE_CONFIG": str(tmp / "absent.toml"),
@@ -443,8 +456,11 @@ async def measure_node(args: argparse.Namespace, sender: Sender, url: str, tmp: 
         env,
         f"{base}/.well-known/nodeinfo",
     )
+    worker: subprocess.Popen[bytes] | None = None
     try:
         await add_partner(url, sender)
+        if args.separate_worker:  # started once serve has migrated the database
+            worker = start_worker(env)
         target = f"{base}/inbox"
         # Warm-up (not measured): the first request fetches and caches the sender's key.
         warm = signed_requests(sender, target, "warm", 50)
@@ -466,6 +482,8 @@ async def measure_node(args: argparse.Namespace, sender: Sender, url: str, tmp: 
                 spy.send_signal(signal.SIGINT)
                 spy.wait(timeout=60)
     finally:
+        if worker is not None:
+            stop(worker)
         stop(proc)
     if set(load.statuses) != {202}:
         raise RuntimeError(f"node answered {dict(load.statuses)}")
@@ -558,8 +576,9 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             stop(actor_proc)
     c = args.clients * args.per_client
+    setup = "separate `entraide worker`" if args.separate_worker else "in-process worker"
     print(
-        f"\ninbox ingestion: signed Create(Proposal), {args.requests} requests or "
+        f"\ninbox ingestion ({setup}): signed Create(Proposal), {args.requests} requests or "
         f"{args.seconds:g} s, {args.clients} clients × {args.per_client} in flight (c={c}), "
         f"median (range) of {args.rounds} rounds"
     )
@@ -597,6 +616,12 @@ def cli() -> None:
         ),
     )
     parser.add_argument("--profile", type=Path, help="py-spy folded stacks of the node here")
+    parser.add_argument(
+        "--separate-worker",
+        action="store_true",
+        help="serve HTTP only and run `entraide worker` as its own process (default: the "
+        "in-process worker of `serve`)",
+    )
     parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-actor", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -23,10 +23,21 @@ from node.settings import Settings
 MODELS_APP = "models"
 
 
+def connection_url(database_url: str) -> str:
+    """The URL Tortoise connects with. SQLite runs in WAL mode (Tortoise's default) with
+    ``synchronous=NORMAL`` unless the URL says otherwise: a commit no longer waits for an fsync
+    of the log, only checkpoints do. That is durable across crashes of the process; a power loss
+    or OS crash may lose the last transactions (never corrupts the file) — docs/operators.md."""
+    if not database_url.startswith("sqlite://") or "synchronous=" in database_url:
+        return database_url
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}synchronous=NORMAL"
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """Tortoise's configuration for a database URL (sqlite://… or postgres://…)."""
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_url(database_url)},
         "apps": {
             MODELS_APP: {
                 "models": ["node.models"],
@@ -46,12 +57,28 @@ def _ensure_sqlite_dir(database_url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+class NodeContext(TortoiseContext):
+    """A node's Tortoise context, which also carries the node's in-memory caches of derived data
+    (see :func:`node_caches`): they belong to one database, never to the process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.caches: dict[str, Any] = {}
+
+
+def node_caches() -> dict[str, Any] | None:
+    """The caches of the node whose database is active, or None outside a node (a bare
+    ``TortoiseContext``: migrations, scripts), where callers read the database every time."""
+    context = _current_context.get()
+    return context.caches if isinstance(context, NodeContext) else None
+
+
 class Database:
     """Owns the Tortoise context of one node."""
 
     def __init__(self, settings: Settings) -> None:
         self.url = settings.database_url
-        self.context = TortoiseContext()
+        self.context = NodeContext()
         self._open = False
 
     @contextmanager

@@ -5,6 +5,7 @@
 3. HTTP signature checked before anything is stored → 401 with the reason
    (a key of a blocked domain is refused with 403 without being fetched)
 4. sender's domain blocked, or not admitted in allowlist mode → 403
+   (blocks, policy, partners and keys come from the node's short-lived cache, node.fed.cache)
 5. the activity's ``actor`` must own the signing key → 401
 6. an activity id already received → 202, no second effect
 7. stored as an :class:`InboxItem` → 202; the worker runs the handler.
@@ -16,16 +17,15 @@ import json
 from typing import Any
 
 from quart import Response, request
-from tortoise.exceptions import IntegrityError
 
 from federation import Headers, HttpRequest, VerificationError, verify_request
 from federation.errors import ParseError
 from federation.parse import parse_activity
 from node import clock
 from node.errors import PROBLEM_JSON, problem_body
+from node.fed import sql
 from node.fed.policy import admits, domain_of
 from node.fed.remote import DomainBlocked, key_resolver
-from node.models import InboxItem
 from node.state import NodeState
 
 AP_TYPES = ("application/activity+json", "application/ld+json")
@@ -88,20 +88,16 @@ async def receive(node: NodeState) -> Response:
     if domain_of(activity.id) != sender_domain:
         return problem(400, "The activity id is not on the actor's host.", "foreign_id")
     obj = activity.embedded_object
-    now = clock.now()
-    try:
-        await InboxItem.create(
-            activity_id=activity.id,
-            actor_iri=verified.owner,
-            type=(activity.type_name or "")[:40],
-            object_type=(obj.type_name or "")[:40] if obj is not None else None,
-            body=data,
-            next_attempt_at=now,
-            received_at=now,
-        )
-    except IntegrityError:
-        pass  # idempotent: already received (the unique activity id; no query before)
-    else:
+    stored = await sql.insert_inbox_item(
+        activity_id=activity.id,
+        actor_iri=verified.owner,
+        type=(activity.type_name or "")[:40],
+        object_type=(obj.type_name or "")[:40] if obj is not None else None,
+        body=data,
+        raw=body,
+        now=clock.now(),
+    )
+    if stored:  # else idempotent: already received (the unique activity id; no query before)
         from node.worker.federation import wake
 
         wake(node)

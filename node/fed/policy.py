@@ -2,6 +2,10 @@
 
 A block refuses the domain's requests (403) and purges what the node stored from it; allowlist
 mode admits only allowed domains and partners. Both are edited by node admins (API and CLI).
+
+Every inbound request asks :func:`admits`, so blocks, the mode and the allowed domains are read
+through the node's short-lived cache (:mod:`node.fed.cache`): the edits below invalidate it at
+once in this process; other processes see them within ``TTL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import NotFound, Unprocessable
+from node.fed.cache import blocks_changed, federation_cache, policy_changed
 from node.models import (
     AllowedDomain,
     Delivery,
@@ -56,7 +61,10 @@ def domain_of(iri: str) -> str:
 
 
 async def is_blocked(domain: str) -> bool:
-    return await DomainBlock.filter(domain=domain.lower()).exists()
+    cache = federation_cache()
+    if cache is None:
+        return await DomainBlock.filter(domain=domain.lower()).exists()
+    return domain.lower() in await cache.blocks.get()
 
 
 async def get_policy() -> FederationPolicy:
@@ -65,8 +73,18 @@ async def get_policy() -> FederationPolicy:
 
 
 async def allowlist_mode() -> bool:
+    cache = federation_cache()
+    if cache is not None:
+        return (await cache.policy.get()).allowlist_mode
     policy = await FederationPolicy.get_or_none(id=1)
     return bool(policy and policy.allowlist_mode)
+
+
+async def _allowed(domain: str) -> bool:
+    cache = federation_cache()
+    if cache is not None:
+        return domain.lower() in (await cache.policy.get()).allowed
+    return await AllowedDomain.filter(domain=domain.lower()).exists()
 
 
 async def is_partner_domain(domain: str) -> bool:
@@ -74,7 +92,7 @@ async def is_partner_domain(domain: str) -> bool:
     partnership (any scope)."""
     from node.services import partnerships
 
-    if await AllowedDomain.filter(domain=domain.lower()).exists():
+    if await _allowed(domain):
         return True
     return await partnerships.is_partner_domain(domain)
 
@@ -103,6 +121,8 @@ async def block_domain(domain: str, reason: str = "") -> DomainBlock:
             block.reason = reason
             await block.save(update_fields=["reason"])
         await purge_domain(domain)
+        blocks_changed()
+    blocks_changed()  # again once committed (see node.fed.cache: the hold)
     return block
 
 
@@ -128,6 +148,7 @@ async def purge_domain(domain: str) -> None:
 async def unblock_domain(domain: str) -> None:
     domain = normalize_domain(domain)
     deleted = await DomainBlock.filter(domain=domain).delete()
+    blocks_changed()
     if not deleted:
         raise NotFound(f"{domain} is not blocked.")
 
@@ -152,6 +173,8 @@ async def set_policy(
             existing = set(await AllowedDomain.all().values_list("domain", flat=True))
             for domain in sorted(wanted - existing):
                 await AllowedDomain.create(domain=domain, created_at=clock.now())
+        policy_changed()
+    policy_changed()
     return await current_policy()
 
 
@@ -161,6 +184,7 @@ async def allow_domain(domain: str, *, allowed: bool = True) -> None:
         await AllowedDomain.get_or_create(domain=domain, defaults={"created_at": clock.now()})
     else:
         await AllowedDomain.filter(domain=domain).delete()
+    policy_changed()
 
 
 async def current_policy() -> tuple[bool, list[str]]:

@@ -21,6 +21,7 @@ from federation.signatures import ResolveKey
 from node import clock
 from node.errors import Forbidden, Problem
 from node.fed import iris
+from node.fed.cache import actor_stored, federation_cache
 from node.fed.client import signing_client
 from node.fed.policy import domain_of, is_blocked
 from node.models import RemoteActor
@@ -66,7 +67,31 @@ async def _store(document: dict[str, Any]) -> RemoteActor:
     if not created:
         await RemoteActor.filter(id=remote.id).update(**values)
         remote = await RemoteActor.get(id=remote.id)
+    actor_stored(actor.id)
     return remote
+
+
+async def _cached_actor(
+    *, iri: str | None = None, key_id: str | None = None
+) -> tuple[RemoteActor, PublicKey | None] | None:
+    """The stored actor by ``ap_id`` or by key id, through the node's cache (node.fed.cache)
+    with its public key parsed once; None when not stored."""
+    cache = federation_cache()
+    if cache is not None:
+        known = cache.actors.get(iri, key_id=key_id)
+        if known is not None:
+            return known.actor, known.key
+        generation = cache.actors.generation
+    if iri is not None:
+        found = await RemoteActor.get_or_none(ap_id=iri)
+    else:
+        found = await RemoteActor.get_or_none(public_key_id=key_id)
+    if found is None:
+        return None
+    key = _public_key(found.public_key_pem) if found.public_key_pem else None
+    if cache is not None:
+        cache.actors.put(found, key, generation)
+    return found, key
 
 
 async def get_remote_actor(node: NodeState, iri: str, *, refresh: bool = False) -> RemoteActor:
@@ -75,7 +100,8 @@ async def get_remote_actor(node: NodeState, iri: str, *, refresh: bool = False) 
     domain = domain_of(iri)
     if await is_blocked(domain):
         raise DomainBlocked(domain)
-    cached = await RemoteActor.get_or_none(ap_id=iri)
+    stored = None if refresh else await _cached_actor(iri=iri)
+    cached = stored[0] if stored is not None else None
     if cached is not None and not refresh and cached.fetched_at > clock.now() - ACTOR_TTL:
         return cached
     try:
@@ -141,9 +167,9 @@ def key_resolver(node: NodeState) -> ResolveKey:
         if await is_blocked(domain):
             raise DomainBlocked(domain)
         if not refresh:
-            cached = await RemoteActor.get_or_none(public_key_id=key_id)
-            if cached is not None and cached.public_key_pem:
-                return PublicKeyInfo(key_id, cached.ap_id, _public_key(cached.public_key_pem))
+            stored = await _cached_actor(key_id=key_id)
+            if stored is not None and stored[1] is not None:
+                return PublicKeyInfo(key_id, stored[0].ap_id, stored[1])
         if iris.is_local(node.settings, key_id):
             return None  # we never verify our own requests through the network
         try:

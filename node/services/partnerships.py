@@ -40,6 +40,13 @@ DecisionGate = Callable[[Partnership, bool, Any], Awaitable[None]]
 decision_gates: list[DecisionGate] = []
 
 
+def partnerships_changed() -> None:
+    """Forget the node's cached accepted partnerships (after any change of status)."""
+    from node.fed.cache import partnerships_changed as forget
+
+    forget()
+
+
 def normalize_scopes(scopes: Iterable[str]) -> str:
     values = sorted({s.strip() for s in scopes})
     if not values:
@@ -188,6 +195,8 @@ async def decide_partnership(
             object=_offer_document(node, p),
         )
         await publish(node, activity, to=[remote])
+        partnerships_changed()
+    partnerships_changed()  # again once committed (node.fed.cache: the hold)
     return p
 
 
@@ -216,6 +225,7 @@ async def end_partnership(node: NodeState, partnership: Partnership) -> Partners
         await _close(p)
         activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
         await publish(node, activity, to=[remote])
+    partnerships_changed()
     return p
 
 
@@ -224,6 +234,7 @@ async def _close(p: Partnership) -> None:
     p.active_domain = None
     p.ended_at = clock.now()
     await p.save()
+    partnerships_changed()
     await withdraw_remote_content(p.remote_domain)
 
 
@@ -241,6 +252,7 @@ async def remote_decision(
     p.decided_at = clock.now()
     p.decision_activity_id = activity_id
     await p.save()
+    partnerships_changed()
     return True
 
 
@@ -261,6 +273,14 @@ async def list_partnerships() -> list[Partnership]:
 
 
 async def is_partner_domain(domain: str, scope: str | None = None) -> bool:
+    """Whether ``domain`` has an accepted partnership (with ``scope`` when given); read through
+    the node's short-lived cache (node.fed.cache), invalidated by every change made here."""
+    from node.fed.cache import federation_cache
+
+    cache = federation_cache()
+    if cache is not None:
+        scopes = (await cache.partners.get()).get(domain.lower())
+        return scopes is not None and (scope is None or scope in scopes)
     p = await Partnership.get_or_none(
         active_domain=domain.lower(), status=PartnershipStatus.ACCEPTED
     )
@@ -292,4 +312,5 @@ async def purge_partner_domain(domain: str) -> None:
     await Partnership.filter(active_domain=domain).update(
         status=PartnershipStatus.ENDED, active_domain=None, ended_at=now
     )
+    partnerships_changed()
     await withdraw_remote_content(domain)
