@@ -203,7 +203,7 @@ async def test_encounter_form_errors_are_rendered(outreach: Outreach) -> None:
     )
     assert response.status_code == 422 and "garde-moi" in await _text(response)
     response = await o.coordinator.post(
-        f"{url}/encounters", form={"csrf_token": token, **POINT, "pseudonym": "Jo"}
+        f"{url}/encounters", form={"csrf_token": token, **POINT, "pseudonym": "Josépha Témoin"}
     )
     assert response.status_code == 422
     assert "qu'avec l'accord de la personne" in await _text(response)
@@ -212,10 +212,11 @@ async def test_encounter_form_errors_are_rendered(outreach: Outreach) -> None:
     with o.app.node.db.activate():
         assert await Encounter.all().count() == 0
     response = await o.coordinator.post(
-        f"{url}/encounters", form={"csrf_token": token, **POINT, "pseudonym": "Jo", "consent": "on"}
+        f"{url}/encounters",
+        form={"csrf_token": token, **POINT, "pseudonym": "Josépha Témoin", "consent": "on"},
     )
     assert response.status_code == 303
-    assert "Jo" in await _text(await o.coordinator.get(url))
+    assert "Josépha Témoin" in await _text(await o.coordinator.get(url))
 
 
 async def test_coordination_view_report_and_csv(outreach: Outreach) -> None:
@@ -230,7 +231,7 @@ async def test_coordination_view_report_and_csv(outreach: Outreach) -> None:
             ("items", "meal"),
             ("asleep", "on"),
             ("note", "note privée"),
-            ("pseudonym", "Jo"),
+            ("pseudonym", "Josépha Témoin"),
             ("consent", "on"),
         ],  # type: ignore[arg-type]
     )
@@ -238,7 +239,7 @@ async def test_coordination_view_report_and_csv(outreach: Outreach) -> None:
     body = await _text(response)
     assert response.status_code == 200
     assert "1 passage" in body and "Les Maraudeurs (Équipe A)" in body and "Repas" in body
-    assert "note privée" not in body and "Jo" not in body and POINT["lat"] not in body
+    assert "note privée" not in body and "Josépha Témoin" not in body and POINT["lat"] not in body
     response = await o.volunteer.get("/coordination?lat=north&radius_m=99999", headers=FR)
     assert response.status_code == 422 and "Indiquez un nombre." in await _text(response)
     far = await _text(await o.volunteer.get("/coordination?lat=48.80&lon=2.30", headers=FR))
