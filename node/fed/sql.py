@@ -10,14 +10,16 @@ values go through the model fields' own ``to_db_value`` so rows look as if the O
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from node.models import (
+    Action,
     AllowedDomain,
     DomainBlock,
     FederationPolicy,
@@ -153,3 +155,96 @@ async def finish_inbox_items(
         f"last_error = ? WHERE id IN ({marks})",
         [status.value, now, reason[:1000] if reason else None, *ids],
     )
+
+
+# --- remote actions --------------------------------------------------------------------------
+
+# Refreshed by an update of a row we have: everything the origin says, not who owns it (that
+# never changes: the WHERE below refuses another owner) nor when we first stored it.
+_REFRESHED = (
+    "kind",
+    "category",
+    "title",
+    "description",
+    "status",
+    "lat",
+    "lon",
+    "public_lat",
+    "public_lon",
+    "h3_cell",
+    "h3_r7",
+    "h3_r5",
+    "unit_x",
+    "unit_y",
+    "unit_z",
+    "starts_at",
+    "ends_at",
+    "place_name",
+    "expires_at",
+    "remote_url",
+    "remote_author_name",
+    "remote_updated_at",
+    "updated_at",
+)
+_INSERTED = (
+    "id",
+    "ap_id",
+    "origin_domain",
+    "remote_actor_iri",
+    "visibility",
+    "auto_accept",
+    "created_at",
+    *_REFRESHED,
+)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """``value`` in UTC (naive taken as UTC), so SQLite's text datetimes compare in order."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+async def upsert_remote_action(values: dict[str, Any]) -> uuid.UUID | None:
+    """Insert a remote action, or refresh the row with its ``ap_id`` when that row has the same
+    owner (``remote_actor_iri`` and ``origin_domain``) and is not newer (its
+    ``remote_updated_at`` NULL, the new one NULL, or not after the new one): ONE statement.
+    The row's id, or None when a row exists that may not be refreshed (the caller finds why).
+
+    ``values`` holds every column of ``_INSERTED`` except ``id``, datetimes in UTC, enums as
+    their values."""
+    db = Action._meta.db
+    sqlite = db.capabilities.dialect == "sqlite"
+    new_id = uuid.uuid4()
+    row = {**values, "id": str(new_id) if sqlite else new_id}
+    table = Action._meta.db_table
+    known, new = f"{table}.remote_updated_at", "excluded.remote_updated_at"
+    if sqlite:  # stored as text: compare instants, whatever offset older rows were written with
+        known, new = f"julianday({known})", f"julianday({new})"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(_INSERTED)}) VALUES ({', '.join('?' * len(_INSERTED))}) "
+        f"ON CONFLICT (ap_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _REFRESHED)
+        + f" WHERE {table}.remote_actor_iri = excluded.remote_actor_iri"
+        f" AND {table}.origin_domain = excluded.origin_domain"
+        f" AND ({table}.remote_updated_at IS NULL OR excluded.remote_updated_at IS NULL"
+        f" OR {known} <= {new}) RETURNING id"
+    )
+    rows = await query(Action, statement, [row[c] for c in _INSERTED])
+    if not rows:
+        return None
+    found = rows[0]["id"]
+    return found if isinstance(found, uuid.UUID) else uuid.UUID(str(found))
+
+
+async def remote_action_owner(ap_id: str) -> dict[str, Any] | None:
+    """Owner of the row with ``ap_id`` (when the upsert refused to touch it)."""
+    table = Action._meta.db_table
+    rows = await query(
+        Action,
+        f"SELECT id, origin_domain, remote_actor_iri FROM {table} WHERE ap_id = ?",
+        [ap_id],
+    )
+    return rows[0] if rows else None

@@ -9,9 +9,11 @@ Its point is the one its node published (already coarsened there); we index it a
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from node import clock
+from node.fed import sql
 from node.fed.serializers import RemoteFields
 from node.models import Action, ActionStatus, Visibility
 from node.services import places
@@ -26,14 +28,32 @@ class Stale(Exception):
     """An older version than the one stored (activities can arrive out of order)."""
 
 
-def _row_values(fields: RemoteFields, now: dt.datetime) -> dict[str, Any]:
+def _row_values(
+    *,
+    ap_id: str,
+    domain: str,
+    owner_iri: str,
+    owner_name: str,
+    fields: RemoteFields,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Every column of a remote action's row, ready for :func:`node.fed.sql.upsert_remote_action`
+    (enums as their values, datetimes in UTC)."""
     public = places.index_point(fields.lat, fields.lon)
+    now = sql.utc(now) or now
     return {
-        "kind": fields.kind,
-        "category": fields.category,
+        "ap_id": ap_id,
+        "origin_domain": domain,
+        "remote_actor_iri": owner_iri,
+        "remote_author_name": owner_name,
+        "visibility": Visibility.PUBLIC.value,
+        "auto_accept": False,
+        "created_at": now,
+        "kind": fields.kind.value,
+        "category": fields.category.value,
         "title": fields.title,
         "description": fields.description,
-        "status": fields.status,
+        "status": fields.status.value,
         # No exact point exists for a remote action: both are the published one.
         "lat": public.lat,
         "lon": public.lon,
@@ -45,12 +65,12 @@ def _row_values(fields: RemoteFields, now: dt.datetime) -> dict[str, Any]:
         "unit_x": public.unit_x,
         "unit_y": public.unit_y,
         "unit_z": public.unit_z,
-        "starts_at": fields.starts_at,
-        "ends_at": fields.ends_at,
+        "starts_at": sql.utc(fields.starts_at),
+        "ends_at": sql.utc(fields.ends_at),
         "place_name": fields.place_name,
-        "expires_at": fields.expires_at,
+        "expires_at": sql.utc(fields.expires_at),
         "remote_url": fields.url,
-        "remote_updated_at": fields.updated,
+        "remote_updated_at": sql.utc(fields.updated),
         "updated_at": now,
     }
 
@@ -63,36 +83,33 @@ async def upsert_remote_action(
     owner_name: str,
     fields: RemoteFields,
     create: bool = True,
-) -> Action | None:
-    """Store or refresh a remote action; :class:`NotOwner` when another actor owns it.
+) -> uuid.UUID | None:
+    """Store or refresh a remote action and return its id; :class:`NotOwner` when another actor
+    owns it, :class:`Stale` when the stored version is newer.
 
-    ``create=False`` (an ``Update`` of something we never saw) only refreshes existing rows
-    and returns None otherwise."""
-    now = clock.now()
-    values = _row_values(fields, now)
-    existing = await Action.get_or_none(ap_id=ap_id)
-    if existing is not None:
-        if existing.remote_actor_iri != owner_iri or existing.origin_domain != domain:
-            raise NotOwner(ap_id)
-        known = existing.remote_updated_at
-        if known is not None and fields.updated is not None and fields.updated < known:
-            raise Stale(ap_id)
-        await Action.filter(id=existing.id).update(remote_author_name=owner_name, **values)
-        actions_changed()
-        return await Action.get(id=existing.id)
-    if not create:
+    One ``INSERT … ON CONFLICT (ap_id) DO UPDATE … WHERE`` (same owner, not newer) does it; only
+    when it touched nothing is the row read to tell why. ``create=False`` (an ``Update`` of
+    something we never saw) only refreshes existing rows and returns None otherwise."""
+    if not create and await sql.remote_action_owner(ap_id) is None:
         return None
-    action = await Action.create(
+    values = _row_values(
         ap_id=ap_id,
-        origin_domain=domain,
-        remote_actor_iri=owner_iri,
-        remote_author_name=owner_name,
-        visibility=Visibility.PUBLIC,
-        created_at=now,
-        **values,
+        domain=domain,
+        owner_iri=owner_iri,
+        owner_name=owner_name,
+        fields=fields,
+        now=clock.now(),
     )
+    stored = await sql.upsert_remote_action(values)
+    if stored is None:
+        existing = await sql.remote_action_owner(ap_id)
+        if existing is None:  # deleted in between
+            return None
+        if existing["remote_actor_iri"] != owner_iri or existing["origin_domain"] != domain:
+            raise NotOwner(ap_id)
+        raise Stale(ap_id)
     actions_changed()
-    return action
+    return stored
 
 
 async def delete_remote_action(*, ap_id: str, sender_iri: str) -> bool:

@@ -229,3 +229,94 @@ async def test_fediverse_follower_gets_a_readable_post(node_factory: NodeFactory
     assert set(obj["location"]) == {"type", "latitude", "longitude"}
     assert obj["url"].startswith("http://paris.test/actions/")
     assert httpx is not None
+
+
+async def test_remote_upsert_rules(node_factory: NodeFactory) -> None:
+    """One statement stores or refreshes; another owner or an older version changes nothing."""
+    from datetime import timezone
+
+    import pytest
+
+    from node.fed.serializers import RemoteFields
+    from node.models import ActionCategory, ActionKind, ActionStatus, Visibility
+    from node.services import remote_actions
+    from node.services.actions import actions_version
+
+    (lyon,) = await federated_nodes(node_factory, "lyon")
+    t0 = clock.now()
+
+    def fields(title: str, updated: Any) -> RemoteFields:
+        return RemoteFields(
+            kind=ActionKind.NEED,
+            category=ActionCategory.FOOD,
+            title=title,
+            description="d",
+            status=ActionStatus.OPEN,
+            lat=45.76,
+            lon=4.83,
+            starts_at=None,
+            ends_at=None,
+            place_name=None,
+            expires_at=t0 + timedelta(days=7),
+            url="http://paris.test/a/1",
+            updated=updated,
+        )
+
+    owner = {"ap_id": "http://paris.test/a/1", "domain": "paris.test"}
+    iri, name = "http://paris.test/u/lea", "Léa"
+    with lyon.node.db.activate():
+        version = actions_version()
+        first = await remote_actions.upsert_remote_action(
+            **owner, owner_iri=iri, owner_name=name, fields=fields("v1", t0)
+        )
+        assert first is not None and actions_version() == version + 1
+        row = await Action.get(ap_id=owner["ap_id"])
+        assert (row.id, row.visibility, row.origin_domain) == (
+            first,
+            Visibility.PUBLIC,
+            "paris.test",
+        )
+        assert row.h3_cell and row.unit_z and row.remote_updated_at == t0
+        # Newer (given in another offset): refreshed, same row.
+        later = (t0 + timedelta(minutes=1)).astimezone(timezone(timedelta(hours=2)))
+        again = await remote_actions.upsert_remote_action(
+            **owner, owner_iri=iri, owner_name=name, fields=fields("v2", later)
+        )
+        assert again == first and (await Action.get(id=first)).title == "v2"
+        # Older (30 s after t0 but before the stored minute, in yet another offset): ignored.
+        older = (t0 + timedelta(seconds=30)).astimezone(timezone(timedelta(hours=-5)))
+        with pytest.raises(remote_actions.Stale):
+            await remote_actions.upsert_remote_action(
+                **owner, owner_iri=iri, owner_name=name, fields=fields("old", older)
+            )
+        # Another actor, or the same actor from another domain: refused.
+        with pytest.raises(remote_actions.NotOwner):
+            await remote_actions.upsert_remote_action(
+                **owner, owner_iri="http://paris.test/u/x", owner_name="X", fields=fields("x", None)
+            )
+        with pytest.raises(remote_actions.NotOwner):
+            await remote_actions.upsert_remote_action(
+                ap_id=owner["ap_id"],
+                domain="evil.test",
+                owner_iri=iri,
+                owner_name=name,
+                fields=fields("x", None),
+            )
+        assert (await Action.get(id=first)).title == "v2"
+        assert await Action.filter(ap_id=owner["ap_id"]).count() == 1
+        # No version sent: refreshed (as before); create=False stores nothing new.
+        await remote_actions.upsert_remote_action(
+            **owner, owner_iri=iri, owner_name=name, fields=fields("v3", None)
+        )
+        assert (await Action.get(id=first)).title == "v3"
+        assert (
+            await remote_actions.upsert_remote_action(
+                ap_id="http://paris.test/a/2",
+                domain="paris.test",
+                owner_iri=iri,
+                owner_name=name,
+                fields=fields("n", None),
+                create=False,
+            )
+            is None
+        )
