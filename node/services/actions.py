@@ -35,6 +35,7 @@ from node.models import (
     Visibility,
 )
 from node.services import places
+from node.services.associations import membership_role
 
 if TYPE_CHECKING:
     from node.state import NodeState
@@ -78,13 +79,6 @@ def effective_status(action: Action, now: datetime | None = None) -> ActionStatu
     if action.status == ActionStatus.OPEN and action.expires_at <= (now or clock.now()):
         return ActionStatus.EXPIRED
     return ActionStatus(action.status)
-
-
-async def membership_role(member: Member, association_id: uuid.UUID) -> AssociationRole | None:
-    row = await AssociationMembership.get_or_none(
-        member_id=member.id, association_id=association_id
-    )
-    return AssociationRole(row.role) if row is not None else None
 
 
 async def viewer_association_ids(viewer: Member | None) -> list[uuid.UUID]:

@@ -30,10 +30,14 @@ MANAGERS = (AssociationRole.ADMIN,)
 PROXY_MAKERS = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
 
 
-async def membership_role(member: Member, association: Association) -> AssociationRole | None:
-    """The member's role in the association, or None when they are not a member of it."""
+async def membership_role(
+    member: Member, association: Association | UUID
+) -> AssociationRole | None:
+    """The member's role in the association (or the association with this id), or None when
+    they are not a member of it."""
+    association_id = association if isinstance(association, UUID) else association.id
     row = await AssociationMembership.get_or_none(
-        association_id=association.id, member_id=member.id
+        association_id=association_id, member_id=member.id
     )
     return None if row is None else AssociationRole(row.role)
 
