@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import h3
 
-from node.services.places import unit_vector
+from node.services.geo import unit_vector
 
 CATEGORIES = ["food", "clothes", "hygiene", "health", "haircut", "social", "housing", "other"]
 KINDS = ["need", "offer", "outing"]

@@ -51,7 +51,7 @@ class Action(Model):
     h3_r7 = fields.CharField(max_length=16)
     h3_r5 = fields.CharField(max_length=16)
     # Unit vector of the public point: the feed's exact distance filter in plain SQL arithmetic
-    # (squared chord, see node.services.places).
+    # (squared chord, see node.services.geo).
     unit_x = fields.FloatField()
     unit_y = fields.FloatField()
     unit_z = fields.FloatField()

@@ -34,7 +34,7 @@ from node.models import (
     Member,
     Visibility,
 )
-from node.services import places
+from node.services import geo
 from node.services.associations import membership_role
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ async def create_action(
     if visibility == Visibility.ASSOCIATION and association is None:
         raise Unprocessable.field("visibility", "association visibility needs an association_id")
     now = clock.now()
-    public = places.publish(lat, lon)
+    public = geo.publish(lat, lon)
     async with in_transaction():
         action = await Action.create(
             kind=kind,
@@ -322,7 +322,7 @@ async def update_action(
                 raise Unprocessable.field("lat", "lat and lon change together")
             lat, lon = float(changes["lat"]), float(changes["lon"])
             _check_point(lat, lon)
-            public = places.publish(lat, lon)
+            public = geo.publish(lat, lon)
             update.update(
                 lat=lat,
                 lon=lon,

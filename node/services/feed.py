@@ -2,7 +2,7 @@
 
 It is served from indexes, never a table scan (see docs in :func:`nearby`):
 
-* the disc is covered by H3 cells (``places.covering_cells``) at resolution 9, 7 or 5 (the
+* the disc is covered by H3 cells (``geo.covering_cells``) at resolution 9, 7 or 5 (the
   finest that needs at most ~200 cells), queried with ``cell IN (…)`` on the
   ``(cell, status, created_at)`` indexes;
 * ``order=recent`` reads time slices going back from the cursor (or now): one query per slice,
@@ -36,7 +36,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from node import clock
 from node.errors import BadRequest, Unprocessable
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Member, Visibility
-from node.services import places
+from node.services import geo
 from node.services.actions import actions_version, viewer_association_ids
 
 DEFAULT_RADIUS_KM = 10.0
@@ -220,7 +220,7 @@ def _filters(q: _Query, p: _Sql) -> tuple[str, str]:
             scoped = p(Visibility.ASSOCIATION.value)
             visible.append(f"(a.visibility = {scoped} AND a.association_id IN ({ids}))")
         conditions.append("(" + " OR ".join(visible) + ")")
-    x, y, z = (p(v) for v in places.unit_vector(q.lat, q.lon))
+    x, y, z = (p(v) for v in geo.unit_vector(q.lat, q.lon))
     chord2 = (
         f"((a.unit_x - {x}) * (a.unit_x - {x}) + (a.unit_y - {y}) * (a.unit_y - {y})"
         f" + (a.unit_z - {z}) * (a.unit_z - {z}))"
@@ -232,7 +232,7 @@ def recent_resolution(radius_km: float) -> int:
     """The finest resolution covering the disc with at most ~200 cells: tight coverings read
     few rows outside the disc, and one index seek per cell stays cheap."""
     for res in (9, 7):
-        if places.estimated_cells(radius_km, res) <= 200:
+        if geo.estimated_cells(radius_km, res) <= 200:
             return res
     return 5
 
@@ -240,7 +240,7 @@ def recent_resolution(radius_km: float) -> int:
 def ring_resolution(radius_km: float) -> int:
     """The finest resolution covering a search disc with at most ~60 cells."""
     for res in (9, 7):
-        if places.estimated_cells(radius_km, res) <= 60:
+        if geo.estimated_cells(radius_km, res) <= 60:
             return res
     return 5
 
@@ -259,7 +259,7 @@ def _recent_sql(
     ``upper`` carries one), newest first."""
     p = _Sql(connection)
     where, chord2 = _filters(q, p)
-    where += f" AND {chord2} <= {p(places.chord2_for_km(q.radius_km))}"
+    where += f" AND {chord2} <= {p(geo.chord2_for_km(q.radius_km))}"
     if upper is not None:
         t = p(upper[0])
         where += f" AND a.created_at <= {t}"
@@ -349,9 +349,9 @@ async def _recent_rows(
     slices widen ×4 until a page is full, so a page costs about ``limit`` rows of the area
     whatever the number of actions, and a sparse area a few cheap queries."""
     res = recent_resolution(q.radius_km)
-    cells = places.covering_cells(q.lat, q.lon, q.radius_km, res)
+    cells = geo.covering_cells(q.lat, q.lon, q.radius_km, res)
     column = _INDEX_COLUMN[res]
-    centre = places.index_point(q.lat, q.lon).h3_r5
+    centre = geo.index_point(q.lat, q.lon).h3_r5
     hint_key = (centre, round(q.radius_km), q.kind, q.category, q.status, bool(q.viewer_id))
     reference = after[0] if after is not None else clock.now()
     span = _span_hints.get(hint_key, FIRST_SPAN_S)
@@ -393,12 +393,12 @@ def _ring_sql(
 ) -> tuple[str, list[Any]]:
     p = _Sql(connection)
     where, chord2 = _filters(q, p)
-    where += f" AND {chord2} <= {p(places.chord2_for_km(ring_km))}"
+    where += f" AND {chord2} <= {p(geo.chord2_for_km(ring_km))}"
     if after is not None:
         k, i = p(after[0]), p(after[1])
         where += f" AND ({chord2} > {k} OR ({chord2} = {k} AND a.id > {i}))"
     res = ring_resolution(ring_km)
-    cells = ", ".join(p(c) for c in places.covering_cells(q.lat, q.lon, ring_km, res))
+    cells = ", ".join(p(c) for c in geo.covering_cells(q.lat, q.lon, ring_km, res))
     sql = (
         f"SELECT {_columns(q, p)}, {chord2} AS d2 FROM action a {_JOINS} "
         f"WHERE a.{_INDEX_COLUMN[res]} IN ({cells}) AND {where} ORDER BY d2, a.id LIMIT {p(n)}"
@@ -469,7 +469,7 @@ async def nearby(
         rows = await _recent_rows(q, connection, after_t, limit)
     elif order == "distance":
         after_d = _decode_cursor(cursor, "distance") if cursor else None
-        start = places.km_for_chord2(after_d[0]) * 1.25 if after_d else 0.0
+        start = geo.km_for_chord2(after_d[0]) * 1.25 if after_d else 0.0
         rows = []
         for ring in _rings(radius_km, start):
             sql, values = _ring_sql(q, connection, ring, after_d, limit + 1)
@@ -485,7 +485,7 @@ def _page(q: _Query, rows: list[dict[str, Any]], limit: int, order: Order) -> Fe
     items = []
     for row in rows[:limit]:
         action = _feed_action(row)
-        distance = places.haversine_km(q.lat, q.lon, action.public_lat, action.public_lon)
+        distance = geo.haversine_km(q.lat, q.lon, action.public_lat, action.public_lon)
         items.append(FeedItem(action, distance))
     page = FeedPage(items=items)
     if len(rows) > limit and items:
@@ -518,7 +518,7 @@ async def explain(
         sql, values = _recent_sql(
             q,
             connection,
-            cells=places.covering_cells(lat, lon, radius_km, res),
+            cells=geo.covering_cells(lat, lon, radius_km, res),
             column=_INDEX_COLUMN[res],
             upper=None,
             lower=clock.now() - timedelta(seconds=FIRST_SPAN_S),

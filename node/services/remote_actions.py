@@ -16,7 +16,7 @@ from node import clock
 from node.fed import sql
 from node.fed.serializers import RemoteFields
 from node.models import Action, ActionStatus, Visibility
-from node.services import places
+from node.services import geo
 from node.services.actions import actions_changed
 
 
@@ -39,7 +39,7 @@ def _row_values(
 ) -> dict[str, Any]:
     """Every column of a remote action's row, ready for :func:`node.fed.sql.upsert_remote_action`
     (enums as their values, datetimes in UTC)."""
-    public = places.index_point(fields.lat, fields.lon)
+    public = geo.index_point(fields.lat, fields.lon)
     now = sql.utc(now) or now
     return {
         "ap_id": ap_id,

@@ -5,7 +5,7 @@ a time rounded down to :data:`VISIT_TIME_STEP`, the items given, the asleep flag
 association (and its team's name). Never a note, a pseudonym or an exact place.
 
 The coordination query is index-backed: the disc around a point is covered by res-9 cells
-(:func:`node.services.places.covering_cells`), and ``outreach_visit`` is read through its
+(:func:`node.services.geo.covering_cells`), and ``outreach_visit`` is read through its
 ``(cell, visited_at)`` index, one range per cell. Its cost depends on the visits in the window
 and area, not on how many visits the table holds.
 """
@@ -23,7 +23,7 @@ from tortoise.queryset import QuerySet
 
 from node import clock
 from node.models import Encounter, OutreachItem, Round, Visit
-from node.services.places import covering_cells
+from node.services.geo import covering_cells
 
 RESOLUTION = 9
 VISIT_TIME_STEP = timedelta(minutes=5)

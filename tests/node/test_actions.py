@@ -9,7 +9,7 @@ import pytest
 
 from node import clock
 from node.models import Action, ActionStatus, AssociationRole, AssociationStatus
-from node.services import places
+from node.services import geo
 from node.services.actions import expire_due_actions
 from node.state import EntraideApp
 from tests.conftest import MemberFactory
@@ -23,7 +23,7 @@ from tests.node.test_actions_fixtures import (
     post_action,
 )
 
-JITTER_KM = places.JITTER_RADIUS_M / 1000 + 1e-6
+JITTER_KM = geo.JITTER_RADIUS_M / 1000 + 1e-6
 
 
 async def test_post_a_need(client: Any, make_member: MemberFactory) -> None:
@@ -32,7 +32,7 @@ async def test_post_a_need(client: Any, make_member: MemberFactory) -> None:
     assert data["title"] == "Un repas chaud"
     assert data["status"] == "open" and data["visibility"] == "public" and data["is_mine"]
     assert (data["exact_lat"], data["exact_lon"]) == PARIS
-    assert places.haversine_km(*PARIS, data["lat"], data["lon"]) <= JITTER_KM
+    assert geo.haversine_km(*PARIS, data["lat"], data["lon"]) <= JITTER_KM
     assert (data["lat"], data["lon"]) != PARIS
     assert data["author"] == {"id": str(member.id), "pseudonym": member.pseudonym}
     assert data["h3_cell"] and len(data["h3_cell"]) == 15
@@ -147,7 +147,7 @@ async def test_others_never_see_the_exact_point(client: Any, make_member: Member
         assert data["exact_lat"] is None and data["exact_lon"] is None and not data["is_mine"]
         text = await response.get_data(as_text=True)
         assert str(lat) not in text and str(lon) not in text
-        assert places.haversine_km(lat, lon, data["lat"], data["lon"]) <= JITTER_KM
+        assert geo.haversine_km(lat, lon, data["lat"], data["lon"]) <= JITTER_KM
         assert_no_private_data(data, author, other)
 
 
@@ -246,7 +246,7 @@ async def test_author_edits_and_relocation_rejitters(
     data = await response.get_json()
     assert data["title"] == "Un café" and data["category"] == "social"
     assert (data["exact_lat"], data["exact_lon"]) == new
-    assert places.haversine_km(*new, data["lat"], data["lon"]) <= JITTER_KM
+    assert geo.haversine_km(*new, data["lat"], data["lon"]) <= JITTER_KM
     assert (await client.patch(url, json={"lat": 1.0}, headers=headers)).status_code == 422
     assert (await client.patch(url, json={"title": None}, headers=headers)).status_code == 422
     assert (await client.patch(url, json={"status": "open"}, headers=headers)).status_code == 422

@@ -101,12 +101,12 @@ async def seed_actions(
     **fields: Any,
 ) -> list[Action]:
     """Insert actions in bulk (one per point), one second apart, newest last."""
-    from node.services import places
+    from node.services import geo
 
     now = clock.now()
     rows = []
     for index, (lat, lon) in enumerate(points):
-        public = places.publish(lat, lon)
+        public = geo.publish(lat, lon)
         created = now - timedelta(seconds=len(points) - index)
         values: dict[str, Any] = {
             "kind": ActionKind.NEED,
@@ -137,7 +137,7 @@ async def seed_actions(
 def ring_points(
     centre: tuple[float, float], distances_km: list[float], seed: int = 1
 ) -> list[tuple[float, float]]:
-    from node.services import places
+    from node.services import geo
 
     rng = random.Random(seed)
-    return [places.destination(*centre, rng.uniform(0, 2 * math.pi), d) for d in distances_km]
+    return [geo.destination(*centre, rng.uniform(0, 2 * math.pi), d) for d in distances_km]

@@ -11,7 +11,7 @@ import pytest
 
 from node import clock
 from node.models import Action, ActionStatus, AssociationRole, Visibility
-from node.services import feed, places
+from node.services import feed, geo
 from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
@@ -60,13 +60,13 @@ async def test_radius_filter(app: EntraideApp, client: Any, make_member: MemberF
         expected = {
             str(row.id)
             for row in rows
-            if places.haversine_km(*point, row.public_lat, row.public_lon) <= radius
+            if geo.haversine_km(*point, row.public_lat, row.public_lon) <= radius
         }
         assert {item["id"] for item in items} == expected
         for item in items:
             assert item["distance_km"] <= radius + 0.001
             assert item["distance_km"] == pytest.approx(
-                places.haversine_km(*point, item["lat"], item["lon"]), abs=0.001
+                geo.haversine_km(*point, item["lat"], item["lon"]), abs=0.001
             )
             assert item["exact_lat"] is None
 

@@ -10,7 +10,7 @@ from typing import Any
 from node import clock
 from node.api.actions import FeedOut, _action_out
 from node.models import Action, AssociationRole
-from node.services import places
+from node.services import geo
 from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
@@ -51,7 +51,7 @@ async def test_feed_json_is_what_the_model_would_write(
                 action = await Action.get(id=item["id"]).select_related(
                     "author", "on_behalf_of", "association"
                 )
-                distance = places.haversine_km(*point, action.public_lat, action.public_lon)
+                distance = geo.haversine_km(*point, action.public_lat, action.public_lon)
                 viewer = author if who else None
                 expected = _action_out(action, viewer, distance).model_dump(mode="json")
                 assert item == expected
