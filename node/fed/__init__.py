@@ -14,7 +14,7 @@ Notes for part B (contract as built, deviations from the brief):
   ``/actions/<id>`` content negotiation.
 
 Layout: ``iris`` (IRIs), ``identity`` (instance key), ``client`` (signing client), ``remote``
-(remote actors, resolution, key resolver), ``policy`` (blocks, allowlist), ``registry`` and
-``handlers`` (inbox dispatch), ``inbox`` (the receive pipeline), ``outbox`` (publish),
+(remote actors, resolution, key resolver), ``policy`` (blocks, allowlist), ``registry`` (the
+inbox dispatch table) and ``handlers`` (one function per activity), ``inbox`` (the receive pipeline), ``outbox`` (publish),
 ``delivery`` (sending), ``actors`` (local actor documents), ``routes`` (Quart blueprint).
 """

@@ -1,4 +1,5 @@
-"""Stepping claimed :class:`InboxItem` rows through their handler.
+"""Stepping claimed :class:`InboxItem` rows through their route of the dispatch table
+(:data:`node.fed.registry.INBOUND`: the scope check, then the handler).
 
 The handler runs in a transaction that also marks the row ``done``: its effect and the row's new
 status commit together, so a crash cannot apply an activity twice. Handlers should fetch from
@@ -29,7 +30,8 @@ from federation.retry import next_attempt_at
 from node import clock
 from node.errors import Problem
 from node.fed import sql
-from node.fed.registry import Handler, Ignore, InboxContext, Transient, find_handler
+from node.fed.handlers.context import Ignore, InboxContext, Transient
+from node.fed.registry import INBOUND, Route, Routes
 from node.fed.remote import DomainBlocked, RemoteUnavailable, get_remote_actor
 from node.models import InboxItem, InboxStatus, RemoteActor
 from node.state import NodeState
@@ -43,15 +45,15 @@ CHUNK = 25
 
 @dataclass
 class Ready:
-    """A claimed row whose activity parsed, with its handler and its (allowed) sender."""
+    """A claimed row whose activity parsed, with its route and its (allowed) sender."""
 
     item: InboxItem
     activity: Activity
-    handler: Handler
+    route: Route
     sender: RemoteActor
 
 
-async def process_due(node: NodeState, *, limit: int = 100) -> int:
+async def process_due(node: NodeState, *, limit: int = 100, routes: Routes = INBOUND) -> int:
     items = await claim(
         InboxItem,
         now=clock.now(),
@@ -62,16 +64,16 @@ async def process_due(node: NodeState, *, limit: int = 100) -> int:
         postgres=not node.settings.is_sqlite,
     )
     for start in range(0, len(items), CHUNK):
-        await _process_chunk(node, items[start : start + CHUNK])
+        await _process_chunk(node, items[start : start + CHUNK], routes)
     return len(items)
 
 
-async def _process_chunk(node: NodeState, items: list[InboxItem]) -> None:
+async def _process_chunk(node: NodeState, items: list[InboxItem], routes: Routes) -> None:
     ready: list[Ready] = []
     for item in items:
-        found = await _prepare(node, item)
+        found = await _prepare(node, item, routes)
         if found is None:  # its own outcome, as before
-            await process_item(node, item)
+            await process_item(node, item, routes)
         else:
             ready.append(found)
     if not ready:
@@ -86,7 +88,7 @@ async def _process_chunk(node: NodeState, items: list[InboxItem]) -> None:
             for r in ready:
                 await db.execute_query(f"SAVEPOINT {_SAVEPOINT}")
                 try:
-                    await r.handler(
+                    await r.route.run(
                         InboxContext(node=node, sender=r.sender, item=r.item), r.activity
                     )
                 except asyncio.CancelledError:
@@ -102,31 +104,31 @@ async def _process_chunk(node: NodeState, items: list[InboxItem]) -> None:
     except Exception:  # the chunk's transaction itself failed: nothing of it remains
         log.exception("inbox chunk of %d rows failed; stepping them one by one", len(ready))
         for r in ready:
-            await process_item(node, r.item)
+            await process_item(node, r.item, routes)
 
 
 _SAVEPOINT = "inbox_row"
 
 
-async def _prepare(node: NodeState, item: InboxItem) -> Ready | None:
-    """Parse the row and find its handler and sender without writing anything; None when that
+async def _prepare(node: NodeState, item: InboxItem, routes: Routes) -> Ready | None:
+    """Parse the row and find its route and sender without writing anything; None when that
     fails in any way (``process_item`` then records why)."""
     try:
         activity = parse_activity(item.body)
-        handler = find_handler(item.type, item.object_type)
-        if handler is None:
+        route = routes.find(item.type, item.object_type)
+        if route is None:
             return None
         sender = await get_remote_actor(node, item.actor_iri)
     except (ParseError, Problem):
         return None
-    return Ready(item, activity, handler, sender)
+    return Ready(item, activity, route, sender)
 
 
-async def process_item(node: NodeState, item: InboxItem) -> None:
+async def process_item(node: NodeState, item: InboxItem, routes: Routes = INBOUND) -> None:
     try:
         activity = parse_activity(item.body)
-        handler = find_handler(item.type, item.object_type)
-        if handler is None:
+        route = routes.find(item.type, item.object_type)
+        if route is None:
             raise Ignore(f"no handler for ({item.type}, {item.object_type})")
         try:
             sender = await get_remote_actor(node, item.actor_iri)
@@ -135,7 +137,7 @@ async def process_item(node: NodeState, item: InboxItem) -> None:
         except RemoteUnavailable as exc:
             raise Transient(exc.detail) from exc
         async with in_transaction():
-            await handler(InboxContext(node=node, sender=sender, item=item), activity)
+            await route.run(InboxContext(node=node, sender=sender, item=item), activity)
             await _finish(item, InboxStatus.DONE, None)
     except asyncio.CancelledError:
         raise

@@ -1,95 +1,112 @@
-"""Inbox handlers: one named function per (activity type, object type) pair (GoToSocial style).
+"""The inbox dispatch table: (activity type, object type) → handler, and what the sender needs.
 
-    @handles("Follow")
-    async def follow(ctx: InboxContext, activity: Activity) -> None: ...
+One explicit, immutable table (DESIGN §3: "handler for that (activity, object) pair (one explicit
+table)"). Each :class:`Route` names its handler and the partnership scope the sender's node must
+hold for it to be acted upon; the scope is checked here, once, before the handler runs (a sender
+without it gets its row ``ignored`` with the reason). Routes without a scope are open to any
+admitted sender; their handlers check ownership themselves (only the owner deletes, only a chat
+member writes, …). docs/federation.md shows this table for the developers of other nodes.
 
-    @handles("Create", "Proposal")
-    async def create_proposal(ctx: InboxContext, activity: Activity) -> None: ...
-
-Dispatch tries the exact (type, object type) first, then (type, None). A handler raises
-:class:`Ignore` (row marked ``ignored``), :class:`Transient` (retried later by the retry policy);
-any other exception marks the row ``failed`` with its reason.
+Lookup tries the exact (type, object type) first, then (type, None): ``object=None`` stands for
+"any object", which is what an object given only by its IRI needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from federation.parse import Activity
-from node.models import InboxItem, RemoteActor
-from node.state import NodeState
+from federation.vocab import PartnershipScope
+from node.fed.handlers import actions, follow, participations, partnerships, visits
+from node.fed.handlers.context import Handler, Ignore, InboxContext
+from node.services import partnerships as partnership_service
 
 
-@dataclass
-class InboxContext:
-    node: NodeState
-    sender: RemoteActor
-    item: InboxItem
+@dataclass(frozen=True)
+class Route:
+    activity: str
+    object: str | None
+    handler: Handler
+    scope: PartnershipScope | None = None  # the partnership scope the sender's node must hold
 
-
-Handler = Callable[[InboxContext, Activity], Awaitable[None]]
-_HANDLERS: dict[tuple[str, str | None], Handler] = {}
-
-
-class Ignore(Exception):
-    """The activity is understood and deliberately not acted upon."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Transient(Exception):
-    """The handler could not finish now (remote down, ordering); retry later."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def handles(activity_type: str, object_type: str | None = None) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        key = (activity_type, object_type)
-        existing = _HANDLERS.get(key)
-        if (
-            existing is not None
-            and existing is not handler
-            and (
-                existing.__module__,
-                existing.__qualname__,
-            )
-            != (handler.__module__, handler.__qualname__)
+    async def run(self, ctx: InboxContext, activity: Activity) -> None:
+        if self.scope is not None and not await partnership_service.is_partner_domain(
+            ctx.sender.domain, self.scope.value
         ):
-            raise RuntimeError(
-                f"two handlers for {key}: {existing.__qualname__}, {handler.__qualname__}"
-            )
-        _HANDLERS[key] = handler
-        return handler
-
-    return register
+            raise Ignore(f"{ctx.sender.domain} is not a partner for {self.scope.value}")
+        await self.handler(ctx, activity)
 
 
-def find_handler(activity_type: str, object_type: str | None) -> Handler | None:
-    _load_handlers()
-    if object_type is not None and (activity_type, object_type) in _HANDLERS:
-        return _HANDLERS[(activity_type, object_type)]
-    return _HANDLERS.get((activity_type, None))
+class Routes(Mapping[tuple[str, str | None], Route]):
+    """An immutable table of routes; two routes for one pair is a programming error."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        table: dict[tuple[str, str | None], Route] = {}
+        for route in routes:
+            key = (route.activity, route.object)
+            if key in table:
+                raise ValueError(f"two inbox routes for {key}")
+            table[key] = route
+        self._table = MappingProxyType(table)
+
+    def __getitem__(self, key: tuple[str, str | None]) -> Route:
+        return self._table[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def find(self, activity_type: str, object_type: str | None) -> Route | None:
+        if object_type is not None:
+            exact = self._table.get((activity_type, object_type))
+            if exact is not None:
+                return exact
+        return self._table.get((activity_type, None))
+
+    def with_routes(self, *extra: Route) -> Routes:
+        """A copy with more routes (tests add handlers of their own this way)."""
+        return Routes([*self._table.values(), *extra])
 
 
-_loaded = False
+PUBLIC_NEEDS = PartnershipScope.PUBLIC_NEEDS
+OUTREACH = PartnershipScope.OUTREACH
 
-
-def _load_handlers() -> None:
-    """Import every handler module once (registration happens at import)."""
-    global _loaded
-    if _loaded:
-        return
-    import importlib
-    import pkgutil
-
-    import node.fed.handlers as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
-    _loaded = True
+INBOUND = Routes(
+    [
+        # Anyone on the fediverse may follow the instance or an association actor.
+        Route("Follow", None, follow.follow),
+        Route("Undo", "Follow", follow.undo_follow),
+        Route("Undo", None, follow.undo_by_reference),
+        # Public needs, offers and outings of partner nodes.
+        Route("Create", "Proposal", actions.create_action, PUBLIC_NEEDS),
+        Route("Create", "Event", actions.create_action, PUBLIC_NEEDS),
+        Route("Update", "Proposal", actions.update_action, PUBLIC_NEEDS),
+        Route("Update", "Event", actions.update_action, PUBLIC_NEEDS),
+        Route("Delete", "Proposal", actions.delete_action, None),
+        Route("Delete", "Event", actions.delete_action, None),
+        # Taking part in our actions, and the answers to our members' Joins.
+        Route("Join", None, participations.join, PUBLIC_NEEDS),
+        Route("Offer", None, participations.offer, PUBLIC_NEEDS),
+        Route("Leave", None, participations.leave),
+        Route("Accept", "Join", participations.accept_join),
+        Route("Reject", "Join", participations.reject_join),
+        Route("Create", "Note", participations.create_note),
+        # Partnerships themselves: asked, answered, ended.
+        Route("Offer", "Partnership", partnerships.offer_partnership),
+        Route("Accept", "Offer", partnerships.accept_offer),
+        Route("Reject", "Offer", partnerships.reject_offer),
+        Route("Undo", "Offer", partnerships.undo_offer),
+        Route("Undo", "Accept", partnerships.undo_accept),
+        # Outreach visits of partner associations.
+        Route("Create", "Visit", visits.create_visit, OUTREACH),
+        Route("Create", "ent:Visit", visits.create_visit, OUTREACH),
+        Route("Delete", "Visit", visits.delete_visit),
+        Route("Delete", "ent:Visit", visits.delete_visit),
+        # A deleted object (action or visit), by tombstone.
+        Route("Delete", "Tombstone", actions.delete_tombstone),
+    ]
+)

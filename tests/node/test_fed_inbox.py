@@ -16,7 +16,9 @@ from federation.keys import generate_rsa_key
 from federation.testing import FakeActor, FakeFediverse
 from node import clock
 from node.fed import policy
-from node.fed.registry import Ignore, InboxContext, Transient, handles
+from node.fed.handlers.context import Ignore, InboxContext, Transient
+from node.fed.processing import process_due
+from node.fed.registry import INBOUND, Route
 from node.models import Delivery, Follower, InboxItem, InboxStatus
 from node.state import EntraideApp
 from node.worker.federation import run_once
@@ -248,21 +250,26 @@ async def test_allowlist_mode_rejects_followers_that_are_not_partners(
 _calls: list[str] = []
 
 
-@handles("TestTransient")
 async def _transient(ctx: InboxContext, activity: Any) -> None:
     _calls.append("transient")
     if len(_calls) == 1:
         raise Transient("remote not ready")
 
 
-@handles("TestBoom")
 async def _boom(ctx: InboxContext, activity: Any) -> None:
     raise ValueError("handler bug")
 
 
-@handles("TestIgnore")
 async def _ignore(ctx: InboxContext, activity: Any) -> None:
     raise Ignore("not for us")
+
+
+# The node's table plus three handlers of the test's own (the table itself is immutable).
+TEST_ROUTES = INBOUND.with_routes(
+    Route("TestTransient", None, _transient),
+    Route("TestBoom", None, _boom),
+    Route("TestIgnore", None, _ignore),
+)
 
 
 def custom(actor: FakeActor, type_: str) -> dict[str, Any]:
@@ -276,7 +283,7 @@ async def test_handler_outcomes_are_recorded_and_transient_ones_retried(
     for type_ in ("TestTransient", "TestBoom", "TestIgnore", "Like"):
         assert (await alice.post(fedi, INBOX, custom(alice, type_))).status_code == 202
     with node.node.db.activate():
-        await run_once(node.node)
+        assert await process_due(node.node, routes=TEST_ROUTES) == 4
         by_type = {i.type: i for i in await InboxItem.all()}
         assert by_type["TestBoom"].status == InboxStatus.FAILED
         assert "handler bug" in (by_type["TestBoom"].last_error or "")
@@ -285,8 +292,13 @@ async def test_handler_outcomes_are_recorded_and_transient_ones_retried(
         retried = by_type["TestTransient"]
         assert retried.status == InboxStatus.QUEUED and retried.last_error == "remote not ready"
         assert retried.next_attempt_at > clock.now()
-        assert await run_once(node.node) == {"inbox": 0, "deliveries": 0}
+        assert await process_due(node.node, routes=TEST_ROUTES) == 0
         clock.advance(timedelta(minutes=1))
-        await run_once(node.node)
+        assert await process_due(node.node, routes=TEST_ROUTES) == 1
         assert (await InboxItem.get(id=retried.id)).status == InboxStatus.DONE
         assert await Delivery.all().count() == 0
+
+
+def test_the_inbound_table_refuses_two_routes_for_one_pair() -> None:
+    with pytest.raises(ValueError, match="two inbox routes"):
+        INBOUND.with_routes(Route("Follow", None, _ignore))

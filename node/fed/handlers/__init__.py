@@ -1,2 +1,3 @@
-"""Inbox handlers, one module per area; every module here is imported by
-:func:`node.fed.registry.find_handler` (part B adds its own modules)."""
+"""Inbox handlers, one module per area and one named function per (activity, object) pair
+(GoToSocial style). They call services only; :mod:`node.fed.registry` is the table that
+dispatches to them."""

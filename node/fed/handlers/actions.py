@@ -1,6 +1,7 @@
 """Inbox: public actions of partner nodes (``Create``/``Update``/``Delete`` of Proposal/Event).
 
-Only partners whose partnership has the ``public_needs`` scope are listened to; the object must
+Creates and updates come from partners with the ``public_needs`` scope (checked by the dispatch
+table, :mod:`node.fed.registry`); the object must
 live on the sender's domain, and only its owner (``attributedTo``, stored as
 ``remote_actor_iri``) may update or delete it (DESIGN §4).
 """
@@ -8,24 +9,16 @@ live on the sender's domain, and only its owner (``attributedTo``, stored as
 from __future__ import annotations
 
 from federation import parse as ap
-from federation.vocab import PartnershipScope
 from node import clock
+from node.fed.handlers.context import Ignore, InboxContext
+from node.fed.handlers.visits import delete_visit_of
 from node.fed.policy import domain_of
-from node.fed.registry import Ignore, InboxContext, handles
 from node.fed.serializers import Unusable, actor_display_name, remote_action_fields
-from node.services import partnerships, remote_actions
+from node.services import remote_actions
 from node.services.remote_actions import NotOwner, Stale
 
 
-async def _check_partner(ctx: InboxContext) -> None:
-    if not await partnerships.is_partner_domain(
-        ctx.sender.domain, PartnershipScope.PUBLIC_NEEDS.value
-    ):
-        raise Ignore(f"{ctx.sender.domain} is not a partner for public needs")
-
-
 async def _store(ctx: InboxContext, activity: ap.Activity, *, create: bool) -> None:
-    await _check_partner(ctx)
     obj = activity.embedded_object
     if obj is None or obj.id is None:
         raise Ignore("the object is not embedded")
@@ -61,28 +54,17 @@ async def _store(ctx: InboxContext, activity: ap.Activity, *, create: bool) -> N
         raise Ignore("an update of an object we never stored")
 
 
-@handles("Create", "Proposal")
-async def create_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
+async def create_action(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Create`` of a ``Proposal`` (a need or an offer) or an ``Event`` (an outing)."""
     await _store(ctx, activity, create=True)
 
 
-@handles("Create", "Event")
-async def create_event(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _store(ctx, activity, create=True)
-
-
-@handles("Update", "Proposal")
-async def update_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
+async def update_action(ctx: InboxContext, activity: ap.Activity) -> None:
     # An Update of an object we missed is stored too (it carries the whole object).
     await _store(ctx, activity, create=True)
 
 
-@handles("Update", "Event")
-async def update_event(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _store(ctx, activity, create=True)
-
-
-async def _delete(ctx: InboxContext, activity: ap.Activity) -> None:
+async def delete_action(ctx: InboxContext, activity: ap.Activity) -> None:
     object_id = activity.object_id
     if object_id is None:
         raise Ignore("no object")
@@ -96,21 +78,8 @@ async def _delete(ctx: InboxContext, activity: ap.Activity) -> None:
         raise Ignore("nothing stored under this id")
 
 
-@handles("Delete", "Tombstone")
 async def delete_tombstone(ctx: InboxContext, activity: ap.Activity) -> None:
     # A tombstone may also stand for an outreach visit the sender shared (formerType Visit).
-    from node.fed.handlers.visits import delete_visit_of
-
     if await delete_visit_of(ctx, activity.object_id):
         return
-    await _delete(ctx, activity)
-
-
-@handles("Delete", "Proposal")
-async def delete_proposal(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _delete(ctx, activity)
-
-
-@handles("Delete", "Event")
-async def delete_event(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _delete(ctx, activity)
+    await delete_action(ctx, activity)

@@ -9,13 +9,12 @@ from federation.parse import Activity
 from node import clock
 from node.fed import iris
 from node.fed.actors import local_actor_exists
+from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.outbox import publish
 from node.fed.policy import allowlist_mode, is_partner_domain
-from node.fed.registry import Ignore, InboxContext, handles
 from node.models import Follower
 
 
-@handles("Follow")
 async def follow(ctx: InboxContext, activity: Activity) -> None:
     target = activity.object_id
     if target is None or not iris.is_local(ctx.node.settings, target):
@@ -50,7 +49,6 @@ async def follow(ctx: InboxContext, activity: Activity) -> None:
     await publish(ctx.node, reply, to=[sender])
 
 
-@handles("Undo", "Follow")
 async def undo_follow(ctx: InboxContext, activity: Activity) -> None:
     inner = activity.embedded_object
     target = None
@@ -68,7 +66,6 @@ async def undo_follow(ctx: InboxContext, activity: Activity) -> None:
     await query.delete()
 
 
-@handles("Undo")
 async def undo_by_reference(ctx: InboxContext, activity: Activity) -> None:
     """``Undo`` whose object is only an IRI: it may be one of the sender's Follows."""
     removed = await Follower.filter(

@@ -14,10 +14,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from federation import parse as ap
-from federation.vocab import PartnershipScope
 from node import clock
+from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.iris import is_local
-from node.fed.registry import Ignore, InboxContext, handles
 from node.fed.serializers import actor_display_name, html_to_text
 from node.models import (
     Action,
@@ -27,7 +26,6 @@ from node.models import (
     ParticipationStatus,
     Visibility,
 )
-from node.services import partnerships
 from node.services.actions import effective_status
 
 MESSAGE_MAX, BODY_MAX = 500, 2000
@@ -62,10 +60,6 @@ async def _full(action: Action) -> bool:
 
 
 async def _join(ctx: InboxContext, activity: ap.Activity) -> None:
-    if not await partnerships.is_partner_domain(
-        ctx.sender.domain, PartnershipScope.PUBLIC_NEEDS.value
-    ):
-        raise Ignore(f"{ctx.sender.domain} is not a partner for public needs")
     action = await _local_action(ctx, activity.object_id)
     if effective_status(action).value != "open":
         raise Ignore("the action is not open")
@@ -107,18 +101,15 @@ async def _join(ctx: InboxContext, activity: ap.Activity) -> None:
         await send_decision(ctx.node, action, row)
 
 
-@handles("Join")
 async def join(ctx: InboxContext, activity: ap.Activity) -> None:
     await _join(ctx, activity)
 
 
-@handles("Offer")
 async def offer(ctx: InboxContext, activity: ap.Activity) -> None:
     """An ``Offer`` referring to one of our actions (an answer to a need)."""
     await _join(ctx, activity)
 
 
-@handles("Leave")
 async def leave(ctx: InboxContext, activity: ap.Activity) -> None:
     action = await _local_action(ctx, activity.object_id)
     updated = await Participation.filter(
@@ -147,17 +138,14 @@ async def _answer(ctx: InboxContext, activity: ap.Activity, status: Participatio
     await row.save(update_fields=["status", "updated_at"])
 
 
-@handles("Accept", "Join")
 async def accept_join(ctx: InboxContext, activity: ap.Activity) -> None:
     await _answer(ctx, activity, ParticipationStatus.ACCEPTED)
 
 
-@handles("Reject", "Join")
 async def reject_join(ctx: InboxContext, activity: ap.Activity) -> None:
     await _answer(ctx, activity, ParticipationStatus.DECLINED)
 
 
-@handles("Create", "Note")
 async def create_note(ctx: InboxContext, activity: ap.Activity) -> None:
     note = activity.embedded_object
     if note is None or note.id is None:

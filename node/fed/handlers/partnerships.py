@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from federation import parse as ap
+from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.iris import instance_actor_iri
-from node.fed.registry import Ignore, InboxContext, handles
 from node.services import partnerships
 
 
-@handles("Offer", "Partnership")
 async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
     obj = activity.embedded_object
     if not isinstance(obj, ap.Partnership) or obj.id is None:
@@ -34,7 +33,6 @@ def _offer_id(activity: ap.Activity) -> str:
     return offer_id
 
 
-@handles("Accept", "Offer")
 async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await partnerships.remote_decision(
         ctx.sender, _offer_id(activity), accepted=True, activity_id=ctx.item.activity_id
@@ -42,7 +40,6 @@ async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
         raise Ignore("no pending partnership request of ours matches")
 
 
-@handles("Reject", "Offer")
 async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await partnerships.remote_decision(
         ctx.sender, _offer_id(activity), accepted=False, activity_id=ctx.item.activity_id
@@ -50,13 +47,11 @@ async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
         raise Ignore("no pending partnership request of ours matches")
 
 
-@handles("Undo", "Offer")
 async def undo_offer(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await partnerships.remote_end(ctx.sender, _offer_id(activity)):
         raise Ignore("no active partnership matches")
 
 
-@handles("Undo", "Accept")
 async def undo_accept(ctx: InboxContext, activity: ap.Activity) -> None:
     accept = activity.embedded_object
     if not isinstance(accept, ap.Activity) or accept.object_id is None:

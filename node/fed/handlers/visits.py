@@ -1,6 +1,7 @@
 """Inbox: outreach visits of partner nodes (``Create``/``Delete`` of an Entraide ``Visit``).
 
-Only partners whose partnership has the ``outreach`` scope are listened to. The visit must live
+Creates come from partners with the ``outreach`` scope (checked by the dispatch table,
+:mod:`node.fed.registry`). The visit must live
 on the sender's domain and be attributed to the sender (when it says); its cell must be a valid
 H3 cell of resolution 9, its start neither in the future (beyond a little clock skew) nor older
 than :data:`MAX_AGE`. Unknown items are dropped (a newer partner may know more). The visit is
@@ -16,13 +17,12 @@ from datetime import timedelta
 import h3
 
 from federation import parse as ap
-from federation.vocab import PartnershipScope
 from node import clock
+from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.policy import domain_of
-from node.fed.registry import Ignore, InboxContext, handles
 from node.fed.serializers import actor_display_name
 from node.models import OutreachItem
-from node.services import partnerships, visits
+from node.services import visits
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_AGE = timedelta(days=7)
@@ -30,19 +30,11 @@ MAX_WINDOW = timedelta(hours=1)
 _KNOWN_ITEMS = {item.value: item for item in OutreachItem}
 
 
-async def _check_partner(ctx: InboxContext) -> None:
-    if not await partnerships.is_partner_domain(ctx.sender.domain, PartnershipScope.OUTREACH.value):
-        raise Ignore(f"{ctx.sender.domain} is not a partner for outreach")
-
-
 def _is_visit(obj: ap.ASObject) -> bool:
     return any(t.split(":")[-1].rsplit("#", 1)[-1] == "Visit" for t in obj.type)
 
 
-@handles("Create", "Visit")
-@handles("Create", "ent:Visit")
 async def create_visit(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _check_partner(ctx)
     obj = activity.embedded_object
     if not isinstance(obj, ap.Visit) or not _is_visit(obj) or obj.id is None:
         raise Ignore("the Create does not embed a Visit")
@@ -85,8 +77,6 @@ async def delete_visit_of(ctx: InboxContext, object_id: str | None) -> bool:
     return await visits.remove_partner_visit(origin=ctx.sender.domain, remote_id=object_id)
 
 
-@handles("Delete", "Visit")
-@handles("Delete", "ent:Visit")
 async def delete_visit(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await delete_visit_of(ctx, activity.object_id):
         raise Ignore("no visit of the sender's node stored under this id")
