@@ -102,7 +102,21 @@ def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bo
         _migrate(settings)
     click.echo(f"Entraide {__version__} — {settings.node_name} on http://{host}:{port}/")
     chosen = server or default_server(workers)
+    if workers > 1:
+        _share_metrics_between_processes(settings)
     run_server(chosen, host, port, workers, settings.log_level)  # type: ignore[arg-type]
+
+
+def _share_metrics_between_processes(settings: Settings) -> None:
+    """Several server processes write their request metrics to files that ``/metrics`` sums
+    (prometheus-client's multi-process mode); stale files of an earlier run are removed."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    directory = settings.data_dir / "metrics"
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 @main.command("create-admin")

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto are believed (rate limits count per client address)",
     )
     worker_in_process: bool = True
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token that may read /metrics (node admins always may)"
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @classmethod

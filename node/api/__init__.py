@@ -6,7 +6,8 @@ from quart import Quart
 
 
 def register_api(app: Quart) -> None:
-    from node.api import actions, associations, members, meta, outreach, partnerships
+    from node.api import actions, associations, members, meta, operations, outreach, partnerships
 
-    for module in (meta, members, associations, actions, outreach, partnerships):
+    for module in (meta, members, associations, actions, outreach, partnerships, operations):
         app.register_blueprint(module.blueprint)
+    operations.install_metrics(app)

@@ -26,6 +26,7 @@ from node.models.federation import (
     RemoteActor,
 )
 from node.models.member import ApiToken, Member, PhoneVerification, RateCounter
+from node.models.operations import WorkerHeartbeat
 from node.models.outreach import (
     Encounter,
     OutreachItem,
@@ -78,4 +79,5 @@ __all__ = [
     "RoundTeamMember",
     "Visibility",
     "Visit",
+    "WorkerHeartbeat",
 ]

@@ -12,6 +12,7 @@ import contextlib
 import logging
 
 from node.state import NodeState
+from node.worker.heartbeat import Heartbeat
 
 log = logging.getLogger("entraide.worker")
 
@@ -47,8 +48,10 @@ async def run_forever(node: NodeState, *, interval: float = 1.0, limit: int = 10
     """Loop until cancelled: run immediately again while there is work, otherwise wait for
     ``interval`` seconds or a wake-up."""
     event = _event(node)
+    heartbeat = Heartbeat("federation")
     while True:
         try:
+            await heartbeat.beat()
             done = await run_once(node, limit=limit)
         except asyncio.CancelledError:
             raise

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from node.state import NodeState
 
+from node.worker.heartbeat import Heartbeat
+
 log = logging.getLogger("entraide.worker")
 
 Job = Callable[[], Awaitable[int]]
@@ -39,7 +41,9 @@ async def run_jobs_once(node: NodeState, jobs: dict[str, Job] | None = None) -> 
 async def run_forever(node: NodeState, interval_seconds: float = 60.0) -> None:
     """Run the jobs every ``interval_seconds`` until cancelled; a failing job is logged and
     retried on the next round rather than stopping the others."""
+    heartbeat = Heartbeat("periodic")
     while True:
+        await heartbeat.beat()
         for name, job in default_jobs(node).items():
             try:
                 changed = await job()
