@@ -15,6 +15,7 @@ Notes for part B (contract as built, deviations from the brief):
 
 Layout: ``iris`` (IRIs), ``identity`` (instance key), ``client`` (signing client), ``remote``
 (remote actors, resolution, key resolver), ``policy`` (blocks, allowlist), ``registry`` (the
-inbox dispatch table) and ``handlers`` (one function per activity), ``inbox`` (the receive pipeline), ``outbox`` (publish),
-``delivery`` (sending), ``actors`` (local actor documents), ``routes`` (Quart blueprint).
+inbox dispatch table) and ``handlers`` (one function per activity), ``inbox`` (the receive
+pipeline), ``outbox`` (publish), ``delivery`` (sending), ``actors`` (local actor documents),
+``routes`` (Quart blueprint).
 """
