@@ -6,13 +6,13 @@ The most used names are re-exported here; see ``docs/federation-library.md``.
 """
 
 from federation.client import (
-    KeyFetcher,
     SigningAuth,
     create_client,
     deliver,
     fetch_actor,
     fetch_json,
 )
+from federation.dereference import KeyFetcher, fetch_key_owner
 from federation.errors import FederationError, VerificationError
 from federation.http import Headers, HttpRequest
 from federation.keys import PublicKeyInfo
@@ -34,5 +34,6 @@ __all__ = [
     "deliver",
     "fetch_actor",
     "fetch_json",
+    "fetch_key_owner",
     "verify_request",
 ]

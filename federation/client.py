@@ -16,13 +16,14 @@ import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Container, Generator
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import anyio
 import anyio.to_thread
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from federation import jsonbounds
 from federation.digest import digest_header
 from federation.errors import (
     FetchError,
@@ -32,7 +33,8 @@ from federation.errors import (
     TooManyRedirects,
 )
 from federation.http import HttpRequest
-from federation.keys import PrivateKey, PublicKeyInfo, key_from_actor
+from federation.keys import PrivateKey
+from federation.origin import same_origin
 from federation.signatures import cavage, rfc9421
 from federation.version import USER_AGENT
 
@@ -45,7 +47,8 @@ class SigningAuth(httpx.Auth):
     """Signs every request with the actor's key.
 
     ``rfc9421_hosts`` lists hosts (or is a predicate) that get RFC 9421 signatures; everyone else
-    gets draft-cavage-12 ``rsa-sha256``. ``offload=True`` computes the RSA signature in a worker
+    gets draft-cavage-12 ``rsa-sha256`` (``algorithm`` names another, e.g. ``hs2019`` as
+    GoToSocial sends). ``offload=True`` computes the RSA signature in a worker
     thread: OpenSSL releases the GIL, so signing runs in parallel with the event loop (DESIGN §7).
     """
 
@@ -59,8 +62,10 @@ class SigningAuth(httpx.Auth):
         rfc9421_hosts: Container[str] | Callable[[str], bool] = (),
         offload: bool = False,
         clock: Callable[[], dt.datetime] | None = None,
+        algorithm: str | None = None,
     ) -> None:
         self.key_id = key_id
+        self.algorithm = algorithm
         self.private_key = private_key
         self.rfc9421_hosts = rfc9421_hosts
         self.offload = offload
@@ -101,7 +106,9 @@ class SigningAuth(httpx.Auth):
                 headers.append("content-type")
         view = HttpRequest.from_httpx(request)
         # rsa-sha256 is the only algorithm name every fediverse server knows; other keys say hs2019.
-        algorithm = "rsa-sha256" if isinstance(self.private_key, rsa.RSAPrivateKey) else "hs2019"
+        algorithm = self.algorithm or (
+            "rsa-sha256" if isinstance(self.private_key, rsa.RSAPrivateKey) else "hs2019"
+        )
         request.headers["Signature"] = cavage.sign_request(
             view,
             key_id=self.key_id,
@@ -279,9 +286,9 @@ async def fetch_json(
         if response.status_code != 200:
             raise FetchError(f"GET {current} answered {response.status_code}")
         try:
-            data = json.loads(response.content)
-        except ValueError as exc:
-            raise ParseError(f"GET {current} did not return JSON") from exc
+            data = jsonbounds.loads(response.content)
+        except ParseError as exc:
+            raise ParseError(f"GET {current} did not return usable JSON: {exc}") from exc
         if not isinstance(data, dict):
             raise ParseError(f"GET {current} did not return a JSON object")
         return data
@@ -289,11 +296,12 @@ async def fetch_json(
 
 
 async def fetch_actor(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
-    """Signed GET of an actor; refuses a document whose ``id`` is on another host than asked
-    (a server must not be able to speak for actors it does not host)."""
+    """Signed GET of an actor; refuses a document whose ``id`` is on another origin than the
+    URL asked (scheme, host and port, :mod:`federation.origin`): a server must not be able to
+    speak for actors it does not host, not even for another port of its own host."""
     doc = await fetch_json(client, url)
     actor_id = doc.get("id")
-    if not isinstance(actor_id, str) or urlsplit(actor_id).hostname != urlsplit(url).hostname:
+    if not isinstance(actor_id, str) or not same_origin(actor_id, url):
         raise ParseError(f"actor document at {url} has a foreign or missing id {actor_id!r}")
     return doc
 
@@ -305,30 +313,3 @@ async def deliver(
     unchecked: classify it with :func:`federation.retry.classify_response`."""
     body = activity if isinstance(activity, bytes) else json.dumps(activity).encode("utf-8")
     return await client.post(inbox, content=body, headers={"Content-Type": AP_MEDIA_TYPE})
-
-
-class KeyFetcher:
-    """A ready-made ``resolve_key`` for :func:`federation.verify_request`: fetches the actor
-    named by the ``keyId`` (without its fragment) with a signed GET, caches the keys in memory.
-
-    The node will usually write its own, backed by its database; this one serves tests, tools
-    and partners.
-    """
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-        self.cache: dict[str, PublicKeyInfo] = {}
-
-    async def __call__(self, key_id: str, refresh: bool) -> PublicKeyInfo | None:
-        if not refresh and key_id in self.cache:
-            return self.cache[key_id]
-        try:
-            doc = await fetch_actor(self.client, key_id.partition("#")[0])
-        except (FetchError, ParseError, httpx.HTTPError):
-            return None
-        info = key_from_actor(doc, key_id)
-        if info is not None:
-            if info.owner != doc.get("id"):
-                return None  # the key must belong to the actor document that publishes it
-            self.cache[key_id] = info
-        return info

@@ -111,3 +111,10 @@ class TooManyRedirects(FetchError):
 
 class ParseError(FederationError, ValueError):
     """An ActivityStreams, WebFinger or NodeInfo document is unusable."""
+
+
+class KeyUnavailable(VerificationError):
+    """The signing key could not be dereferenced: unreachable, not JSON, no such key, an owner on
+    another origin, or an owner that does not publish the key (the request is refused, 401)."""
+
+    reason = "key_unavailable"

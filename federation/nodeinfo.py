@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
+from federation import jsonbounds
 from federation.errors import FetchError, ParseError
 from federation.version import PROJECT_URL, SOFTWARE_NAME, __version__
 
@@ -66,8 +66,8 @@ async def _get_json(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
     if response.status_code != 200:
         raise FetchError(f"GET {url} answered {response.status_code}")
     try:
-        data = json.loads(response.content)
-    except ValueError as exc:
+        data = jsonbounds.loads(response.content)
+    except ParseError as exc:
         raise ParseError(f"{url} is not JSON") from exc
     if not isinstance(data, dict):
         raise ParseError(f"{url} is not a JSON object")

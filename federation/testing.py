@@ -51,6 +51,7 @@ class FakeActor:
     username: str
     type: str = "Person"
     key: rsa.RSAPrivateKey = field(default_factory=generate_rsa_key)
+    software: str = "mastodon"  # or "gotosocial": key at /main-key, minimal key document, hs2019
 
     @property
     def id(self) -> str:
@@ -58,6 +59,8 @@ class FakeActor:
 
     @property
     def key_id(self) -> str:
+        if self.software == "gotosocial":
+            return f"{self.id}/main-key"  # GoToSocial's PublicKeyURI
         return main_key_id(self.id)
 
     @property
@@ -73,7 +76,7 @@ class FakeActor:
         return f"{self.username}@{self.host}"
 
     def document(self) -> dict[str, Any]:
-        return build.actor(
+        document = build.actor(
             id=self.id,
             type=self.type,
             preferred_username=self.username,
@@ -85,9 +88,18 @@ class FakeActor:
             shared_inbox=self.shared_inbox,
             key=self.key,
         )
+        document["publicKey"]["id"] = self.key_id
+        return document
+
+    def minimal_document(self) -> dict[str, Any]:
+        """What GoToSocial serves at the key id, unsigned (``AccountToASMinimal``): no inbox."""
+        full = self.document()
+        keep = ("@context", "id", "type", "preferredUsername", "publicKey")
+        return {name: full[name] for name in keep}
 
     def auth(self) -> SigningAuth:
-        return SigningAuth(self.key_id, self.key)
+        algorithm = "hs2019" if self.software == "gotosocial" else None
+        return SigningAuth(self.key_id, self.key, algorithm=algorithm)
 
     def new_id(self) -> str:
         return f"https://{self.host}/activities/{uuid.uuid4()}"
@@ -142,8 +154,10 @@ class FakeFediverse:
         self.transport = httpx.MockTransport(self._handle)
 
     # --- setup ---------------------------------------------------------------------------------
-    def add_actor(self, host: str, username: str, type: str = "Person") -> FakeActor:
-        actor = FakeActor(host, username, type)
+    def add_actor(
+        self, host: str, username: str, type: str = "Person", *, software: str = "mastodon"
+    ) -> FakeActor:
+        actor = FakeActor(host, username, type, software=software)
         self.actors[actor.id] = actor
         return actor
 
@@ -218,9 +232,15 @@ class FakeFediverse:
     async def _actor(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url.copy_with(query=None, fragment=None))
         actor = self.actors.get(url)
+        owner = self.actors.get(url.removesuffix("/main-key"))
+        if actor is None and owner is not None and owner.software == "gotosocial":
+            # GoToSocial answers its key URI without asking for a signature, minimal.
+            return httpx.Response(
+                200, json=owner.minimal_document(), headers={"Content-Type": AP_MEDIA_TYPE}
+            )
         if actor is None:
             return httpx.Response(404)
-        if self.authorized_fetch:
+        if self.authorized_fetch or actor.software == "gotosocial":
             try:
                 await verify_request(
                     HttpRequest.from_httpx(request), self.resolve_key, now=self.now

@@ -6,15 +6,16 @@ link of type ``application/activity+json``; some older software starts from host
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 from xml.sax.saxutils import quoteattr
 
 import httpx
 
+from federation import jsonbounds
 from federation.errors import FetchError, ParseError
+from federation.origin import InvalidOrigin, domain_of, parse_domain
 
 JRD_MEDIA_TYPE = "application/jrd+json"
 AP_TYPES = (
@@ -81,13 +82,20 @@ async def lookup(client: httpx.AsyncClient, acct: str, *, scheme: str = "https")
     if response.status_code != 200:
         raise FetchError(f"WebFinger {url} answered {response.status_code}")
     try:
-        doc = json.loads(response.content)
-    except ValueError as exc:
+        doc = jsonbounds.loads(response.content)
+    except ParseError as exc:
         raise ParseError("WebFinger answer is not JSON") from exc
     actor_url = actor_url_from_jrd(doc)
-    if urlsplit(actor_url).hostname != parse_acct(acct)[1]:
+    if not _on_host(actor_url, parse_acct(acct)[1]):
         raise ParseError(f"WebFinger for {acct} points to another host: {actor_url}")
     return actor_url
+
+
+def _on_host(url: str, host: str) -> bool:
+    try:
+        return domain_of(url) == parse_domain(host).domain
+    except InvalidOrigin:
+        return False
 
 
 def host_meta_xml(base_url: str) -> str:

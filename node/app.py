@@ -14,6 +14,8 @@ from quart_schema import QuartSchema, RequestSchemaValidationError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from werkzeug.exceptions import HTTPException
 
+from federation import jsonbounds
+from federation.jsonbounds import JsonTooComplex
 from node import __version__
 from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
 from node.db import Database
@@ -26,20 +28,26 @@ log = logging.getLogger("entraide")
 
 
 class JsonRequest(Request):
-    """A body that is not UTF-8, or nested too deeply to parse, is invalid JSON (400) like one
-    that does not parse: Quart's ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError``
-    through (a 500)."""
+    """A body that is not UTF-8, nested too deeply, or with too many keys or items
+    (:mod:`federation.jsonbounds`) is invalid JSON (400) like one that does not parse: Quart's
+    ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError`` through (a 500), and would
+    build any object it is given. The depth is checked on the raw text, before parsing."""
 
     async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         if force or self.is_json:
+            raw = await self.get_data(True, False, False)
             try:
-                (await self.get_data(True, False, False)).decode()
-            except UnicodeDecodeError as error:
+                raw.decode()
+                if jsonbounds.nesting_depth(raw) > jsonbounds.MAX_DEPTH:
+                    raise JsonTooComplex(f"nested deeper than {jsonbounds.MAX_DEPTH} levels")
+            except (UnicodeDecodeError, JsonTooComplex) as error:
                 return None if silent else self.on_json_loading_failed(error)
         try:
-            return await super().get_json(force=force, silent=silent, cache=cache)
-        except RecursionError as error:
+            value = await super().get_json(force=force, silent=silent, cache=cache)
+            jsonbounds.check_bounds(value)
+        except (RecursionError, JsonTooComplex) as error:
             return None if silent else self.on_json_loading_failed(error)
+        return value
 
 
 def _problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:

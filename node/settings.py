@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from federation.origin import domain_of
+
 ENV_PREFIX = "ENTRAIDE_"
 DEFAULT_CONFIG_FILE = "entraide.toml"
 
@@ -179,8 +181,9 @@ class Settings(BaseSettings):
 
     @property
     def domain(self) -> str:
-        """The host (and port, when not the default) that names this node on the fediverse."""
-        return urlsplit(self.base_url).netloc
+        """The host (and port, when not the default) that names this node on the fediverse, in
+        the normal form other nodes store it in (:func:`federation.origin.domain_of`)."""
+        return domain_of(self.base_url)
 
     @property
     def is_sqlite(self) -> bool:

@@ -18,8 +18,10 @@ from typing import Any
 
 from quart import Response, request
 
-from federation import Headers, HttpRequest, VerificationError, verify_request
+from federation import Headers, HttpRequest, VerificationError, jsonbounds, verify_request
 from federation.errors import ParseError
+from federation.jsonbounds import JsonTooComplex
+from federation.origin import InvalidOrigin
 from federation.parse import parse_activity
 from node import clock
 from node.errors import PROBLEM_JSON, problem_body
@@ -52,6 +54,13 @@ def http_request(body: bytes) -> HttpRequest:
     )
 
 
+def _on_domain(iri: str, domain: str) -> bool:
+    try:
+        return domain_of(iri) == domain
+    except InvalidOrigin:
+        return False
+
+
 def ap_content_type(value: str | None) -> bool:
     media = (value or "").split(";", 1)[0].strip().lower()
     return media in AP_TYPES
@@ -78,15 +87,20 @@ async def receive(node: NodeState) -> Response:
     if not await admits(sender_domain):
         return problem(403, f"{sender_domain} is not accepted by this node.", "domain_refused")
     try:
-        data: Any = json.loads(body)
+        data: Any = jsonbounds.loads(body)
+    except JsonTooComplex as exc:
+        return problem(400, f"The JSON document is too complex: {exc}", "json_too_complex")
+    except ParseError as exc:
+        return problem(400, f"Not an ActivityStreams activity: {exc}", "malformed_activity")
+    try:
         activity = parse_activity(data)
     except (ValueError, ParseError) as exc:
         return problem(400, f"Not an ActivityStreams activity: {exc}", "malformed_activity")
     if activity.actor_id != verified.owner:
         return problem(401, "The activity's actor does not own the signing key.", "actor_mismatch")
     assert activity.id is not None
-    if domain_of(activity.id) != sender_domain:
-        return problem(400, "The activity id is not on the actor's host.", "foreign_id")
+    if not _on_domain(activity.id, sender_domain):
+        return problem(400, "The activity id is not on the actor's origin.", "foreign_id")
     obj = activity.embedded_object
     stored = await sql.insert_inbox_item(
         activity_id=activity.id,

@@ -11,10 +11,11 @@ once in this process; other processes see them within ``TTL_SECONDS``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from tortoise.transactions import in_transaction
 
+from federation.origin import InvalidOrigin, block_candidates, parse_domain
+from federation.origin import domain_of as domain_of
 from node import clock
 from node.errors import NotFound, Unprocessable
 from node.fed.cache import blocks_changed, federation_cache, policy_changed
@@ -43,28 +44,23 @@ def register_purge_hook(hook: PurgeHook) -> PurgeHook:
 
 
 def normalize_domain(value: str) -> str:
-    """``https://Example.org/x`` or ``Example.org`` → ``example.org`` (port kept)."""
-    text = value.strip().lower()
-    if "://" in text:
-        try:
-            text = urlsplit(text).netloc
-        except ValueError:  # such as an unclosed "[" (IPv6)
-            text = ""
-    text = text.strip("/").removeprefix("@")
-    if not text or len(text) > 255 or not text.isprintable() or any(c in text for c in "/ @"):
-        raise Unprocessable.field("domain", f"not a domain: {value!r}")
-    return text
-
-
-def domain_of(iri: str) -> str:
-    return urlsplit(iri).netloc.lower()
+    """``https://Example.org:443/x``, ``Example.org.`` or ``@example.org`` → ``example.org``
+    (a port other than the default kept): the normal form of :mod:`federation.origin`."""
+    try:
+        return parse_domain(value).domain
+    except InvalidOrigin as exc:
+        raise Unprocessable.field("domain", f"not a domain: {value!r}") from exc
 
 
 async def is_blocked(domain: str) -> bool:
+    """Whether ``domain`` (normalised, :func:`domain_of`) is covered by a block: the domain
+    itself, its host on any port, or a parent domain (Mastodon blocks subdomains too)."""
+    candidates = block_candidates(domain)
     cache = federation_cache()
     if cache is None:
-        return await DomainBlock.filter(domain=domain.lower()).exists()
-    return domain.lower() in await cache.blocks.get()
+        return await DomainBlock.filter(domain__in=candidates).exists()
+    blocked = await cache.blocks.get()
+    return any(candidate in blocked for candidate in candidates)
 
 
 async def get_policy() -> FederationPolicy:
@@ -120,10 +116,24 @@ async def block_domain(domain: str, reason: str = "") -> DomainBlock:
         if not created and reason:
             block.reason = reason
             await block.save(update_fields=["reason"])
-        await purge_domain(domain)
+        for covered in await _covered_domains(domain):
+            await purge_domain(covered)
         blocks_changed()
     blocks_changed()  # again once committed (see node.fed.cache: the hold)
     return block
+
+
+async def _covered_domains(block: str) -> list[str]:
+    """The domains this node knows (actors, partnerships, deliveries) that ``block`` covers:
+    itself, its subdomains and, for a block without a port, every port of the host."""
+    from node.models import Partnership
+
+    active = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+    known: set[object] = {block}
+    known.update(await RemoteActor.all().distinct().values_list("domain", flat=True))
+    known.update(await Partnership.all().values_list("active_domain", flat=True))
+    known.update(await Delivery.filter(status__in=active).distinct().values_list("host", flat=True))
+    return sorted(d for d in known if isinstance(d, str) and block in block_candidates(d))
 
 
 async def purge_domain(domain: str) -> None:

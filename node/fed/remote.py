@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from federation import PublicKeyInfo, fetch_actor, fetch_json, nodeinfo, webfinger
-from federation.errors import FederationError
-from federation.keys import PublicKey, key_from_actor, load_public_key_pem
+from federation import PublicKeyInfo, fetch_actor, fetch_key_owner, nodeinfo, webfinger
+from federation.errors import FederationError, KeyUnavailable, ParseError
+from federation.keys import PublicKey, load_public_key_pem
+from federation.origin import InvalidOrigin, domain_of, parse_domain, same_origin
 from federation.parse import parse_actor
 from federation.signatures import ResolveKey
 from node import clock
@@ -23,7 +23,7 @@ from node.errors import Forbidden, Problem
 from node.fed import iris
 from node.fed.cache import actor_stored, federation_cache
 from node.fed.client import signing_client
-from node.fed.policy import domain_of, is_blocked
+from node.fed.policy import is_blocked
 from node.models import RemoteActor
 from node.state import NodeState
 
@@ -47,10 +47,16 @@ def _scheme_for(node: NodeState) -> str:
     return "http" if node.settings.federation_allow_private else "https"
 
 
-async def _store(document: dict[str, Any]) -> RemoteActor:
+async def _store(document: dict[str, Any], fetched_from: str) -> RemoteActor:
+    """Keep the actor ``document`` fetched at ``fetched_from``. Refused (``ParseError``) unless
+    the document's id and its key are on that URL's origin: a server speaks only for its own
+    actors, so a fetched document can never overwrite an actor of another origin."""
     actor = parse_actor(document)
     assert actor.id is not None and actor.inbox is not None
-    key = actor.public_key[0] if actor.public_key else None
+    if not same_origin(actor.id, fetched_from):
+        raise ParseError(f"the actor at {fetched_from} claims the id {actor.id!r}")
+    keys = [k for k in actor.public_key if k.id and same_origin(k.id, actor.id)]
+    key = keys[0] if keys else None
     values = {
         "type": actor.type_name or "Person",
         "domain": domain_of(actor.id),
@@ -97,7 +103,10 @@ async def _cached_actor(
 async def get_remote_actor(node: NodeState, iri: str, *, refresh: bool = False) -> RemoteActor:
     """The actor at ``iri``, from the cache unless stale or ``refresh``; refused when its domain
     is blocked. Raises :class:`RemoteUnavailable` when it cannot be fetched."""
-    domain = domain_of(iri)
+    try:
+        domain = domain_of(iri)
+    except InvalidOrigin as exc:
+        raise RemoteUnavailable(f"not an actor URL: {exc}") from exc
     if await is_blocked(domain):
         raise DomainBlocked(domain)
     stored = None if refresh else await _cached_actor(iri=iri)
@@ -107,7 +116,7 @@ async def get_remote_actor(node: NodeState, iri: str, *, refresh: bool = False) 
     try:
         async with signing_client(node) as client:
             document = await fetch_actor(client, iri)
-        return await _store(document)
+        return await _store(document, iri)
     except (FederationError, httpx.HTTPError, ValueError) as exc:
         if cached is not None and not refresh:
             return cached  # stale beats nothing while the remote is down
@@ -126,7 +135,7 @@ async def resolve(node: NodeState, handle: str) -> RemoteActor:
             async with signing_client(node) as client:
                 iri = await webfinger.lookup(client, text, scheme=scheme)
             return await get_remote_actor(node, iri)
-        host = text.strip("/").lower()
+        host = parse_domain(text).domain
         if await is_blocked(host):
             raise DomainBlocked(host)
         async with signing_client(node) as client:
@@ -143,7 +152,7 @@ async def _instance_actor_of(client: httpx.AsyncClient, host: str, scheme: str) 
         candidate = meta.get("instanceActor") if isinstance(meta, dict) else None
         if isinstance(candidate, dict):  # FEP-2677 allows an object with an id
             candidate = candidate.get("id")
-        if isinstance(candidate, str) and urlsplit(candidate).netloc == host:
+        if isinstance(candidate, str) and _on_domain(candidate, host):
             return candidate
     except (FederationError, httpx.HTTPError):
         pass
@@ -160,10 +169,15 @@ def _public_key(pem: str) -> PublicKey:
 
 def key_resolver(node: NodeState) -> ResolveKey:
     """A ``resolve_key`` for :func:`federation.verify_request`. Raises :class:`DomainBlocked`
-    for keys of blocked domains without fetching anything."""
+    for keys of blocked domains without fetching anything, and ``KeyUnavailable`` (401 with a
+    reason) when the key cannot be dereferenced; the owner's actor is stored, so the next
+    request from it is verified from the cache."""
 
     async def resolve_key(key_id: str, refresh: bool) -> PublicKeyInfo | None:
-        domain = domain_of(key_id)
+        try:
+            domain = domain_of(key_id)
+        except InvalidOrigin as exc:
+            raise KeyUnavailable(f"keyId {key_id!r}: {exc}") from exc
         if await is_blocked(domain):
             raise DomainBlocked(domain)
         if not refresh:
@@ -173,28 +187,20 @@ def key_resolver(node: NodeState) -> ResolveKey:
         if iris.is_local(node.settings, key_id):
             return None  # we never verify our own requests through the network
         try:
-            document = await _fetch_key_owner(node, key_id)
-        except (FederationError, httpx.HTTPError, ValueError):
-            return None
-        info = key_from_actor(document, key_id)
-        if info is None or info.owner != document.get("id"):
-            return None  # the key must belong to the actor document that publishes it
-        await _store(document)
+            async with signing_client(node) as client:
+                info, document = await fetch_key_owner(client, key_id)
+            await _store(document, info.owner)
+        except (KeyUnavailable, ParseError) as exc:
+            if refresh:
+                return None  # the cached key stays; the signature is refused as bad
+            raise exc if isinstance(exc, KeyUnavailable) else KeyUnavailable(str(exc)) from exc
         return info
 
     return resolve_key
 
 
-async def _fetch_key_owner(node: NodeState, key_id: str) -> dict[str, Any]:
-    url = key_id.partition("#")[0]
-    async with signing_client(node) as client:
-        document = await fetch_json(client, url)
-        if "inbox" not in document and isinstance(document.get("owner"), str):
-            # GoToSocial-style key documents: {"id": key, "owner": actor, "publicKeyPem": …}
-            owner = document["owner"]
-            if domain_of(owner) != domain_of(key_id):
-                raise ValueError("key owner on another host")
-            document = await fetch_actor(client, owner)
-        elif urlsplit(str(document.get("id", ""))).hostname != urlsplit(url).hostname:
-            raise ValueError("actor document with a foreign id")
-    return document
+def _on_domain(url: str, domain: str) -> bool:
+    try:
+        return domain_of(url) == domain
+    except InvalidOrigin:
+        return False

@@ -9,7 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from federation import build, nodeinfo, webfinger
-from federation.client import KeyFetcher, SigningAuth, deliver, fetch_actor
+from federation.client import SigningAuth, deliver, fetch_actor
+from federation.dereference import KeyFetcher
 from federation.errors import ParseError
 from federation.testing import FakeFediverse
 
