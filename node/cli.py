@@ -219,8 +219,11 @@ def init(
 
 
 from node.cli_federation import register as _register_federation  # noqa: E402
+from node.cli_operations import backup_command, restore_command  # noqa: E402
 
 _register_federation(main)
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
