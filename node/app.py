@@ -102,7 +102,8 @@ def _register_error_handlers(app: EntraideApp) -> None:
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        rule = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+        log.exception("unhandled error on %s %s", request.method, rule)
         return await _error_response(problem_body(500, "Internal error; it has been logged."))
 
 

@@ -101,6 +101,9 @@ def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bo
     if not no_migrate:
         _migrate(settings)
     click.echo(f"Entraide {__version__} — {settings.node_name} on http://{host}:{port}/")
+    from node.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     chosen = server or default_server(workers)
     if workers > 1:
         _share_metrics_between_processes(settings)

@@ -40,6 +40,9 @@ def worker(concurrency: int, interval: float) -> None:
     from node.cli import _settings
 
     settings = _settings()
+    from node.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
     async def main() -> None:
         from node.app import create_app

@@ -35,11 +35,22 @@ def run_server(server: ServerName, host: str, port: int, workers: int, log_level
             interface=Interfaces.ASGI,
             workers=workers,
             log_level=LogLevels(log_level),
+            log_access=False,
         ).serve()
     elif server == "uvicorn":
         import uvicorn
 
-        uvicorn.run(APP_PATH, host=host, port=port, workers=workers, log_level=log_level)
+        # No log_config: uvicorn's lines go through the node's handlers (node.logs), and no
+        # access log: the node logs each request by route template, without query strings.
+        uvicorn.run(
+            APP_PATH,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            log_config=None,
+            access_log=False,
+        )
     else:
         import asyncio
 

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
         None, description="Bearer token that may read /metrics (node admins always may)"
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as plain text or one JSON object per line"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -10,4 +10,4 @@ def register_api(app: Quart) -> None:
 
     for module in (meta, members, associations, actions, outreach, partnerships, operations):
         app.register_blueprint(module.blueprint)
-    operations.install_metrics(app)
+    operations.install_request_hooks(app)

@@ -16,8 +16,10 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
+import uuid
 from collections.abc import Iterator
 
 from prometheus_client import (
@@ -34,10 +36,12 @@ from quart import Blueprint, Quart, Response, current_app, g, request
 
 from node import clock
 from node.api.deps import require_node_admin
+from node.logs import accepted_request_id, current_request_id
 from node.services.operations import QueueFigures, queue_figures, readiness
 from node.state import current_node
 
 blueprint = Blueprint("operations", __name__)
+access_log = logging.getLogger("entraide.access")
 
 METRICS_EXTENSION = "entraide.metrics"
 # Latency buckets in seconds: most routes answer in a few milliseconds; the slow tail matters.
@@ -111,23 +115,38 @@ def _route() -> str:
     return rule.rule if rule is not None else "(unmatched)"
 
 
-def install_metrics(app: Quart) -> None:
-    """Count every request of ``app`` by route template and status."""
+def install_request_hooks(app: Quart) -> None:
+    """Give every request of ``app`` an id, log it once by route template, and count it."""
     metrics = RequestMetrics()
     app.extensions[METRICS_EXTENSION] = metrics
 
     @app.before_request
     async def _started() -> None:
         g.request_started = time.perf_counter()
+        request_id = accepted_request_id(request.headers.get("X-Request-Id")) or uuid.uuid4().hex
+        g.request_id = request_id
+        g.request_id_token = current_request_id.set(request_id)
 
     @app.after_request
     async def _answered(response: Response) -> Response:
         started = g.get("request_started")
-        if started is not None:
-            route = _route()
-            metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-            metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        if started is None:
+            return response
+        route = _route()
+        elapsed = time.perf_counter() - started
+        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, route).observe(elapsed)
+        response.headers["X-Request-Id"] = g.request_id
+        access_log.info(
+            "%s %s %d %.1f ms", request.method, route, response.status_code, elapsed * 1000
+        )
         return response
+
+    @app.teardown_request
+    async def _done(_: BaseException | None) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            current_request_id.reset(token)
 
 
 @blueprint.get("/health")
