@@ -82,7 +82,7 @@ def federation() -> None:
 @click.option("--limit", default=50, show_default=True)
 def deliveries(status: str | None, limit: int) -> None:
     """List deliveries (newest first) and the count per status."""
-    from node.fed import admin
+    from node.services import deliveries as admin
 
     async def work() -> tuple[list[dict[str, Any]], dict[str, int]]:
         return await admin.list_deliveries(status, limit), await admin.delivery_counts()
@@ -101,7 +101,7 @@ def deliveries(status: str | None, limit: int) -> None:
 def retry(delivery_id: int) -> None:
     """Queue a delivery again now."""
     from node.errors import Problem
-    from node.fed import admin
+    from node.services import deliveries as admin
 
     try:
         row = _with_db(lambda: admin.retry_delivery(delivery_id))
@@ -115,7 +115,7 @@ def retry(delivery_id: int) -> None:
 @click.option("--reason", default="")
 def block(domain: str, reason: str) -> None:
     """Block a domain and purge what the node stored from it."""
-    from node.fed import policy
+    from node.services import federation_policy as policy
 
     row = _with_db(lambda: policy.block_domain(domain, reason))
     click.echo(f"Blocked {row.domain}.")
@@ -125,7 +125,7 @@ def block(domain: str, reason: str) -> None:
 @click.argument("domain")
 def unblock(domain: str) -> None:
     from node.errors import Problem
-    from node.fed import policy
+    from node.services import federation_policy as policy
 
     try:
         _with_db(lambda: policy.unblock_domain(domain))
@@ -140,7 +140,7 @@ def unblock(domain: str) -> None:
 @click.option("--remove", "remove", multiple=True, help="Stop allowing a domain.")
 def allowlist(mode: bool | None, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
     """Show or change allowlist mode and the allowed domains."""
-    from node.fed import policy
+    from node.services import federation_policy as policy
 
     async def work() -> tuple[bool, list[str]]:
         for domain in add:

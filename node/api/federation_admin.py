@@ -11,8 +11,8 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
-from node.fed import admin as service
-from node.fed import policy
+from node.services import deliveries as service
+from node.services import federation_policy as policy
 
 blueprint = Blueprint("federation_admin", __name__, url_prefix="/api/v1/admin/federation")
 Domain = Annotated[

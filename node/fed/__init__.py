@@ -8,14 +8,14 @@ Notes for part B (contract as built, deviations from the brief):
   ``actor``, so remote servers see "the actor owns the key" (Mastodon requires it).
 * Association and member actors are served when ``node.fed.actors.association_is_federated``
   / ``member_is_federated`` say so; extend those two for cross-node members.
-* ``node.fed.policy.register_purge_hook(fn)`` registers ``async def fn(domain: str) -> None``
-  called inside the block's transaction.
 * ``node.fed.serializers.action_object(node, action)`` (yours) is imported lazily by the
   ``/actions/<id>`` content negotiation.
 
 Layout: ``iris`` (IRIs), ``identity`` (instance key), ``client`` (signing client), ``remote``
-(remote actors, resolution, key resolver), ``policy`` (blocks, allowlist), ``registry`` (the
-inbox dispatch table) and ``handlers`` (one function per activity), ``inbox`` (the receive
+(remote actors, resolution, key resolver), ``registry`` (the inbox dispatch table) and
+``handlers`` (one function per activity, calling services only), ``inbox`` (the receive
 pipeline), ``outbox`` (publish), ``delivery`` (sending), ``actors`` (local actor documents),
-``routes`` (Quart blueprint).
+``routes`` (Quart blueprint). Blocks and the allowlist are a service
+(:mod:`node.services.federation_policy`), like delivery administration
+(:mod:`node.services.deliveries`).
 """

@@ -26,8 +26,8 @@ from federation.parse import parse_activity
 from node import clock
 from node.errors import PROBLEM_JSON, problem_body
 from node.fed import sql
-from node.fed.policy import admits, domain_of
 from node.fed.remote import DomainBlocked, key_resolver
+from node.services.federation_policy import admits, domain_of
 from node.state import NodeState
 
 AP_TYPES = ("application/activity+json", "application/ld+json")

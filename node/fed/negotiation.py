@@ -7,8 +7,8 @@ from quart import Response, request
 from federation import VerificationError, verify_request
 from node import clock
 from node.fed.inbox import http_request, problem
-from node.fed.policy import admits, allowlist_mode, domain_of
 from node.fed.remote import DomainBlocked, key_resolver
+from node.services.federation_policy import admits, allowlist_mode, domain_of
 from node.state import NodeState
 
 AP_MEDIA_TYPE = "application/activity+json"

@@ -23,8 +23,8 @@ from node.errors import Forbidden, Problem
 from node.fed import iris
 from node.fed.cache import actor_stored, federation_cache
 from node.fed.client import signing_client
-from node.fed.policy import is_blocked
 from node.models import RemoteActor
+from node.services.federation_policy import is_blocked
 from node.state import NodeState
 
 ACTOR_TTL = timedelta(days=1)

@@ -22,9 +22,9 @@ from node.fed.collections import collection_response, outbox_page
 from node.fed.inbox import http_request, problem, receive
 from node.fed.negotiation import AP_MEDIA_TYPE, signed_get_refusal, wants_activity_json
 from node.fed.outbox import follower_count
-from node.fed.policy import domain_of
 from node.fed.remote import DomainBlocked, key_resolver
 from node.models import Association, AssociationStatus, Member, OutboxActivity
+from node.services.federation_policy import domain_of
 from node.state import NodeState, current_node
 
 blueprint = Blueprint("federation", __name__)

@@ -15,11 +15,11 @@ from federation.client import AP_MEDIA_TYPE
 from federation.keys import generate_rsa_key
 from federation.testing import FakeActor, FakeFediverse
 from node import clock
-from node.fed import policy
 from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.processing import process_due
 from node.fed.registry import INBOUND, Route
 from node.models import Delivery, Follower, InboxItem, InboxStatus
+from node.services import federation_policy as policy
 from node.state import EntraideApp
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
@@ -214,34 +214,11 @@ async def test_follow_is_stored_processed_and_accepted(
 async def test_allowlist_mode_rejects_followers_that_are_not_partners(
     node: EntraideApp, fedi: FakeFediverse, alice: FakeActor
 ) -> None:
+    # Admitted when it arrived; allowlist mode (without remote.test) is on when it is processed.
+    assert (await alice.post(fedi, INBOX, follow_of(alice))).status_code == 202
     with node.node.db.activate():
-        await policy.set_policy(allowlist_mode=True, allowed_domains=["remote.test"])
-        called: list[str] = []
-
-        async def not_partner(domain: str) -> bool:
-            called.append(domain)
-            return False
-
-        original = policy.is_partner_domain
-        policy.is_partner_domain = not_partner  # type: ignore[assignment]
-        try:
-            from node.fed.handlers import follow as follow_module
-
-            follow_module.is_partner_domain = not_partner  # type: ignore[assignment]
-            policy_admits = policy.admits
-
-            async def admits(domain: str) -> bool:
-                return domain == "remote.test"
-
-            from node.fed import inbox as inbox_module
-
-            inbox_module.admits = admits  # type: ignore[assignment]
-            assert (await alice.post(fedi, INBOX, follow_of(alice))).status_code == 202
-            await run_once(node.node)
-        finally:
-            policy.is_partner_domain = original  # type: ignore[assignment]
-            follow_module.is_partner_domain = original  # type: ignore[assignment]
-            inbox_module.admits = policy_admits  # type: ignore[assignment]
+        await policy.set_policy(allowlist_mode=True, allowed_domains=["friend.test"])
+        await run_once(node.node)
         assert await Follower.all().count() == 0
     [reject] = fedi.deliveries_to(alice.shared_inbox)
     assert reject["type"] == "Reject"

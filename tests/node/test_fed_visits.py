@@ -15,7 +15,6 @@ from federation import build
 from node import clock
 from node.fed.client import signing_client
 from node.fed.iris import instance_actor_iri
-from node.fed.policy import block_domain
 from node.models import (
     Association,
     Encounter,
@@ -25,6 +24,7 @@ from node.models import (
     OutboxActivity,
     Visit,
 )
+from node.services.federation_policy import block_domain
 from node.services.visits import VISIT_TIME_STEP, cell_of, coarse_time
 from node.state import EntraideApp
 from tests.conftest import NodeFactory

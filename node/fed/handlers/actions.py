@@ -12,9 +12,9 @@ from federation import parse as ap
 from node import clock
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.handlers.visits import delete_visit_of
-from node.fed.policy import domain_of
 from node.fed.serializers import Unusable, actor_display_name, remote_action_fields
 from node.services import remote_actions
+from node.services.federation_policy import domain_of
 from node.services.remote_actions import NotOwner, Stale
 
 

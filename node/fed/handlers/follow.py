@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from federation import build
 from federation.parse import Activity
-from node import clock
 from node.fed import iris
 from node.fed.actors import local_actor_exists
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.outbox import publish
-from node.fed.policy import allowlist_mode, is_partner_domain
-from node.models import Follower
+from node.services import followers
+from node.services.federation_policy import allowlist_mode, is_partner_domain
 
 
 async def follow(ctx: InboxContext, activity: Activity) -> None:
@@ -35,10 +34,8 @@ async def follow(ctx: InboxContext, activity: Activity) -> None:
         )
         await publish(ctx.node, reply, to=[sender])
         return
-    await Follower.get_or_create(
-        local_actor_iri=target,
-        remote_actor=sender,
-        defaults={"follow_activity_id": activity.id, "created_at": clock.now()},
+    await followers.add_follower(
+        ctx.node, local_actor_iri=target, follower=sender, follow_id=activity.id
     )
     reply = build.accept(
         id=iris.new_activity_iri(ctx.node.settings),
@@ -56,20 +53,15 @@ async def undo_follow(ctx: InboxContext, activity: Activity) -> None:
         target = inner.object_id
         if inner.actor_id not in (None, ctx.sender.ap_id):
             raise Ignore("Undo of someone else's Follow")
-    query = Follower.filter(remote_actor=ctx.sender)
-    if target is not None:
-        query = query.filter(local_actor_iri=target)
-    elif activity.object_id is not None:
-        query = query.filter(follow_activity_id=activity.object_id)
-    else:
+    if target is None and activity.object_id is None:
         raise Ignore("Undo without an object")
-    await query.delete()
+    await followers.remove_follower(
+        ctx.node, ctx.sender, local_actor_iri=target, follow_id=activity.object_id
+    )
 
 
 async def undo_by_reference(ctx: InboxContext, activity: Activity) -> None:
     """``Undo`` whose object is only an IRI: it may be one of the sender's Follows."""
-    removed = await Follower.filter(
-        remote_actor=ctx.sender, follow_activity_id=activity.object_id
-    ).delete()
+    removed = await followers.remove_follower(ctx.node, ctx.sender, follow_id=activity.object_id)
     if not removed:
         raise Ignore("Undo of nothing we know")

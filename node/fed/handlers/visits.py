@@ -19,10 +19,10 @@ import h3
 from federation import parse as ap
 from node import clock
 from node.fed.handlers.context import Ignore, InboxContext
-from node.fed.policy import domain_of
 from node.fed.serializers import actor_display_name
 from node.models import OutreachItem
 from node.services import visits
+from node.services.federation_policy import domain_of
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_AGE = timedelta(days=7)

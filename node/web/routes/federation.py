@@ -1,6 +1,6 @@
 """Node administration: federation status (deliveries queued, failing and abandoned, with a retry
 button), domain blocks and allowlist mode. Same use cases as the admin API and the CLI
-(:mod:`node.fed.admin`, :mod:`node.fed.policy`)."""
+(:mod:`node.services.deliveries`, :mod:`node.services.federation_policy`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem
-from node.fed import admin as deliveries
-from node.fed import policy
 from node.models import Member
+from node.services import deliveries
+from node.services import federation_policy as policy
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, checked, login_required, render, see_other, text

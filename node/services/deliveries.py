@@ -1,4 +1,4 @@
-"""Admin use cases of federation: inspect and retry deliveries (API and CLI share these)."""
+"""Deliveries, for node admins: inspect and retry them (API, web and CLI share these)."""
 
 from __future__ import annotations
 

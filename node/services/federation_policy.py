@@ -1,7 +1,9 @@
-"""Federation policy: domain blocks (with purge hooks) and allowlist mode.
+"""Federation policy: domain blocks and allowlist mode.
 
-A block refuses the domain's requests (403) and purges what the node stored from it; allowlist
-mode admits only allowed domains and partners. Both are edited by node admins (API and CLI).
+A block refuses the domain's requests (403) and purges what the node stored from it (followers,
+cached actors, queued inbox rows and deliveries, the partnership and what the partner shared);
+allowlist mode admits only allowed domains and partners. Both are edited by node admins (API,
+web and CLI).
 
 Every inbound request asks :func:`admits`, so blocks, the mode and the allowed domains are read
 through the node's short-lived cache (:mod:`node.fed.cache`): the edits below invalidate it at
@@ -9,8 +11,6 @@ once in this process; other processes see them within ``TTL_SECONDS``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
@@ -28,19 +28,10 @@ from node.models import (
     Follower,
     InboxItem,
     InboxStatus,
+    Partnership,
     RemoteActor,
 )
-
-PurgeHook = Callable[[str], Awaitable[None]]
-_purge_hooks: list[PurgeHook] = []
-
-
-def register_purge_hook(hook: PurgeHook) -> PurgeHook:
-    """Register ``async def hook(domain)``, run inside the block's transaction (part B: remote
-    needs, partnerships). Usable as a decorator; registering twice is harmless."""
-    if hook not in _purge_hooks:
-        _purge_hooks.append(hook)
-    return hook
+from node.services import partnerships
 
 
 def normalize_domain(value: str) -> str:
@@ -86,8 +77,6 @@ async def _allowed(domain: str) -> bool:
 async def is_partner_domain(domain: str) -> bool:
     """Whether ``domain`` is admitted as a partner: on the allowlist, or an accepted
     partnership (any scope)."""
-    from node.services import partnerships
-
     if await _allowed(domain):
         return True
     return await partnerships.is_partner_domain(domain)
@@ -126,8 +115,6 @@ async def block_domain(domain: str, reason: str = "") -> DomainBlock:
 async def _covered_domains(block: str) -> list[str]:
     """The domains this node knows (actors, partnerships, deliveries) that ``block`` covers:
     itself, its subdomains and, for a block without a port, every port of the host."""
-    from node.models import Partnership
-
     active = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
     known: set[object] = {block}
     known.update(await RemoteActor.all().distinct().values_list("domain", flat=True))
@@ -138,7 +125,7 @@ async def _covered_domains(block: str) -> list[str]:
 
 async def purge_domain(domain: str) -> None:
     """What a block removes: followers and cached actors of the domain, its unprocessed inbox
-    rows, pending deliveries to it, then whatever the registered hooks store."""
+    rows, pending deliveries to it, the partnership and what the partner shared."""
     actors = RemoteActor.filter(domain=domain)
     await Follower.filter(remote_actor__domain=domain).delete()
     await InboxItem.filter(
@@ -150,8 +137,7 @@ async def purge_domain(domain: str) -> None:
     await Delivery.filter(
         host=domain, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
     ).update(status=DeliveryStatus.ABANDONED, last_error="domain blocked")
-    for hook in list(_purge_hooks):
-        await hook(domain)
+    await partnerships.purge_partner_domain(domain)
     await actors.delete()
 
 
@@ -200,13 +186,3 @@ async def allow_domain(domain: str, *, allowed: bool = True) -> None:
 async def current_policy() -> tuple[bool, list[str]]:
     domains = await AllowedDomain.all().order_by("domain").values_list("domain", flat=True)
     return await allowlist_mode(), [str(d) for d in domains]
-
-
-def _register_partnership_purge() -> None:
-    """A block also ends the partnership with the domain and withdraws its content."""
-    from node.services.partnerships import purge_partner_domain
-
-    register_purge_hook(purge_partner_domain)
-
-
-_register_partnership_purge()
