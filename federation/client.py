@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Container, Generator
 from email.utils import format_datetime
 from typing import Any
@@ -250,14 +251,19 @@ def create_client(
     transport: httpx.AsyncBaseTransport | None = None,
     limits: httpx.Limits | None = None,
     user_agent: str = USER_AGENT,
+    verify: ssl.SSLContext | bool = True,
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` for federation traffic.
 
     Redirects are not followed automatically (a redirected POST would lose its signature);
-    :func:`fetch_json` follows up to ``max_redirects`` itself, signing each hop.
+    :func:`fetch_json` follows up to ``max_redirects`` itself, signing each hop. ``verify`` is
+    httpx's certificate check (an ``ssl.SSLContext`` for a private CA; never turn it off).
     """
+    inner = transport or httpx.AsyncHTTPTransport(
+        retries=0, limits=limits or httpx.Limits(), verify=verify
+    )
     guarded = GuardedTransport(
-        transport or httpx.AsyncHTTPTransport(retries=0, limits=limits or httpx.Limits()),
+        inner,
         max_response_bytes=max_response_bytes,
         allow_private=allow_private,
         allow_loopback=allow_loopback,

@@ -96,6 +96,16 @@ class Settings(BaseSettings):
     session_days: float = Field(14, gt=0, le=365, description="Web log-in sessions last this long")
     timezone: str = Field("Europe/Paris", description="Times shown in the web pages")
     federation_allow_private: bool = False
+    federation_allow_loopback: bool = Field(
+        False,
+        description="Allow federation with loopback addresses only (several nodes on one "
+        "machine behind TLS); private ranges stay refused",
+    )
+    federation_ca_file: Path | None = Field(
+        None,
+        description="PEM file of extra certificate authorities trusted for federation "
+        "(a private CA); the usual public ones stay trusted",
+    )
     trusted_proxies: str = Field(
         "",
         description="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "

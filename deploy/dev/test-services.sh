@@ -7,6 +7,7 @@ set -euo pipefail
 need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)   # the TLS test runs nodes behind nginx
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -35,4 +36,4 @@ if [ "$(id -u)" = 0 ]; then
     # The tests log in as postgres/postgres over TCP.
     su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 fi
-echo "test-services: PostgreSQL and Chromium ready"
+echo "test-services: PostgreSQL, Chromium and nginx ready"

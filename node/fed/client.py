@@ -8,6 +8,10 @@ addresses are allowed, so an SSRF test keeps its meaning.
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
+
+import certifi
 import httpx
 
 from federation import SigningAuth, create_client
@@ -45,13 +49,25 @@ def signing_client(
     """An ``httpx.AsyncClient`` signing every request as ``actor_iri`` (instance actor by
     default). Use it as ``async with signing_client(node) as client: ...``."""
     allow = node.settings.federation_allow_private
+    loopback = allow or node.settings.federation_allow_loopback
     transport = node.http_transport
     return create_client(
         auth=signing_auth(node, actor_iri, offload=offload),
         timeout=timeout,
         allow_private=allow,
-        allow_loopback=allow,
+        allow_loopback=loopback,
         resolver=_loopback_resolver if (transport is not None and allow) else None,
         transport=transport,
         limits=limits,
+        verify=tls_context(node.settings.federation_ca_file),
     )
+
+
+def tls_context(extra_ca_file: Path | None) -> ssl.SSLContext | bool:
+    """Certificates are always checked: against the public authorities (certifi, as httpx
+    does), plus the operator's own CA when ``federation_ca_file`` names one."""
+    if extra_ca_file is None:
+        return True
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_verify_locations(cafile=str(extra_ca_file))
+    return context
