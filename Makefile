@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 TEST_PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/entraide_test
 
 .PHONY: run test test-sqlite test-postgres lint migrations bench clean services
@@ -13,11 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Run a node on SQLite at http://127.0.0.1:8000 (demo data when the database is empty).
+## Run a node on SQLite at http://127.0.0.1:$(PORT) (8000 by default; demo data when the database is empty).
 run: $(STAMP)
 	$(BIN)/entraide migrate
 	$(BIN)/entraide demo --if-empty
-	$(BIN)/entraide serve --host 127.0.0.1 --port 8000
+	$(BIN)/entraide serve --host 127.0.0.1 --port $(PORT)
 
 ## Lint, type-check, then the whole suite on SQLite and the database tests on PostgreSQL.
 test: $(STAMP) services lint test-sqlite test-postgres

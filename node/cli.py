@@ -94,13 +94,21 @@ def _describe_db(settings: Settings) -> str:
 @click.option("--no-migrate", is_flag=True, help="Do not apply migrations at start-up.")
 def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bool) -> None:
     """Serve the node (web pages, API and federation endpoints)."""
+    from node.public_url import public_url
     from node.servers import default_server, run_server
 
     settings = _settings()
+    configured = settings.base_url if "base_url" in settings.model_fields_set else None
+    identity = public_url(configured, host, port)
+    if identity.derived:
+        # Through the environment, so that server worker processes name the same node.
+        os.environ[f"{ENV_PREFIX}BASE_URL"] = identity.base_url
+        settings = _settings()
     settings.secret()  # create the secret once, before worker processes race for it
     if not no_migrate:
         _migrate(settings)
-    click.echo(f"Entraide {__version__} — {settings.node_name} on http://{host}:{port}/")
+    click.echo(f"Entraide {__version__} — {settings.node_name} on {identity.listening}/")
+    click.echo(identity.banner())
     from node.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)

@@ -40,6 +40,12 @@ def worker(concurrency: int, interval: float) -> None:
     from node.cli import _settings
 
     settings = _settings()
+    if "base_url" not in settings.model_fields_set:
+        click.echo(
+            f"entraide: ENTRAIDE_BASE_URL is not set; this worker signs and links as "
+            f"{settings.base_url}. Give it the public URL of the node's `entraide serve`.",
+            err=True,
+        )
     from node.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
