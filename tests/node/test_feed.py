@@ -260,7 +260,7 @@ async def test_recent_order_across_time_slices(
             await Action.filter(id=row.id).update(
                 created_at=created, expires_at=clock.now() + timedelta(days=1)
             )
-    feed._span_hints.clear()
+    feed.search._span_hints.clear()
     for limit in (1, 5, 20):
         items = await all_pages(client, limit=limit)
         assert [item["title"] for item in items] == [f"Action {i}" for i in range(12)]

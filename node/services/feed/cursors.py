@@ -1,0 +1,41 @@
+"""Keyset cursors of the feed: the base64 of the last row's sort key (``created_at``, id) or
+(squared chord, id). A cursor that does not decode is a 400."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from node.errors import BadRequest
+
+Order = Literal["recent", "distance"]
+
+
+def encode_cursor(payload: dict[str, Any]) -> str:
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: Order) -> tuple[Any, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+        if not isinstance(payload, dict) or payload.get("o") != order:
+            raise ValueError("cursor of another order")
+        ident = uuid.UUID(payload["i"])
+        if order == "recent":
+            key: Any = datetime.fromisoformat(payload["k"])
+            if key.tzinfo is None:
+                raise ValueError("naive time")
+        else:
+            key = float(payload["k"])
+            if not math.isfinite(key) or key < 0:
+                raise ValueError("bad distance")
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadRequest("The cursor is not valid; start again without it.") from exc
+    return key, ident
