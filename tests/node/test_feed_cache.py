@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from node import clock
-from node.api.actions import FeedOut, _action_out
+from node.api.action_views import action_out
+from node.api.feed import FeedOut
 from node.models import Action, AssociationRole
 from node.services import geo
 from node.state import EntraideApp
@@ -53,7 +54,7 @@ async def test_feed_json_is_what_the_model_would_write(
                 )
                 distance = geo.haversine_km(*point, action.public_lat, action.public_lon)
                 viewer = author if who else None
-                expected = _action_out(action, viewer, distance).model_dump(mode="json")
+                expected = action_out(action, viewer, distance).model_dump(mode="json")
                 assert item == expected
                 assert list(item) == list(expected)
         if who:
