@@ -6,8 +6,34 @@ from quart import Quart
 
 
 def register_api(app: Quart) -> None:
-    from node.api import actions, associations, members, meta, operations, outreach, partnerships
+    from node.api import (
+        actions,
+        associations,
+        chat,
+        encounters,
+        feed,
+        members,
+        meta,
+        operations,
+        participations,
+        partnerships,
+        rounds,
+        visits,
+    )
 
-    for module in (meta, members, associations, actions, outreach, partnerships, operations):
+    for module in (
+        meta,
+        members,
+        associations,
+        feed,
+        actions,
+        participations,
+        chat,
+        rounds,
+        encounters,
+        visits,
+        partnerships,
+        operations,
+    ):
         app.register_blueprint(module.blueprint)
     operations.install_request_hooks(app)

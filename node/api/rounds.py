@@ -1,14 +1,13 @@
-"""API routes: street outreach rounds, their encounters and reports, and the coordination view
-of visits (under /api/v1/rounds and /api/v1/visits).
+"""API routes: street outreach rounds, their reports and the activity export (under
+/api/v1/rounds).
 
 Only members of the node's approved associations reach these routes (403 for everyone else);
-a round is visible to the members of its association only (404 for others). Exact places, notes
-and pseudonyms appear only in ``GET /rounds/{id}/encounters``, and only until the retention purge.
+a round is visible to the members of its association only (404 for others).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -16,38 +15,19 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from quart import Blueprint, Response
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
-from node import clock
 from node.api.deps import require_verified_member
-from node.api.types import (
-    BEARER,
-    MULTI_LINE,
-    ONE_LINE,
-    Day,
-    Lat,
-    Lon,
-    Moment,
-    Pseudonym,
-    QueryLat,
-    QueryLon,
-    Strict,
-)
-from node.models import Association, Member, OutreachItem, Round, RoundKind, RoundMode, RoundStatus
-from node.services import encounters as encounter_service
+from node.api.types import BEARER, ONE_LINE, Day, Moment, Strict
+from node.models import Association, Member, Round, RoundKind, RoundMode, RoundStatus
 from node.services import outreach_report as report_service
 from node.services import rounds as service
-from node.services import visits as visit_service
 from node.state import current_node
 
-blueprint = Blueprint("outreach", __name__, url_prefix="/api/v1")
+blueprint = Blueprint("rounds", __name__, url_prefix="/api/v1")
 
 Area = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), ONE_LINE
 ]
 TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), ONE_LINE]
-Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MULTI_LINE
-]
-
 
 # --- request bodies and query strings ----------------------------------------------------------
 
@@ -88,31 +68,6 @@ class RoundQuery(Strict):
     limit: int = Field(50, ge=1, le=200)
 
 
-class EncounterIn(Strict):
-    """An encounter: the exact point (encrypted, for the association only), what was given, the
-    flags; a pseudonym only with the person's consent (``consent: true``)."""
-
-    lat: Lat
-    lon: Lon
-    items: list[OutreachItem] = Field(default_factory=list, max_length=len(OutreachItem))
-    asleep: bool = False
-    needs_follow_up: bool = False
-    occurred_at: Moment | None = None
-    note: Note | None = None
-    pseudonym: Pseudonym | None = None
-    consent: bool = False
-
-
-class VisitQuery(Strict):
-    lat: QueryLat
-    lon: QueryLon
-    radius_m: float = Field(1000, gt=0, le=3000, description="Radius around the point")
-    hours: float | None = Field(
-        None, gt=0, le=72, description="Window before `until`; default: the node's setting (12)"
-    )
-    until: Moment | None = None
-
-
 class ActivityQuery(Strict):
     association_id: UUID
     period: Literal["day", "week", "month"] = "month"
@@ -147,58 +102,6 @@ class RoundOut(BaseModel):
 
 class RoundListOut(BaseModel):
     items: list[RoundOut]
-
-
-class EncounterOut(BaseModel):
-    id: UUID
-    round_id: UUID
-    occurred_at: datetime
-    cell: str
-    items: list[OutreachItem]
-    asleep: bool
-    needs_follow_up: bool
-    lat: float | None = Field(description="Exact place; null once purged")
-    lon: float | None
-    note: str | None
-    pseudonym: str | None
-    consent_recorded_at: datetime | None
-    recorded_by: UUID | None
-    purged_at: datetime | None
-
-
-class EncounterListOut(BaseModel):
-    items: list[EncounterOut]
-
-
-class VisitOut(BaseModel):
-    id: UUID
-    cell: str
-    cell_lat: float
-    cell_lon: float
-    visited_at: datetime = Field(description="Rounded down to 5 minutes")
-    items: list[OutreachItem]
-    asleep: bool
-    association: str
-    team: str
-    origin: str | None = Field(description="The partner node, for visits shared by partners")
-
-
-class WarningOut(BaseModel):
-    message: str
-    minutes_ago: int
-    visit: VisitOut
-
-
-class RecordedOut(BaseModel):
-    encounter: EncounterOut
-    warnings: list[WarningOut]
-
-
-class VisitListOut(BaseModel):
-    since: datetime
-    until: datetime
-    radius_m: float
-    items: list[VisitOut]
 
 
 class RoundReportOut(BaseModel):
@@ -252,42 +155,6 @@ def rounds_out(
     ]
 
 
-def encounter_out(view: encounter_service.EncounterView) -> EncounterOut:
-    e = view.encounter
-    return EncounterOut(
-        id=e.id,
-        round_id=e.round_id,  # type: ignore[attr-defined]
-        occurred_at=e.occurred_at,
-        cell=e.cell,
-        items=view.items,
-        asleep=e.asleep,
-        needs_follow_up=e.needs_follow_up,
-        lat=view.lat,
-        lon=view.lon,
-        note=view.note,
-        pseudonym=view.pseudonym,
-        consent_recorded_at=e.consent_recorded_at,
-        recorded_by=e.recorded_by_id,  # type: ignore[attr-defined]
-        purged_at=e.purged_at,
-    )
-
-
-def visit_out(view: visit_service.VisitView) -> VisitOut:
-    lat, lon = view.cell_centre
-    return VisitOut(
-        id=view.id,
-        cell=view.cell,
-        cell_lat=lat,
-        cell_lon=lon,
-        visited_at=view.visited_at,
-        items=view.items,
-        asleep=view.asleep,
-        association=view.association,
-        team=view.team,
-        origin=view.origin,
-    )
-
-
 # --- rounds ------------------------------------------------------------------------------------
 
 
@@ -317,7 +184,7 @@ async def list_rounds(query_args: RoundQuery) -> RoundListOut:
     return RoundListOut(items=rounds_out(rows, teams, associations))
 
 
-async def _access(round_id: UUID) -> tuple[service.RoundAccess, Member]:
+async def round_access(round_id: UUID) -> tuple[service.RoundAccess, Member]:
     member = await require_verified_member()
     return await service.round_access(member, round_id), member
 
@@ -327,7 +194,7 @@ async def _access(round_id: UUID) -> tuple[service.RoundAccess, Member]:
 @validate_response(RoundOut)
 async def get_round(round_id: UUID) -> RoundOut:
     """One round, for the members of its association."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     return await round_out(access.round, access.association)
 
 
@@ -337,7 +204,7 @@ async def get_round(round_id: UUID) -> RoundOut:
 @validate_response(RoundOut)
 async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
     """Coordinators: change a planned round (409 once started)."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     round_ = await service.update_round(access, data.model_dump(include=data.model_fields_set))
     return await round_out(round_, access.association)
 
@@ -346,7 +213,7 @@ async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
 @security_scheme(BEARER)
 async def delete_round(round_id: UUID) -> tuple[str, int]:
     """Coordinators: delete a round that has not started (409 otherwise)."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     await service.delete_round(access)
     return "", 204
 
@@ -357,7 +224,7 @@ async def delete_round(round_id: UUID) -> tuple[str, int]:
 async def start_round(round_id: UUID) -> RoundOut:
     """The team (or a coordinator) starts the round; it closes by itself after
     ``round_auto_close_hours`` (4 h by default). 409 unless planned."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     settings = current_node().settings
     round_ = await service.start_round(
         access,
@@ -373,7 +240,7 @@ async def start_round(round_id: UUID) -> RoundOut:
 async def end_round(round_id: UUID) -> RoundOut:
     """The team (or a coordinator) ends the round; its report is mailed to the association's
     coordinators. 409 unless started."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     node = current_node()
     round_ = await service.end_round(
         access, retention_hours=node.settings.encounter_retention_hours
@@ -387,53 +254,9 @@ async def end_round(round_id: UUID) -> RoundOut:
 @validate_response(RoundReportOut)
 async def round_report(round_id: UUID) -> RoundReportOut:
     """Counts of the round: encounters, items given, cells visited, duration."""
-    access, _ = await _access(round_id)
+    access, _ = await round_access(round_id)
     report = await report_service.round_report(access.round, access.association)
     return RoundReportOut(**report.__dict__)
-
-
-# --- encounters --------------------------------------------------------------------------------
-
-
-@blueprint.post("/rounds/<uuid:round_id>/encounters")
-@security_scheme(BEARER)
-@validate_request(EncounterIn)
-@validate_response(RecordedOut, 201)
-async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedOut, int]:
-    """Record an encounter on a started round (409 otherwise). ``warnings`` lists other teams'
-    visits of the same cell within the coordination window, such as "visited 40 min ago by
-    team X: meal given, asleep — do not wake"."""
-    access, member = await _access(round_id)
-    node = current_node()
-    view, warnings = await encounter_service.record_encounter(
-        access,
-        member,
-        secret=node.secret,
-        window_hours=node.settings.coordination_window_hours,
-        node=node,
-        **data.model_dump(),
-    )
-    return (
-        RecordedOut(
-            encounter=encounter_out(view),
-            warnings=[
-                WarningOut(message=w.message, minutes_ago=w.minutes_ago, visit=visit_out(w.visit))
-                for w in warnings
-            ],
-        ),
-        201,
-    )
-
-
-@blueprint.get("/rounds/<uuid:round_id>/encounters")
-@security_scheme(BEARER)
-@validate_response(EncounterListOut)
-async def list_encounters(round_id: UUID) -> EncounterListOut:
-    """The round's encounters with their exact place, note and pseudonym (until purged), for the
-    members of its association."""
-    access, _ = await _access(round_id)
-    views = await encounter_service.list_encounters(access, secret=current_node().secret)
-    return EncounterListOut(items=[encounter_out(v) for v in views])
 
 
 # --- activity export ---------------------------------------------------------------------------
@@ -454,32 +277,4 @@ async def activity_csv(query_args: ActivityQuery) -> Response:
         body,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-# --- coordination view -------------------------------------------------------------------------
-
-
-@blueprint.get("/visits")
-@security_scheme(BEARER)
-@validate_querystring(VisitQuery)
-@validate_response(VisitListOut)
-async def coordination_view(query_args: VisitQuery) -> VisitListOut:
-    """Visits of every team of the node (and of partner nodes sharing ``outreach``) within
-    ``radius_m`` of a point in the window: cell, time, items, asleep flag, association. Never a
-    note, a name or an exact place. For members of the node's associations only."""
-    member = await require_verified_member()
-    await service.require_outreach_member(member)
-    until = query_args.until or clock.now()
-    hours = query_args.hours or current_node().settings.coordination_window_hours
-    since = until - timedelta(hours=hours)
-    views = await visit_service.coordination_view(
-        lat=query_args.lat,
-        lon=query_args.lon,
-        radius_m=query_args.radius_m,
-        since=since,
-        until=until,
-    )
-    return VisitListOut(
-        since=since, until=until, radius_m=query_args.radius_m, items=[visit_out(v) for v in views]
     )
