@@ -14,6 +14,7 @@ def register_api(app: Quart) -> None:
         feed,
         members,
         meta,
+        network,
         operations,
         participations,
         partnerships,
@@ -33,6 +34,7 @@ def register_api(app: Quart) -> None:
         encounters,
         visits,
         partnerships,
+        network,
         operations,
     ):
         app.register_blueprint(module.blueprint)

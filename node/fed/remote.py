@@ -42,7 +42,7 @@ class DomainBlocked(Forbidden):
         self.domain = domain
 
 
-def _scheme_for(node: NodeState) -> str:
+def scheme_for(node: NodeState) -> str:
     # Nodes on one machine (tests, demos) speak plain HTTP; everything else is HTTPS.
     return "http" if node.settings.federation_allow_private else "https"
 
@@ -127,7 +127,7 @@ async def resolve(node: NodeState, handle: str) -> RemoteActor:
     """``acct:user@host``, ``user@host``, ``@user@host``, a bare ``host`` (its instance actor:
     NodeInfo metadata, FEP-2677, then WebFinger ``acct:host@host``, FEP-d556) or an actor URL."""
     text = handle.strip()
-    scheme = _scheme_for(node)
+    scheme = scheme_for(node)
     try:
         if text.startswith(("http://", "https://")):
             return await get_remote_actor(node, text)

@@ -88,9 +88,11 @@ async def nodeinfo_links() -> Response:
 @blueprint.get(nodeinfo.NODEINFO_PATH)
 async def nodeinfo_document() -> Response:
     from node.fed.stats import usage
+    from node.services.network import METADATA_KEY, local_figures
 
     s = current_node().settings
     counts = await usage()
+    figures = await local_figures(clock.now())
     body = nodeinfo.document(
         open_registrations=True,
         users_total=counts["users"],
@@ -104,6 +106,7 @@ async def nodeinfo_document() -> Response:
             "area": {"lat": s.area_lat, "lon": s.area_lon, "radiusKm": s.area_radius_km},
             "partnerships": True,
             "instanceActor": iris.instance_actor_iri(s),
+            METADATA_KEY: figures.as_metadata(),  # counts only: members by kind, actions, rounds
         },
     )
     return Response(

@@ -26,7 +26,7 @@ from node.models.federation import (
     RemoteActor,
 )
 from node.models.member import ApiToken, Member, PhoneVerification, RateCounter
-from node.models.operations import WorkerHeartbeat
+from node.models.operations import PartnerFigures, WorkerHeartbeat
 from node.models.outreach import (
     Encounter,
     OutreachItem,
@@ -66,6 +66,7 @@ __all__ = [
     "OutreachItem",
     "Participation",
     "ParticipationStatus",
+    "PartnerFigures",
     "Partnership",
     "PartnershipDirection",
     "PartnershipStatus",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -20,3 +22,19 @@ class WorkerHeartbeat(Model):
     class Meta:
         table = "worker_heartbeat"
         table_description = "Worker loops alive, for readiness and metrics."
+
+
+class PartnerFigures(Model):
+    """The last usage figures a partner node published in its NodeInfo, for the federation-wide
+    figures page. Refreshed by a periodic job; a failed refresh keeps the last good figures."""
+
+    domain = fields.CharField(primary_key=True, max_length=255)
+    name = fields.CharField(max_length=200, default="")
+    figures: dict[str, Any] = fields.JSONField(default=dict)
+    fetched_at = fields.DatetimeField(null=True)
+    tried_at = fields.DatetimeField()
+    error = fields.CharField(max_length=300, null=True)
+
+    class Meta:
+        table = "partner_figures"
+        table_description = "Usage figures of partner nodes, from their NodeInfo."

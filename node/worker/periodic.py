@@ -24,10 +24,18 @@ Job = Callable[[], Awaitable[int]]
 
 def default_jobs(node: NodeState) -> dict[str, Job]:
     """The node's jobs, in the order they must run."""
+    from node.fed.network import refresh_partner_figures
     from node.services.actions import expire_due_actions
     from node.worker.outreach import outreach_jobs
 
-    return {"expire_actions": expire_due_actions, **outreach_jobs(node)}
+    async def refresh_network_figures() -> int:
+        return await refresh_partner_figures(node)
+
+    return {
+        "expire_actions": expire_due_actions,
+        **outreach_jobs(node),
+        "refresh_network_figures": refresh_network_figures,
+    }
 
 
 async def run_jobs_once(node: NodeState, jobs: dict[str, Job] | None = None) -> dict[str, int]:

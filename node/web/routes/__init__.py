@@ -10,6 +10,7 @@ from node.web.routes import (
     federation,
     home,
     me,
+    network,
     outreach,
     partnerships,
     post,
@@ -28,4 +29,5 @@ ROUTE_BLUEPRINTS = [
     federation.blueprint,
     rounds.blueprint,
     outreach.blueprint,
+    network.blueprint,
 ]
