@@ -3,7 +3,8 @@
 1. body larger than the cap → 413 (before reading past the cap)
 2. content type not ``application/activity+json`` / ``application/ld+json`` → 415
 3. HTTP signature checked before anything is stored → 401 with the reason
-   (a key of a blocked domain is refused with 403 without being fetched)
+   (a key of a blocked domain is refused with 403 without being fetched; a deleted account's
+   ``Delete`` of itself whose key is gone, from an actor never stored here → 202, dropped)
 4. sender's domain blocked, or not admitted in allowlist mode → 403
    (blocks, policy, partners and keys come from the node's short-lived cache, node.fed.cache)
 5. the activity's ``actor`` must own the signing key → 401
@@ -19,14 +20,15 @@ from typing import Any
 from quart import Response, request
 
 from federation import Headers, HttpRequest, VerificationError, jsonbounds, verify_request
-from federation.errors import ParseError
+from federation.errors import KeyUnavailable, ParseError
 from federation.jsonbounds import JsonTooComplex
 from federation.origin import InvalidOrigin
-from federation.parse import parse_activity
+from federation.parse import id_of, parse_activity
 from node import clock
 from node.errors import PROBLEM_JSON, problem_body
 from node.fed import sql
 from node.fed.remote import DomainBlocked, key_resolver
+from node.models import RemoteActor
 from node.services.federation_policy import admits, domain_of
 from node.state import NodeState
 
@@ -61,6 +63,23 @@ def _on_domain(iri: str, domain: str) -> bool:
         return False
 
 
+async def _farewell_of_unknown_actor(body: bytes) -> bool:
+    """A ``Delete`` (or ``Update``) of an actor by itself whose key cannot be fetched, from an
+    actor this node never stored: a deleted account's farewell (its key went with it) that
+    concerns nothing here. Answered 202 and dropped, as Mastodon's inbox does
+    (``skip_unknown_actor_activity``), so its server does not retry for days."""
+    try:
+        data = jsonbounds.loads(body)
+    except ParseError:
+        return False
+    if not isinstance(data, dict) or data.get("type") not in ("Delete", "Update"):
+        return False
+    actor = data.get("actor")
+    if not isinstance(actor, str) or actor != id_of(data.get("object")):
+        return False
+    return not await RemoteActor.exists(ap_id=actor)
+
+
 def ap_content_type(value: str | None) -> bool:
     media = (value or "").split(";", 1)[0].strip().lower()
     return media in AP_TYPES
@@ -79,6 +98,10 @@ async def receive(node: NodeState) -> Response:
         return problem(413, f"The body is larger than {cap} bytes.")
     try:
         verified = await verify_request(http_request(body), key_resolver(node), now=clock.now())
+    except KeyUnavailable as exc:
+        if await _farewell_of_unknown_actor(body):
+            return Response("", status=202)
+        return problem(exc.status, f"Signature refused: {exc}", exc.reason)
     except VerificationError as exc:
         return problem(exc.status, f"Signature refused: {exc}", exc.reason)
     except DomainBlocked as exc:

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from federation.parse import Activity
 from federation.vocab import PartnershipScope
-from node.fed.handlers import actions, follow, participations, partnerships, visits
+from node.fed.handlers import actions, actors, follow, participations, partnerships, visits
 from node.fed.handlers.context import Handler, Ignore, InboxContext
 from node.services import partnerships as partnership_service
 
@@ -74,6 +74,8 @@ class Routes(Mapping[tuple[str, str | None], Route]):
 
 PUBLIC_NEEDS = PartnershipScope.PUBLIC_NEEDS
 OUTREACH = PartnershipScope.OUTREACH
+# The actor types Mastodon accepts in an Update of an account (ActivityPub::Activity::Update).
+ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
 
 INBOUND = Routes(
     [
@@ -106,7 +108,11 @@ INBOUND = Routes(
         Route("Create", "ent:Visit", visits.create_visit, OUTREACH),
         Route("Delete", "Visit", visits.delete_visit),
         Route("Delete", "ent:Visit", visits.delete_visit),
-        # A deleted object (action or visit), by tombstone.
-        Route("Delete", "Tombstone", actions.delete_tombstone),
+        # A deleted object (action or visit) or a deleted account, by tombstone or by IRI.
+        Route("Delete", "Tombstone", actors.delete_actor_or_object),
+        Route("Delete", None, actors.delete_actor_or_object),
+        *(Route("Delete", t, actors.delete_actor_or_object) for t in ACTOR_TYPES),
+        # An account's new profile or key, from the account itself.
+        *(Route("Update", t, actors.update_actor) for t in ACTOR_TYPES),
     ]
 )

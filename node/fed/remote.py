@@ -77,6 +77,16 @@ async def _store(document: dict[str, Any], fetched_from: str) -> RemoteActor:
     return remote
 
 
+async def store_actor_update(sender: RemoteActor, document: dict[str, Any]) -> RemoteActor:
+    """The profile (name, inboxes, key) an actor sent in an ``Update`` of itself, kept at once
+    rather than at the next refetch a day later (Mastodon's ``Update`` of an actor does the
+    same). The request was signed by the actor's current key and the inbox checked that it is
+    the activity's actor; the document must be that actor (same id), else ``ParseError``."""
+    if document.get("id") != sender.ap_id:
+        raise ParseError("an actor may only update itself")
+    return await _store(document, sender.ap_id)
+
+
 async def _cached_actor(
     *, iri: str | None = None, key_id: str | None = None
 ) -> tuple[RemoteActor, PublicKey | None] | None:
