@@ -301,3 +301,14 @@ async def test_an_update_of_another_actor_is_ignored(
         assert (await RemoteActor.get(ap_id=bob.id)).name == "Bob"
         assert not await RemoteActor.exists(ap_id="https://elsewhere.test/users/eve")
         assert await InboxItem.filter(status=InboxStatus.FAILED).count() == 0
+
+
+async def test_move_is_not_followed(node: EntraideApp, fedi: FakeFediverse) -> None:
+    bob = fedi.add_actor("mastodon.test", "bob")
+    follow = build.follow(id=bob.new_id(), actor=bob.id, object=INSTANCE)
+    assert (await deliver(node, fedi, bob, follow)).startswith("done")
+    new = fedi.add_actor("other.test", "bob")
+    move = build.activity("Move", id=bob.new_id(), actor=bob.id, object=bob.id, target=new.id)
+    assert (await deliver(node, fedi, bob, move)).startswith("ignored: no handler")
+    with node.node.db.activate():
+        assert await Follower.filter(remote_actor__ap_id=bob.id).exists()
