@@ -75,9 +75,25 @@ async def _error_response(body: dict[str, Any], headers: dict[str, str] | None =
 
 
 def _register_error_handlers(app: EntraideApp) -> None:
+    from node.services.committee.gates import Proposed
+
     @app.errorhandler(Problem)
     async def _problem(exc: Problem) -> Response:
         return await _error_response(exc.body(), exc.headers)
+
+    @app.errorhandler(Proposed)
+    async def _proposed(exc: Proposed) -> Response:
+        """A gated change became a proposal: 202 Accepted, nothing changed yet."""
+        from node.web.errors import wants_html
+
+        if wants_html():
+            from node.web.routes.committee import waiting_for_committee
+
+            return await waiting_for_committee(exc)
+        from node.api.committee import proposal_json
+
+        body = {"detail": exc.detail, "proposal": await proposal_json(exc.proposal)}
+        return Response(_json_dumps(body), status=202, content_type="application/json")
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _invalid(exc: RequestSchemaValidationError) -> Response:

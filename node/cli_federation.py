@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 T = TypeVar("T")
 
@@ -23,6 +26,33 @@ def _with_db(work: Callable[[], Awaitable[T]]) -> T:
     from node.cli import _run_with_db, _settings
 
     return _run_with_db(_settings(), work)
+
+
+def _with_node(work: Callable[[NodeState], Awaitable[T]]) -> T:
+    """Run ``work`` with the node (its database open); a change that waits for the street
+    committee prints its proposal and exits with status 0 (nothing failed, nothing changed)."""
+    from node.cli import _settings
+    from node.services.committee.gates import Proposed
+
+    async def main() -> T:
+        from node.app import create_app
+
+        node = create_app(_settings()).node
+        await node.db.open()
+        try:
+            with node.db.activate():
+                return await work(node)
+        finally:
+            await node.db.close()
+
+    try:
+        return asyncio.run(main())
+    except Proposed as exc:
+        click.echo(
+            f"Waiting for the street committee: proposal {exc.proposal.number} "
+            f"({exc.proposal.title}) is open until {exc.proposal.deadline:%Y-%m-%d %H:%M} UTC."
+        )
+        raise SystemExit(0) from None
 
 
 @click.command()
@@ -119,11 +149,23 @@ def retry(delivery_id: int) -> None:
 @federation.command()
 @click.argument("domain")
 @click.option("--reason", default="")
-def block(domain: str, reason: str) -> None:
-    """Block a domain and purge what the node stored from it."""
+@click.option(
+    "--emergency",
+    is_flag=True,
+    help="Abuse: block at once; the street committee confirms or lifts it later.",
+)
+def block(domain: str, reason: str, emergency: bool) -> None:
+    """Block a domain and purge what the node stored from it (where the street committee
+    decides on blocks, this opens a proposal unless --emergency)."""
+    from node.errors import Problem
     from node.services import federation_policy as policy
 
-    row = _with_db(lambda: policy.block_domain(domain, reason))
+    try:
+        row = _with_node(
+            lambda node: policy.block_domain(domain, reason, node=node, emergency=emergency)
+        )
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from None
     click.echo(f"Blocked {row.domain}.")
 
 
@@ -134,7 +176,7 @@ def unblock(domain: str) -> None:
     from node.services import federation_policy as policy
 
     try:
-        _with_db(lambda: policy.unblock_domain(domain))
+        _with_node(lambda node: policy.unblock_domain(domain, node=node))
     except Problem as exc:
         raise click.ClickException(exc.detail) from None
     click.echo(f"Unblocked {domain}.")
@@ -145,17 +187,25 @@ def unblock(domain: str) -> None:
 @click.option("--add", "add", multiple=True, help="Allow a domain.")
 @click.option("--remove", "remove", multiple=True, help="Stop allowing a domain.")
 def allowlist(mode: bool | None, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
-    """Show or change allowlist mode and the allowed domains."""
+    """Show or change allowlist mode and the allowed domains (one change: where the street
+    committee decides on it, one proposal)."""
+    from node.errors import Problem
     from node.services import federation_policy as policy
 
-    async def work() -> tuple[bool, list[str]]:
-        for domain in add:
-            await policy.allow_domain(domain)
-        for domain in remove:
-            await policy.allow_domain(domain, allowed=False)
-        return await policy.set_policy(allowlist_mode=mode)
+    async def work(node: NodeState) -> tuple[bool, list[str]]:
+        _, current = await policy.current_policy()
+        dropped = {policy.normalize_domain(d) for d in remove}
+        wanted = sorted((set(current) | {policy.normalize_domain(d) for d in add}) - dropped)
+        return await policy.set_policy(
+            allowlist_mode=mode,
+            allowed_domains=wanted if add or remove else None,
+            node=node,
+        )
 
-    enabled, domains = _with_db(work)
+    try:
+        enabled, domains = _with_node(work)
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from None
     click.echo(f"allowlist mode: {'on' if enabled else 'off'}")
     for domain in domains:
         click.echo(f"  {domain}")

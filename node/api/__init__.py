@@ -10,6 +10,7 @@ def register_api(app: Quart) -> None:
         actions,
         associations,
         chat,
+        committee,
         encounters,
         feed,
         members,
@@ -34,6 +35,7 @@ def register_api(app: Quart) -> None:
         encounters,
         visits,
         partnerships,
+        committee,
         network,
         operations,
     ):

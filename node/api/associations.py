@@ -25,6 +25,7 @@ from node.models import (
     MemberKind,
 )
 from node.services import associations as service
+from node.state import current_node
 
 blueprint = Blueprint("associations", __name__, url_prefix="/api/v1")
 
@@ -149,7 +150,11 @@ async def create_association(data: AssociationIn) -> tuple[AssociationOut, int]:
     to be approved by a node admin). Either way the caller becomes its admin. 409: name taken."""
     member = await require_verified_member()
     association = await service.create_association(
-        name=data.name, description=data.description, created_by=member, approved=member.is_admin
+        name=data.name,
+        description=data.description,
+        created_by=member,
+        approved=member.is_admin,
+        node=current_node(),
     )
     return association_out(association), 201
 
@@ -180,7 +185,8 @@ async def _decide(association_id: UUID, approve: bool) -> AssociationOut:
     if not member.is_admin:
         raise Forbidden("Only node administrators can do this.")
     association = await service.visible_association(association_id, member)
-    return association_out(await service.decide(association, approve))
+    decided = await service.decide(association, approve, node=current_node(), by=member)
+    return association_out(decided)
 
 
 @blueprint.post("/associations/<uuid:association_id>/approve")

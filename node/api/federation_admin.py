@@ -13,6 +13,7 @@ from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
 from node.services import deliveries as service
 from node.services import federation_policy as policy
+from node.state import current_node
 
 blueprint = Blueprint("federation_admin", __name__, url_prefix="/api/v1/admin/federation")
 Domain = Annotated[
@@ -50,6 +51,11 @@ class DeliveriesOut(BaseModel):
 class BlockIn(Strict):
     domain: Domain
     reason: Annotated[str, StringConstraints(max_length=500), MULTI_LINE] = ""
+    emergency: bool = Field(
+        False,
+        description="Abuse: block at once; the street committee confirms or lifts it later "
+        "(a reason is required)",
+    )
 
 
 class BlockOut(BaseModel):
@@ -110,17 +116,20 @@ async def blocks() -> BlocksOut:
 @validate_response(BlockOut, 201)
 @security_scheme(BEARER)
 async def block(data: BlockIn) -> tuple[BlockOut, int]:
-    """Block a domain: its requests are refused and what the node stored from it is purged."""
-    await require_node_admin()
-    row = await policy.block_domain(data.domain, data.reason)
+    """Block a domain: its requests are refused and what the node stored from it is purged.
+    202 with the proposal when the street committee decides on blocks (except emergencies)."""
+    admin = await require_node_admin()
+    row = await policy.block_domain(
+        data.domain, data.reason, node=current_node(), by=admin, emergency=data.emergency
+    )
     return BlockOut(domain=row.domain, reason=row.reason, created_at=row.created_at), 201
 
 
 @blueprint.delete("/blocks/<domain>")
 @security_scheme(BEARER)
 async def unblock(domain: str) -> tuple[str, int]:
-    await require_node_admin()
-    await policy.unblock_domain(domain)
+    admin = await require_node_admin()
+    await policy.unblock_domain(domain, node=current_node(), by=admin)
     return "", 204
 
 
@@ -138,9 +147,13 @@ async def get_policy() -> PolicyOut:
 @validate_response(PolicyOut)
 @security_scheme(BEARER)
 async def put_policy(data: PolicyIn) -> PolicyOut:
-    """Switch allowlist mode and/or replace the allowed domains (omitted fields are kept)."""
-    await require_node_admin()
+    """Switch allowlist mode and/or replace the allowed domains (omitted fields are kept).
+    202 with the proposal when the street committee decides on it."""
+    admin = await require_node_admin()
     mode, domains = await policy.set_policy(
-        allowlist_mode=data.allowlist_mode, allowed_domains=data.allowed_domains
+        allowlist_mode=data.allowlist_mode,
+        allowed_domains=data.allowed_domains,
+        node=current_node(),
+        by=admin,
     )
     return PolicyOut(allowlist_mode=mode, allowed_domains=domains)

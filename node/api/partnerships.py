@@ -104,7 +104,8 @@ async def _decide(partnership_id: UUID, accept: bool) -> PartnershipOut:
 @security_scheme(BEARER)
 @validate_response(PartnershipOut)
 async def accept_partnership(partnership_id: UUID) -> PartnershipOut:
-    """Accept a request received from another node (409 if not pending or asked by us)."""
+    """Accept a request received from another node (409 if not pending or asked by us); 202
+    with the proposal when the street committee decides on partnerships."""
     return await _decide(partnership_id, True)
 
 
@@ -122,6 +123,6 @@ async def reject_partnership(partnership_id: UUID) -> PartnershipOut:
 async def end_partnership(partnership_id: UUID) -> PartnershipOut:
     """End a partnership (or withdraw our pending request): the other side is told (``Undo``)
     and its content leaves the local feed."""
-    await require_node_admin()
+    admin = await require_node_admin()
     p = await partnerships.get_partnership(partnership_id)
-    return _out(await partnerships.end_partnership(current_node(), p))
+    return _out(await partnerships.end_partnership(current_node(), p, by=admin))

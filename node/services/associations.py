@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
@@ -23,7 +24,14 @@ from node.models import (
     Member,
     MemberKind,
 )
+from node.services.committee import gates
+from node.services.committee.changes import ApproveAssociation
+from node.services.committee.rules import is_gated
 from node.services.phone import normalise_phone
+
+if TYPE_CHECKING:
+    from node.models import Decision
+    from node.state import NodeState
 
 SLUG_MAX = 80
 MANAGERS = (AssociationRole.ADMIN,)
@@ -70,13 +78,23 @@ async def _check_name_and_pick_slug(name: str) -> str:
 
 
 async def create_association(
-    *, name: str, description: str, created_by: Member | None, approved: bool
+    *,
+    name: str,
+    description: str,
+    created_by: Member | None,
+    approved: bool,
+    node: NodeState | None = None,
 ) -> Association:
     """A new association, approved (node admin) or pending (a member's request); the creator,
-    if any, becomes its first admin. 409 when the name is taken (case-insensitive)."""
+    if any, becomes its first admin. 409 when the name is taken (case-insensitive). Where the
+    street committee approves associations, an admin's creation stays pending and opens a
+    proposal to approve it (``node`` is then required)."""
     name = " ".join(name.split())
     slug = await _check_name_and_pick_slug(name)
     now = clock.now()
+    propose_approval = approved and await is_gated(ApproveAssociation.gate)
+    if propose_approval:
+        approved = False
     try:
         async with in_transaction():
             association = await Association.create(
@@ -96,11 +114,40 @@ async def create_association(
                 )
     except IntegrityError:  # a parallel request took the name or the slug
         raise Conflict.field("name", "An association already has this name.") from None
+    if propose_approval:
+        from node.models import ProposalOrigin
+        from node.services.committee.proposals import propose
+
+        if node is None:
+            raise TypeError("create_association needs the node when the committee decides")
+        change = ApproveAssociation(association_id=association.id, name=association.name)
+        await propose(node, change, origin=ProposalOrigin.ADMIN, by=created_by)
     return association
 
 
-async def decide(association: Association, approve: bool) -> Association:
-    """Approve or reject a pending request; 409 when it was already decided."""
+async def get_association(association_id: UUID) -> Association:
+    association = await Association.get_or_none(id=association_id)
+    if association is None:
+        raise NotFound("No such association.")
+    return association
+
+
+async def decide(
+    association: Association,
+    approve: bool,
+    *,
+    node: NodeState,
+    by: Member | None = None,
+    decision: Decision | None = None,
+) -> Association:
+    """Approve or reject a pending request; 409 when it was already decided. Approving is
+    gated by the street committee where the node's policy says so: it raises
+    :class:`~node.services.committee.gates.Proposed` unless ``decision`` approved it."""
+    if association.status != AssociationStatus.PENDING:
+        raise Conflict(f"This association is already {association.status}.")
+    if approve:
+        change = ApproveAssociation(association_id=association.id, name=association.name)
+        await gates.require(node, change, by=by, decision=decision)
     status = AssociationStatus.APPROVED if approve else AssociationStatus.REJECTED
     now = clock.now()
     updated = await Association.filter(id=association.id, status=AssociationStatus.PENDING).update(

@@ -12,6 +12,8 @@ once in this process; other processes see them within ``TTL_SECONDS``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise.transactions import in_transaction
 
 from federation.origin import InvalidOrigin, block_candidates, parse_domain
@@ -32,6 +34,13 @@ from node.models import (
     RemoteActor,
 )
 from node.services import partnerships
+from node.services.committee import gates
+from node.services.committee.changes import BlockDomain, SetAllowlist, UnblockDomain
+from node.services.committee.rules import is_gated
+
+if TYPE_CHECKING:
+    from node.models import Decision, Member
+    from node.state import NodeState
 
 
 def normalize_domain(value: str) -> str:
@@ -95,9 +104,29 @@ async def admits(domain: str) -> bool:
 # --- admin edits -----------------------------------------------------------------------------
 
 
-async def block_domain(domain: str, reason: str = "") -> DomainBlock:
-    """Block ``domain``: refuse its requests, purge its content, drop its pending deliveries."""
+async def block_domain(
+    domain: str,
+    reason: str = "",
+    *,
+    node: NodeState | None = None,
+    by: Member | None = None,
+    emergency: bool = False,
+    decision: Decision | None = None,
+) -> DomainBlock:
+    """Block ``domain``: refuse its requests, purge its content, drop its pending deliveries.
+
+    Gated by the street committee (``federation_policy``): a proposal opens instead, unless
+    ``decision`` approved it or the block is an ``emergency`` (abuse): that takes effect at
+    once and the committee confirms or reverts it within its voting period."""
     domain = normalize_domain(domain)
+    reason = reason.strip()
+    if emergency and not reason:
+        raise Unprocessable.field("reason", "Say what abuse makes this block urgent.")
+    if node is not None:
+        change = BlockDomain(domain=domain, reason=reason)
+        await gates.require(node, change, by=by, decision=decision, emergency=emergency)
+    elif await is_gated(BlockDomain.gate):
+        raise TypeError("a gated change needs the node")
     async with in_transaction():
         block, created = await DomainBlock.get_or_create(
             domain=domain, defaults={"reason": reason, "created_at": clock.now()}
@@ -141,8 +170,21 @@ async def purge_domain(domain: str) -> None:
     await actors.delete()
 
 
-async def unblock_domain(domain: str) -> None:
+async def unblock_domain(
+    domain: str,
+    *,
+    node: NodeState | None = None,
+    by: Member | None = None,
+    decision: Decision | None = None,
+) -> None:
+    """Lift a block (gated like :func:`block_domain`, without emergencies)."""
     domain = normalize_domain(domain)
+    if not await DomainBlock.filter(domain=domain).exists():
+        raise NotFound(f"{domain} is not blocked.")
+    if node is not None:
+        await gates.require(node, UnblockDomain(domain=domain), by=by, decision=decision)
+    elif await is_gated(UnblockDomain.gate):
+        raise TypeError("a gated change needs the node")
     deleted = await DomainBlock.filter(domain=domain).delete()
     blocks_changed()
     if not deleted:
@@ -154,9 +196,29 @@ async def list_blocks() -> list[DomainBlock]:
 
 
 async def set_policy(
-    *, allowlist_mode: bool | None = None, allowed_domains: list[str] | None = None
+    *,
+    allowlist_mode: bool | None = None,
+    allowed_domains: list[str] | None = None,
+    node: NodeState | None = None,
+    by: Member | None = None,
+    decision: Decision | None = None,
 ) -> tuple[bool, list[str]]:
-    """Change the mode and/or replace the allowed domains; returns the resulting policy."""
+    """Change the mode and/or replace the allowed domains; returns the resulting policy.
+    Gated by the street committee (``federation_policy``) when anything would change."""
+    if allowed_domains is not None:
+        allowed_domains = sorted({normalize_domain(d) for d in allowed_domains})
+    mode_now, domains_now = await current_policy()
+    if allowlist_mode == mode_now:
+        allowlist_mode = None
+    if allowed_domains == domains_now:
+        allowed_domains = None
+    if allowlist_mode is None and allowed_domains is None:
+        return mode_now, domains_now
+    change = SetAllowlist(allowlist_mode=allowlist_mode, allowed_domains=allowed_domains)
+    if node is not None:
+        await gates.require(node, change, by=by, decision=decision)
+    elif await is_gated(change.gate):
+        raise TypeError("a gated change needs the node")
     async with in_transaction():
         policy = await get_policy()
         if allowlist_mode is not None:
@@ -174,13 +236,14 @@ async def set_policy(
     return await current_policy()
 
 
-async def allow_domain(domain: str, *, allowed: bool = True) -> None:
+async def allow_domain(
+    domain: str, *, allowed: bool = True, node: NodeState | None = None, by: Member | None = None
+) -> tuple[bool, list[str]]:
+    """Add ``domain`` to the allowed domains (or remove it), through :func:`set_policy`."""
     domain = normalize_domain(domain)
-    if allowed:
-        await AllowedDomain.get_or_create(domain=domain, defaults={"created_at": clock.now()})
-    else:
-        await AllowedDomain.filter(domain=domain).delete()
-    policy_changed()
+    _, domains = await current_policy()
+    wanted = sorted(set(domains) | {domain}) if allowed else [d for d in domains if d != domain]
+    return await set_policy(allowed_domains=wanted, node=node, by=by)
 
 
 async def current_policy() -> tuple[bool, list[str]]:

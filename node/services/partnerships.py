@@ -5,14 +5,15 @@ their admins answer ``Accept`` or ``Reject`` (the Offer embedded); either side e
 ``Undo`` of its own Offer (the asker) or of its own Accept (the other side). Each change of
 state and the delivery rows announcing it are written in one transaction.
 
-:func:`decide_partnership` is THE decision point for incoming requests: the street committee
-(a later issue) gates it through :data:`decision_gates` without touching the routes or handlers.
+:func:`decide_partnership` is THE decision point for incoming requests. Accepting and ending
+are gated by the street committee (:mod:`node.services.committee.gates`): where the node's policy
+says so, they open a proposal instead, and an incoming request opens one at once.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
@@ -22,22 +23,25 @@ from federation.vocab import PartnershipScope
 from node import clock
 from node.errors import Conflict, NotFound, Unprocessable
 from node.models import (
+    Member,
     Partnership,
     PartnershipDirection,
     PartnershipStatus,
+    ProposalOrigin,
     RemoteActor,
 )
 from node.models.partnership import ACTIVE_STATUSES
+from node.services.committee import gates
+from node.services.committee.changes import AcceptPartnership, EndPartnership
+from node.services.committee.proposals import propose
+from node.services.committee.rules import is_gated
 
 if TYPE_CHECKING:
+    from node.models import Decision
     from node.state import NodeState
 
 MESSAGE_MAX = 1000
 SCOPES = tuple(s.value for s in PartnershipScope)
-
-# A gate may refuse a decision by raising a Problem (e.g. "the committee has not approved it").
-DecisionGate = Callable[[Partnership, bool, Any], Awaitable[None]]
-decision_gates: list[DecisionGate] = []
 
 
 def partnerships_changed() -> None:
@@ -130,9 +134,16 @@ async def request_partnership(
 
 
 async def receive_offer(
-    sender: RemoteActor, *, offer_id: str, object_iri: str, scopes: Sequence[str], message: str
+    node: NodeState,
+    sender: RemoteActor,
+    *,
+    offer_id: str,
+    object_iri: str,
+    scopes: Sequence[str],
+    message: str,
 ) -> Partnership | None:
-    """Record a partnership request from ``sender`` (None when one is already active)."""
+    """Record a partnership request from ``sender`` (None when one is already active); where
+    the committee decides on partnerships, its proposal opens at once."""
     known = [s for s in scopes if s in SCOPES]
     if not known:
         return None
@@ -140,7 +151,7 @@ async def receive_offer(
         return None
     if await Partnership.filter(offer_activity_id=offer_id).exists():
         return None
-    return await Partnership.create(
+    p = await Partnership.create(
         remote_domain=sender.domain,
         active_domain=sender.domain,
         remote_actor_iri=sender.ap_id,
@@ -152,6 +163,14 @@ async def receive_offer(
         object_iri=object_iri,
         created_at=clock.now(),
     )
+    change = _accept_change(p)
+    if await is_gated(change.gate):
+        await propose(node, change, origin=ProposalOrigin.REMOTE, by=None)
+    return p
+
+
+def _accept_change(p: Partnership) -> AcceptPartnership:
+    return AcceptPartnership(partnership_id=p.id, domain=p.remote_domain, scopes=p.scope_list)
 
 
 # --- deciding and ending --------------------------------------------------------------------
@@ -165,17 +184,25 @@ async def get_partnership(partnership_id: uuid.UUID) -> Partnership:
 
 
 async def decide_partnership(
-    node: NodeState, partnership: Partnership, *, accept: bool, decided_by: Any
+    node: NodeState,
+    partnership: Partnership,
+    *,
+    accept: bool,
+    decided_by: Member | None,
+    decision: Decision | None = None,
 ) -> Partnership:
-    """Accept or refuse an incoming request: THE decision function (committee hook:
-    :data:`decision_gates` run first and may refuse by raising a Problem)."""
+    """Accept or refuse an incoming request: THE decision function. Accepting is gated: it
+    raises :class:`~node.services.committee.gates.Proposed` unless the committee approved it
+    (``decision``); refusing is not (it shares nothing)."""
     from node.fed.iris import instance_actor_iri, new_activity_iri
     from node.fed.outbox import publish
 
     if partnership.direction != PartnershipDirection.INCOMING:
         raise Conflict("Only the node that was asked decides; wait for their answer.")
-    for gate in decision_gates:
-        await gate(partnership, accept, decided_by)
+    if partnership.status != PartnershipStatus.PENDING:
+        raise Conflict(f"This partnership is already {partnership.status.value}.")
+    if accept:
+        await gates.require(node, _accept_change(partnership), by=decided_by, decision=decision)
     remote = await _remote(partnership, node)
     async with in_transaction():
         p = await Partnership.select_for_update().get(id=partnership.id)
@@ -185,7 +212,7 @@ async def decide_partnership(
         p.status = PartnershipStatus.ACCEPTED if accept else PartnershipStatus.REJECTED
         p.active_domain = p.remote_domain if accept else None
         p.decided_at = now
-        p.decided_by_id = getattr(decided_by, "id", None)
+        p.decided_by_id = decided_by.id if decided_by is not None else None
         p.decision_activity_id = new_activity_iri(node.settings)
         await p.save()
         builder = build.accept if accept else build.reject
@@ -200,11 +227,26 @@ async def decide_partnership(
     return p
 
 
-async def end_partnership(node: NodeState, partnership: Partnership) -> Partnership:
+async def end_partnership(
+    node: NodeState,
+    partnership: Partnership,
+    *,
+    by: Member | None = None,
+    decision: Decision | None = None,
+) -> Partnership:
     """End (or withdraw, while pending) a partnership: ``Undo`` to the other side, and their
-    content leaves the local feed."""
+    content leaves the local feed. Ending an accepted partnership is gated by the committee;
+    withdrawing our own pending request is not."""
     from node.fed.iris import instance_actor_iri, new_activity_iri
     from node.fed.outbox import publish
+
+    if partnership.status == PartnershipStatus.ACCEPTED:
+        change = EndPartnership(
+            partnership_id=partnership.id,
+            domain=partnership.remote_domain,
+            scopes=partnership.scope_list,
+        )
+        await gates.require(node, change, by=by, decision=decision)
 
     remote = await _remote(partnership, node)
     local = instance_actor_iri(node.settings)

@@ -11,6 +11,25 @@ from __future__ import annotations
 from node.web.nav import N_
 
 SERVICE_MESSAGES = (
+    N_("Only members of the street committee can vote."),
+    N_("The vote on this proposal is closed."),
+    N_("This vote link is not valid."),
+    N_("This vote link was already used."),
+    N_("This vote link has expired."),
+    N_("Only the committee's facilitator can do this."),
+    N_("Only committee members and node admins can see this."),
+    N_("Choose for, against or abstain."),
+    N_("Give a phone number or choose a profile."),
+    N_(
+        "A profile managed by an association sits only with the person's consent: "
+        "write how they gave it."
+    ),
+    N_("This member has not verified their phone yet."),
+    N_("Give whole numbers: 1 to 100 voters, 1 to 60 days."),
+    N_("The committee has members: propose new members to it instead."),
+    N_("Say what abuse makes this block urgent."),
+    N_("No such proposal."),
+    N_("No such decision."),
     N_("An association already has this name."),
     N_("An association keeps at least one admin; name another admin first."),
     N_("Give the current password."),

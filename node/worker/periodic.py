@@ -26,6 +26,8 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
     """The node's jobs, in the order they must run."""
     from node.fed.network import refresh_partner_figures
     from node.services.actions import expire_due_actions
+    from node.services.committee.closing import close_due_proposals
+    from node.services.committee.reminders import send_opening_links, send_reminders
     from node.worker.outreach import outreach_jobs
 
     async def refresh_network_figures() -> int:
@@ -35,6 +37,9 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
         "expire_actions": expire_due_actions,
         **outreach_jobs(node),
         "refresh_network_figures": refresh_network_figures,
+        "committee_close": lambda: close_due_proposals(node),
+        "committee_links": lambda: send_opening_links(node),
+        "committee_reminders": lambda: send_reminders(node),
     }
 
 

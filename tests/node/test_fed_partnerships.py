@@ -132,26 +132,3 @@ async def test_admin_api_rejections(node_factory: NodeFactory) -> None:
     assert (await call(lyon, "POST", f"{PATH}/{incoming['id']}/reject", lyon_admin))[0] == 409
     assert (await call(lyon, "DELETE", f"{PATH}/{incoming['id']}", lyon_admin))[0] == 200
     assert (await call(lyon, "DELETE", f"{PATH}/{incoming['id']}", lyon_admin))[0] == 409
-
-
-async def test_decision_gate_can_refuse(node_factory: NodeFactory) -> None:
-    """The committee hook: a gate that raises stops the decision (nothing changes)."""
-    from node.errors import Forbidden
-
-    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await ok(paris, "POST", PATH, paris_admin, json={"target": "lyon.test", "scopes": ["calls"]})
-    await settle(paris, lyon)
-    incoming = (await ok(lyon, "GET", PATH, lyon_admin))["items"][0]
-
-    async def committee(partnership: Partnership, accept: bool, decided_by: object) -> None:
-        raise Forbidden("The street committee has not approved this partnership yet.")
-
-    partnerships.decision_gates.append(committee)
-    try:
-        status, body = await call(lyon, "POST", f"{PATH}/{incoming['id']}/accept", lyon_admin)
-    finally:
-        partnerships.decision_gates.remove(committee)
-    assert status == 403 and "committee" in body["detail"]
-    assert (await ok(lyon, "GET", PATH, lyon_admin))["items"][0]["status"] == "pending"

@@ -16,6 +16,7 @@ async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
     if targets and instance_actor_iri(ctx.node.settings) not in targets:
         raise Ignore("a partnership can only be offered to this node's instance actor")
     created = await partnerships.receive_offer(
+        ctx.node,
         ctx.sender,
         offer_id=ctx.item.activity_id,
         object_iri=obj.id,

@@ -12,6 +12,7 @@ from node import __version__
 from node.errors import Forbidden, Problem
 from node.models import Action, ActionStatus, Association, AssociationStatus, Member
 from node.services import associations as service
+from node.services.committee.gates import Proposed
 from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
@@ -87,7 +88,11 @@ async def decide(association_id: UUID, decision: str) -> Response:
     me = _require_admin()
     try:
         association = await service.visible_association(association_id, me)
-        await service.decide(association, decision == "approve")
+        await service.decide(association, decision == "approve", node=current_node(), by=me)
+    except Proposed as exc:
+        from node.web.routes.committee import waiting_for_committee
+
+        return await waiting_for_committee(exc)
     except Problem as exc:
         return await _page(exc.status, errors=FormErrors.from_problem(exc))
     if decision == "approve":

@@ -11,6 +11,7 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Forbidden, Problem, Unprocessable
 from node.models import Association, AssociationRole, AssociationStatus, Member
 from node.services import associations as service
+from node.state import current_node
 from node.web import nav
 from node.web.context import current_member
 from node.web.context import gettext as _
@@ -47,6 +48,7 @@ async def request_new() -> Response:
             description=text(form, "description", 5000),
             created_by=me,
             approved=me.is_admin,
+            node=current_node(),
         )
     except Problem as exc:
         return await _list_page(exc.status, errors=FormErrors.from_problem(exc), values=form)

@@ -12,10 +12,13 @@ from node.errors import Problem
 from node.models import Member
 from node.services import deliveries
 from node.services import federation_policy as policy
+from node.services.committee.gates import Proposed
+from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, checked, login_required, render, see_other, text
 from node.web.routes.admin import _require_admin
+from node.web.routes.committee import waiting_for_committee
 
 blueprint = Blueprint("web_federation", __name__, url_prefix="/admin/federation")
 LIST_LIMIT = 50
@@ -62,25 +65,44 @@ async def retry(delivery_id: int) -> Response:
 @blueprint.post("/blocks")
 @login_required
 async def block() -> Response:
-    _require_admin()
+    me = _require_admin()
     form = await request.form
+    emergency = checked(form, "emergency")
     try:
-        row = await policy.block_domain(text(form, "domain", 255), text(form, "reason", 500))
+        row = await policy.block_domain(
+            text(form, "domain", 255),
+            text(form, "reason", 500),
+            node=current_node(),
+            by=me,
+            emergency=emergency,
+        )
+    except Proposed as exc:
+        return await waiting_for_committee(exc)
     except Problem as exc:
         values = {"domain": form.get("domain", ""), "reason": form.get("reason", "")}
         return await _page(exc.status, errors=FormErrors.from_problem(exc), values=values)
-    await flash(_("%(domain)s is blocked.", domain=row.domain))
+    if emergency:
+        await flash(
+            _(
+                "%(domain)s is blocked now. The street committee will confirm or lift it.",
+                domain=row.domain,
+            )
+        )
+    else:
+        await flash(_("%(domain)s is blocked.", domain=row.domain))
     return see_other(url_for("web_federation.index") + "#blocks")
 
 
 @blueprint.post("/blocks/remove")
 @login_required
 async def unblock() -> Response:
-    _require_admin()
+    me = _require_admin()
     form = await request.form
     domain = text(form, "domain", 255)
     try:
-        await policy.unblock_domain(domain)
+        await policy.unblock_domain(domain, node=current_node(), by=me)
+    except Proposed as exc:
+        return await waiting_for_committee(exc)
     except Problem as exc:
         return await _page(exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("%(domain)s is no longer blocked.", domain=domain))
@@ -90,14 +112,19 @@ async def unblock() -> Response:
 @blueprint.post("/policy")
 @login_required
 async def set_policy() -> Response:
-    _require_admin()
+    me = _require_admin()
     form = await request.form
     lines = text(form, "allowed_domains", 50_000).replace(",", "\n").splitlines()
     domains = [line.strip() for line in lines if line.strip()]
     try:
         await policy.set_policy(
-            allowlist_mode=checked(form, "allowlist_mode"), allowed_domains=domains
+            allowlist_mode=checked(form, "allowlist_mode"),
+            allowed_domains=domains,
+            node=current_node(),
+            by=me,
         )
+    except Proposed as exc:
+        return await waiting_for_committee(exc)
     except Problem as exc:
         values = {"allowed_domains": form.get("allowed_domains", "")}
         errors = FormErrors.from_problem(exc)

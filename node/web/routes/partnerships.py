@@ -1,7 +1,8 @@
 """Node administration: partnerships with other nodes (ask, accept or refuse, end).
 
 Same service as the admin API (:mod:`node.services.partnerships`); accepting and refusing go
-through its single decision function, so the street committee's gates apply here too.
+through its single decision function, so the street committee's gates apply here too: a gated
+action opens a proposal and the page says so.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Problem, Unprocessable
 from node.models import Member, Partnership, PartnershipDirection, PartnershipStatus
 from node.services import partnerships as service
+from node.services.committee.gates import Proposed
 from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, render, see_other, text
 from node.web.nav import N_
 from node.web.routes.admin import _require_admin
+from node.web.routes.committee import waiting_for_committee
 
 blueprint = Blueprint("web_partnerships", __name__, url_prefix="/admin/partnerships")
 
@@ -86,11 +89,13 @@ async def change(partnership_id: UUID, verb: str) -> Response:
     try:
         p = await service.get_partnership(partnership_id)
         if verb == "end":
-            p = await service.end_partnership(current_node(), p)
+            p = await service.end_partnership(current_node(), p, by=admin)
         else:
             p = await service.decide_partnership(
                 current_node(), p, accept=verb == "accept", decided_by=admin
             )
+    except Proposed as exc:
+        return await waiting_for_committee(exc)
     except Problem as exc:
         return await _page(exc.status, errors=FormErrors.from_problem(exc))
     messages = {

@@ -1,0 +1,398 @@
+"""Every change the committee can be asked about, as a typed payload.
+
+A proposal stores ``change.model_dump(mode="json")``; once approved, the node parses it back and
+calls :meth:`Change.execute`, which goes through the same service function an admin's action
+calls, with the :class:`~node.models.Decision` in hand so that the gate lets it pass. The
+``before``/``after`` rows are what the committee reads: plain values, no ids.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from node.models import CommitteeRole
+from node.services.committee.rules import Gate
+
+if TYPE_CHECKING:
+    from node.models import Decision
+    from node.state import NodeState
+
+Rows = dict[str, str]
+
+
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gate: ClassVar[Gate]  # set by each subclass
+
+    @property
+    def subject(self) -> str:
+        """What the change is about: one open proposal per subject at a time."""
+        raise NotImplementedError
+
+    def describe(self) -> tuple[str, str, str]:
+        """(French title, French summary, English summary): short, plain sentences."""
+        raise NotImplementedError
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        raise NotImplementedError
+
+    async def current(self) -> Rows:
+        """The state this change would replace, as the committee reads it."""
+        return {}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        raise NotImplementedError
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+class AcceptPartnership(_Change):
+    kind: Literal["partnership.accept"] = "partnership.accept"
+    gate: ClassVar[Gate] = Gate.PARTNERSHIPS
+    partnership_id: UUID
+    domain: str
+    scopes: list[str]
+
+    @property
+    def subject(self) -> str:
+        return f"partnership:{self.partnership_id}"
+
+    def describe(self) -> tuple[str, str, str]:
+        shared = ", ".join(self.scopes)
+        return (
+            f"Partenariat avec {self.domain}",
+            f"Le nœud {self.domain} demande un partenariat. Nous partagerions : {shared}.",
+            f"The node {self.domain} asks for a partnership. We would share: {shared}.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        before = {"partner": self.domain, "partnership": "pending", "scopes": "—"}
+        return before, {**before, "partnership": "accepted", "scopes": ", ".join(self.scopes)}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import partnerships
+
+        p = await partnerships.get_partnership(self.partnership_id)
+        await partnerships.decide_partnership(
+            node, p, accept=True, decided_by=None, decision=decision
+        )
+
+
+class EndPartnership(_Change):
+    kind: Literal["partnership.end"] = "partnership.end"
+    gate: ClassVar[Gate] = Gate.PARTNERSHIPS
+    partnership_id: UUID
+    domain: str
+    scopes: list[str]
+
+    @property
+    def subject(self) -> str:
+        return f"partnership:{self.partnership_id}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"Fin du partenariat avec {self.domain}",
+            f"Nous arrêterions le partenariat avec {self.domain}. "
+            "Ce qu'il partage quitterait notre nœud.",
+            f"We would end the partnership with {self.domain}. "
+            "What it shares would leave our node.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        scopes = ", ".join(self.scopes)
+        before = {"partner": self.domain, "partnership": "accepted", "scopes": scopes}
+        return before, {**before, "partnership": "ended", "scopes": "—"}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import partnerships
+
+        p = await partnerships.get_partnership(self.partnership_id)
+        await partnerships.end_partnership(node, p, decision=decision)
+
+
+class BlockDomain(_Change):
+    kind: Literal["federation.block"] = "federation.block"
+    gate: ClassVar[Gate] = Gate.FEDERATION_POLICY
+    domain: str
+    reason: str = ""
+
+    @property
+    def subject(self) -> str:
+        return f"block:{self.domain}"
+
+    def describe(self) -> tuple[str, str, str]:
+        why_fr = f" Raison : {self.reason}" if self.reason else ""
+        why_en = f" Reason: {self.reason}" if self.reason else ""
+        return (
+            f"Bloquer {self.domain}",
+            f"Nous refuserions tout ce qui vient de {self.domain}.{why_fr}",
+            f"We would refuse everything from {self.domain}.{why_en}",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"domain": self.domain, "blocked": "no"}, {"domain": self.domain, "blocked": "yes"}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import federation_policy as policy
+
+        await policy.block_domain(self.domain, self.reason, node=node, decision=decision)
+
+
+class UnblockDomain(_Change):
+    kind: Literal["federation.unblock"] = "federation.unblock"
+    gate: ClassVar[Gate] = Gate.FEDERATION_POLICY
+    domain: str
+
+    @property
+    def subject(self) -> str:
+        return f"block:{self.domain}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"Débloquer {self.domain}",
+            f"Nous accepterions de nouveau ce qui vient de {self.domain}.",
+            f"We would accept what comes from {self.domain} again.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"domain": self.domain, "blocked": "yes"}, {"domain": self.domain, "blocked": "no"}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import federation_policy as policy
+
+        await policy.unblock_domain(self.domain, node=node, decision=decision)
+
+
+class SetAllowlist(_Change):
+    """Allowlist mode and/or the allowed domains (None: unchanged)."""
+
+    kind: Literal["federation.allowlist"] = "federation.allowlist"
+    gate: ClassVar[Gate] = Gate.FEDERATION_POLICY
+    allowlist_mode: bool | None = None
+    allowed_domains: list[str] | None = None
+
+    @property
+    def subject(self) -> str:
+        return "allowlist"
+
+    def describe(self) -> tuple[str, str, str]:
+        fr, en = [], []
+        if self.allowlist_mode is not None:
+            fr.append(
+                "Seuls les nœuds choisis pourraient nous écrire."
+                if self.allowlist_mode
+                else "Tous les nœuds non bloqués pourraient nous écrire."
+            )
+            en.append(
+                "Only chosen nodes could write to us."
+                if self.allowlist_mode
+                else "Every node that is not blocked could write to us."
+            )
+        if self.allowed_domains is not None:
+            fr.append("La liste des nœuds choisis changerait.")
+            en.append("The list of chosen nodes would change.")
+        return "Nœuds autorisés", " ".join(fr), " ".join(en)
+
+    async def current(self) -> Rows:
+        from node.services import federation_policy as policy
+
+        mode, domains = await policy.current_policy()
+        return {"allowlist_mode": _yes(mode), "allowed_domains": ", ".join(domains) or "—"}
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        after = dict(current)
+        if self.allowlist_mode is not None:
+            after["allowlist_mode"] = _yes(self.allowlist_mode)
+        if self.allowed_domains is not None:
+            after["allowed_domains"] = ", ".join(sorted(self.allowed_domains)) or "—"
+        return current, after
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import federation_policy as policy
+
+        await policy.set_policy(
+            allowlist_mode=self.allowlist_mode,
+            allowed_domains=self.allowed_domains,
+            node=node,
+            decision=decision,
+        )
+
+
+class ApproveAssociation(_Change):
+    kind: Literal["association.approve"] = "association.approve"
+    gate: ClassVar[Gate] = Gate.ASSOCIATIONS
+    association_id: UUID
+    name: str
+
+    @property
+    def subject(self) -> str:
+        return f"association:{self.association_id}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"Accueillir l'association {self.name}",
+            f"L'association {self.name} demande à rejoindre le nœud. "
+            "Elle pourrait publier et faire des maraudes.",
+            f"The association {self.name} asks to join the node. "
+            "It could post and run outreach rounds.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"association": self.name, "status": "pending"}, {
+            "association": self.name,
+            "status": "approved",
+        }
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services import associations
+
+        association = await associations.get_association(self.association_id)
+        await associations.decide(association, True, node=node, decision=decision)
+
+
+class AddSeat(_Change):
+    kind: Literal["committee.seat_add"] = "committee.seat_add"
+    gate: ClassVar[Gate] = Gate.COMMITTEE
+    member_id: UUID
+    name: str
+    role: CommitteeRole = CommitteeRole.MEMBER
+    consent_statement: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"seat:{self.member_id}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"{self.name} rejoint le comité",
+            f"{self.name} entrerait au comité de la rue.",
+            f"{self.name} would join the street committee.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"member": self.name, "seat": "no"}, {"member": self.name, "seat": self.role.value}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services.committee import seats
+
+        await seats.add_seat(node, self, decision=decision)
+
+
+class RemoveSeat(_Change):
+    kind: Literal["committee.seat_remove"] = "committee.seat_remove"
+    gate: ClassVar[Gate] = Gate.COMMITTEE
+    member_id: UUID
+    name: str
+
+    @property
+    def subject(self) -> str:
+        return f"seat:{self.member_id}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"{self.name} quitte le comité",
+            f"{self.name} sortirait du comité de la rue.",
+            f"{self.name} would leave the street committee.",
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"member": self.name, "seat": "yes"}, {"member": self.name, "seat": "no"}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services.committee import seats
+
+        await seats.remove_seat(node, self, decision=decision)
+
+
+class ChangeRules(_Change):
+    kind: Literal["committee.rules"] = "committee.rules"
+    gate: ClassVar[Gate] = Gate.COMMITTEE
+    quorum: int = Field(ge=1, le=100)
+    voting_days: int = Field(ge=1, le=60)
+
+    @property
+    def subject(self) -> str:
+        return "rules"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            "Règles du comité",
+            f"Il faudrait {self.quorum} votants. Un vote durerait {self.voting_days} jours.",
+            f"A vote would need {self.quorum} voters and last {self.voting_days} days.",
+        )
+
+    async def current(self) -> Rows:
+        from node.services.committee.rules import get_committee
+
+        c = await get_committee()
+        return {"quorum": str(c.quorum), "voting_days": str(c.voting_days)}
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return current, {"quorum": str(self.quorum), "voting_days": str(self.voting_days)}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services.committee import seats
+
+        await seats.change_rules(node, self, decision=decision)
+
+
+class ChangeGates(_Change):
+    kind: Literal["committee.gates"] = "committee.gates"
+    gate: ClassVar[Gate] = Gate.COMMITTEE
+    gates: list[Gate]
+
+    @property
+    def subject(self) -> str:
+        return "gates"
+
+    def describe(self) -> tuple[str, str, str]:
+        names = ", ".join(g.value for g in self.gates) or "—"
+        return (
+            "Ce que le comité décide",
+            f"Le comité déciderait de : {names}.",
+            f"The committee would decide on: {names}.",
+        )
+
+    async def current(self) -> Rows:
+        from node.services.committee.rules import get_committee
+
+        return {"gates": ", ".join((await get_committee()).gate_list) or "—"}
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return current, {"gates": ", ".join(g.value for g in self.gates) or "—"}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services.committee import seats
+
+        await seats.change_gates(node, self, decision=decision)
+
+
+Change = Annotated[
+    AcceptPartnership
+    | EndPartnership
+    | BlockDomain
+    | UnblockDomain
+    | SetAllowlist
+    | ApproveAssociation
+    | AddSeat
+    | RemoveSeat
+    | ChangeRules
+    | ChangeGates,
+    Field(discriminator="kind"),
+]
+CHANGE = TypeAdapter[Change](Change)
+
+
+def parse_change(payload: object) -> Change:
+    """The typed change stored in a proposal."""
+    return CHANGE.validate_python(payload)
+
+
+def dump_change(change: Change) -> dict[str, object]:
+    return change.model_dump(mode="json")

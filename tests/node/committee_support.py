@@ -1,0 +1,77 @@
+"""Helpers for the street committee's tests: seat members, vote, reach the deadline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from node import clock
+from node.models import CommitteeProposal, CommitteeRole, Decision, Member
+from node.services.committee import seats
+from node.services.committee.closing import close_due_proposals
+from node.state import EntraideApp
+from tests.node.fed_support import call, member
+
+
+async def seat(
+    app: EntraideApp, count: int, *, quorum: int | None = None, facilitator: bool = True
+) -> list[tuple[Member, dict[str, str]]]:
+    """Seat ``count`` new members (the first one facilitator) and set the quorum."""
+    people = [await member(app, f"Comité {i}") for i in range(count)]
+    with app.node.db.activate():
+        await seats.name_first_members(
+            app.node,
+            [
+                (
+                    m,
+                    CommitteeRole.FACILITATOR if i == 0 and facilitator else CommitteeRole.MEMBER,
+                    None,
+                )
+                for i, (m, _) in enumerate(people)
+            ],
+        )
+        if quorum is not None:
+            from node.services.committee.rules import get_committee
+
+            committee = await get_committee()
+            committee.quorum = quorum
+            await committee.save()
+    return people
+
+
+async def vote(app: EntraideApp, proposal_id: str, headers: dict[str, str], choice: str) -> Any:
+    status, body = await call(
+        app,
+        "PUT",
+        f"/api/v1/committee/proposals/{proposal_id}/vote",
+        headers,
+        json={"choice": choice},
+    )
+    assert status == 200, body
+    return body
+
+
+async def votes(
+    app: EntraideApp, proposal_id: str, people: list[tuple[Member, dict[str, str]]], *choices: str
+) -> None:
+    for (_, headers), choice in zip(people, choices, strict=False):
+        await vote(app, proposal_id, headers, choice)
+
+
+async def reach_deadline(app: EntraideApp, days: int = 8) -> int:
+    """Move past the voting period and run the closing job once."""
+    clock.advance(timedelta(days=days))
+    with app.node.db.activate():
+        return await close_due_proposals(app.node)
+
+
+async def decision_of(app: EntraideApp, proposal_id: str) -> Decision:
+    with app.node.db.activate():
+        return await Decision.get(proposal_id=proposal_id)
+
+
+async def only_proposal(app: EntraideApp) -> CommitteeProposal:
+    with app.node.db.activate():
+        rows = await CommitteeProposal.all()
+    assert len(rows) == 1, rows
+    return rows[0]
