@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="Map tiles for the web pages ({z}/{x}/{y}); absolute, or a path on the node",
     )
     map_attribution: str = Field("© OpenStreetMap", max_length=200)
+    gazetteer_file: Path | None = Field(
+        None,
+        description="CSV of place names members may type instead of a point (name,lat,lon,"
+        "aliases); default: Paris and its first ring",
+    )
     session_days: float = Field(14, gt=0, le=365, description="Web log-in sessions last this long")
     timezone: str = Field("Europe/Paris", description="Times shown in the web pages")
     federation_allow_private: bool = False
@@ -161,6 +166,13 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL or a path starting with /")
         if not all(part in value for part in ("{z}", "{x}", "{y}")):
             raise ValueError("must contain {z}, {x} and {y}")
+        return value
+
+    @field_validator("gazetteer_file")
+    @classmethod
+    def _gazetteer(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a readable file")
         return value
 
     @field_validator("timezone")

@@ -105,6 +105,8 @@ LABELS = {
         "message": "Votre message",
         "send": "Envoyer",
         "heading": "Demandes et contributions près de chez vous",
+        "no_place": "Indiquez le lieu : touchez la carte",
+        "place": "Lieu",
     },
     "en": {
         "phone": "Phone number",
@@ -123,6 +125,8 @@ LABELS = {
         "message": "Your message",
         "send": "Send",
         "heading": "Needs and offers near you",
+        "no_place": "Choose a place: tap the map",
+        "place": "Place",
     },
 }
 
@@ -149,6 +153,17 @@ def test_need_join_and_chat(
     author.goto(f"{node.url}/post")
     author.get_by_label(labels["title"]).fill(title)
     author.get_by_label(labels["details"]).fill("Pour cet hiver, merci !")
+    # Without a place the form comes back and says what to do; nothing is published.
+    author.get_by_role("button", name=labels["post"], exact=True).click()
+    author.locator(".errors").get_by_text(labels["no_place"]).wait_for()
+    assert author.locator("#f-lat").input_value() == ""
+    if language == "fr":  # a tap on the map gives the point
+        author.locator("#pick-map").click()
+        assert author.locator("#f-lat").input_value() != ""
+    else:  # a place of the list, typed
+        author.get_by_label(labels["place"], exact=True).fill("Gare du Nord")
+        author.get_by_label(labels["place"], exact=True).dispatch_event("change")
+        assert author.locator("#f-lat").input_value() == "48.88090"
     author.get_by_role("button", name=labels["post"], exact=True).click()
     author.wait_for_url("**/actions/*")
     action_url = author.url
@@ -181,6 +196,34 @@ def test_need_join_and_chat(
     assert outside.requests == []
     author_context.close()
     helper_context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "locale", "phone"),
+    [("fr", "fr-FR", "06 40 00 00 01"), ("en", "en-GB", "06 40 00 00 02")],
+)
+def test_posting_without_javascript_takes_a_typed_place(
+    node: Node, browser: Any, language: str, locale: str, phone: str
+) -> None:
+    labels = LABELS[language]
+    outside = Outside()
+    context = _context(browser, locale, outside, java_script_enabled=False)
+    page = context.new_page()
+    _sign_up(page, node, phone, f"Nojs{language}", labels)
+    page.goto(f"{node.url}/post")
+    page.get_by_label(labels["title"]).fill(f"Sans carte ({language})")
+    page.get_by_role("button", name=labels["post"], exact=True).click()
+    page.locator(".errors").get_by_text(labels["no_place"]).wait_for()
+    if language == "fr":
+        page.get_by_label(labels["place"], exact=True).fill("gare de lyon")
+    else:
+        page.get_by_label("Latitude").fill("48.8443")
+        page.get_by_label("Longitude").fill("2.3744")
+    page.get_by_role("button", name=labels["post"], exact=True).click()
+    page.wait_for_url("**/actions/*")
+    assert page.get_by_role("heading", name=f"Sans carte ({language})").count() == 1
+    assert outside.requests == []
+    context.close()
 
 
 def _log_in(page: Any, node: Node, phone: str) -> None:
@@ -238,6 +281,7 @@ def test_main_pages_pass_axe_and_screenshots(node: Node, browser: Any, tmp_path:
     _log_in(page, node, "0611111111")
     page.goto(f"{node.url}/post?kind=offer")
     page.get_by_label("Titre").fill("Café et croissants le dimanche matin")
+    page.get_by_label("Lieu", exact=True).fill("République")
     page.get_by_role("button", name="Publier", exact=True).click()
     page.wait_for_url("**/actions/*")
     action = page.url.removeprefix(node.url)

@@ -22,6 +22,7 @@ from node.models import (
     Visibility,
 )
 from node.services import actions as actions_service
+from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.privacy_check import find_personal_data
 from node.state import current_node
 from node.web.context import gettext as _
@@ -37,6 +38,7 @@ from node.web.forms import (
     see_other,
     text,
 )
+from node.web.nav import N_
 
 blueprint = Blueprint("web_post", __name__)
 
@@ -62,6 +64,7 @@ async def _form_page(values: Any, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("errors", FormErrors())
     extra.setdefault("warnings", [])
     settings = current_node().settings
+    gazetteer = node_gazetteer(settings)
     return await render(
         "post.html",
         status,
@@ -75,7 +78,9 @@ async def _form_page(values: Any, status: int = 200, **extra: Any) -> Response:
             "tiles": settings.map_tile_url,
             "attribution": settings.map_attribution,
             "pick": True,
+            "places": [{"name": p.name, "lat": p.lat, "lon": p.lon} for p in gazetteer.places],
         },
+        places=gazetteer.places,
         **(await _choices(member())),
         **extra,
     )
@@ -84,15 +89,33 @@ async def _form_page(values: Any, status: int = 200, **extra: Any) -> Response:
 @blueprint.get("/post")
 @login_required
 async def new() -> Response:
-    settings = current_node().settings
     kind = request.args.get("kind", "need")
     values = {
         "kind": kind if kind in {k.value for k in ActionKind} else "need",
-        "lat": f"{settings.area_lat:.5f}",
-        "lon": f"{settings.area_lon:.5f}",
         "visibility": "public",
     }
+    # No point by default: an action published at the node's centre because nobody touched the
+    # map would mislead everyone who looks for help nearby.
     return await _form_page(values)
+
+
+def _point(form: Any, gazetteer: Gazetteer) -> dict[str, float]:
+    """The place of the action: typed (or tapped, or located) coordinates first, else a place
+    name of the node's gazetteer; a form without either is refused."""
+    if text(form, "lat", 40) or text(form, "lon", 40):
+        return {"lat": number(form, "lat"), "lon": number(form, "lon")}
+    typed = text(form, "place", 200)
+    if not typed:
+        raise Unprocessable.field(
+            "place",
+            N_("Choose a place: tap the map, use your position, type a place or its coordinates."),
+        )
+    found = gazetteer.find(typed)
+    if found is None:
+        raise Unprocessable.field(
+            "place", N_("We do not know this place: choose one of the list or tap the map.")
+        )
+    return {"lat": found.lat, "lon": found.lon}
 
 
 def _uuid(form: Any, name: str) -> uuid.UUID | None:
@@ -126,8 +149,7 @@ async def create() -> Response:
             "category": _choice(form, "category", ActionCategory),
             "title": text(form, "title", 200),
             "description": text(form, "description", 5000),
-            "lat": number(form, "lat"),
-            "lon": number(form, "lon"),
+            **_point(form, node_gazetteer(current_node().settings)),
             "visibility": _choice(form, "visibility", Visibility),
             "association_id": _uuid(form, "association_id"),
             "on_behalf_of": _uuid(form, "on_behalf_of"),

@@ -43,26 +43,51 @@
     });
   }
 
+  // The post form's picker: no point until the member gives one (a tap, their position, or a
+  // place of the list), so that nothing is published at the map's centre by mistake.
   var pickMap = document.getElementById("pick-map");
   if (pickMap && window.L) {
     var latInput = document.getElementById("f-lat");
     var lonInput = document.getElementById("f-lon");
-    var start = [parseFloat(latInput.value) || data.centre[0], parseFloat(lonInput.value) || data.centre[1]];
-    var picker = L.map(pickMap, { scrollWheelZoom: false }).setView(start, 15);
+    var placeInput = document.getElementById("f-place");
+    var typedLat = parseFloat(latInput.value), typedLon = parseFloat(lonInput.value);
+    var given = !isNaN(typedLat) && !isNaN(typedLon);
+    var picker = L.map(pickMap, { scrollWheelZoom: false })
+      .setView(given ? [typedLat, typedLon] : data.centre, given ? 15 : 12);
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: "" }).addTo(picker);
     picker.attributionControl.setPrefix(false);
-    var marker = L.marker(start, { draggable: true, keyboard: true }).addTo(picker);
+    var marker = null;
+    function show(lat, lon) {
+      if (marker) { marker.setLatLng([lat, lon]); return; }
+      marker = L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(picker);
+      marker.on("dragend", function () { var p = marker.getLatLng(); set(p.lat, p.lng); });
+    }
     function set(lat, lon) {
       latInput.value = lat.toFixed(5);
       lonInput.value = lon.toFixed(5);
-      marker.setLatLng([lat, lon]);
+      show(lat, lon);
     }
+    if (given) { show(typedLat, typedLon); }
     picker.on("click", function (e) { set(e.latlng.lat, e.latlng.lng); });
-    marker.on("dragend", function () { var p = marker.getLatLng(); set(p.lat, p.lng); });
     locate(document.getElementById("pick-locate"), function (lat, lon) {
       set(lat, lon);
       picker.setView([lat, lon], 16);
     });
+    if (placeInput) {
+      placeInput.addEventListener("change", function () {
+        var wanted = placeInput.value.trim().toLowerCase();
+        var found = (data.places || []).filter(function (p) { return p.name.toLowerCase() === wanted; });
+        if (found.length) {
+          set(found[0].lat, found[0].lon);
+          picker.setView([found[0].lat, found[0].lon], 15);
+        } else if (wanted) {
+          // An unknown name: the server looks it up (and says so) rather than an older point.
+          latInput.value = "";
+          lonInput.value = "";
+          if (marker) { picker.removeLayer(marker); marker = null; }
+        }
+      });
+    }
   } else if (pickMap) {
     pickMap.hidden = true;
   }
