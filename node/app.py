@@ -159,6 +159,7 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
         secret=settings.secret(),
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["BODY_TIMEOUT"] = settings.http_body_timeout  # a trickled body is a 408
     if settings.trusted_proxies:
         # Behind nginx every request comes from the proxy: believe its X-Forwarded-For (only
         # from the listed addresses) so that rate limits count real clients.

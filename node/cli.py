@@ -95,7 +95,7 @@ def _describe_db(settings: Settings) -> str:
 def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bool) -> None:
     """Serve the node (web pages, API and federation endpoints)."""
     from node.public_url import public_url
-    from node.servers import default_server, run_server
+    from node.servers import ClientLimits, default_server, run_server
 
     settings = _settings()
     configured = settings.base_url if "base_url" in settings.model_fields_set else None
@@ -115,7 +115,10 @@ def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bo
     chosen = server or default_server(workers)
     if workers > 1:
         _share_metrics_between_processes(settings)
-    run_server(chosen, host, port, workers, settings.log_level)  # type: ignore[arg-type]
+    limits = ClientLimits(
+        header_timeout=settings.http_header_timeout, max_connections=settings.http_max_connections
+    )
+    run_server(chosen, host, port, workers, settings.log_level, limits)  # type: ignore[arg-type]
 
 
 def _share_metrics_between_processes(settings: Settings) -> None:
@@ -182,6 +185,12 @@ def demo(if_empty: bool) -> None:
 @click.option("--base-url", default=None, help="Public URL, e.g. https://entraide.example.org")
 @click.option("--node-name", default=None)
 @click.option("--node-kind", type=click.Choice(["city", "association"]), default=None)
+@click.option(
+    "--sms-backend", default=None, help="SMS gateway URL (asked for when base-url is https)."
+)
+@click.option(
+    "--mail-backend", default=None, help="smtp(s):// URL (asked for when base-url is https)."
+)
 @click.option("--admin-phone", default=None, help="Also create the first administrator.")
 @click.option("--admin-email", default=None)
 @click.option("--admin-password", default=None)
@@ -189,20 +198,45 @@ def init(
     base_url: str | None,
     node_name: str | None,
     node_kind: str | None,
+    sms_backend: str | None,
+    mail_backend: str | None,
     admin_phone: str | None,
     admin_email: str | None,
     admin_password: str | None,
 ) -> None:
     """Write a settings file, create the data directory, keys and database, and an admin."""
     path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+    if base_url and base_url.startswith("https://") and not path.exists():
+        # A public node sends real codes and links: no console backend (settings refuse it).
+        sms_backend = (
+            _real_backend(sms_backend)
+            if sms_backend
+            else click.prompt(
+                "SMS gateway URL (the node POSTs {to, body} as JSON)", value_proc=_real_backend
+            )
+        )
+        mail_backend = (
+            _real_backend(mail_backend)
+            if mail_backend
+            else click.prompt(
+                "Mail server (smtp://user:password@host:587?starttls=1)", value_proc=_real_backend
+            )
+        )
     values: dict[str, Any] = {
         "base_url": base_url,
         "node_name": node_name,
         "node_kind": node_kind,
+        "sms_backend": sms_backend,
+        "mail_backend": mail_backend,
     }
     if path.exists():
         click.echo(f"{path} exists; keeping it.")
     else:
+        try:  # refuse bad values before anything is written
+            load_settings(**{key: value for key, value in values.items() if value})
+        except SettingsError as exc:
+            click.echo(f"entraide: {exc}", err=True)
+            sys.exit(2)
         lines = [f"# Entraide settings; every key can be overridden by {ENV_PREFIX}<KEY>."]
         lines += [f'{key} = "{value}"' for key, value in values.items() if value]
         lines.append(f'secret_key = "{secrets.token_urlsafe(48)}"')
@@ -227,6 +261,15 @@ def init(
         )
         click.echo(f"Administrator {who} created.")
     click.echo("Next: entraide serve")
+
+
+def _real_backend(value: str) -> str:
+    value = value.strip()
+    if not value or value == "console":
+        raise click.BadParameter("an https node needs a real backend, not console")
+    if '"' in value or "\n" in value:
+        raise click.BadParameter("no quotes or line breaks")
+    return value
 
 
 from node.cli_federation import register as _register_federation  # noqa: E402

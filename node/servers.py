@@ -8,7 +8,9 @@ throughput, the route and not the server being the bottleneck. With several work
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from dataclasses import dataclass
+from typing import Any, Literal
 
 ServerName = Literal["granian", "uvicorn", "hypercorn"]
 DEFAULT_SERVER: ServerName = "granian"
@@ -21,10 +23,28 @@ def default_server(workers: int) -> ServerName:
     return SINGLE_PROCESS_SERVER if workers == 1 else DEFAULT_SERVER
 
 
-def run_server(server: ServerName, host: str, port: int, workers: int, log_level: str) -> None:
+@dataclass(frozen=True)
+class ClientLimits:
+    """What one slow or greedy client may hold (settings ``http_*``; docs/operators.md)."""
+
+    header_timeout: float = 10.0
+    max_connections: int = 1000
+    keep_alive_timeout: float = 5.0
+
+
+def run_server(
+    server: ServerName,
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    limits: ClientLimits | None = None,
+) -> None:
     """Serve ``node.asgi:app`` until interrupted (blocks)."""
+    limits = limits or ClientLimits()
     if server == "granian":
         from granian.constants import Interfaces
+        from granian.http import HTTP1Settings
         from granian.log import LogLevels
         from granian.server import Server
 
@@ -36,10 +56,17 @@ def run_server(server: ServerName, host: str, port: int, workers: int, log_level
             workers=workers,
             log_level=LogLevels(log_level),
             log_access=False,
+            backpressure=limits.max_connections,
+            http1_settings=HTTP1Settings(header_read_timeout=int(limits.header_timeout * 1000)),
         ).serve()
     elif server == "uvicorn":
         import uvicorn
 
+        from node.slow_clients import HeaderTimeoutProtocol
+
+        protocol: Any = functools.partial(
+            HeaderTimeoutProtocol, header_timeout=limits.header_timeout
+        )
         # No log_config: uvicorn's lines go through the node's handlers (node.logs), and no
         # access log: the node logs each request by route template, without query strings.
         uvicorn.run(
@@ -50,6 +77,9 @@ def run_server(server: ServerName, host: str, port: int, workers: int, log_level
             log_level=log_level,
             log_config=None,
             access_log=False,
+            http=protocol,
+            limit_concurrency=limits.max_connections,
+            timeout_keep_alive=int(limits.keep_alive_timeout),
         )
     else:
         import asyncio
@@ -62,4 +92,6 @@ def run_server(server: ServerName, host: str, port: int, workers: int, log_level
         config = Config()
         config.bind = [f"{host}:{port}"]
         config.loglevel = log_level.upper()
+        config.read_timeout = int(limits.header_timeout)
+        config.keep_alive_timeout = limits.keep_alive_timeout
         asyncio.run(serve(app, config))  # type: ignore[arg-type]

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -50,6 +57,17 @@ def _check_backend(value: str, schemes: tuple[str, ...], what: str) -> str:
     return value
 
 
+def _refuse_console_in_production(value: str, info: ValidationInfo, leaks: str, real: str) -> None:
+    """A node on an https URL serves real people: the ``console`` backend would print their
+    verification codes, numbers, links and addresses to the terminal (and its logs)."""
+    base_url = str(info.data.get("base_url", ""))
+    if value == "console" and base_url.startswith("https://"):
+        raise ValueError(
+            f"console prints verification {leaks} to the terminal; an https node needs {real} "
+            "(see docs/operators.md)"
+        )
+
+
 class Settings(BaseSettings):
     """Everything an operator can configure. Field ``x`` is read from ``ENTRAIDE_X``."""
 
@@ -77,6 +95,18 @@ class Settings(BaseSettings):
     mail_backend: str = "console"
     mail_from: str = "Entraide <no-reply@localhost>"
     max_body_bytes: int = Field(1_048_576, ge=1024)
+    http_header_timeout: float = Field(
+        10, gt=0, le=300, description="Seconds a client has to send a request's headers"
+    )
+    http_body_timeout: float = Field(
+        30, gt=0, le=3600, description="Seconds a client has to send a request's body (408)"
+    )
+    http_max_connections: int = Field(
+        1000,
+        ge=10,
+        le=100_000,
+        description="Requests in progress per server process; more are answered 503 at once",
+    )
     rate_limit_per_minute: int = Field(10, ge=1, description="Sign-up, log-in and code requests")
     action_ttl_days: int = Field(30, ge=1, le=365, description="Open actions expire after this")
     round_auto_close_hours: float = Field(
@@ -188,12 +218,14 @@ class Settings(BaseSettings):
 
     @field_validator("sms_backend")
     @classmethod
-    def _sms(cls, value: str) -> str:
+    def _sms(cls, value: str, info: ValidationInfo) -> str:
+        _refuse_console_in_production(value, info, "codes and phone numbers", "an SMS gateway")
         return _check_backend(value, _SMS_SCHEMES, "SMS")
 
     @field_validator("mail_backend")
     @classmethod
-    def _mail(cls, value: str) -> str:
+    def _mail(cls, value: str, info: ValidationInfo) -> str:
+        _refuse_console_in_production(value, info, "links and addresses", "an SMTP server")
         return _check_backend(value, _MAIL_SCHEMES, "mail")
 
     @model_validator(mode="after")

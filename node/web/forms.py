@@ -112,8 +112,16 @@ def checked(form: Any, name: str) -> bool:
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only local paths: no open redirect through ``?next=``."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only local paths: no open redirect through ``?next=``.
+
+    Browsers drop tabs and newlines from URLs (WHATWG URL, "remove all ASCII tab or newline"),
+    so ``/\t/host`` becomes the scheme-relative ``//host``: any control character, space,
+    backslash or non-ASCII character (a ``Location`` header is ASCII; local paths arrive
+    percent-encoded) makes the target unsafe, as does a leading ``//``.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(not 0x20 < ord(char) < 0x7F or char == "\\" for char in target):
         return default
     return target
 

@@ -27,6 +27,8 @@ from node.settings import Settings
 
 POINT = (48.86321, 2.36024)
 PASSWORD = "un mot de passe solide"
+# A partner's name is text wherever it shows, never markup (server pages and map tooltips).
+HOSTILE_NAME = 'Samu <a href="https://evil.example/" id="injected">social</a>'
 
 
 async def _member(phone: str, pseudonym: str) -> Member:
@@ -49,7 +51,7 @@ async def seed(volunteer_phone: str) -> None:
                 name="Les Maraudeurs du Marais", slug="marais", status=AssociationStatus.APPROVED
             )
             theirs = await Association.create(
-                name="Samu social", slug="samu", status=AssociationStatus.APPROVED
+                name=HOSTILE_NAME, slug="samu", status=AssociationStatus.APPROVED
             )
             volunteer = await _member(volunteer_phone, "Camille")
             coordinator = await _member("+33699000002", "Nadia")

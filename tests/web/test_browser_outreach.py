@@ -22,7 +22,7 @@ import pytest
 
 from tests.fedprocs import ENTRAIDE, ROOT, NodeProcess
 from tests.web.browser import AXE, CHROMIUM, LAUNCH_ARGS, Node, running_node
-from tests.web.seed_outreach import PASSWORD, POINT
+from tests.web.seed_outreach import HOSTILE_NAME, PASSWORD, POINT
 from tests.web.test_browser import SCREENSHOTS, Outside, _axe, _context
 
 # Browser tests fail loudly without Debian's Chromium: `make test` installs it.
@@ -111,7 +111,7 @@ def test_a_volunteer_records_an_encounter_on_a_phone(
     warning = page.get_by_role("alert").filter(has_text="Déjà visité récemment")
     warning.wait_for()
     text = warning.inner_text()
-    assert "Samu social (Équipe 2)" in text and "repas, couverture" in text
+    assert f"{HOSTILE_NAME} (Équipe 2)" in text and "repas, couverture" in text
     assert "Endormi·e — ne pas réveiller." in text
     assert warning.is_visible() and warning.bounding_box()["width"] <= 375
     page.get_by_text("Va bien, repasse demain.").wait_for()
@@ -124,6 +124,12 @@ def test_a_volunteer_records_an_encounter_on_a_phone(
     page.get_by_role("heading", name="2 passages").wait_for()
     assert "Sous le porche" not in page.content() and "Va bien" not in page.content()
     assert page.locator("#visits-map path.leaflet-interactive").count() >= 2
+    areas = page.locator("#visits-map path.leaflet-interactive")
+    for index in range(areas.count()):  # the visits share a cell: one is on top of the other
+        areas.nth(index).dispatch_event("mouseover")
+    labels = page.locator("#visits-map .leaflet-tooltip").all_inner_texts()
+    assert any(HOSTILE_NAME in label for label in labels), labels
+    assert page.locator("#injected").count() == 0
     coordination = page.url
     violations += _axe(page)
 

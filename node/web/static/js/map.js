@@ -99,9 +99,12 @@
     var vmap = baseMap(visitsMap, 15);
     L.circle(data.centre, { radius: data.radius_m, color: "#1a4fd6", fill: false, weight: 2 }).addTo(vmap);
     data.visits.forEach(function (v) {
+      // Leaflet renders a string tooltip as HTML; a partner's association name is text.
+      var label = document.createElement("span");
+      label.textContent = v.label;
       L.circle([v.lat, v.lon], {
         radius: 90, weight: 2, color: v.asleep ? "#8a1c00" : "#0b5d3b", fillOpacity: 0.35
-      }).addTo(vmap).bindTooltip(v.label);
+      }).addTo(vmap).bindTooltip(label);
     });
     vmap.fitBounds(L.latLng(data.centre).toBounds(data.radius_m * 2));
     locate(document.getElementById("visits-locate"), function (lat, lon) {
