@@ -12,10 +12,13 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tortoise.transactions import in_transaction
+
 from node import clock
 from node.models import (
     ActionCategory,
     ActionKind,
+    Association,
     AssociationRole,
     Member,
     MemberKind,
@@ -116,10 +119,59 @@ def _near(settings: Settings, rng: random.Random) -> tuple[float, float]:
     return lat, lon
 
 
+def log_ins() -> list[str]:
+    """How to log in as the demo members (the README sends newcomers here)."""
+    lines = [f"Log in with one of these phones and the password {DEMO_PASSWORD!r}:"]
+    lines += [f"  {p.phone}  {p.pseudonym}" + (" (admin)" if p.admin else "") for p in PEOPLE]
+    return lines
+
+
+OWN_ACCOUNTS = [
+    "Log in with the accounts of the node, or create an administrator with "
+    "`entraide create-admin --phone … --email …`.",
+]
+
+
 async def seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
-    """Seed the demo; returns a summary with the demo log-ins."""
+    """Seed the demo once; returns what was done and how to log in. Running it again, or on a
+    node that already has data, adds nothing twice and never fails half way: the demo goes in
+    as one transaction."""
+    demo_phones = [person.phone for person in PEOPLE]
+    present = await Member.filter(phone__in=demo_phones).count()
+    if present == len(PEOPLE):
+        return "\n".join(["The demo data is already on this node.", *log_ins()])
+    if present:
+        return "\n".join(
+            [
+                "Some demo phone numbers (+33 6 00 00 00 0x) already have accounts; "
+                "no demo data added.",
+                *OWN_ACCOUNTS,
+            ]
+        )
     if only_if_empty and await Member.exists():
-        return "The node already has members; no demo data added."
+        return "\n".join(["The node already has members; no demo data added.", *OWN_ACCOUNTS])
+    async with in_transaction():
+        await _seed(settings)
+    return "\n".join(
+        [
+            f"Demo data added: {len(PEOPLE)} members, {len(ASSOCIATIONS)} associations, "
+            f"{len(ACTIONS) + 2} actions.",
+            *log_ins(),
+        ]
+    )
+
+
+async def _association(name: str, description: str, admin: Member | None) -> Association:
+    """The demo association, or the node's own one of that name (kept as it is)."""
+    existing = await Association.get_or_none(name=name)
+    if existing is not None:
+        return existing
+    return await create_association(
+        name=name, description=description, created_by=admin, approved=True
+    )
+
+
+async def _seed(settings: Settings) -> None:
     rng = random.Random(2026)
     people: dict[str, Member] = {}
     for person in PEOPLE:
@@ -134,12 +186,7 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
         )
     associations = {}
     for name, description, admin in ASSOCIATIONS:
-        associations[name] = await create_association(
-            name=name,
-            description=description,
-            created_by=people[admin] if admin else None,
-            approved=True,
-        )
+        associations[name] = await _association(name, description, people[admin] if admin else None)
     await add_member(associations["Emmaüs Solidarité"], people["Karim"], AssociationRole.VOLUNTEER)
     sophie = people["Sophie (Emmaüs)"]
     proxy = await create_proxy_profile(
@@ -193,10 +240,3 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
         capacity=20,
         ttl_days=settings.action_ttl_days,
     )
-    lines = [
-        f"Demo data added: {len(PEOPLE)} members, {len(ASSOCIATIONS)} associations, "
-        f"{len(ACTIONS) + 2} actions.",
-        f"Log in with one of these phones and the password {DEMO_PASSWORD!r}:",
-    ]
-    lines += [f"  {p.phone}  {p.pseudonym}" + (" (admin)" if p.admin else "") for p in PEOPLE]
-    return "\n".join(lines)
