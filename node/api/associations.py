@@ -13,9 +13,13 @@ from pydantic import BaseModel, Field, StringConstraints
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
-from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.deps import (
+    optional_member,
+    require_member,
+    require_node_admin,
+    require_verified_member,
+)
 from node.api.types import BEARER, MAX_INT, MULTI_LINE, ONE_LINE, Phone, Pseudonym, Strict
-from node.errors import Forbidden
 from node.models import (
     Association,
     AssociationMembership,
@@ -24,6 +28,7 @@ from node.models import (
     Member,
     MemberKind,
 )
+from node.services import admins
 from node.services import associations as service
 from node.state import current_node
 
@@ -165,9 +170,7 @@ async def create_association(data: AssociationIn) -> tuple[AssociationOut, int]:
 async def list_associations(query_args: AssociationQuery) -> AssociationListOut:
     """Approved associations, by name. Node admins may list ``pending`` or ``rejected`` ones."""
     if query_args.status != AssociationStatus.APPROVED:
-        viewer = await optional_member()
-        if viewer is None or not viewer.is_admin:
-            raise Forbidden("Only node administrators can list unapproved associations.")
+        admins.require_node_admin(await optional_member())
     rows = await service.list_associations(query_args.status, query_args.limit, query_args.offset)
     return AssociationListOut(items=[association_out(a) for a in rows])
 
@@ -181,9 +184,7 @@ async def get_association(association_id: UUID) -> AssociationOut:
 
 
 async def _decide(association_id: UUID, approve: bool) -> AssociationOut:
-    member = await require_member()
-    if not member.is_admin:
-        raise Forbidden("Only node administrators can do this.")
+    member = await require_node_admin()
     association = await service.visible_association(association_id, member)
     decided = await service.decide(association, approve, node=current_node(), by=member)
     return association_out(decided)

@@ -6,6 +6,7 @@ from quart import g, request
 
 from node.errors import Forbidden, Unauthorized
 from node.models import Member
+from node.services import admins
 from node.services.tokens import member_for_token
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="entraide"'}
@@ -45,7 +46,5 @@ async def require_verified_member() -> Member:
 
 
 async def require_node_admin() -> Member:
-    member = await require_member()
-    if not member.is_admin:
-        raise Forbidden("Only node administrators can do this.")
-    return member
+    """An authenticated node administrator; 401 without a token, 403 for other members."""
+    return admins.require_node_admin(await require_member())

@@ -9,8 +9,9 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, url_for
 
 from node import __version__
-from node.errors import Forbidden, Problem
+from node.errors import Problem
 from node.models import Action, ActionStatus, Association, AssociationStatus, Member
+from node.services import admins
 from node.services import associations as service
 from node.services.committee.gates import Proposed
 from node.state import current_node
@@ -22,10 +23,7 @@ blueprint = Blueprint("web_admin", __name__, url_prefix="/admin")
 
 
 def _require_admin() -> Member:
-    me = member()
-    if not me.is_admin:
-        raise Forbidden("Only node administrators can do this.")
-    return me
+    return admins.require_node_admin(member())
 
 
 def _settings_rows() -> list[tuple[str, str]]:
