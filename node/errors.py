@@ -77,6 +77,16 @@ class TooManyRequests(Problem):
     status = 429
 
 
+class InvalidInput(Unprocessable):
+    """Input that does not parse into its typed form (``node.services.inputs``): one message per
+    field, and each field's kind of error (pydantic's ``type``: ``missing``, ``enum``,
+    ``text_length``…) for front ends that word some messages themselves."""
+
+    def __init__(self, errors: list[dict[str, str]], kinds: dict[str, str]) -> None:
+        super().__init__("Some values are not valid.", errors=errors)
+        self.kinds = kinds
+
+
 def problem_body(
     status: int, detail: str, errors: list[dict[str, str]] | None = None, type_: str = "about:blank"
 ) -> dict[str, Any]:
@@ -91,10 +101,21 @@ def problem_body(
     return body
 
 
+def _field(error: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
+
+
 def pydantic_errors(exc: Any) -> list[dict[str, str]]:
     """Field-level details from a pydantic ``ValidationError``."""
-    details = []
+    return [
+        {"field": _field(error), "message": str(error.get("msg", "invalid"))}
+        for error in exc.errors()
+    ]
+
+
+def invalid_input(exc: Any) -> InvalidInput:
+    """The :class:`InvalidInput` of a pydantic ``ValidationError``."""
+    kinds: dict[str, str] = {}
     for error in exc.errors():
-        loc = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        details.append({"field": loc or "body", "message": str(error.get("msg", "invalid"))})
-    return details
+        kinds.setdefault(_field(error), str(error.get("type", "")))
+    return InvalidInput(pydantic_errors(exc), kinds)

@@ -1,4 +1,4 @@
-"""What the API shows of an action and of the people in it, and what it takes to post one.
+"""What the API shows of an action and of the people in it.
 
 Privacy (DESIGN §5): responses carry the public point (moved randomly within ~125 m) and its H3
 cell; ``exact_lat``/``exact_lon`` are filled only for the author. People appear as id and
@@ -8,62 +8,14 @@ pseudonym, never phone or email.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from node.api.types import MULTI_LINE, ONE_LINE, Lat, Lon, Moment, Strict
+from node import clock
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Member, Visibility
-from node.services import actions as actions_service
-
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), ONE_LINE
-]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), MULTI_LINE]
-PlaceName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), ONE_LINE
-]
-
-
-# --- requests -----------------------------------------------------------------------------------
-
-
-class ActionIn(Strict):
-    """A need, an offer or an outing. Outings need ``starts_at``, ``ends_at`` (later, both in the
-    future), ``place_name`` and ``capacity``; needs and offers must not have them."""
-
-    kind: ActionKind
-    category: ActionCategory
-    title: Title
-    description: Description = ""
-    lat: Lat = Field(description="The exact point: only you will see it")
-    lon: Lon
-    visibility: Visibility = Visibility.PUBLIC
-    association_id: UUID | None = Field(None, description="Post as this association")
-    on_behalf_of: UUID | None = Field(
-        None, description="A proxy profile managed by an association you coordinate"
-    )
-    consent: bool = Field(False, description="Required (true) with on_behalf_of")
-    auto_accept: bool = Field(False, description="Accept participations without review")
-    starts_at: Moment | None = None
-    ends_at: Moment | None = None
-    place_name: PlaceName | None = Field(None, description="A public meeting point, no address")
-    capacity: int | None = Field(None, ge=1, le=1000)
-
-
-class ActionPatch(Strict):
-    """Only the keys present change. A new ``lat``/``lon`` is jittered again. ``status`` moves an
-    open action to ``fulfilled`` or ``closed``."""
-
-    title: Title | None = None
-    description: Description | None = None
-    category: ActionCategory | None = None
-    status: Literal["fulfilled", "closed"] | None = None
-    auto_accept: bool | None = None
-    lat: Lat | None = None
-    lon: Lon | None = None
-
+from node.services.feed import FeedAction
 
 # --- responses ----------------------------------------------------------------------------------
 
@@ -122,38 +74,68 @@ def person_out(member: Member | None, remote_name: str | None = None) -> PersonO
     return PersonOut(id=member.id, pseudonym=member.display_name)
 
 
+def _json_time(value: datetime | None) -> str | None:
+    """A time as pydantic writes it (ISO 8601, ``Z`` for UTC)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def action_json(
+    a: FeedAction, viewer_id: UUID | None, now: datetime, distance_km: float | None = None
+) -> dict[str, Any]:
+    """An action as :class:`ActionOut` documents it (same keys, same order), built without the
+    model so that a feed page costs no validation: the one place where an action's JSON is
+    made, for the feed and for single actions (``tests/node/test_feed_cache.py`` checks it
+    against the model)."""
+    mine = viewer_id is not None and a.author_id == viewer_id
+    if a.author_id is None:  # a person on another node (federation)
+        author = {"id": None, "pseudonym": a.remote_author_name or "Membre"}
+    else:
+        author = {"id": str(a.author_id), "pseudonym": a.author_pseudonym or "Membre"}
+    return {
+        "id": str(a.id),
+        "kind": a.kind.value,
+        "category": a.category.value,
+        "title": a.title,
+        "description": a.description,
+        "status": a.shown_status(now).value,
+        "visibility": a.visibility.value,
+        "lat": a.public_lat,
+        "lon": a.public_lon,
+        "h3_cell": a.h3_cell,
+        "distance_km": round(distance_km, 3) if distance_km is not None else None,
+        "author": author,
+        "on_behalf_of": {
+            "id": str(a.on_behalf_of_id),
+            "pseudonym": a.on_behalf_of_pseudonym or "Membre",
+        }
+        if a.on_behalf_of_id is not None
+        else None,
+        "association": {"id": str(a.association_id), "name": a.association_name}
+        if a.association_id is not None
+        else None,
+        "auto_accept": a.auto_accept,
+        "starts_at": _json_time(a.starts_at),
+        "ends_at": _json_time(a.ends_at),
+        "place_name": a.place_name,
+        "capacity": a.capacity,
+        "expires_at": _json_time(a.expires_at),
+        "created_at": _json_time(a.created_at),
+        "updated_at": _json_time(a.updated_at),
+        "is_mine": mine,
+        "origin": {"domain": a.origin_domain, "url": a.remote_url or a.ap_id or ""}
+        if a.origin_domain
+        else None,
+        "exact_lat": a.lat if mine else None,
+        "exact_lon": a.lon if mine else None,
+    }
+
+
 def action_out(action: Action, viewer: Member | None, distance: float | None = None) -> ActionOut:
-    mine = viewer is not None and action.author_id == viewer.id  # type: ignore[attr-defined]
-    association = action.association
-    return ActionOut(
-        id=action.id,
-        kind=action.kind,
-        category=action.category,
-        title=action.title,
-        description=action.description,
-        status=actions_service.effective_status(action),
-        visibility=action.visibility,
-        lat=action.public_lat,
-        lon=action.public_lon,
-        h3_cell=action.h3_cell,
-        distance_km=round(distance, 3) if distance is not None else None,
-        author=person_out(action.author, getattr(action, "remote_author_name", None)),
-        on_behalf_of=person_out(action.on_behalf_of) if action.on_behalf_of else None,
-        association=AssociationRef(id=association.id, name=association.name)
-        if association
-        else None,
-        auto_accept=action.auto_accept,
-        starts_at=action.starts_at,
-        ends_at=action.ends_at,
-        place_name=action.place_name,
-        capacity=action.capacity,
-        expires_at=action.expires_at,
-        created_at=action.created_at,
-        updated_at=action.updated_at,
-        is_mine=mine,
-        origin=OriginOut(domain=action.origin_domain, url=action.remote_url or action.ap_id or "")
-        if action.origin_domain
-        else None,
-        exact_lat=action.lat if mine else None,
-        exact_lon=action.lon if mine else None,
+    """An ORM action (``author``, ``on_behalf_of``, ``association`` loaded) as the model."""
+    viewer_id = viewer.id if viewer is not None else None
+    return ActionOut.model_validate(
+        action_json(FeedAction.of(action), viewer_id, clock.now(), distance)
     )

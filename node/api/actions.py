@@ -8,11 +8,12 @@ from uuid import UUID
 from quart import Blueprint
 from quart_schema import security_scheme, validate_request, validate_response
 
-from node.api.action_views import ActionIn, ActionOut, ActionPatch, action_out
+from node.api.action_views import ActionOut, action_out
 from node.api.deps import optional_member, require_member, require_verified_member
 from node.api.types import BEARER
 from node.errors import Unprocessable
 from node.services import actions as actions_service
+from node.services.inputs.actions import ActionChanges, ActionDraft
 from node.state import current_node
 
 blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
@@ -20,9 +21,9 @@ blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
 
 @blueprint.post("/actions")
 @security_scheme(BEARER)
-@validate_request(ActionIn)
+@validate_request(ActionDraft)
 @validate_response(ActionOut, 201)
-async def create_action(data: ActionIn) -> tuple[ActionOut, int]:
+async def create_action(data: ActionDraft) -> tuple[ActionOut, int]:
     """Post a need, an offer or an outing (verified members only)."""
     member = await require_verified_member()
     action = await actions_service.create_action(
@@ -44,9 +45,9 @@ async def get_action(action_id: UUID) -> ActionOut:
 
 @blueprint.patch("/actions/<uuid:action_id>")
 @security_scheme(BEARER)
-@validate_request(ActionPatch)
+@validate_request(ActionChanges)
 @validate_response(ActionOut)
-async def update_action(action_id: UUID, data: ActionPatch) -> ActionOut:
+async def update_action(action_id: UUID, data: ActionChanges) -> ActionOut:
     """Change an action (its author, a coordinator of its association, or a node admin)."""
     member = await require_member()
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.action_views import PersonOut, person_out
 from node.api.deps import require_member
-from node.api.types import BEARER, MULTI_LINE, Strict
+from node.api.types import BEARER, Strict
 from node.models import Message
 from node.services import chat
+from node.services.inputs.actions import ChatMessageDraft
 from node.state import current_node
 
 blueprint = Blueprint("chat", __name__, url_prefix="/api/v1")
-
-
-class MessageIn(Strict):
-    body: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MULTI_LINE
-    ]
 
 
 class MessagesQuery(Strict):
@@ -77,9 +71,9 @@ async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesO
 
 @blueprint.post("/actions/<uuid:action_id>/messages")
 @security_scheme(BEARER)
-@validate_request(MessageIn)
+@validate_request(ChatMessageDraft)
 @validate_response(MessageOut, 201)
-async def post_message(action_id: UUID, data: MessageIn) -> tuple[MessageOut, int]:
+async def post_message(action_id: UUID, data: ChatMessageDraft) -> tuple[MessageOut, int]:
     """Write in the action's chat (author and accepted participants only)."""
     member = await require_member()
     message = await chat.post_message(action_id, member, data.body, current_node())

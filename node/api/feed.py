@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
@@ -15,7 +14,7 @@ from quart_schema import validate_querystring
 from quart_schema.validation import QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
 from node import clock
-from node.api.action_views import ActionOut
+from node.api.action_views import ActionOut, action_json
 from node.api.deps import optional_member
 from node.api.types import ONE_LINE, QueryLat, QueryLon, Strict
 from node.errors import Unprocessable
@@ -65,67 +64,13 @@ def documented_response(model: type[BaseModel], status: int = 200) -> Callable[[
     return decorator
 
 
-def _json_time(value: datetime | None) -> str | None:
-    """A time as pydantic writes it (ISO 8601, ``Z`` for UTC)."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _feed_item_json(item: feed.FeedItem, viewer_id: UUID | None, now: datetime) -> dict[str, Any]:
-    """One feed item exactly as :class:`ActionOut` serialises it (same keys, same order),
-    without building the model: ``tests/node/test_feed_cache.py`` checks the equivalence."""
-    a = item.action
-    mine = viewer_id is not None and a.author_id == viewer_id
-    if a.author_id is None:  # a person on another node (federation)
-        author = {"id": None, "pseudonym": a.remote_author_name or "Membre"}
-    else:
-        author = {"id": str(a.author_id), "pseudonym": a.author_pseudonym or "Membre"}
-    return {
-        "id": str(a.id),
-        "kind": a.kind.value,
-        "category": a.category.value,
-        "title": a.title,
-        "description": a.description,
-        "status": a.shown_status(now).value,
-        "visibility": a.visibility.value,
-        "lat": a.public_lat,
-        "lon": a.public_lon,
-        "h3_cell": a.h3_cell,
-        "distance_km": round(item.distance_km, 3),
-        "author": author,
-        "on_behalf_of": {
-            "id": str(a.on_behalf_of_id),
-            "pseudonym": a.on_behalf_of_pseudonym or "Membre",
-        }
-        if a.on_behalf_of_id is not None
-        else None,
-        "association": {"id": str(a.association_id), "name": a.association_name}
-        if a.association_id is not None
-        else None,
-        "auto_accept": a.auto_accept,
-        "starts_at": _json_time(a.starts_at),
-        "ends_at": _json_time(a.ends_at),
-        "place_name": a.place_name,
-        "capacity": a.capacity,
-        "expires_at": _json_time(a.expires_at),
-        "created_at": _json_time(a.created_at),
-        "updated_at": _json_time(a.updated_at),
-        "is_mine": mine,
-        "origin": {"domain": a.origin_domain, "url": a.remote_url or a.ap_id or ""}
-        if a.origin_domain
-        else None,
-        "exact_lat": a.lat if mine else None,
-        "exact_lon": a.lon if mine else None,
-    }
-
-
 def feed_body(page: feed.FeedPage, viewer_id: UUID | None) -> bytes:
     """The JSON of a :class:`FeedOut`."""
     now = clock.now()
     body = {
-        "items": [_feed_item_json(item, viewer_id, now) for item in page.items],
+        "items": [
+            action_json(item.action, viewer_id, now, item.distance_km) for item in page.items
+        ],
         "next_cursor": page.next_cursor,
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 from quart import Blueprint
 from quart_schema import security_scheme, validate_request, validate_response
 
 from node.api.action_views import PersonOut, person_out
 from node.api.deps import require_member, require_verified_member
-from node.api.types import BEARER, MULTI_LINE, Strict
+from node.api.types import BEARER, Strict
 from node.models import Participation, ParticipationStatus
 from node.services import participations
+from node.services.inputs.actions import JoinRequest
 from node.state import current_node
 
 blueprint = Blueprint("participations", __name__, url_prefix="/api/v1")
-
-
-class JoinIn(Strict):
-    message: Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=500), MULTI_LINE
-    ] = ""
 
 
 class DecisionIn(Strict):
@@ -58,9 +53,9 @@ def participation_out(row: Participation) -> ParticipationOut:
 
 @blueprint.post("/actions/<uuid:action_id>/participations")
 @security_scheme(BEARER)
-@validate_request(JoinIn)
+@validate_request(JoinRequest)
 @validate_response(ParticipationOut, 201)
-async def join_action(action_id: UUID, data: JoinIn) -> tuple[ParticipationOut, int]:
+async def join_action(action_id: UUID, data: JoinRequest) -> tuple[ParticipationOut, int]:
     """Join an action: pending until the author accepts, or accepted at once (auto_accept).
     409: your own action, already joined, not open, or a full outing."""
     member = await require_verified_member()

@@ -26,11 +26,13 @@ from federation.vocab import ActionKind as WireKind
 from federation.vocab import ActionStatus as WireStatus
 from node.fed.iris import action_iri, association_actor_iri, member_actor_iri
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Message
+from node.services.inputs.actions import DESCRIPTION, PLACE_NAME, TITLE
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
-TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX, NAME_MAX = 120, 4000, 120, 200
+TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX = TITLE.high, DESCRIPTION.high, PLACE_NAME.high
+NAME_MAX = 200
 # The readable line we append for other fediverse software; dropped when reading it back.
 META_CLASS = "entraide-meta"
 

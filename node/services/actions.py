@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from pydantic_core import PydanticCustomError
 from tortoise.context import TortoiseContext, get_current_context
 from tortoise.transactions import in_transaction
 
@@ -36,14 +37,14 @@ from node.models import (
 )
 from node.services import geo
 from node.services.associations import membership_role
+from node.services.inputs.actions import CAPACITY, DESCRIPTION, PLACE_NAME, TITLE
+from node.services.inputs.types import Text
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
 DEFAULT_TTL_DAYS = 30
 MANAGER_ROLES = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
-TITLE_MIN, TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX = 3, 120, 4000, 120
-CAPACITY_MIN, CAPACITY_MAX = 1, 1000
 _RELATED = ("author", "on_behalf_of", "association")
 
 
@@ -121,11 +122,12 @@ async def get_visible_action(action_id: uuid.UUID, viewer: Member | None) -> Act
     return action
 
 
-def _text(field: str, value: str, low: int, high: int) -> str:
-    value = value.strip()
-    if not low <= len(value) <= high:
-        raise Unprocessable.field(field, f"must be {low} to {high} characters long")
-    return value
+def _text(field: str, value: str, rule: Text) -> str:
+    """The same check as the front ends' inputs, for callers that build no input model."""
+    try:
+        return rule.check(value)
+    except PydanticCustomError as exc:
+        raise Unprocessable.field(field, exc.message()) from None
 
 
 def _check_point(lat: float, lon: float) -> None:
@@ -170,9 +172,9 @@ def _outing(
         raise Unprocessable.field("starts_at", "must be in the future")
     if ends_at <= starts_at:
         raise Unprocessable.field("ends_at", "must be after starts_at")
-    if not CAPACITY_MIN <= capacity <= CAPACITY_MAX:
-        raise Unprocessable.field("capacity", f"must be {CAPACITY_MIN} to {CAPACITY_MAX}")
-    name = _text("place_name", place_name, 1, PLACE_NAME_MAX)
+    if not CAPACITY.low <= capacity <= CAPACITY.high:
+        raise Unprocessable.field("capacity", CAPACITY.message)
+    name = _text("place_name", place_name, PLACE_NAME)
     return Outing(starts_at, ends_at, name, capacity)
 
 
@@ -237,8 +239,8 @@ async def create_action(
     same transaction; without it (demo data, CLI) nothing is federated."""
     if not author.is_verified:
         raise Forbidden("Verify your phone number before posting.")
-    title = _text("title", title, TITLE_MIN, TITLE_MAX)
-    description = _text("description", description, 0, DESCRIPTION_MAX)
+    title = _text("title", title, TITLE)
+    description = _text("description", description, DESCRIPTION)
     _check_point(lat, lon)
     outing = _outing(ActionKind(kind), starts_at, ends_at, place_name, capacity)
     association, proxy = await _posting_association(author, association_id, on_behalf_of, consent)
@@ -310,9 +312,9 @@ async def update_action(
             raise Forbidden("Only the author or the association's coordinators can edit this.")
         update: dict[str, Any] = {}
         if "title" in changes:
-            update["title"] = _text("title", changes["title"], TITLE_MIN, TITLE_MAX)
+            update["title"] = _text("title", changes["title"], TITLE)
         if "description" in changes:
-            update["description"] = _text("description", changes["description"], 0, DESCRIPTION_MAX)
+            update["description"] = _text("description", changes["description"], DESCRIPTION)
         if "category" in changes:
             update["category"] = ActionCategory(changes["category"])
         if "auto_accept" in changes:

@@ -17,12 +17,13 @@ from node import clock
 from node.errors import Forbidden, Unprocessable
 from node.models import Action, Member, Message
 from node.services.actions import get_visible_action
+from node.services.inputs.actions import CHAT_MESSAGE
 from node.services.participations import is_in_chat
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
-BODY_MAX = 2000
+BODY_MAX = CHAT_MESSAGE.high
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 

@@ -23,11 +23,12 @@ from node.models import (
     ParticipationStatus,
 )
 from node.services.actions import can_manage, effective_status, get_visible_action
+from node.services.inputs.actions import JOIN_MESSAGE
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
-MESSAGE_MAX = 500
+MESSAGE_MAX = JOIN_MESSAGE.high
 
 
 async def _lock_action(action_id: uuid.UUID) -> None:

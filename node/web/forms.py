@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from quart import Response, render_template, request
 
-from node.errors import Problem, Unprocessable
+from node.errors import InvalidInput, Problem, Unprocessable
 from node.models import Member
 from node.services.phone import CodeRejected
 from node.state import current_node
@@ -36,9 +36,12 @@ class FormErrors:
     @classmethod
     def from_problem(cls, exc: Problem) -> FormErrors:
         errors = cls()
+        kinds = exc.kinds if isinstance(exc, InvalidInput) else {}
         for item in exc.errors:
-            fallback = _FIELD_FALLBACK.get(item["field"], "This value is not valid.")
-            errors.fields.setdefault(item["field"], _translated(item["message"], fallback))
+            name = item["field"]
+            fallback = _FIELD_FALLBACK.get(name, "This value is not valid.")
+            message = _KIND_MESSAGES.get(kinds.get(name, ""), item["message"])
+            errors.fields.setdefault(name, _translated(message, fallback))
         if isinstance(exc, CodeRejected) and exc.remaining_attempts > 0:
             message = ngettext(
                 "Wrong code; %(num)d attempt left.",
@@ -53,6 +56,25 @@ class FormErrors:
 
 
 _FIELD_FALLBACK = {"email": "This email address is not valid."}
+# Input errors worded for a form (the API keeps pydantic's own words for these).
+_KIND_MESSAGES = {
+    "missing": "This field is required.",
+    "enum": "Choose one of the list.",
+    "literal_error": "Choose one of the list.",
+    "uuid_parsing": "Choose one of the list.",
+    "uuid_type": "Choose one of the list.",
+    "float_parsing": "Enter a number.",
+    "float_type": "Enter a number.",
+    "finite_number": "Enter a number.",
+    "int_parsing": "Enter a whole number.",
+    "int_type": "Enter a whole number.",
+    "int_from_float": "Enter a whole number.",
+    "datetime_parsing": "Enter a date and a time.",
+    "datetime_type": "Enter a date and a time.",
+    "timezone_aware": "Enter a date and a time.",
+    "date_parsing": "Enter a date.",
+    "date_type": "Enter a date.",
+}
 # Service messages that carry a value (a domain, a status) are not in the catalog.
 _STATUS_FALLBACK = {
     403: "You cannot do this.",
@@ -76,6 +98,17 @@ async def render(template: str, status: int = 200, **context: Any) -> Response:
 
 def text(form: Any, name: str, max_length: int = 5000) -> str:
     return str(form.get(name, ""))[:max_length].strip()
+
+
+def raw(form: Any, name: str) -> str:
+    """A text field as sent (the typed input strips it and checks its length and characters)."""
+    return str(form.get(name, ""))
+
+
+def optional(form: Any, name: str) -> str | None:
+    """A text field, or None when left empty."""
+    value = raw(form, name)
+    return value if value.strip() else None
 
 
 def number(form: Any, name: str) -> float:

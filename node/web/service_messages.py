@@ -131,4 +131,11 @@ SERVICE_MESSAGES = (
     N_("The round has ended."),
     N_("Choose a place: click the map, use your position or enter the coordinates."),
     N_("Enter a date."),
+    # typed inputs (node.services.inputs)
+    N_("Some values are not valid."),
+    N_("This field is required."),
+    N_("must not contain control characters"),
+    N_("must not contain control characters other than tabs and line breaks"),
+    N_("must be between 2000 and 2100"),
+    N_("must be 0 to 500 characters long"),
 )

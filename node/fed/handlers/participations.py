@@ -27,8 +27,9 @@ from node.models import (
     Visibility,
 )
 from node.services.actions import effective_status
+from node.services.inputs.actions import CHAT_MESSAGE, JOIN_MESSAGE
 
-MESSAGE_MAX, BODY_MAX = 500, 2000
+MESSAGE_MAX, BODY_MAX = JOIN_MESSAGE.high, CHAT_MESSAGE.high
 
 
 async def _local_action(ctx: InboxContext, iri: str | None) -> Action:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from node.models import ActionCategory, ActionKind, ActionStatus, Visibility
+from node.models import Action, ActionCategory, ActionKind, ActionStatus, Visibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,44 @@ class FeedAction:
     ap_id: str | None
     lat: float | None
     lon: float | None
+
+    @classmethod
+    def of(cls, action: Action) -> FeedAction:
+        """The same view of an ORM action (with ``author``, ``on_behalf_of`` and ``association``
+        loaded), exact point included: callers show it only to the author."""
+        author, proxy, association = action.author, action.on_behalf_of, action.association
+        return cls(
+            id=action.id,
+            kind=ActionKind(action.kind),
+            category=ActionCategory(action.category),
+            title=action.title,
+            description=action.description,
+            status=ActionStatus(action.status),
+            visibility=Visibility(action.visibility),
+            public_lat=action.public_lat,
+            public_lon=action.public_lon,
+            h3_cell=action.h3_cell,
+            author_id=author.id if author is not None else None,
+            author_pseudonym=author.pseudonym if author is not None else None,
+            remote_author_name=action.remote_author_name,
+            on_behalf_of_id=proxy.id if proxy is not None else None,
+            on_behalf_of_pseudonym=proxy.pseudonym if proxy is not None else None,
+            association_id=association.id if association is not None else None,
+            association_name=association.name if association is not None else None,
+            auto_accept=action.auto_accept,
+            starts_at=action.starts_at,
+            ends_at=action.ends_at,
+            place_name=action.place_name,
+            capacity=action.capacity,
+            expires_at=action.expires_at,
+            created_at=action.created_at,
+            updated_at=action.updated_at,
+            origin_domain=action.origin_domain,
+            remote_url=action.remote_url,
+            ap_id=action.ap_id,
+            lat=action.lat,
+            lon=action.lon,
+        )
 
     def shown_status(self, now: datetime) -> ActionStatus:
         """As ``actions.effective_status``: an open action past ``expires_at`` is expired."""

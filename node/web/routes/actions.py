@@ -11,10 +11,12 @@ from node.errors import Problem, Unprocessable
 from node.models import Participation, ParticipationStatus
 from node.services import actions as actions_service
 from node.services import chat, participations
+from node.services.inputs import parse
+from node.services.inputs.actions import ChatMessageDraft, JoinRequest
 from node.state import current_node
 from node.web.context import current_member
 from node.web.context import gettext as _
-from node.web.forms import FormErrors, login_required, member, render, see_other, text
+from node.web.forms import FormErrors, login_required, member, raw, render, see_other, text
 
 blueprint = Blueprint("web_actions", __name__)
 
@@ -65,9 +67,8 @@ async def show(action_id: UUID) -> Response:
 async def join(action_id: UUID) -> Response:
     form = await request.form
     try:
-        row = await participations.join(
-            action_id, member(), text(form, "message", 600), current_node()
-        )
+        request_ = parse(JoinRequest, {"message": raw(form, "message")})
+        row = await participations.join(action_id, member(), request_.message, current_node())
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), join_message=form
@@ -110,9 +111,8 @@ async def decide(action_id: UUID, participation_id: int) -> Response:
 async def post_message(action_id: UUID) -> Response:
     form = await request.form
     try:
-        await chat.post_message(
-            action_id, member(), text(form, "body", chat.BODY_MAX + 100), current_node()
-        )
+        draft = parse(ChatMessageDraft, {"body": raw(form, "body")})
+        await chat.post_message(action_id, member(), draft.body, current_node())
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), draft=form.get("body")

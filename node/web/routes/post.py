@@ -6,7 +6,6 @@ are found, the form comes back with a warning and a box to confirm (DESIGN §5).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from quart import Blueprint, Response, flash, request, url_for
@@ -23,6 +22,8 @@ from node.models import (
 )
 from node.services import actions as actions_service
 from node.services.gazetteer import Gazetteer, node_gazetteer
+from node.services.inputs import parse
+from node.services.inputs.actions import ActionDraft
 from node.services.privacy_check import find_personal_data
 from node.state import current_node
 from node.web.context import gettext as _
@@ -34,6 +35,8 @@ from node.web.forms import (
     login_required,
     member,
     number,
+    optional,
+    raw,
     render,
     see_other,
     text,
@@ -118,22 +121,29 @@ def _point(form: Any, gazetteer: Gazetteer) -> dict[str, float]:
     return {"lat": found.lat, "lon": found.lon}
 
 
-def _uuid(form: Any, name: str) -> uuid.UUID | None:
-    raw = text(form, name, 64)
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise Unprocessable.field(name, "Choose one of the list.") from None
-
-
-def _choice(form: Any, name: str, enum: type[Any]) -> Any:
-    raw = text(form, name, 40)
-    try:
-        return enum(raw)
-    except ValueError:
-        raise Unprocessable.field(name, "Choose one of the list.") from None
+def _draft(form: Any, gazetteer: Gazetteer) -> ActionDraft:
+    """The form's fields decoded (numbers with a comma, checkboxes, local times) and parsed into
+    the same input as the API's ``POST /api/v1/actions``."""
+    fields: dict[str, Any] = {
+        "kind": raw(form, "kind"),
+        "category": raw(form, "category"),
+        "title": raw(form, "title"),
+        "description": raw(form, "description"),
+        **_point(form, gazetteer),
+        "visibility": raw(form, "visibility"),
+        "association_id": optional(form, "association_id"),
+        "on_behalf_of": optional(form, "on_behalf_of"),
+        "consent": checked(form, "consent"),
+        "auto_accept": checked(form, "auto_accept"),
+    }
+    if raw(form, "kind") == ActionKind.OUTING:
+        fields.update(
+            starts_at=local_datetime(form, "starts_at"),
+            ends_at=local_datetime(form, "ends_at"),
+            place_name=optional(form, "place_name"),
+            capacity=integer(form, "capacity") if text(form, "capacity") else None,
+        )
+    return parse(ActionDraft, fields)
 
 
 @blueprint.post("/post")
@@ -142,36 +152,16 @@ async def create() -> Response:
     form = await request.form
     author = member()
     try:
-        kind = _choice(form, "kind", ActionKind)
-        outing = kind == ActionKind.OUTING
-        fields: dict[str, Any] = {
-            "kind": kind,
-            "category": _choice(form, "category", ActionCategory),
-            "title": text(form, "title", 200),
-            "description": text(form, "description", 5000),
-            **_point(form, node_gazetteer(current_node().settings)),
-            "visibility": _choice(form, "visibility", Visibility),
-            "association_id": _uuid(form, "association_id"),
-            "on_behalf_of": _uuid(form, "on_behalf_of"),
-            "consent": checked(form, "consent"),
-            "auto_accept": checked(form, "auto_accept"),
-        }
-        if outing:
-            fields.update(
-                starts_at=local_datetime(form, "starts_at"),
-                ends_at=local_datetime(form, "ends_at"),
-                place_name=text(form, "place_name", 200) or None,
-                capacity=integer(form, "capacity") if text(form, "capacity") else None,
-            )
+        draft = _draft(form, node_gazetteer(current_node().settings))
         published = " \n".join(
-            str(fields.get(name) or "") for name in ("title", "description", "place_name")
+            part for part in (draft.title, draft.description, draft.place_name) if part
         )
         warnings = find_personal_data(published)
         if warnings and not checked(form, "privacy_confirmed"):
             return await _form_page(form, 200, warnings=warnings)
         action = await actions_service.create_action(
             author,
-            **fields,
+            **draft.model_dump(),
             ttl_days=current_node().settings.action_ttl_days,
             node=current_node(),
         )
