@@ -23,6 +23,7 @@ from node.models import (
     VoteChannel,
     VoteChoice,
 )
+from node.services import admins
 from node.services.committee import decisions, links, meetings, proposals, seats, votes
 from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.gates import Proposed
@@ -133,10 +134,7 @@ async def index() -> Response:
 
 
 def _require_admin() -> Member:
-    me = member()
-    if not me.is_admin:
-        raise Forbidden("Only node administrators can do this.")
-    return me
+    return admins.require_node_admin(member())
 
 
 @blueprint.post("/committee/members")
