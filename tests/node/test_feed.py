@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -207,6 +208,13 @@ def _b64(payload: Any) -> str:
         _b64({"o": "distance", "k": 0.1, "i": "3f1c1a0e-0000-4000-8000-000000000000"}),
         _b64({"o": "recent", "k": "2024-01-01T00:00:00", "i": "3f1c1a0e-0000-4000-8000-0000"}),
         _b64([1, 2]),
+        _b64({"o": "recent", "k": "2026-01-01T00:00:00+00:00", "i": 123}),
+        _b64({"o": "recent", "k": 20260101, "i": "3f1c1a0e-0000-4000-8000-000000000000"}),
+        _b64({"o": "recent", "k": "0001-01-01T00:00:00-23:59", "i": str(uuid.UUID(int=1))}),
+        _b64({"o": "recent", "k": "0001-01-01T00:00:00+23:59", "i": str(uuid.UUID(int=1))}),
+        _b64({"o": "recent", "k": "9999-12-31T23:59:59+23:59", "i": str(uuid.UUID(int=1))}),
+        _b64({"o": "distance", "k": "1e400", "i": str(uuid.UUID(int=1))}),
+        _b64({"o": "distance", "k": [1], "i": str(uuid.UUID(int=1))}),
     ],
 )
 async def test_tampered_cursor_is_400(client: Any, cursor: str) -> None:
