@@ -6,8 +6,8 @@ by route *template* (``GET /actions/<uuid:action_id> 200 3.1 ms``), never by pat
 paths and queries carry positions (``/coordination?lat=…``), tokens and codes, and the privacy
 rules keep those out of logs (DESIGN §5).
 
-Database drivers log their SQL *with the values* (phone numbers, emails) at DEBUG: their
-loggers are held at WARNING whatever ``log_level`` says.
+Database drivers log their SQL *with the values* (phone numbers, emails) at DEBUG, and httpx
+logs whole URLs: their loggers are held at WARNING whatever ``log_level`` says.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ LogFormat = Literal["text", "json"]
 current_request_id: ContextVar[str | None] = ContextVar("entraide_request_id", default=None)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_QUIET = ("tortoise", "tortoise.db_client", "aiosqlite", "asyncpg", "pypika")
+# httpx logs every URL it requests, and an SMS gateway's URL may carry its API key.
+_QUIET = ("tortoise", "tortoise.db_client", "aiosqlite", "asyncpg", "pypika", "httpx", "httpcore")
 _TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
