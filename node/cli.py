@@ -194,6 +194,13 @@ def demo(if_empty: bool) -> None:
 @click.option("--admin-phone", default=None, help="Also create the first administrator.")
 @click.option("--admin-email", default=None)
 @click.option("--admin-password", default=None)
+@click.option(
+    "--committee",
+    "committee_phones",
+    multiple=True,
+    metavar="PHONE",
+    help="Name a first member of the street committee (a member's phone; repeat it).",
+)
 def init(
     base_url: str | None,
     node_name: str | None,
@@ -203,8 +210,10 @@ def init(
     admin_phone: str | None,
     admin_email: str | None,
     admin_password: str | None,
+    committee_phones: tuple[str, ...],
 ) -> None:
-    """Write a settings file, create the data directory, keys and database, and an admin."""
+    """Write a settings file, create the data directory, keys and database, an admin and the
+    first members of the street committee."""
     path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
     if base_url and base_url.startswith("https://") and not path.exists():
         # A public node sends real codes and links: no console backend (settings refuse it).
@@ -260,6 +269,8 @@ def init(
             settings, lambda: _create_admin(admin_phone, admin_email, password, None)
         )
         click.echo(f"Administrator {who} created.")
+    if committee_phones:
+        _name_committee(committee_phones)
     click.echo("Next: entraide serve")
 
 
@@ -272,10 +283,27 @@ def _real_backend(value: str) -> str:
     return value
 
 
+def _name_committee(phones: tuple[str, ...]) -> None:
+    """Seat the first members of the street committee (the first one facilitates)."""
+    from node.cli_committee import name_first_members
+    from node.cli_federation import _with_node
+    from node.errors import Problem
+
+    try:
+        names = _with_node(lambda node: name_first_members(node, phones))
+    except Problem as exc:
+        click.echo(f"entraide: {exc.detail}", err=True)
+        sys.exit(1)
+    for name in names:
+        click.echo(f"{name} sits on the street committee.")
+
+
+from node.cli_committee import register as _register_committee  # noqa: E402
 from node.cli_federation import register as _register_federation  # noqa: E402
 from node.cli_operations import backup_command, restore_command  # noqa: E402
 
 _register_federation(main)
+_register_committee(main)
 main.add_command(backup_command)
 main.add_command(restore_command)
 

@@ -320,7 +320,7 @@ async def _committee_out() -> CommitteeOut:
         quorum=c.quorum,
         majority="simple",
         voting_days=c.voting_days,
-        gates=[Gate(g) for g in c.gate_list if g in Gate.__members__.values()],
+        gates=[Gate(g) for g in c.gate_list if g in {gate.value for gate in Gate}],
         members_count=await seat_count(),
     )
 

@@ -36,6 +36,7 @@ from node.web.forms import FormErrors, login_required, member, render, see_other
 from node.web.nav import N_
 
 blueprint = Blueprint("web_committee", __name__)
+GATE_VALUES = frozenset(g.value for g in Gate)
 
 CHOICE_LABELS = {"for": N_("For"), "against": N_("Against"), "abstain": N_("Abstain")}
 FIELD_LABELS = {
@@ -204,7 +205,9 @@ async def rules() -> Response:
             raise Unprocessable.field(
                 "quorum", "Give whole numbers: 1 to 100 voters, 1 to 60 days."
             ) from None
-        new_gates = ChangeGates(gates=sorted(Gate(g) for g in form.getlist("gates") if g in Gate))
+        new_gates = ChangeGates(
+            gates=sorted(Gate(g) for g in form.getlist("gates") if g in GATE_VALUES)
+        )
     except Problem as exc:
         return await _committee_page(exc.status, errors=FormErrors.from_problem(exc))
     proposed: list[Proposed] = []
