@@ -18,7 +18,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node.api.deps import require_verified_member
 from node.api.types import BEARER, ONE_LINE, Day, Moment, Strict
 from node.models import Association, Member, Round, RoundKind, RoundMode, RoundStatus
-from node.services import outreach_report as report_service
+from node.services import round_summaries
 from node.services import rounds as service
 from node.state import current_node
 
@@ -104,7 +104,7 @@ class RoundListOut(BaseModel):
     items: list[RoundOut]
 
 
-class RoundReportOut(BaseModel):
+class RoundSummaryOut(BaseModel):
     round_id: UUID
     association: str
     area: str
@@ -245,18 +245,18 @@ async def end_round(round_id: UUID) -> RoundOut:
     round_ = await service.end_round(
         access, retention_hours=node.settings.encounter_retention_hours
     )
-    await report_service.mail_report(round_.id, node.mail)
+    await round_summaries.mail_summary(round_.id, node.mail)
     return await round_out(round_, access.association)
 
 
 @blueprint.get("/rounds/<uuid:round_id>/report")
 @security_scheme(BEARER)
-@validate_response(RoundReportOut)
-async def round_report(round_id: UUID) -> RoundReportOut:
+@validate_response(RoundSummaryOut)
+async def round_summary(round_id: UUID) -> RoundSummaryOut:
     """Counts of the round: encounters, items given, cells visited, duration."""
     access, _ = await round_access(round_id)
-    report = await report_service.round_report(access.round, access.association)
-    return RoundReportOut(**report.__dict__)
+    summary = await round_summaries.round_summary(access.round, access.association)
+    return RoundSummaryOut(**summary.__dict__)
 
 
 # --- activity export ---------------------------------------------------------------------------
@@ -270,7 +270,7 @@ async def activity_csv(query_args: ActivityQuery) -> Response:
     asleep, follow-ups, cells, each item) for the association's activity reports."""
     member = await require_verified_member()
     association = await service.exporting_association(member, query_args.association_id)
-    filename, body = await report_service.activity_export(
+    filename, body = await round_summaries.activity_export(
         association, period=query_args.period, since=query_args.since, until=query_args.until
     )
     return Response(

@@ -1,10 +1,11 @@
-"""Publishing local public actions: ``Create``/``Update``/``Delete`` of their Proposal/Event.
+"""Publishing local public actions: ``Create``/``Update``/``Delete`` of their need/offer object
+(FEP-0837 ``Proposal``) or ``Event``.
 
 Called by :mod:`node.services.actions` inside the transaction that changes the row, so the change
 and its delivery rows commit together (DESIGN §3). The audience: followers of the instance actor
 (any fediverse account), followers of the posting association's actor, and partner nodes whose
 partnership has the ``public_needs`` scope. Only ``public`` actions of this node travel.
-Expiry needs no activity: every Proposal carries ``endTime`` (its ``expires_at``).
+Expiry needs no activity: every need/offer object carries ``endTime`` (its ``expires_at``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from node.fed.iris import (
     new_activity_iri,
 )
 from node.fed.outbox import followers, publish
-from node.fed.serializers import action_object, author_actor_iri
+from node.fed.serializers import NEED_OFFER_TYPE, action_object, author_actor_iri
 from node.models import Action, RemoteActor, Visibility
 from node.services.partnerships import partners_with_scope
 
@@ -91,7 +92,7 @@ async def publish_delete(node: NodeState, action: Action, when: dt.datetime) -> 
     """Call before the row is deleted (the audience needs its association)."""
     if not federates(action):
         return
-    former = "Event" if action.kind == "outing" and action.starts_at else "vf:Proposal"
+    former = "Event" if action.kind == "outing" and action.starts_at else f"vf:{NEED_OFFER_TYPE}"
     activity = build.delete(
         id=new_activity_iri(node.settings),
         actor=author_actor_iri(node, action),

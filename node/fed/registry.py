@@ -21,6 +21,7 @@ from federation.parse import Activity
 from federation.vocab import PartnershipScope
 from node.fed.handlers import actions, actors, follow, participations, partnerships, visits
 from node.fed.handlers.context import Handler, Ignore, InboxContext
+from node.fed.serializers import NEED_OFFER_TYPE
 from node.services import partnerships as partnership_service
 
 
@@ -84,11 +85,11 @@ INBOUND = Routes(
         Route("Undo", "Follow", follow.undo_follow),
         Route("Undo", None, follow.undo_by_reference),
         # Public needs, offers and outings of partner nodes.
-        Route("Create", "Proposal", actions.create_action, PUBLIC_NEEDS),
+        Route("Create", NEED_OFFER_TYPE, actions.create_action, PUBLIC_NEEDS),
         Route("Create", "Event", actions.create_action, PUBLIC_NEEDS),
-        Route("Update", "Proposal", actions.update_action, PUBLIC_NEEDS),
+        Route("Update", NEED_OFFER_TYPE, actions.update_action, PUBLIC_NEEDS),
         Route("Update", "Event", actions.update_action, PUBLIC_NEEDS),
-        Route("Delete", "Proposal", actions.delete_action, None),
+        Route("Delete", NEED_OFFER_TYPE, actions.delete_action, None),
         Route("Delete", "Event", actions.delete_action, None),
         # Taking part in our actions, and the answers to our members' Joins.
         Route("Join", None, participations.join, PUBLIC_NEEDS),

@@ -1,12 +1,13 @@
 """Conversion between the node's rows and ActivityStreams objects (DESIGN §4, §5).
 
-Outgoing: an :class:`Action` becomes an FEP-0837 ``Proposal`` (needs and offers) or an AS2
-``Event`` (outings), a chat :class:`Message` a ``Note``. What they carry is public by
-construction: the jittered point (never ``lat``/``lon``), no phone, no email, no address; people
-appear only as actor IRIs (a member's ``Person`` actor, or the association's actor).
+Outgoing: an :class:`Action` becomes a need/offer object (needs and offers: an FEP-0837
+``Proposal`` on the wire) or an AS2 ``Event`` (outings), a chat :class:`Message` a ``Note``.
+What they carry is public by construction: the jittered point (never ``lat``/``lon``), no phone,
+no email, no address; people appear only as actor IRIs (a member's ``Person`` actor, or the
+association's actor).
 
-Incoming: :func:`remote_action_fields` reads a ``Proposal``/``Event`` (ours, or a Mobilizon-like
-one) into the fields of a remote :class:`Action` row, or says why it cannot.
+Incoming: :func:`remote_action_fields` reads a need/offer object or an ``Event`` (ours, or a
+Mobilizon-like one) into the fields of a remote :class:`Action` row, or says why it cannot.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from federation import build
 from federation import parse as ap
-from federation.vocab import PUBLIC
+from federation.vocab import PROPOSAL, PUBLIC
 from federation.vocab import ActionCategory as WireCategory
 from federation.vocab import ActionKind as WireKind
 from federation.vocab import ActionStatus as WireStatus
@@ -30,6 +31,11 @@ from node.services.inputs.actions import DESCRIPTION, PLACE_NAME, TITLE
 
 if TYPE_CHECKING:
     from node.state import NodeState
+
+# Needs and offers travel as FEP-0837 (ValueFlows) ``Proposal`` objects. Inside the node they are
+# need/offer objects: a "proposal" here is the street committee's.
+NeedOffer = ap.Proposal
+NEED_OFFER_TYPE = PROPOSAL
 
 TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX = TITLE.high, DESCRIPTION.high, PLACE_NAME.high
 NAME_MAX = 200
@@ -105,7 +111,7 @@ def _place(action: Action) -> dict[str, Any]:
 
 
 async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
-    """A local public action as a ``Proposal`` (need, offer) or ``Event`` (outing)."""
+    """A local public action as a need/offer object (need, offer) or an ``Event`` (outing)."""
     if action.origin_domain is not None:
         raise ValueError("a remote action is served by its own node")
     iri = action_iri(node.settings, action.id)
@@ -215,7 +221,7 @@ def html_to_text(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RemoteFields:
-    """What a remote ``Proposal``/``Event`` says, in the node's terms."""
+    """What a remote need/offer object or ``Event`` says, in the node's terms."""
 
     kind: ActionKind
     category: ActionCategory
@@ -264,7 +270,8 @@ def _extra(obj: ap.ASObject, *names: str) -> str | None:
 
 
 def remote_action_fields(obj: ap.ASObject, *, now: dt.datetime, ttl_days: int) -> RemoteFields:
-    """Read a ``Proposal`` or ``Event`` into remote-action fields; :class:`Unusable` if not."""
+    """Read a need/offer object or an ``Event`` into remote-action fields; :class:`Unusable` if
+    not."""
     if obj.id is None:
         raise Unusable("the object has no id")
     lat, lon, place = _point(obj)
@@ -272,9 +279,9 @@ def remote_action_fields(obj: ap.ASObject, *, now: dt.datetime, ttl_days: int) -
     title = (obj.name or text.split("\n", 1)[0]).strip()[:TITLE_MAX]
     if not title:
         raise Unusable("no name and no content")
-    category_value = _extra(obj, "actionCategory") if not isinstance(obj, ap.Proposal) else None
+    category_value = _extra(obj, "actionCategory") if not isinstance(obj, NeedOffer) else None
     starts_at = ends_at = None
-    if isinstance(obj, ap.Proposal):
+    if isinstance(obj, NeedOffer):
         kind = ActionKind.NEED if obj.purpose == "request" else ActionKind.OFFER
         if obj.action_kind in ("need", "offer"):
             kind = ActionKind(str(obj.action_kind))
@@ -288,7 +295,7 @@ def remote_action_fields(obj: ap.ASObject, *, now: dt.datetime, ttl_days: int) -
         category_value = getattr(obj, "action_category", None) or category_value
         status_value = getattr(obj, "action_status", None) or _extra(obj, "ical:status")
     else:
-        raise Unusable(f"not a Proposal or an Event: {obj.type!r}")
+        raise Unusable(f"not a need/offer object (Proposal) or an Event: {obj.type!r}")
     category = _FROM_WIRE_CATEGORY.get((category_value or "").lower(), ActionCategory.OTHER)
     status = _FROM_WIRE_STATUS.get((status_value or "open").lower(), ActionStatus.OPEN)
     if kind == ActionKind.OUTING:

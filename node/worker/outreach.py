@@ -1,5 +1,5 @@
 """Periodic jobs of street outreach: close rounds left open, purge encounter details after their
-retention, mail the reports of ended rounds.
+retention, mail the summaries of ended rounds.
 
 Closing and purging are plain database updates (their deadlines were stored on the round from
 the settings when it started and ended); mailing uses the node's mail backend.
@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from node.services.encounters import purge_due_details
-from node.services.outreach_report import mail_pending_reports
+from node.services.round_summaries import mail_pending_summaries
 from node.services.rounds import close_overdue_rounds
 
 if TYPE_CHECKING:
@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 
 def outreach_jobs(node: NodeState) -> dict[str, Callable[[], Awaitable[int]]]:
-    """In the order they must run: a round closed in this pass is reported in the same pass."""
+    """In the order they must run: a round closed in this pass is summarised in the same pass."""
 
-    async def mail_round_reports() -> int:
-        return await mail_pending_reports(node.mail)
+    async def mail_round_summaries() -> int:
+        return await mail_pending_summaries(node.mail)
 
     return {
         "close_overdue_rounds": close_overdue_rounds,
         "purge_encounter_details": purge_due_details,
-        "mail_round_reports": mail_round_reports,
+        "mail_round_summaries": mail_round_summaries,
     }

@@ -1,4 +1,5 @@
-"""Reading remote Proposals/Events (ours and Mobilizon-like) into remote-action fields."""
+"""Reading remote need/offer objects (FEP-0837 ``Proposal``) and Events (ours and Mobilizon-like)
+into remote-action fields."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_mobilizon_event() -> None:
     assert fields.place_name == "MJC" and fields.expires_at == fields.ends_at
 
 
-def test_proposal_offer_and_unusable_objects() -> None:
+def test_need_offer_objects_and_unusable_objects() -> None:
     offer = parse.parse_object(
         {
             "id": "https://n.example/actions/2",

@@ -1,4 +1,5 @@
-"""Inbox: public actions of partner nodes (``Create``/``Update``/``Delete`` of Proposal/Event).
+"""Inbox: public actions of partner nodes (``Create``/``Update``/``Delete`` of a need/offer
+object, FEP-0837 ``Proposal`` on the wire, or of an ``Event``).
 
 Creates and updates come from partners with the ``public_needs`` scope (checked by the dispatch
 table, :mod:`node.fed.registry`); the object must
@@ -55,7 +56,7 @@ async def _store(ctx: InboxContext, activity: ap.Activity, *, create: bool) -> N
 
 
 async def create_action(ctx: InboxContext, activity: ap.Activity) -> None:
-    """``Create`` of a ``Proposal`` (a need or an offer) or an ``Event`` (an outing)."""
+    """``Create`` of a need/offer object (a need or an offer) or an ``Event`` (an outing)."""
     await _store(ctx, activity, create=True)
 
 

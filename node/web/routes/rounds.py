@@ -22,7 +22,7 @@ from node.models import (
     RoundMode,
 )
 from node.services import encounters as encounter_service
-from node.services import outreach_report as report_service
+from node.services import round_summaries
 from node.services import rounds as service
 from node.services.associations import list_members
 from node.state import current_node
@@ -41,7 +41,7 @@ from node.web.nav import N_
 
 blueprint = Blueprint("web_rounds", __name__)
 WARNINGS_KEY = "visit_warnings"
-PERIODS: dict[str | None, report_service.Period] = {"day": "day", "week": "week", "month": "month"}
+PERIODS: dict[str | None, round_summaries.Period] = {"day": "day", "week": "week", "month": "month"}
 
 
 async def outreach_members(viewer: Member | None) -> bool:
@@ -189,25 +189,25 @@ async def run(round_id: UUID, verb: str) -> Response:
             )
         else:
             await service.end_round(found, retention_hours=node.settings.encounter_retention_hours)
-            await report_service.mail_report(round_id, node.mail)
+            await round_summaries.mail_summary(round_id, node.mail)
     except Problem as exc:
         return await round_page(round_id, exc.status, errors=FormErrors.from_problem(exc))
     if verb == "start":
         await flash(_("The round has started. Record each encounter below."))
         return see_other(url_for("web_rounds.show", round_id=round_id) + "#encounter")
     await flash(_("The round has ended; its report is sent to the coordinators."))
-    return see_other(url_for("web_rounds.report", round_id=round_id))
+    return see_other(url_for("web_rounds.summary", round_id=round_id))
 
 
 @blueprint.get("/rounds/<uuid:round_id>/report")
 @login_required
-async def report(round_id: UUID) -> Response:
+async def summary(round_id: UUID) -> Response:
     found = await access(round_id)
     return await render(
-        "round_report.html",
+        "round_summary.html",
         round=found.round,
         access=found,
-        report=await report_service.round_report(found.round, found.association),
+        summary=await round_summaries.round_summary(found.round, found.association),
     )
 
 
@@ -231,7 +231,7 @@ async def activity_csv(association_id: UUID) -> Response:
         period = PERIODS.get(args.get("period", "month"))
         if period is None:
             raise Unprocessable.field("period", "Choose one of the list.")
-        filename, body = await report_service.activity_export(
+        filename, body = await round_summaries.activity_export(
             association, period=period, since=_date(args, "since"), until=_date(args, "until")
         )
     except Problem as exc:

@@ -1,7 +1,9 @@
-"""Round reports (JSON and mail to the association's coordinators) and the CSV of counts per
-period for an association's activity reports.
+"""Round summaries (the counts of one round, as JSON, a page and a mail to the association's
+coordinators) and the CSV of counts per period for an association's activity reports.
 
-Reports hold counts only: no note, pseudonym or exact place ever goes into a report or a mail.
+(A *report* on this node is a moderation report; what a round leaves is its summary, shown to
+people as its "compte rendu".) Summaries hold counts only: no note, pseudonym or exact place ever
+goes into a summary or a mail.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ Period = Literal["day", "week", "month"]
 
 
 @dataclass
-class RoundReport:
+class RoundSummary:
     round_id: UUID
     association: str
     area: str
@@ -57,24 +59,24 @@ class RoundReport:
     cells: list[str] = field(default_factory=list)
 
 
-def _count(report: RoundReport, rows: list[tuple[str, str, bool, bool]]) -> None:
+def _count(summary: RoundSummary, rows: list[tuple[str, str, bool, bool]]) -> None:
     items: Counter[str] = Counter()
     cells = set()
     for cell, stored_items, asleep, follow_up in rows:
-        report.encounters += 1
-        report.asleep += int(bool(asleep))
-        report.needs_follow_up += int(bool(follow_up))
+        summary.encounters += 1
+        summary.asleep += int(bool(asleep))
+        summary.needs_follow_up += int(bool(follow_up))
         items.update(str(i) for i in decode_items(stored_items))
         cells.add(cell)
-    report.items = {item.value: items.get(item.value, 0) for item in OutreachItem}
-    report.cells = sorted(cells)
+    summary.items = {item.value: items.get(item.value, 0) for item in OutreachItem}
+    summary.cells = sorted(cells)
 
 
-async def round_report(round_: Round, association: Association) -> RoundReport:
+async def round_summary(round_: Round, association: Association) -> RoundSummary:
     duration = None
     if round_.started_at is not None and round_.ended_at is not None:
         duration = int((round_.ended_at - round_.started_at).total_seconds() // 60)
-    report = RoundReport(
+    summary = RoundSummary(
         round_id=round_.id,
         association=association.name,
         area=round_.area,
@@ -90,26 +92,26 @@ async def round_report(round_: Round, association: Association) -> RoundReport:
     rows = await Encounter.filter(round_id=round_.id).values_list(
         "cell", "items", "asleep", "needs_follow_up"
     )
-    _count(report, rows)  # type: ignore[arg-type]
-    return report
+    _count(summary, rows)  # type: ignore[arg-type]
+    return summary
 
 
-def report_text(report: RoundReport) -> tuple[str, str]:
+def summary_text(summary: RoundSummary) -> tuple[str, str]:
     """Subject and plain-text body of the mail (French, as the UI)."""
-    when = report.started_at.strftime("%d/%m/%Y %H:%M UTC") if report.started_at else "—"
-    subject = f"Compte rendu de maraude — {report.area} — {when}"
-    given = [f"  - {item}: {n}" for item, n in report.items.items() if n]
+    when = summary.started_at.strftime("%d/%m/%Y %H:%M UTC") if summary.started_at else "—"
+    subject = f"Compte rendu de maraude — {summary.area} — {when}"
+    given = [f"  - {item}: {n}" for item, n in summary.items.items() if n]
     lines = [
-        f"Association : {report.association}",
-        f"Maraude : {report.area}" + (f" ({report.team_name})" if report.team_name else ""),
-        f"Type : {report.kind}, {report.mode}",
+        f"Association : {summary.association}",
+        f"Maraude : {summary.area}" + (f" ({summary.team_name})" if summary.team_name else ""),
+        f"Type : {summary.kind}, {summary.mode}",
         f"Début : {when}",
-        f"Durée : {report.duration_minutes if report.duration_minutes is not None else '—'} min"
-        + (" (clôturée automatiquement)" if report.auto_closed else ""),
-        f"Rencontres : {report.encounters}",
-        f"Personnes endormies (ne pas réveiller) : {report.asleep}",
-        f"Suivis à prévoir : {report.needs_follow_up}",
-        f"Zones visitées (cellules H3) : {len(report.cells)}",
+        f"Durée : {summary.duration_minutes if summary.duration_minutes is not None else '—'} min"
+        + (" (clôturée automatiquement)" if summary.auto_closed else ""),
+        f"Rencontres : {summary.encounters}",
+        f"Personnes endormies (ne pas réveiller) : {summary.asleep}",
+        f"Suivis à prévoir : {summary.needs_follow_up}",
+        f"Zones visitées (cellules H3) : {len(summary.cells)}",
         "Donné :",
         *(given or ["  (rien)"]),
         "",
@@ -118,8 +120,8 @@ def report_text(report: RoundReport) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
-async def mail_report(round_id: UUID, mail: MailBackend) -> int:
-    """Mail an ended round's report to its association's coordinators and admins, once.
+async def mail_summary(round_id: UUID, mail: MailBackend) -> int:
+    """Mail an ended round's summary to its association's coordinators and admins, once.
 
     The round is claimed first (``report_mailed_at``), so that the route and the periodic job,
     in any number of processes, never both send it; a failed send releases the claim and the
@@ -131,8 +133,8 @@ async def mail_report(round_id: UUID, mail: MailBackend) -> int:
     if not claimed:
         return 0
     round_ = await Round.get(id=round_id).select_related("association")
-    report = await round_report(round_, round_.association)
-    subject, body = report_text(report)
+    summary = await round_summary(round_, round_.association)
+    subject, body = summary_text(summary)
     member_ids = await AssociationMembership.filter(
         association_id=round_.association.id, role__in=list(COORDINATING)
     ).values_list("member_id", flat=True)
@@ -145,13 +147,13 @@ async def mail_report(round_id: UUID, mail: MailBackend) -> int:
             await mail.send(OutgoingMail(to=address, subject=subject, body=body))
             sent += 1
     except (OSError, SMTPException):
-        log.warning("round report %s: mail failed, retried later", round_id, exc_info=True)
+        log.warning("round summary %s: mail failed, retried later", round_id, exc_info=True)
         await Round.filter(id=round_id).update(report_mailed_at=None)
     return sent
 
 
-async def mail_pending_reports(mail: MailBackend, limit: int = 50) -> int:
-    """Periodic job: mail the reports of ended rounds that were not mailed yet."""
+async def mail_pending_summaries(mail: MailBackend, limit: int = 50) -> int:
+    """Periodic job: mail the summaries of ended rounds that were not mailed yet."""
     ids = (
         await Round.filter(status=RoundStatus.ENDED, report_mailed_at=None)
         .order_by("ended_at")
@@ -160,7 +162,7 @@ async def mail_pending_reports(mail: MailBackend, limit: int = 50) -> int:
     )
     sent = 0
     for round_id in ids:
-        sent += await mail_report(UUID(str(round_id)), mail)
+        sent += await mail_summary(UUID(str(round_id)), mail)
     return sent
 
 

@@ -1,4 +1,4 @@
-"""Round reports: the JSON counts, the mail to the association's coordinators (through a real
+"""Round summaries: the JSON counts, the mail to the association's coordinators (through a real
 SMTP server on 127.0.0.1), the periodic mailing of auto-closed rounds, and the CSV export."""
 
 from __future__ import annotations
@@ -64,21 +64,23 @@ async def _run_a_round(client: Any, cast: Cast) -> str:
     return rid
 
 
-async def test_the_report_counts_the_round(client: Any, app: EntraideApp, make_member: Any) -> None:
+async def test_the_summary_counts_the_round(
+    client: Any, app: EntraideApp, make_member: Any
+) -> None:
     cast = await make_cast(app, make_member)
     rid = await _run_a_round(client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     response = await client.get(f"/api/v1/rounds/{rid}/report", headers=cast.h("vol2"))
-    report = await response.get_json()
+    summary = await response.get_json()
     assert response.status_code == 200
-    assert report["encounters"] == 2 and report["asleep"] == 1 and report["needs_follow_up"] == 1
-    assert report["items"]["meal"] == 2 and report["items"]["water"] == 1
-    assert report["items"]["blanket"] == 0
-    assert len(report["cells"]) == 2 and report["duration_minutes"] == 75
-    assert NOTE not in str(report)
+    assert summary["encounters"] == 2 and summary["asleep"] == 1 and summary["needs_follow_up"] == 1
+    assert summary["items"]["meal"] == 2 and summary["items"]["water"] == 1
+    assert summary["items"]["blanket"] == 0
+    assert len(summary["cells"]) == 2 and summary["duration_minutes"] == 75
+    assert NOTE not in str(summary)
 
 
-async def test_the_report_is_mailed_to_coordinators_over_smtp(
+async def test_the_summary_is_mailed_to_coordinators_over_smtp(
     node_factory: Any, make_member: Any, smtp: tuple[int, _Inbox]
 ) -> None:
     port, inbox = smtp
@@ -98,7 +100,7 @@ async def test_the_report_is_mailed_to_coordinators_over_smtp(
     assert NOTE not in body and "48.88" not in body
     with app.node.db.activate():
         assert (await Round.get(id=rid)).report_mailed_at is not None
-        assert (await run_jobs_once(app.node))["mail_round_reports"] == 0  # sent once only
+        assert (await run_jobs_once(app.node))["mail_round_summaries"] == 0  # sent once only
     assert len(inbox.messages) == 2
 
 
@@ -113,7 +115,7 @@ async def test_a_failed_mail_is_retried_by_the_worker(node_factory: Any, make_me
         assert (await Round.get(id=rid)).report_mailed_at is None
 
 
-async def test_auto_closed_rounds_are_reported_by_the_worker(
+async def test_the_worker_mails_the_summaries_of_auto_closed_rounds(
     client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
 ) -> None:
     cast = await make_cast(app, make_member)
@@ -122,8 +124,8 @@ async def test_auto_closed_rounds_are_reported_by_the_worker(
     with app.node.db.activate():
         results = await run_jobs_once(app.node)
         assert results["close_overdue_rounds"] == 1
-        assert results["mail_round_reports"] == 2  # closed and reported in the same pass
-        assert (await run_jobs_once(app.node))["mail_round_reports"] == 0
+        assert results["mail_round_summaries"] == 2  # closed and summarised in the same pass
+        assert (await run_jobs_once(app.node))["mail_round_summaries"] == 0
     mails = mail_outbox()
     assert len(mails) == 2 and "clôturée automatiquement" in mails[0]["body"]
     assert "Durée : 240 min" in mails[0]["body"]
@@ -192,22 +194,22 @@ async def test_export_validation(client: Any, app: EntraideApp, make_member: Any
     assert (await client.get(unknown, headers=h)).status_code == 404
 
 
-async def test_a_separate_worker_process_mails_reports(
+async def test_a_separate_worker_process_mails_summaries(
     client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
 ) -> None:
     """``entraide worker`` runs the same jobs with the node it built: no request, no app
-    context, and the reports still go out."""
+    context, and the summaries still go out."""
     from node.worker.periodic import default_jobs
 
-    assert list(default_jobs(app.node)) == [
+    assert list(default_jobs(app.node))[:4] == [  # other areas' jobs follow
         "expire_actions",
         "close_overdue_rounds",
         "purge_encounter_details",
-        "mail_round_reports",
+        "mail_round_summaries",
     ]
     cast = await make_cast(app, make_member)
     await _run_a_round(client, cast)
     clock.advance(timedelta(hours=4))
     with app.node.db.activate():
-        assert (await run_jobs_once(app.node))["mail_round_reports"] == 2
+        assert (await run_jobs_once(app.node))["mail_round_summaries"] == 2
     assert len(mail_outbox()) == 2
