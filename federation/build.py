@@ -72,11 +72,14 @@ def actor(
     manually_approves_followers: bool = False,
     node_kind: NodeKind | None = None,
     published: dt.datetime | None = None,
+    icon: Mapping[str, Any] | None = None,
+    discoverable: bool | None = None,
 ) -> Json:
     """An actor document (``Application`` for the node, ``Group``/``Organization``, ``Person``).
 
     ``key`` becomes ``publicKey`` (``<id>#main-key``); ``multikeys`` are ``(fragment, key)``
-    pairs published as FEP-521a ``assertionMethod`` entries.
+    pairs published as FEP-521a ``assertionMethod`` entries; ``icon`` is an AS2 ``Image``
+    (:func:`image`), the avatar Mastodon and GoToSocial show.
     """
     return with_context(
         _clean(
@@ -97,9 +100,17 @@ def actor(
                 "assertionMethod": [multikey(id, k, frag) for frag, k in multikeys],
                 "nodeKind": node_kind.value if node_kind else None,
                 "published": iso(published) if published else None,
+                "icon": dict(icon) if icon else None,
+                # Mastodon's toot:discoverable: may the actor be suggested and listed.
+                "discoverable": discoverable,
             }
         )
     )
+
+
+def image(url: str, media_type: str | None = None) -> Json:
+    """An AS2 ``Image`` link (an actor's ``icon``)."""
+    return _clean({"type": "Image", "url": url, "mediaType": media_type})
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -264,6 +275,9 @@ def place(
     )
 
 
+PROPOSAL_TYPES: tuple[str, ...] = ("Note", "Proposal")
+
+
 def category_iri(category: ActionCategory) -> str:
     return f"{ENTRAIDE_NS}category-{category.value}"
 
@@ -285,12 +299,21 @@ def proposal(
     end_time: dt.datetime | None = None,
     url: str | None = None,
 ) -> Json:
-    """A need (``purpose: request``) or an offer (``purpose: offer``) as an FEP-0837 Proposal."""
+    """A need (``purpose: request``) or an offer (``purpose: offer``) as an FEP-0837 Proposal,
+    multi-typed ``["Note", "Proposal"]`` (:data:`PROPOSAL_TYPES`).
+
+    Mastodon keeps an object only when its ``type`` equals or includes ``Note`` (or a type it
+    converts: ``JsonLdHelper#equals_or_includes_any?`` in ``Activity::Create``), then shows its
+    ``content`` and takes ``summary`` as a content warning; Misskey reads the *first* type of an
+    array. So ``Note`` comes first, ``content`` must read well on its own, and ``summary`` is
+    left out unless a caller really means a warning. Entraide nodes and JSON-LD processors see
+    the ``vf:Proposal`` with every term (``purpose``, ``publishes``, ``actionKind`` …).
+    """
     purpose = ProposalPurpose.REQUEST if kind is ActionKind.NEED else ProposalPurpose.OFFER
     return _clean(
         {
             "id": id,
-            "type": "Proposal",
+            "type": list(PROPOSAL_TYPES),
             "attributedTo": attributed_to,
             "name": name,
             "content": content,

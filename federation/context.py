@@ -17,7 +17,7 @@ from typing import Any
 from pyld import jsonld
 
 from federation.errors import ParseError
-from federation.vocab import DEFAULT_CONTEXT
+from federation.vocab import DEFAULT_CONTEXT, ENTRAIDE_CONTEXT
 
 
 @cache
@@ -39,9 +39,18 @@ def known_contexts() -> list[str]:
     return sorted(_index())
 
 
+# Every Entraide node serves the project context at this path of its own origin
+# (``{base_url}/contexts/entraide/v1``), with the same content as the shipped file.
+NODE_CONTEXT_PATH = "/contexts/entraide/v1"
+
+
 def get_context(url: str) -> dict[str, Any]:
-    """The shipped context document for ``url``; raises :class:`ParseError` if unknown."""
+    """The shipped context document for ``url``; raises :class:`ParseError` if unknown. An
+    Entraide node's own context URL (:data:`NODE_CONTEXT_PATH`) is the shipped Entraide one."""
     filename = _index().get(url.rstrip("#")) or _index().get(url)
+    node_context = url.startswith(("https://", "http://")) and url.endswith(NODE_CONTEXT_PATH)
+    if filename is None and node_context:
+        filename = _index()[ENTRAIDE_CONTEXT]
     if filename is None:
         raise ParseError(f"context {url!r} is not shipped with federation (no network loading)")
     return copy.deepcopy(_load(filename))

@@ -120,6 +120,11 @@ class ASObject(BaseModel):
 
     @property
     def type_name(self) -> str | None:
+        """The most specific type: the first one this library models (``["Note", "Proposal"]``
+        is a ``Proposal`` that Mastodon can show as a ``Note``), else the first one."""
+        for name in self.type:
+            if name.split(":")[-1] in _BY_TYPE:
+                return name.split(":")[-1]
         return self.type[0] if self.type else None
 
     @property

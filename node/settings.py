@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     )
     node_name: str = Field("Entraide", min_length=1, max_length=80)
     node_kind: Literal["city", "association"] = "city"
+    node_icon_url: str | None = Field(
+        None, description="The node's logo (PNG or JPEG URL) shown by fediverse servers"
+    )
     default_language: Literal["fr", "en"] = "fr"
     area_lat: float = Field(48.8566, ge=-90, le=90, description="Centre of the node's area")
     area_lon: float = Field(2.3522, ge=-180, le=180)
@@ -186,6 +189,15 @@ class Settings(BaseSettings):
         if value and urlsplit(value).scheme not in ("sqlite", "postgres", "asyncpg", "psycopg"):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
+
+    @field_validator("node_icon_url")
+    @classmethod
+    def _icon(cls, value: str | None) -> str | None:
+        if value and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname
+        ):
+            raise ValueError("must be an http(s) URL")
+        return value or None
 
     @field_validator("map_tile_url")
     @classmethod

@@ -25,8 +25,18 @@ from node.models import (
 )
 from node.state import NodeState
 
-# Settings say city|association, the vocabulary says municipality|association.
+# Settings say city|association, the vocabulary (actor and NodeInfo alike) municipality|association.
 NODE_KINDS = {"city": NodeKind.MUNICIPALITY, "association": NodeKind.ASSOCIATION}
+DEFAULT_ICON = "/assets/img/icon-512.png"  # node/web/static
+MEMBER_USERNAME_PREFIX = "m-"
+
+
+def node_icon(node: NodeState) -> dict[str, Any]:
+    """The node's logo (``ENTRAIDE_NODE_ICON_URL``, else the Entraide logo it ships)."""
+    s = node.settings
+    url = s.node_icon_url or s.base_url + DEFAULT_ICON
+    media = "image/png" if url.lower().endswith(".png") else None
+    return build.image(url, media)
 
 
 def instance_actor(node: NodeState) -> dict[str, Any]:
@@ -47,6 +57,8 @@ def instance_actor(node: NodeState) -> dict[str, Any]:
         url=s.base_url + "/",
         node_kind=NODE_KINDS[s.node_kind],
         manually_approves_followers=False,
+        icon=node_icon(node),
+        discoverable=True,
     )
 
 
@@ -66,9 +78,12 @@ def association_actor(node: NodeState, association: Association) -> dict[str, An
         inbox=iris.inbox_iri(actor_iri),
         outbox=iris.outbox_iri(actor_iri),
         followers=iris.followers_iri(actor_iri),
+        following=iris.following_iri(actor_iri),
         shared_inbox=iris.shared_inbox_iri(node.settings),
         key=identity.instance_key(node.settings),
         published=association.created_at,
+        icon=node_icon(node),
+        discoverable=True,
     )
 
 
@@ -96,14 +111,38 @@ def member_actor(node: NodeState, member: Member) -> dict[str, Any]:
     return build.actor(
         id=actor_iri,
         type="Person",
-        preferred_username=f"m-{str(member.id)[:8]}",
+        preferred_username=member_username(member),
         name=member.display_name,  # pseudonym only: never phone or email
         inbox=iris.inbox_iri(actor_iri),
         outbox=iris.outbox_iri(actor_iri),
         followers=iris.followers_iri(actor_iri),
+        following=iris.following_iri(actor_iri),
         shared_inbox=iris.shared_inbox_iri(node.settings),
         key=identity.instance_key(node.settings),
+        discoverable=False,  # residents are not suggested to strangers
     )
+
+
+def member_username(member: Member) -> str:
+    """``m-`` and the first 8 hex digits of the member's id: stable, and no pseudonym in it."""
+    return f"{MEMBER_USERNAME_PREFIX}{str(member.id)[:8]}"
+
+
+async def member_by_username(username: str) -> Member | None:
+    """The federated member whose actor is ``acct:m-xxxxxxxx@host`` (case-insensitive); None
+    when there is none, or when two ids share the prefix (then neither is answered)."""
+    prefix = username.lower().removeprefix(MEMBER_USERNAME_PREFIX)
+    if not username.lower().startswith(MEMBER_USERNAME_PREFIX) or len(prefix) != 8:
+        return None
+    if any(c not in "0123456789abcdef" for c in prefix):
+        return None
+    # UUIDs sort by their hex text in SQLite and PostgreSQL alike: a range is the prefix.
+    low = UUID(f"{prefix}-0000-0000-0000-000000000000")
+    high = UUID(f"{prefix}-ffff-ffff-ffff-ffffffffffff")
+    found = await Member.filter(id__gte=low, id__lte=high).limit(2)
+    if len(found) != 1:
+        return None
+    return await member_is_federated(found[0].id)
 
 
 async def local_actor_exists(node: NodeState, actor_iri: str) -> bool:

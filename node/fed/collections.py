@@ -24,9 +24,15 @@ def collection_response(
     return doc
 
 
-async def outbox_page(collection_iri: str, actor_iri: str, page: int | None) -> dict[str, Any]:
-    """The outbox, newest first: the collection (with ``first``) or page ``page`` (1-based)."""
-    query = OutboxActivity.filter(actor_iri=actor_iri, public=True)
+async def outbox_page(
+    collection_iri: str, actor_iri: str, page: int | None, *, actor_prefix: str | None = None
+) -> dict[str, Any]:
+    """The outbox, newest first: the collection (with ``first``) or page ``page`` (1-based).
+    With ``actor_prefix``, the public activities of every actor whose IRI starts with it."""
+    if actor_prefix is not None:
+        query = OutboxActivity.filter(actor_iri__startswith=actor_prefix, public=True)
+    else:
+        query = OutboxActivity.filter(actor_iri=actor_iri, public=True)
     total = await query.count()
     if not page or page < 1:
         return collection_response(collection_iri, total, f"{collection_iri}?page=1")

@@ -17,7 +17,9 @@ _AS_PROFILE = "https://www.w3.org/ns/activitystreams"
 
 def wants_activity_json() -> bool:
     """ActivityPub §3.2: ``application/activity+json`` or ``application/ld+json;
-    profile="https://www.w3.org/ns/activitystreams"`` in Accept asks for the JSON document."""
+    profile="https://www.w3.org/ns/activitystreams"`` in Accept asks for the JSON document;
+    so does plain ``application/json``, as on Mastodon (Rails serves its ``json`` format, the
+    ActivityPub document, for it) — unless ``text/html`` is preferred to it."""
     accept = request.headers.get("Accept", "").lower()
     for item in accept.split(","):
         media = item.split(";", 1)[0].strip()
@@ -25,7 +27,20 @@ def wants_activity_json() -> bool:
             return True
         if media == "application/ld+json" and _AS_PROFILE in item:
             return True
+    if _names_json(accept):
+        mimes = request.accept_mimetypes
+        return mimes["application/json"] >= mimes["text/html"]
     return False
+
+
+def _names_json(accept: str) -> bool:
+    return any(i.split(";", 1)[0].strip() == "application/json" for i in accept.split(","))
+
+
+def prefers_html() -> bool:
+    """Whether the client asks for ``text/html`` explicitly (a browser), not just ``*/*``."""
+    accept = request.headers.get("Accept", "").lower()
+    return any(item.split(";", 1)[0].strip() == "text/html" for item in accept.split(","))
 
 
 async def signed_get_refusal(node: NodeState) -> Response | None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from federation.parse import id_of
 from federation.vocab import DEFAULT_CONTEXT, PUBLIC, PUBLIC_ALIASES
 from node import clock
+from node.fed.jsonld import localize
 from node.models import Delivery, DomainBlock, Follower, OutboxActivity, RemoteActor
 from node.state import NodeState
 
@@ -49,6 +50,7 @@ async def publish(
     body = dict(activity)
     if "@context" not in body:
         body = {"@context": list(DEFAULT_CONTEXT), **body}
+    body = localize(body, node.settings)  # name the context this node serves
     now = clock.now()
     outbox = await OutboxActivity.create(
         ap_id=body["id"],

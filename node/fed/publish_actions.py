@@ -18,12 +18,11 @@ from federation.vocab import PUBLIC, PartnershipScope
 from node.fed.iris import (
     action_iri,
     association_actor_iri,
-    followers_iri,
     instance_actor_iri,
     new_activity_iri,
 )
 from node.fed.outbox import followers, publish
-from node.fed.serializers import NEED_OFFER_TYPE, action_object, author_actor_iri
+from node.fed.serializers import NEED_OFFER_TYPE, action_cc, action_object, author_actor_iri
 from node.models import Action, RemoteActor, Visibility
 from node.services.partnerships import partners_with_scope
 
@@ -49,12 +48,7 @@ async def audience(node: NodeState, action: Action) -> list[RemoteActor]:
 
 
 def _cc(node: NodeState, action: Action) -> list[str]:
-    s = node.settings
-    cc = [followers_iri(instance_actor_iri(s))]
-    association_id = action.association_id  # type: ignore[attr-defined]
-    if association_id is not None:
-        cc.append(followers_iri(association_actor_iri(s, association_id)))
-    return cc
+    return action_cc(node, action)
 
 
 async def publish_create(node: NodeState, action: Action) -> None:
@@ -76,7 +70,7 @@ async def publish_create(node: NodeState, action: Action) -> None:
 async def publish_update(node: NodeState, action: Action) -> None:
     if not federates(action):
         return
-    obj = await action_object(node, action)
+    obj = await action_object(node, action, edited=True)
     obj["cc"] = _cc(node, action)
     activity = build.update(
         id=new_activity_iri(node.settings),

@@ -16,11 +16,24 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from federation import VerificationError, build, nodeinfo, verify_request, webfinger
 from federation.errors import ParseError
+from federation.origin import InvalidOrigin, parse_domain
 from node import __version__, clock
 from node.fed import actors, iris
 from node.fed.collections import collection_response, outbox_page
 from node.fed.inbox import http_request, problem, receive
-from node.fed.negotiation import AP_MEDIA_TYPE, signed_get_refusal, wants_activity_json
+from node.fed.jsonld import (
+    CONTEXT_MAX_AGE,
+    CONTEXT_MEDIA_TYPE,
+    CONTEXT_PATH,
+    context_body,
+    localize,
+)
+from node.fed.negotiation import (
+    AP_MEDIA_TYPE,
+    prefers_html,
+    signed_get_refusal,
+    wants_activity_json,
+)
 from node.fed.outbox import follower_count
 from node.fed.remote import DomainBlocked, key_resolver
 from node.models import Association, AssociationStatus, Member, OutboxActivity
@@ -33,9 +46,9 @@ FEP_2677_REL = "https://www.w3.org/ns/activitystreams#Application"
 
 
 def ap_json(document: dict[str, Any], status: int = 200) -> Response:
-    return Response(
-        json.dumps(document, ensure_ascii=False), status=status, content_type=AP_MEDIA_TYPE
-    )
+    """An ActivityStreams document, naming this node's own JSON-LD context (node.fed.jsonld)."""
+    body = localize(document, current_node().settings)
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=AP_MEDIA_TYPE)
 
 
 def _json(document: dict[str, Any], content_type: str = "application/json") -> Response:
@@ -43,6 +56,21 @@ def _json(document: dict[str, Any], content_type: str = "application/json") -> R
 
 
 # --- discovery -------------------------------------------------------------------------------
+
+
+@blueprint.get(CONTEXT_PATH)
+async def entraide_context() -> Response:
+    """The Entraide JSON-LD context, for JSON-LD processors (cached a day, readable by any
+    origin: JSON-LD tools in browsers fetch contexts with CORS)."""
+    body, etag = context_body()
+    headers = {
+        "Cache-Control": f"public, max-age={CONTEXT_MAX_AGE}",
+        "ETag": etag,
+        "Access-Control-Allow-Origin": "*",
+    }
+    if etag in request.headers.get("If-None-Match", ""):
+        return Response("", status=304, headers=headers)
+    return Response(body, content_type=CONTEXT_MEDIA_TYPE, headers=headers)
 
 
 @blueprint.get("/.well-known/webfinger")
@@ -67,14 +95,28 @@ async def _webfinger_actor(node: NodeState, resource: str) -> str | None:
         user, host = webfinger.parse_acct(resource)
     except ParseError:
         return None
-    if host != s.domain.lower():
+    # Hosts and user names are case-insensitive (RFC 7565 §7; Mastodon and GoToSocial look
+    # accounts up ignoring case), and the host is compared in its normal form.
+    if not _names_this_node(host, s.domain):
         return None
-    if user.lower() == s.domain.lower():  # FEP-d556: acct:HOST@HOST is the instance actor
+    if _names_this_node(user, s.domain):  # FEP-d556: acct:HOST@HOST is the instance actor
         return iris.instance_actor_iri(s)
-    association = await Association.get_or_none(slug=user, status=AssociationStatus.APPROVED)
+    association = await Association.get_or_none(
+        slug__iexact=user, status=AssociationStatus.APPROVED
+    )
     if association is not None:
         return iris.association_actor_iri(s, association.id)
+    member = await actors.member_by_username(user)
+    if member is not None:  # Mastodon checks a Person's acct: by WebFinger before showing it
+        return iris.member_actor_iri(s, member.id)
     return None
+
+
+def _names_this_node(text: str, domain: str) -> bool:
+    try:
+        return parse_domain(text).domain == domain
+    except InvalidOrigin:
+        return False
 
 
 @blueprint.get("/.well-known/nodeinfo")
@@ -102,7 +144,7 @@ async def nodeinfo_document() -> Response:
         node_name=s.node_name,
         version=__version__,
         metadata={
-            "nodeKind": s.node_kind,
+            "nodeKind": actors.NODE_KINDS[s.node_kind].value,  # the actor's word, too
             "area": {"lat": s.area_lat, "lon": s.area_lon, "radiusKm": s.area_radius_km},
             "partnerships": True,
             "instanceActor": iris.instance_actor_iri(s),
@@ -126,8 +168,10 @@ async def host_meta() -> Response:
 
 @blueprint.get("/actor")
 async def instance_actor() -> Response | WerkzeugResponse:
+    """The instance actor has no page of its own: a browser (``text/html`` preferred) goes to
+    the home page; everyone else, ``application/json`` and ``*/*`` included, gets the actor."""
     node = current_node()
-    if not wants_activity_json():
+    if not wants_activity_json() and prefers_html():
         return redirect("/")
     return ap_json(actors.instance_actor(node))
 
@@ -199,7 +243,11 @@ async def _collection(node: NodeState, actor_iri: str, what: str) -> Response:
     collection_iri = f"{actor_iri}/{what}"
     if what == "outbox":
         page = request.args.get("page", type=int)
-        return ap_json(await outbox_page(collection_iri, actor_iri, page))
+        # The instance actor's outbox is the node's public feed: every public activity sent
+        # from this node (its followers receive all of them), so its totalItems counts them.
+        whole_node = actor_iri == iris.instance_actor_iri(node.settings)
+        prefix = node.settings.base_url + "/" if whole_node else None
+        return ap_json(await outbox_page(collection_iri, actor_iri, page, actor_prefix=prefix))
     # Followers: the count only; remote accounts are not listed (DESIGN §5 spirit).
     total = await follower_count(actor_iri) if what == "followers" else 0
     return ap_json(collection_response(collection_iri, total))
@@ -286,7 +334,9 @@ async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str,
         return None
     from node.models import Action
 
-    action = await Action.get_or_none(id=ident)
+    # Only what is federated at all: a public action of this node (a remote one is served by
+    # its own node; node- or association-only actions never leave it).
+    action = await Action.get_or_none(id=ident, origin_domain=None, visibility="public")
     if action is None:
         return None
     document: dict[str, Any] | None = await action_object(node, action)

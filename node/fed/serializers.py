@@ -25,7 +25,13 @@ from federation.vocab import PROPOSAL, PUBLIC
 from federation.vocab import ActionCategory as WireCategory
 from federation.vocab import ActionKind as WireKind
 from federation.vocab import ActionStatus as WireStatus
-from node.fed.iris import action_iri, association_actor_iri, member_actor_iri
+from node.fed.iris import (
+    action_iri,
+    association_actor_iri,
+    followers_iri,
+    instance_actor_iri,
+    member_actor_iri,
+)
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Message
 from node.services.inputs.actions import DESCRIPTION, PLACE_NAME, TITLE
 
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
 # need/offer objects: a "proposal" here is the street committee's.
 NeedOffer = ap.Proposal
 NEED_OFFER_TYPE = PROPOSAL
-
+EDITED_AFTER = dt.timedelta(seconds=1)
 TITLE_MAX, DESCRIPTION_MAX, PLACE_NAME_MAX = TITLE.high, DESCRIPTION.high, PLACE_NAME.high
 NAME_MAX = 200
 # The readable line we append for other fediverse software; dropped when reading it back.
@@ -75,6 +81,22 @@ _FROM_WIRE_STATUS = {
     "tentative": ActionStatus.OPEN,
 }
 _KIND_FR = {ActionKind.NEED: "Besoin", ActionKind.OFFER: "Proposition", ActionKind.OUTING: "Sortie"}
+_CATEGORY_FR = {
+    ActionCategory.FOOD: "alimentation",
+    ActionCategory.CLOTHES: "vêtements",
+    ActionCategory.HYGIENE: "hygiène",
+    ActionCategory.HEALTH: "santé",
+    ActionCategory.HAIRCUT: "coiffure",
+    ActionCategory.SOCIAL: "compagnie",
+    ActionCategory.HOUSING: "logement",
+    ActionCategory.PAPERWORK: "démarches",
+    ActionCategory.SKILLS: "savoir-faire",
+    ActionCategory.OTHER: "autre",
+}
+# The title paragraph we put first for software that shows only ``content`` (Mastodon shows a
+# Note's content, never its name); dropped, like the readable line, when reading it back.
+TITLE_CLASS = "entraide-title"
+_SKIPPED_CLASSES = frozenset({META_CLASS, TITLE_CLASS})
 
 
 # --- outgoing -------------------------------------------------------------------------------
@@ -95,12 +117,33 @@ def paragraphs(text: str) -> str:
 
 
 def readable_line(node: NodeState, action: Action) -> str:
-    """The sentence any fediverse reader sees under the text."""
+    """The sentence any fediverse reader sees under the text (kind, category, place, node)."""
     kind = ActionKind(action.kind)
-    line = f"{_KIND_FR[kind]} · {ActionCategory(action.category).value}"
+    line = f"{_KIND_FR[kind]} · {_CATEGORY_FR[ActionCategory(action.category)]}"
     if kind == ActionKind.OUTING and action.place_name:
         line += f" · {action.place_name}"
     return f"{line} — sur {node.settings.node_name}"
+
+
+def area_link(action: Action) -> str | None:
+    """A map link to the approximate area (the public, jittered point at 3 decimals, ~100 m)."""
+    if action.public_lat is None or action.public_lon is None:
+        return None
+    lat, lon = round(action.public_lat, 3), round(action.public_lon, 3)
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
+
+
+def readable_content(node: NodeState, action: Action, iri: str) -> str:
+    """``content`` that reads well where only ``content`` is shown (Mastodon, Misskey): the
+    title, the text, then one line with the kind, category, approximate area and a link."""
+    title = f'<p class="{TITLE_CLASS}"><strong>{html.escape(action.title)}</strong></p>'
+    parts = [html.escape(readable_line(node, action))]
+    area = area_link(action)
+    if area is not None:
+        parts.append(f'<a href="{html.escape(area)}">zone approximative</a>')
+    parts.append(f'<a href="{html.escape(iri)}">voir et répondre</a>')
+    meta = f'<p class="{META_CLASS}">{" · ".join(parts)}</p>'
+    return title + paragraphs(action.description) + meta
 
 
 def _place(action: Action) -> dict[str, Any]:
@@ -110,14 +153,31 @@ def _place(action: Action) -> dict[str, Any]:
     )
 
 
-async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
-    """A local public action as a need/offer object (need, offer) or an ``Event`` (outing)."""
+def action_cc(node: NodeState, action: Action) -> list[str]:
+    """The followers collections a public action is addressed to (``cc``): the instance
+    actor's, and its association's when posted for one."""
+    s = node.settings
+    cc = [followers_iri(instance_actor_iri(s))]
+    association_id = action.association_id  # type: ignore[attr-defined]
+    if association_id is not None:
+        cc.append(followers_iri(association_actor_iri(s, association_id)))
+    return cc
+
+
+async def action_object(
+    node: NodeState, action: Action, *, edited: bool | None = None
+) -> dict[str, Any]:
+    """A local public action as a ``["Note", "Proposal"]`` (need, offer) or an ``Event``
+    (outing), addressed as delivered (``to`` Public, ``cc`` the followers) whether it is
+    delivered or fetched. No ``summary``: Mastodon would show it as a content warning.
+
+    ``updated`` is there only for an edited object (``edited=True``, as an ``Update`` says;
+    by default when it changed a second or more after its creation): Mastodon marks every
+    post that carries ``updated`` as edited."""
     if action.origin_domain is not None:
         raise ValueError("a remote action is served by its own node")
     iri = action_iri(node.settings, action.id)
-    line = html.escape(readable_line(node, action))
-    content = paragraphs(action.description) + f'<p class="{META_CLASS}">{line}</p>'
-
+    content = readable_content(node, action, iri)
     category = _TO_WIRE_CATEGORY[ActionCategory(action.category)]
     status = _TO_WIRE_STATUS[_status(action)]
     kind = ActionKind(action.kind)
@@ -136,7 +196,6 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
             published=action.created_at,
             url=iri,
         )
-        obj["summary"] = readable_line(node, action)
     else:
         obj = build.proposal(
             id=iri,
@@ -144,7 +203,6 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
             kind=WireKind(kind.value),
             name=action.title,
             content=content,
-            summary=readable_line(node, action),
             category=category,
             status=status,
             location=_place(action),
@@ -152,9 +210,17 @@ async def action_object(node: NodeState, action: Action) -> dict[str, Any]:
             end_time=action.expires_at,
             url=iri,
         )
-    # Milliseconds: two edits within a second must still be ordered by the receivers.
-    updated = action.updated_at.astimezone(dt.UTC)
-    obj["updated"] = updated.strftime("%Y-%m-%dT%H:%M:%S.") + f"{updated.microsecond // 1000:03d}Z"
+    obj["cc"] = action_cc(node, action)
+    if edited is None:
+        edited = action.updated_at - action.created_at >= EDITED_AFTER
+    if edited:
+        # Only an edited object says ``updated`` (Mastodon marks a post "edited" when it is
+        # there and differs from ``published``); milliseconds order two edits in one second.
+        # (``updated_at`` is stamped by the ORM at save, a hair after ``created_at``.)
+        updated = action.updated_at.astimezone(dt.UTC)
+        obj["updated"] = (
+            updated.strftime("%Y-%m-%dT%H:%M:%S.") + f"{updated.microsecond // 1000:03d}Z"
+        )
     return build.with_context(obj)
 
 
@@ -192,7 +258,8 @@ class _Text(HTMLParser):
         self.skipping = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        meta = tag == "p" and META_CLASS in (dict(attrs).get("class") or "").split()
+        classes = set((dict(attrs).get("class") or "").split())
+        meta = tag == "p" and bool(classes & _SKIPPED_CLASSES)
         if meta or tag in ("script", "style"):
             self.skipping = True
         if tag in self._BLOCKS:
