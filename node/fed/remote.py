@@ -15,11 +15,11 @@ import httpx
 from federation import PublicKeyInfo, fetch_actor, fetch_key_owner, nodeinfo, webfinger
 from federation.errors import FederationError, KeyUnavailable, ParseError
 from federation.keys import PublicKey, load_public_key_pem
-from federation.origin import InvalidOrigin, domain_of, parse_domain, same_origin
+from federation.origin import InvalidOrigin, domain_of, origin_of, parse_domain, same_origin
 from federation.parse import parse_actor
 from federation.signatures import ResolveKey
 from node import clock
-from node.errors import Forbidden, Problem
+from node.errors import Forbidden, Problem, Unprocessable
 from node.fed import iris
 from node.fed.cache import actor_stored, federation_cache
 from node.fed.client import signing_client
@@ -134,25 +134,51 @@ async def get_remote_actor(node: NodeState, iri: str, *, refresh: bool = False) 
 
 
 async def resolve(node: NodeState, handle: str) -> RemoteActor:
-    """``acct:user@host``, ``user@host``, ``@user@host``, a bare ``host`` (its instance actor:
-    NodeInfo metadata, FEP-2677, then WebFinger ``acct:host@host``, FEP-d556) or an actor URL."""
-    text = handle.strip()
-    scheme = scheme_for(node)
+    """The actor behind what an admin typed: ``acct:user@host``, ``user@host``, ``@user@host``,
+    a node (``host``, ``acct:host``, or its address ``https://host/``: its instance actor, by
+    NodeInfo metadata, FEP-2677, then WebFinger ``acct:host@host``, FEP-d556) or an actor URL.
+
+    Text that names none of these is refused with 422 (field ``target``) before anything is
+    fetched; a node that cannot be reached or answers nonsense is :class:`RemoteUnavailable`
+    (502)."""
+    target = _parse_target(handle, scheme_for(node))
     try:
-        if text.startswith(("http://", "https://")):
-            return await get_remote_actor(node, text)
-        if "@" in text:
-            async with signing_client(node) as client:
-                iri = await webfinger.lookup(client, text, scheme=scheme)
-            return await get_remote_actor(node, iri)
-        host = parse_domain(text).domain
+        if isinstance(target, str):  # an actor URL
+            return await get_remote_actor(node, target)
+        scheme, host, acct = target
         if await is_blocked(host):
             raise DomainBlocked(host)
         async with signing_client(node) as client:
-            iri = await _instance_actor_of(client, host, scheme)
+            if acct is not None:
+                iri = await webfinger.lookup(client, acct, scheme=scheme)
+            else:
+                iri = await _instance_actor_of(client, host, scheme)
         return await get_remote_actor(node, iri)
     except (FederationError, httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise RemoteUnavailable(f"cannot resolve {handle!r}: {exc}") from exc
+
+
+def _parse_target(handle: str, scheme: str) -> str | tuple[str, str, str | None]:
+    """An actor URL, or ``(scheme, domain, acct or None)`` (``scheme`` for what has none);
+    422 for anything else."""
+    text = handle.strip()
+    try:
+        if "://" in text:
+            origin = origin_of(text)
+            path = text.split("://", 1)[1].partition("/")[2]
+            if path.strip("/") == "":  # the node's address, not an actor
+                return origin.scheme, origin.domain, None
+            return text
+        bare = text.removeprefix("acct:").removeprefix("@")
+        if "@" in bare:
+            user, host = webfinger.parse_acct(f"acct:{bare}")
+            domain = parse_domain(host).domain
+            return scheme, domain, f"acct:{user}@{domain}"
+        return scheme, parse_domain(bare).domain, None
+    except (InvalidOrigin, ParseError) as exc:
+        raise Unprocessable.field(
+            "target", f"not a node address, a domain or an account: {handle!r}"
+        ) from exc
 
 
 async def _instance_actor_of(client: httpx.AsyncClient, host: str, scheme: str) -> str:
