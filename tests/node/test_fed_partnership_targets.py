@@ -30,7 +30,7 @@ PATH = "/api/v1/admin/partnerships"
 async def test_a_partnership_can_be_asked_by_address(
     node_factory: NodeFactory, target: str
 ) -> None:
-    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
+    paris, _ = await federated_nodes(node_factory, "paris", "lyon")
     _, admin = await member(paris, "Admin", admin=True)
     body = {"target": target, "scopes": ["public_needs"]}
     status, answer = await call(paris, "POST", PATH, admin, json=body)
