@@ -1,15 +1,15 @@
-"""Jinja filters: dates in the node's time zone and the reader's language, labels of enums."""
+"""Jinja filters: moments in the node's time zone and the reader's language, labels of enums."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment
 
+from node import clock
+from node.services.moments import describe
 from node.state import current_node
 from node.web.context import gettext, language
 from node.web.nav import N_
@@ -89,10 +89,13 @@ def _label(table: dict[str, str]) -> Any:
 
 
 def when(value: datetime | None) -> str:
+    """A moment as people say it ("il y a 5 min", "mardi 3 déc. à 14 h"), in the node's time
+    zone and the reader's language (:mod:`node.services.moments`)."""
     if value is None:
         return ""
-    zone = ZoneInfo(current_node().settings.timezone)
-    return format_datetime(value.astimezone(zone), "medium", locale=language())
+    return describe(
+        value, now=clock.now(), timezone=current_node().settings.timezone, language=language()
+    )
 
 
 def distance(km: float) -> str:

@@ -9,7 +9,9 @@ No request may leave 127.0.0.1.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,10 @@ assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromiu
 pytestmark = [pytest.mark.slow]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "un mot de passe solide"
+WEEKDAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +112,14 @@ LABELS = {
         "send": "Envoyer",
         "heading": "Demandes et contributions près de chez vous",
         "no_place": "Indiquez le lieu : touchez la carte",
+        "outing": "Sortie",
+        "starts": "Début",
+        "ends": "Fin",
+        "meeting_point": "Point de rendez-vous",
+        "places": "Nombre de places",
+        "at_two": "à 14 h",
+        "at_half_past_four": "à 16 h 30",
+        "now": "maintenant",
         "place": "Lieu",
     },
     "en": {
@@ -126,6 +140,14 @@ LABELS = {
         "send": "Send",
         "heading": "Needs and offers near you",
         "no_place": "Choose a place: tap the map",
+        "outing": "Outing",
+        "starts": "Starts",
+        "ends": "Ends",
+        "meeting_point": "Meeting point",
+        "places": "Number of places",
+        "at_two": "at 2 PM",
+        "at_half_past_four": "at 4:30 PM",
+        "now": "now",
         "place": "Place",
     },
 }
@@ -211,7 +233,13 @@ def test_posting_without_javascript_takes_a_typed_place(
     page = context.new_page()
     _sign_up(page, node, phone, f"Nojs{language}", labels)
     page.goto(f"{node.url}/post")
+    page.get_by_label(labels["outing"], exact=True).check()
     page.get_by_label(labels["title"]).fill(f"Sans carte ({language})")
+    starts = (date.today() + timedelta(days=3)).isoformat()
+    page.get_by_label(labels["starts"], exact=True).fill(f"{starts}T14:00")
+    page.get_by_label(labels["ends"], exact=True).fill(f"{starts}T16:30")
+    page.get_by_label(labels["meeting_point"], exact=True).fill("Le square")
+    page.get_by_label(labels["places"], exact=True).fill("12")
     page.get_by_role("button", name=labels["post"], exact=True).click()
     page.locator(".errors").get_by_text(labels["no_place"]).wait_for()
     if language == "fr":
@@ -222,6 +250,12 @@ def test_posting_without_javascript_takes_a_typed_place(
     page.get_by_role("button", name=labels["post"], exact=True).click()
     page.wait_for_url("**/actions/*")
     assert page.get_by_role("heading", name=f"Sans carte ({language})").count() == 1
+    # Times in words, in the node's time zone, never with seconds.
+    weekday = WEEKDAYS[language][(date.today() + timedelta(days=3)).weekday()]
+    facts = page.locator(".facts").inner_text().replace("\xa0", " ").replace("\u202f", " ")
+    assert weekday in facts and labels["at_two"] in facts and labels["at_half_past_four"] in facts
+    assert page.locator(".action .muted").get_by_text(labels["now"]).count() == 1
+    assert re.search(r"\d:\d\d:\d\d", page.content()) is None
     assert outside.requests == []
     context.close()
 
