@@ -172,16 +172,39 @@ def follow(*, id: str, actor: str, object: str, **kw: Any) -> Json:
     return activity("Follow", id=id, actor=actor, object=object, **kw)
 
 
-def accept(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+def accept(
+    *,
+    id: str,
+    actor: str,
+    object: Mapping[str, Any],
+    committee_decision: str | None = None,
+    **kw: Any,
+) -> Json:
     """``Accept`` of a ``Follow``/``Offer``/``Join``: the accepted activity is embedded, as
-    Mastodon needs it (it does not dereference the id)."""
+    Mastodon needs it (it does not dereference the id). ``committee_decision``: the public
+    record of the street committee's decision that made it (``ent:committeeDecision``)."""
     kw.setdefault("to", [object["actor"]] if "actor" in object else [])
-    return activity("Accept", id=id, actor=actor, object=object, **kw)
+    doc = activity("Accept", id=id, actor=actor, object=object, **kw)
+    return _with_decision(doc, committee_decision)
 
 
-def reject(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:
+def reject(
+    *,
+    id: str,
+    actor: str,
+    object: Mapping[str, Any],
+    committee_decision: str | None = None,
+    **kw: Any,
+) -> Json:
     kw.setdefault("to", [object["actor"]] if "actor" in object else [])
-    return activity("Reject", id=id, actor=actor, object=object, **kw)
+    doc = activity("Reject", id=id, actor=actor, object=object, **kw)
+    return _with_decision(doc, committee_decision)
+
+
+def _with_decision(doc: Json, decision: str | None) -> Json:
+    if decision is not None:
+        doc["committeeDecision"] = decision
+    return doc
 
 
 def undo(*, id: str, actor: str, object: Mapping[str, Any], **kw: Any) -> Json:

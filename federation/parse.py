@@ -193,6 +193,12 @@ class Activity(ASObject):
     origin: Refs = Field(default_factory=list)
     result: Refs = Field(default_factory=list)
     instrument: Refs = Field(default_factory=list)
+    # Entraide: the public record of the street committee's decision behind this activity.
+    committee_decision: Refs = Field(default_factory=list, alias="committeeDecision")
+
+    @property
+    def committee_decision_id(self) -> str | None:
+        return id_of(self.committee_decision[0]) if self.committee_decision else None
 
     @property
     def actor_id(self) -> str | None:

@@ -46,6 +46,9 @@ class PartnershipOut(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     ended_at: datetime | None
+    remote_committee_decision: str | None = Field(
+        None, description="The other node's street committee decision behind its request or answer"
+    )
 
 
 class PartnershipsOut(BaseModel):
@@ -64,6 +67,7 @@ def _out(p: Partnership) -> PartnershipOut:
         created_at=p.created_at,
         decided_at=p.decided_at,
         ended_at=p.ended_at,
+        remote_committee_decision=p.remote_decision_iri,
     )
 
 

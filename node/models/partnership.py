@@ -44,6 +44,8 @@ class Partnership(Model):
     # The Accept or Reject that decided it (ours or theirs), kept to be undone later.
     decision_activity_id = fields.CharField(max_length=2048, null=True)
     decided_by_id = fields.UUIDField(null=True)
+    # The other node's street committee decision behind its Offer, Accept or Reject (a URL).
+    remote_decision_iri = fields.CharField(max_length=2048, null=True)
     created_at = fields.DatetimeField()
     decided_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)

@@ -141,9 +141,11 @@ async def receive_offer(
     object_iri: str,
     scopes: Sequence[str],
     message: str,
+    committee_decision: str | None = None,
 ) -> Partnership | None:
     """Record a partnership request from ``sender`` (None when one is already active); where
-    the committee decides on partnerships, its proposal opens at once."""
+    the committee decides on partnerships, its proposal opens at once. ``committee_decision``:
+    the asking node's own committee decision, when its Offer links one."""
     known = [s for s in scopes if s in SCOPES]
     if not known:
         return None
@@ -161,6 +163,7 @@ async def receive_offer(
         status=PartnershipStatus.PENDING,
         offer_activity_id=offer_id,
         object_iri=object_iri,
+        remote_decision_iri=_link(committee_decision),
         created_at=clock.now(),
     )
     change = _accept_change(p)
@@ -220,11 +223,22 @@ async def decide_partnership(
             id=p.decision_activity_id,
             actor=instance_actor_iri(node.settings),
             object=_offer_document(node, p),
+            committee_decision=await _decision_link(node, p, decision),
         )
         await publish(node, activity, to=[remote])
         partnerships_changed()
     partnerships_changed()  # again once committed (node.fed.cache: the hold)
     return p
+
+
+async def _decision_link(node: NodeState, p: Partnership, decision: Decision | None) -> str | None:
+    """The public record of the committee decision behind our answer: the approval we carry
+    out, or (for a refusal) the committee's latest decision about this request, if any."""
+    from node.services.committee.decisions import decision_api_url, latest_decision_about
+
+    if decision is None:
+        decision = await latest_decision_about(_accept_change(p).subject)
+    return decision_api_url(node, decision) if decision is not None else None
 
 
 async def end_partnership(
@@ -280,8 +294,20 @@ async def _close(p: Partnership) -> None:
     await withdraw_remote_content(p.remote_domain)
 
 
+def _link(iri: str | None) -> str | None:
+    """A remote decision link worth keeping: an http(s) URL that fits the column."""
+    if iri and iri.startswith(("https://", "http://")) and len(iri) <= 2048:
+        return iri
+    return None
+
+
 async def remote_decision(
-    sender: RemoteActor, offer_id: str, *, accepted: bool, activity_id: str
+    sender: RemoteActor,
+    offer_id: str,
+    *,
+    accepted: bool,
+    activity_id: str,
+    committee_decision: str | None = None,
 ) -> bool:
     """The other side accepted or refused our request; False when it does not match one."""
     p = await Partnership.get_or_none(
@@ -293,6 +319,7 @@ async def remote_decision(
     p.active_domain = p.remote_domain if accepted else None
     p.decided_at = clock.now()
     p.decision_activity_id = activity_id
+    p.remote_decision_iri = _link(committee_decision)
     await p.save()
     partnerships_changed()
     return True

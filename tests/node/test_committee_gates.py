@@ -66,9 +66,17 @@ async def test_incoming_partnership_opens_a_proposal_and_the_accept_waits(
     await _approve(lyon, again, people)
     await settle(paris, lyon)
     assert (await ok(lyon, "GET", PARTNERSHIPS, lyon_admin))["items"][0]["status"] == "accepted"
-    assert (await ok(paris, "GET", PARTNERSHIPS, paris_admin))["items"][0]["status"] == "accepted"
+    mine = (await ok(paris, "GET", PARTNERSHIPS, paris_admin))["items"][0]
+    assert mine["status"] == "accepted"
     with lyon.node.db.activate():
-        assert await OutboxActivity.filter(type="Accept").count() == 1
+        [accept] = await OutboxActivity.filter(type="Accept")
+        decision = await decision_of(lyon, again["id"])
+    # The Accept links the decision that made it; Paris keeps the link; anyone can read it.
+    link = f"http://lyon.test/api/v1/decisions/{decision.id}"
+    assert accept.body["committeeDecision"] == link
+    assert mine["remote_committee_decision"] == link
+    record = await ok(lyon, "GET", link.removeprefix("http://lyon.test"), {})
+    assert record["outcome"] == "approved" and record["kind"] == "partnership.accept"
 
     # Ending the partnership is gated too; approved, the Undo goes out once.
     ending = await _gated(lyon, "DELETE", f"{PARTNERSHIPS}/{incoming['id']}", lyon_admin)
@@ -98,6 +106,15 @@ async def test_a_refused_partnership_stays_pending_and_the_admin_may_refuse_it(
     # Refusing shares nothing: not gated.
     refused = await ok(lyon, "POST", f"{PARTNERSHIPS}/{incoming['id']}/reject", lyon_admin)
     assert refused["status"] == "rejected"
+    # The Reject links the committee's refusal; Paris shows it.
+    await settle(paris, lyon)
+    decision = await decision_of(lyon, str(proposal.id))
+    link = f"http://lyon.test/api/v1/decisions/{decision.id}"
+    with lyon.node.db.activate():
+        [reject] = await OutboxActivity.filter(type="Reject")
+    assert reject.body["committeeDecision"] == link
+    mine = (await ok(paris, "GET", PARTNERSHIPS, paris_admin))["items"][0]
+    assert mine["status"] == "rejected" and mine["remote_committee_decision"] == link
 
 
 async def test_blocks_and_allowlist_wait_for_the_committee(app: EntraideApp) -> None:

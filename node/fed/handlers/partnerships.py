@@ -22,6 +22,7 @@ async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
         object_iri=obj.id,
         scopes=obj.partnership_scope,
         message=(obj.summary or obj.text or "").strip(),
+        committee_decision=activity.committee_decision_id,
     )
     if created is None:
         raise Ignore("no known scope, or a partnership with this node is already active")
@@ -36,14 +37,22 @@ def _offer_id(activity: ap.Activity) -> str:
 
 async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await partnerships.remote_decision(
-        ctx.sender, _offer_id(activity), accepted=True, activity_id=ctx.item.activity_id
+        ctx.sender,
+        _offer_id(activity),
+        accepted=True,
+        activity_id=ctx.item.activity_id,
+        committee_decision=activity.committee_decision_id,
     ):
         raise Ignore("no pending partnership request of ours matches")
 
 
 async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
     if not await partnerships.remote_decision(
-        ctx.sender, _offer_id(activity), accepted=False, activity_id=ctx.item.activity_id
+        ctx.sender,
+        _offer_id(activity),
+        accepted=False,
+        activity_id=ctx.item.activity_id,
+        committee_decision=activity.committee_decision_id,
     ):
         raise Ignore("no pending partnership request of ours matches")
 

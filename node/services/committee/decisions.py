@@ -4,11 +4,20 @@ anyone (the decisions page, ``GET /api/v1/decisions``) and by partner nodes."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from node.errors import NotFound
 from node.models import CommitteeProposal, Decision, ProposalOrigin, ProposalState
 
+if TYPE_CHECKING:
+    from node.state import NodeState
+
 PAGE_MAX = 100
+
+
+def decision_api_url(node: NodeState, decision: Decision) -> str:
+    """Where partner nodes read a decision (JSON; its ``url`` is the page for people)."""
+    return f"{node.settings.base_url.rstrip('/')}/api/v1/decisions/{decision.id}"
 
 
 async def list_decisions(limit: int = 50, offset: int = 0) -> list[Decision]:
