@@ -244,8 +244,8 @@ async def _keep_an_admin(association: Association, leaving: AssociationMembershi
         await AssociationMembership.filter(
             association_id=association.id, role=AssociationRole.ADMIN
         )
-        .select_for_update()
-        .values_list("id", flat=True)
+        .select_for_update()  # a model query: Tortoise drops FOR UPDATE from values queries
+        .only("id")
     )
     if len(admins) <= 1:
         raise Conflict("An association keeps at least one admin; name another admin first.")

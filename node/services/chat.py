@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from tortoise.transactions import in_transaction
 
 from node import clock
-from node.errors import Forbidden, Unprocessable
+from node.errors import Conflict, Forbidden, Unprocessable
 from node.models import Action, Member, Message
 from node.services.actions import get_visible_action
 from node.services.inputs.actions import CHAT_MESSAGE
-from node.services.participations import is_in_chat
+from node.services.participations import is_in_chat, members_in_chat, remote_in_chat
+from node.services.received_text import received_text
 
 if TYPE_CHECKING:
     from node.state import NodeState
@@ -89,3 +90,45 @@ async def list_messages(
     if len(rows) > limit:
         page.next_cursor = rows[limit - 1].id
     return page
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteAuthor:
+    """Who wrote a message on another node: their actor and the name to show."""
+
+    actor_iri: str
+    name: str
+    origin: str  # their node (normalised origin), to check who may write in a remote chat
+
+
+async def post_remote_message(
+    node: NodeState, action: Action, author: RemoteAuthor, *, ap_id: str, body: str
+) -> Message:
+    """A chat message received from another node (a ``Note`` replying to ``action``).
+
+    In our action's chat only an accepted participant of the author's may write; in a remote
+    action's chat only its own node writes (its author and participants live there), and only
+    while one of our members takes part. Too long a text is cut (the sender's limits are not
+    ours), an empty one refused; a message already stored (same ``ap_id``) is a 409."""
+    body = received_text(body, BODY_MAX)
+    if not body:
+        raise Unprocessable.field("body", "empty message")
+    if action.origin_domain is None:
+        allowed = await remote_in_chat(action, author.actor_iri)
+    else:
+        allowed = action.origin_domain == author.origin and await members_in_chat(action)
+    if not allowed:
+        raise Forbidden("Only the author and accepted participants can use this chat.")
+    async with in_transaction():
+        if await Message.exists(ap_id=ap_id):
+            raise Conflict("This message is already stored.")
+        message = await Message.create(
+            action_id=action.id,
+            author=None,
+            remote_actor_iri=author.actor_iri,
+            remote_author_name=author.name,
+            ap_id=ap_id,
+            body=body,
+            created_at=clock.now(),
+        )
+    return message

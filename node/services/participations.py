@@ -8,6 +8,7 @@ cannot join their own action (409); only open actions can be joined (409); a ful
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
@@ -21,20 +22,24 @@ from node.models import (
     Member,
     Participation,
     ParticipationStatus,
+    Visibility,
 )
 from node.services.actions import can_manage, effective_status, get_visible_action
 from node.services.inputs.actions import JOIN_MESSAGE
+from node.services.received_text import received_text
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
 MESSAGE_MAX = JOIN_MESSAGE.high
+_TAKING_PART = (ParticipationStatus.PENDING, ParticipationStatus.ACCEPTED)
 
 
 async def _lock_action(action_id: uuid.UUID) -> None:
-    """Serialise joins of one action (PostgreSQL row lock; SQLite transactions are serial)."""
+    """Serialise joins of one action (PostgreSQL row lock; SQLite transactions are serial).
+    A model query, not ``values_list``: Tortoise drops ``FOR UPDATE`` from values queries."""
     if Action._meta.db.capabilities.dialect == "postgres":
-        await Action.select_for_update().filter(id=action_id).values_list("id", flat=True)
+        await Action.select_for_update().filter(id=action_id).only("id")
 
 
 async def _accepted_count(action_id: uuid.UUID) -> int:
@@ -189,4 +194,123 @@ async def is_in_chat(action: Action, member: Member) -> bool:
         return True
     return await Participation.exists(
         action_id=action.id, member_id=member.id, status=ParticipationStatus.ACCEPTED
+    )
+
+
+# --- people of other nodes ------------------------------------------------------------------
+#
+# A partner node's member answering one of our public actions (``Join``/``Offer``), leaving it,
+# or the partner answering our member's ``Join`` of its action. The same rules and the same
+# locked capacity check as for our members, and the same events, so that the author hears of it
+# and federation answers (it never echoes back what came from there).
+
+
+@dataclass(frozen=True)
+class RemoteParticipant:
+    """Who answers from another node: their actor, the name to show, and the ``Join`` (or
+    ``Offer``) activity that asked, kept to match the answer."""
+
+    actor_iri: str
+    name: str
+    activity_id: str
+
+
+async def local_public_action(action_id: uuid.UUID) -> Action:
+    action = await Action.get_or_none(id=action_id, origin_domain__isnull=True)
+    if action is None or action.visibility != Visibility.PUBLIC:
+        raise NotFound("No such public action.")
+    return action
+
+
+async def join_remote(
+    node: NodeState, action_id: uuid.UUID, who: RemoteParticipant, message: str = ""
+) -> Participation:
+    """A person of another node asks to join one of our public actions: let in at once with
+    ``auto_accept`` while there is room (declined when the outing is full), pending otherwise.
+    Under the same row lock as a local join, so two joins cannot both take the last place."""
+    message = received_text(message, MESSAGE_MAX)
+    async with in_transaction():
+        await _lock_action(action_id)
+        action = await local_public_action(action_id)
+        status = effective_status(action)
+        if status != ActionStatus.OPEN:
+            raise Conflict(f"The action is {status.value}: it cannot be joined.")
+        existing = await Participation.get_or_none(
+            action_id=action.id, remote_actor_iri=who.actor_iri
+        )
+        if existing is not None and existing.status in _TAKING_PART:
+            raise Conflict("Already taking part in this action.")
+        new_status = ParticipationStatus.PENDING
+        if action.auto_accept:
+            try:
+                await _check_room(action)
+                new_status = ParticipationStatus.ACCEPTED
+            except Conflict:
+                new_status = ParticipationStatus.DECLINED
+        now = clock.now()
+        if existing is not None:
+            existing.status, existing.message, existing.ap_id = new_status, message, who.activity_id
+            existing.remote_name, existing.updated_at = who.name, now
+            await existing.save()
+            row = existing
+        else:
+            row = await Participation.create(
+                action=action,
+                member=None,
+                remote_actor_iri=who.actor_iri,
+                remote_name=who.name,
+                ap_id=who.activity_id,
+                status=new_status,
+                message=message,
+                created_at=now,
+                updated_at=now,
+            )
+    return row
+
+
+async def leave_remote(node: NodeState, action_id: uuid.UUID, actor_iri: str) -> Participation:
+    """A person of another node leaves one of our actions (``Leave``)."""
+    async with in_transaction():
+        action = await local_public_action(action_id)
+        row = await Participation.get_or_none(
+            action_id=action.id, remote_actor_iri=actor_iri, status__in=list(_TAKING_PART)
+        )
+        if row is None:
+            raise NotFound("Not taking part in this action.")
+        row.status, row.updated_at = ParticipationStatus.LEFT, clock.now()
+        await row.save(update_fields=["status", "updated_at"])
+    return row
+
+
+async def remote_answer(
+    node: NodeState, join_id: str, *, origin: str, accepted: bool
+) -> Participation:
+    """The node of a remote action accepted or declined our member's ``Join`` ``join_id``;
+    only that node (``origin``, the sender's) may answer."""
+    async with in_transaction():
+        row = await Participation.get_or_none(
+            ap_id=join_id, member_id__isnull=False
+        ).select_related("action", "member")
+        if row is None or row.action.origin_domain != origin:
+            raise NotFound("No Join of ours matches.")
+        await _lock_action(row.action.id)
+        if row.status == ParticipationStatus.LEFT:
+            raise Conflict("The member has left.")
+        row.status = ParticipationStatus.ACCEPTED if accepted else ParticipationStatus.DECLINED
+        row.updated_at = clock.now()
+        await row.save(update_fields=["status", "updated_at"])
+    return row
+
+
+async def remote_in_chat(action: Action, actor_iri: str) -> bool:
+    """Whether a person of another node shares the chat of our action ``action``."""
+    return await Participation.exists(
+        action_id=action.id, remote_actor_iri=actor_iri, status=ParticipationStatus.ACCEPTED
+    )
+
+
+async def members_in_chat(action: Action) -> bool:
+    """Whether one of our members shares the chat of a remote action."""
+    return await Participation.exists(
+        action_id=action.id, member_id__isnull=False, status=ParticipationStatus.ACCEPTED
     )

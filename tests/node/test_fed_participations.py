@@ -171,7 +171,7 @@ async def test_inbound_participation_checks(node_factory: NodeFactory) -> None:
     create = build.create(
         id=iris.new_activity_iri(lyon.node.settings), actor=lyon_actor, object=note
     )
-    assert "not in this action's chat" in await send(lyon, create)
+    assert "accepted participants" in await send(lyon, create)
     public = build.note(
         id=f"{lyon_actor}/notes/2", attributed_to=lyon_actor, content="x", in_reply_to=action_iri
     )

@@ -1,49 +1,53 @@
 """Inbox: people of other nodes answering our actions, answers to our members, and the chat.
 
-* ``Join``/``Offer`` whose object is one of our public actions, from a partner node with the
-  ``public_needs`` scope: a remote participation (``Participation.member`` NULL, the actor's IRI
-  and name kept), accepted at once with ``auto_accept`` (the ``Accept`` goes back).
+* ``Join``/``Offer`` whose object is one of our public actions (the dispatch table asks the
+  ``public_needs`` scope): a remote participation (``Participation.member`` NULL, the actor's IRI
+  and name kept), let in at once with ``auto_accept`` while there is room; the answer goes back
+  through the participation events.
 * ``Leave``: that participant leaves.
 * ``Accept``/``Reject`` of a ``Join`` one of our members sent to a remote action.
 * ``Create(Note)`` replying to an action: a chat message, only from someone in that chat and
   only when it is not public.
+
+Every rule lives in the services (:mod:`node.services.participations`, :mod:`node.services.chat`),
+shared with our own members; a refusal there is an ``ignored`` row here, with its reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID
 
 from federation import parse as ap
-from node import clock
+from node.errors import Problem
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.iris import is_local
+from node.fed.publish_participations import send_decision
 from node.fed.serializers import actor_display_name, html_to_text
-from node.models import (
-    Action,
-    ActionKind,
-    Message,
-    Participation,
-    ParticipationStatus,
-    Visibility,
-)
-from node.services.actions import effective_status
-from node.services.inputs.actions import CHAT_MESSAGE, JOIN_MESSAGE
-
-MESSAGE_MAX, BODY_MAX = JOIN_MESSAGE.high, CHAT_MESSAGE.high
+from node.models import ParticipationStatus
+from node.services import chat, participations, remote_actions
+from node.services.chat import RemoteAuthor
+from node.services.participations import RemoteParticipant
 
 
-async def _local_action(ctx: InboxContext, iri: str | None) -> Action:
+@contextmanager
+def _refusal_ignored() -> Iterator[None]:
+    """A service's refusal (409 full, 404 not taking part, …) ignores the activity, with why."""
+    try:
+        yield
+    except Problem as exc:
+        raise Ignore(exc.detail) from exc
+
+
+def _action_id(ctx: InboxContext, iri: str | None) -> UUID:
     s = ctx.node.settings
     if iri is None or not is_local(s, iri):
         raise Ignore("not one of our actions")
     try:
-        action_id = UUID(iri.removeprefix(f"{s.base_url}/actions/"))
+        return UUID(iri.removeprefix(f"{s.base_url}/actions/"))
     except ValueError as exc:
         raise Ignore("not one of our actions") from exc
-    action = await Action.get_or_none(id=action_id, origin_domain__isnull=True)
-    if action is None or action.visibility != Visibility.PUBLIC:
-        raise Ignore("no such public action")
-    return action
 
 
 def _name(ctx: InboxContext) -> str:
@@ -51,100 +55,43 @@ def _name(ctx: InboxContext) -> str:
     return actor_display_name(sender.name, sender.preferred_username, sender.ap_id)
 
 
-async def _full(action: Action) -> bool:
-    if action.kind != ActionKind.OUTING or action.capacity is None:
-        return False
-    taken = await Participation.filter(
-        action_id=action.id, status=ParticipationStatus.ACCEPTED
-    ).count()
-    return taken >= action.capacity
-
-
-async def _join(ctx: InboxContext, activity: ap.Activity) -> None:
-    action = await _local_action(ctx, activity.object_id)
-    if effective_status(action).value != "open":
-        raise Ignore("the action is not open")
-    existing = await Participation.get_or_none(
-        action_id=action.id, remote_actor_iri=ctx.sender.ap_id
-    )
-    if existing is not None and existing.status in (
-        ParticipationStatus.PENDING,
-        ParticipationStatus.ACCEPTED,
-    ):
-        raise Ignore("already taking part")
-    status = ParticipationStatus.PENDING
-    if action.auto_accept:
-        status = (
-            ParticipationStatus.DECLINED if await _full(action) else ParticipationStatus.ACCEPTED
-        )
-    message = html_to_text(activity.text or "")[:MESSAGE_MAX]
-    now = clock.now()
-    if existing is not None:
-        existing.status, existing.message, existing.ap_id = status, message, ctx.item.activity_id
-        existing.remote_name, existing.updated_at = _name(ctx), now
-        await existing.save()
-        row = existing
-    else:
-        row = await Participation.create(
-            action=action,
-            member=None,
-            remote_actor_iri=ctx.sender.ap_id,
-            remote_name=_name(ctx),
-            ap_id=ctx.item.activity_id,
-            status=status,
-            message=message,
-            created_at=now,
-            updated_at=now,
-        )
-    if status != ParticipationStatus.PENDING:
-        from node.fed.publish_participations import send_decision
-
-        await send_decision(ctx.node, action, row)
-
-
 async def join(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _join(ctx, activity)
+    who = RemoteParticipant(ctx.sender.ap_id, _name(ctx), ctx.item.activity_id)
+    action_id = _action_id(ctx, activity.object_id)
+    with _refusal_ignored():
+        row = await participations.join_remote(
+            ctx.node, action_id, who, html_to_text(activity.text or "")
+        )
+    if row.status != ParticipationStatus.PENDING:  # let in or refused at once: tell them
+        await send_decision(ctx.node, await row.action, row)
 
 
 async def offer(ctx: InboxContext, activity: ap.Activity) -> None:
     """An ``Offer`` referring to one of our actions (an answer to a need)."""
-    await _join(ctx, activity)
+    await join(ctx, activity)
 
 
 async def leave(ctx: InboxContext, activity: ap.Activity) -> None:
-    action = await _local_action(ctx, activity.object_id)
-    updated = await Participation.filter(
-        action_id=action.id,
-        remote_actor_iri=ctx.sender.ap_id,
-        status__in=[ParticipationStatus.PENDING, ParticipationStatus.ACCEPTED],
-    ).update(status=ParticipationStatus.LEFT, updated_at=clock.now())
-    if not updated:
-        raise Ignore("not taking part")
+    action_id = _action_id(ctx, activity.object_id)
+    with _refusal_ignored():
+        await participations.leave_remote(ctx.node, action_id, ctx.sender.ap_id)
 
 
-async def _answer(ctx: InboxContext, activity: ap.Activity, status: ParticipationStatus) -> None:
-    join_id = activity.object_id
-    row = (
-        await Participation.get_or_none(ap_id=join_id, member_id__isnull=False).select_related(
-            "action"
-        )
-        if join_id
-        else None
-    )
-    if row is None or row.action.origin_domain != ctx.sender.domain:
+async def _answer(ctx: InboxContext, activity: ap.Activity, *, accepted: bool) -> None:
+    if activity.object_id is None:
         raise Ignore("no Join of ours matches")
-    if row.status == ParticipationStatus.LEFT:
-        raise Ignore("the member has left")
-    row.status, row.updated_at = status, clock.now()
-    await row.save(update_fields=["status", "updated_at"])
+    with _refusal_ignored():
+        await participations.remote_answer(
+            ctx.node, activity.object_id, origin=ctx.sender.domain, accepted=accepted
+        )
 
 
 async def accept_join(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _answer(ctx, activity, ParticipationStatus.ACCEPTED)
+    await _answer(ctx, activity, accepted=True)
 
 
 async def reject_join(ctx: InboxContext, activity: ap.Activity) -> None:
-    await _answer(ctx, activity, ParticipationStatus.DECLINED)
+    await _answer(ctx, activity, accepted=False)
 
 
 async def create_note(ctx: InboxContext, activity: ap.Activity) -> None:
@@ -158,34 +105,15 @@ async def create_note(ctx: InboxContext, activity: ap.Activity) -> None:
     target = ap.id_of(note.in_reply_to)
     if target is None:
         raise Ignore("not a reply to an action")
-    if is_local(ctx.node.settings, target):
-        action = await _local_action(ctx, target)
-        allowed = await Participation.exists(
-            action_id=action.id,
-            remote_actor_iri=ctx.sender.ap_id,
-            status=ParticipationStatus.ACCEPTED,
+    with _refusal_ignored():
+        if is_local(ctx.node.settings, target):
+            action = await participations.local_public_action(_action_id(ctx, target))
+        else:
+            found = await remote_actions.remote_action_by_iri(target)
+            if found is None:
+                raise Ignore("not a reply to an action we know")
+            action = found
+        author = RemoteAuthor(ctx.sender.ap_id, _name(ctx), ctx.sender.domain)
+        await chat.post_remote_message(
+            ctx.node, action, author, ap_id=note.id, body=html_to_text(note.text or "")
         )
-    else:
-        remote = await Action.get_or_none(ap_id=target, origin_domain=ctx.sender.domain)
-        if remote is None:
-            raise Ignore("not a reply to an action we know")
-        action = remote
-        allowed = await Participation.exists(
-            action_id=action.id, member_id__isnull=False, status=ParticipationStatus.ACCEPTED
-        )
-    if not allowed:
-        raise Ignore("the sender is not in this action's chat")
-    if await Message.exists(ap_id=note.id):
-        raise Ignore("already stored")
-    body = html_to_text(note.text or "")[:BODY_MAX]
-    if not body:
-        raise Ignore("empty message")
-    await Message.create(
-        action=action,
-        author=None,
-        remote_actor_iri=ctx.sender.ap_id,
-        remote_author_name=_name(ctx),
-        ap_id=note.id,
-        body=body,
-        created_at=clock.now(),
-    )
