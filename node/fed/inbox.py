@@ -80,6 +80,18 @@ async def _farewell_of_unknown_actor(body: bytes) -> bool:
     return not await RemoteActor.exists(ap_id=actor)
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character is in any key or string of ``value`` (already bounded in depth
+    and size by :mod:`federation.jsonbounds`)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def ap_content_type(value: str | None) -> bool:
     media = (value or "").split(";", 1)[0].strip().lower()
     return media in AP_TYPES
@@ -115,6 +127,9 @@ async def receive(node: NodeState) -> Response:
         return problem(400, f"The JSON document is too complex: {exc}", "json_too_complex")
     except ParseError as exc:
         return problem(400, f"Not an ActivityStreams activity: {exc}", "malformed_activity")
+    if b"\\u0000" in body and _has_nul(data):
+        # PostgreSQL cannot store U+0000 in jsonb or text; no real activity carries one.
+        return problem(400, "The activity contains a NUL character.", "nul_character")
     try:
         activity = parse_activity(data)
     except (ValueError, ParseError) as exc:
