@@ -8,6 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 from jinja2 import Environment
 
+from federation.origin import InvalidOrigin, domain_of
 from node import clock
 from node.services.moments import describe
 from node.state import current_node
@@ -104,6 +105,16 @@ def distance(km: float) -> str:
     return f"{format_decimal(round(km, 1), locale=language())} km"
 
 
+def origin_domain(iri: str | None) -> str | None:
+    """The normalised domain of a remote actor's IRI (None for a local one or a bad IRI)."""
+    if not iri:
+        return None
+    try:
+        return domain_of(iri)
+    except InvalidOrigin:
+        return None
+
+
 def register_filters(env: Environment) -> None:
     env.filters.update(
         when=when,
@@ -118,4 +129,5 @@ def register_filters(env: Environment) -> None:
         round_mode_label=_label(ROUND_MODE_LABELS),
         item_label=_label(ITEM_LABELS),
         scope_label=_label(SCOPE_LABELS),
+        origin_domain=origin_domain,
     )

@@ -78,6 +78,7 @@ class NearbyQuery:
     status: ActionStatus
     viewer_id: uuid.UUID | None
     association_ids: tuple[uuid.UUID, ...]
+    local_only: bool = False  # this node's actions only, none of its partners'
 
 
 def filters(q: NearbyQuery, p: Sql) -> tuple[str, str]:
@@ -92,6 +93,8 @@ def filters(q: NearbyQuery, p: Sql) -> tuple[str, str]:
         )
     else:
         conditions.append(f"a.status = {p(q.status.value)}")
+    if q.local_only:
+        conditions.append("a.origin_domain IS NULL")
     if q.kind is not None:
         conditions.append(f"a.kind = {p(q.kind.value)}")
     if q.category is not None:
@@ -203,6 +206,7 @@ async def nearby_query(
     category: ActionCategory | str | None,
     status: ActionStatus | str,
     limit: int,
+    local_only: bool = False,
 ) -> NearbyQuery:
     if not -90.0 <= lat <= 90.0:
         raise Unprocessable.field("lat", "must be between -90 and 90")
@@ -221,4 +225,5 @@ async def nearby_query(
         status=ActionStatus(status),
         viewer_id=viewer.id if viewer is not None else None,
         association_ids=tuple(await viewer_association_ids(viewer)),
+        local_only=local_only,
     )

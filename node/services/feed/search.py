@@ -94,9 +94,13 @@ async def nearby(
     order: Order = "recent",
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    local_only: bool = False,
 ) -> FeedPage:
-    """One page of the actions visible to ``viewer`` within ``radius_km`` of (lat, lon)."""
-    q = await nearby_query(lat, lon, radius_km, viewer, kind, category, status, limit)
+    """One page of the actions visible to ``viewer`` within ``radius_km`` of (lat, lon);
+    ``local_only``: this node's own, without its partners' (remote actions)."""
+    q = await nearby_query(
+        lat, lon, radius_km, viewer, kind, category, status, limit, local_only=local_only
+    )
     connection = Action._meta.db
     if order == "recent":
         after_t = decode_cursor(cursor, "recent") if cursor else None

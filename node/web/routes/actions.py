@@ -13,9 +13,11 @@ from node.services import actions as actions_service
 from node.services import chat, participations
 from node.services.inputs import parse
 from node.services.inputs.actions import ChatMessageDraft, JoinRequest
+from node.services.partner_nodes import node_names
 from node.state import current_node
 from node.web.context import current_member
 from node.web.context import gettext as _
+from node.web.format import origin_domain
 from node.web.forms import FormErrors, login_required, member, raw, render, see_other, text
 
 blueprint = Blueprint("web_actions", __name__)
@@ -37,9 +39,13 @@ async def _page(action_id: UUID, status: int = 200, **extra: Any) -> Response:
             page = await chat.list_messages(action.id, viewer, limit=chat.MAX_LIMIT)
             messages = list(reversed(page.items))
     extra.setdefault("errors", FormErrors())
+    domains = [action.origin_domain]
+    domains += [origin_domain(r.remote_actor_iri) for r in rows]
+    domains += [origin_domain(getattr(m, "remote_actor_iri", None)) for m in messages]
     return await render(
         "action.html",
         status,
+        node_names=await node_names(domains),
         action=action,
         action_status=actions_service.effective_status(action),
         is_author=viewer is not None and action.author_id == viewer.id,  # type: ignore[attr-defined]

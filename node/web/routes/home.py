@@ -9,6 +9,7 @@ from quart import Blueprint, request, url_for
 from node.errors import Problem
 from node.models import ActionCategory, ActionKind
 from node.services import feed
+from node.services.partner_nodes import node_names
 from node.state import current_node
 from node.web.context import current_member
 from node.web.forms import FormErrors, render
@@ -41,6 +42,7 @@ async def index() -> Any:
     kind = kind if kind in {k.value for k in ActionKind} else None
     category = request.args.get("category") or None
     category = category if category in {c.value for c in ActionCategory} else None
+    local_only = request.args.get("origin") == "local"  # else this node and its partners
     errors = FormErrors()
     page = feed.FeedPage()
     try:
@@ -53,10 +55,16 @@ async def index() -> Any:
             category=category,
             cursor=request.args.get("cursor") or None,
             limit=PAGE,
+            local_only=local_only,
         )
     except Problem as exc:  # a tampered cursor: show the first page's form with the message
         errors = FormErrors.from_problem(exc)
-    filters = {"kind": kind, "category": category, "radius_km": radius}
+    filters = {
+        "kind": kind,
+        "category": category,
+        "radius_km": radius,
+        "origin": "local" if local_only else None,
+    }
     if located:
         filters.update(lat=round(lat, 5), lon=round(lon, 5))
     next_url = None
@@ -81,6 +89,7 @@ async def index() -> Any:
     }
     return await render(
         "home.html",
+        node_names=await node_names(item.action.origin_domain for item in page.items),
         items=page.items,
         filters=filters,
         located=located,
