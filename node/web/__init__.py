@@ -78,6 +78,11 @@ def register_web(app: Quart) -> None:
         context.gettext, context.ngettext, newstyle=True
     )
     env.globals.update(
+        _=context.template_gettext,
+        gettext=context.template_gettext,
+        ngettext=context.template_ngettext,
+    )
+    env.globals.update(
         csrf_token=context.csrf_token,
         csrf_field=context.CSRF_FIELD,
         static_url=static_url,

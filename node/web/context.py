@@ -13,11 +13,15 @@ from typing import Any
 from uuid import UUID
 
 from babel import negotiate_locale
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
+from markupsafe import Markup
 from quart import g, request, session
 
 from node import clock
 from node.models import Member
 from node.state import current_node
+from node.web.elision import with_elisions
 from node.web.i18n import LANGUAGES, translations
 
 LANG_COOKIE = "lang"
@@ -46,13 +50,36 @@ def language() -> str:
 
 def gettext(message: str, **variables: Any) -> str:
     text = translations(language()).gettext(message)
-    return text % variables if variables else text
+    return text % with_elisions(variables) if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     text = translations(language()).ngettext(singular, plural, n)
     variables.setdefault("num", n)
-    return text % variables
+    return text % with_elisions(variables)
+
+
+# The templates' ``_()`` and ``ngettext()``: Jinja's "newstyle" callables (the text is always a
+# format string, the variables are escaped) whose variables carry their French elided forms.
+
+
+@pass_context
+def template_gettext(context: Context, message: str, **variables: Any) -> str:
+    text = translations(language()).gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % with_elisions(variables)
+
+
+@pass_context
+def template_ngettext(
+    context: Context, singular: str, plural: str, n: int, **variables: Any
+) -> str:
+    variables.setdefault("num", n)
+    text = translations(language()).ngettext(singular, plural, n)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % with_elisions(variables)
 
 
 _ = gettext

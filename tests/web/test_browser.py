@@ -120,6 +120,7 @@ LABELS = {
         "at_two": "à 14 h",
         "at_half_past_four": "à 16 h 30",
         "now": "maintenant",
+        "centre": "Autour du centre d'Entraide Paris.",
         "place": "Lieu",
     },
     "en": {
@@ -148,6 +149,7 @@ LABELS = {
         "at_two": "at 2 PM",
         "at_half_past_four": "at 4:30 PM",
         "now": "now",
+        "centre": "Around the centre of Entraide Paris.",
         "place": "Place",
     },
 }
@@ -192,6 +194,8 @@ def test_need_join_and_chat(
 
     _sign_up(helper, node, phones[1], f"Sam{language}", labels)
     helper.get_by_role("heading", name=labels["heading"]).wait_for()
+    # The node's name with the right article: "d'Entraide Paris" in French.
+    assert helper.get_by_text(labels["centre"], exact=True).count() == 1
     link = helper.locator(".cards").get_by_role("link", name=title)
     assert link.count() == 1
     helper.locator(f'.leaflet-marker-icon[title="{title}"]').wait_for()
