@@ -78,6 +78,11 @@ def _only_for(actor: RemoteActor, row: Delivery) -> bool:
     return bool(audience) and audience <= {actor.ap_id}
 
 
+async def is_known(iri: str) -> bool:
+    """Whether ``iri`` is an actor of another server this node has stored."""
+    return await RemoteActor.exists(ap_id=iri)
+
+
 async def forget_actor(node: NodeState, actor: RemoteActor) -> Forgotten:
     """Remove ``actor`` and everything of it this node stored (see the module's docstring)."""
     iri = actor.ap_id

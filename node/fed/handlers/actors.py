@@ -19,7 +19,6 @@ from federation.errors import ParseError
 from node.fed.handlers.actions import delete_tombstone
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.remote import store_actor_update
-from node.models import RemoteActor
 from node.services import remote_actors
 
 
@@ -45,6 +44,6 @@ async def delete_actor_or_object(ctx: InboxContext, activity: ap.Activity) -> No
     if target == ctx.sender.ap_id:
         await remote_actors.forget_actor(ctx.node, ctx.sender)
         return
-    if await RemoteActor.exists(ap_id=target):
+    if await remote_actors.is_known(target):
         raise Ignore("only an actor itself may delete its account")
     await delete_tombstone(ctx, activity)
