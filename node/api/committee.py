@@ -31,7 +31,15 @@ from node.models import (
     VoteChannel,
     VoteChoice,
 )
-from node.services.committee import decisions, links, meetings, proposals, seats, votes
+from node.services.committee import (
+    decisions,
+    links,
+    meetings,
+    opinions,
+    proposals,
+    seats,
+    votes,
+)
 from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.rules import Gate, get_committee, seat_count
 from node.state import current_node
@@ -111,6 +119,13 @@ class DecisionsOut(BaseModel):
     items: list[DecisionOut]
 
 
+class OpinionOut(BaseModel):
+    domain: str
+    answer: VoteChoice | None = Field(description="None until the partner's committee answers")
+    asked_at: datetime
+    answered_at: datetime | None
+
+
 class ProposalOut(BaseModel):
     id: UUID
     number: int
@@ -130,6 +145,9 @@ class ProposalOut(BaseModel):
     votes_cast: int = Field(description="Counted votes so far")
     my_vote: VoteChoice | None = None
     decision: DecisionOut | None = None
+    opinions: list[OpinionOut] = Field(
+        default_factory=list, description="Partner committees' opinions (not binding)"
+    )
     url: str
 
 
@@ -265,6 +283,15 @@ async def proposal_out(p: CommitteeProposal, viewer: Member | None = None) -> Pr
         votes_cast=(await votes.tally_of(p)).turnout,
         my_vote=mine.choice if mine is not None else None,
         decision=decision_out(decision, p) if decision is not None else None,
+        opinions=[
+            OpinionOut(
+                domain=o.remote_domain,
+                answer=VoteChoice(o.answer) if o.answer else None,
+                asked_at=o.asked_at,
+                answered_at=o.answered_at,
+            )
+            for o in await opinions.opinions_of(p)
+        ],
         url=_public_url(f"/committee/proposals/{p.id}"),
     )
 
@@ -458,6 +485,21 @@ async def send_links(proposal_id: UUID) -> SentOut:
     await meetings.require_facilitator(await require_member())
     proposal = await proposals.get_proposal(proposal_id)
     return SentOut(sent=await links.send_vote_links(current_node(), proposal))
+
+
+class AskedOut(BaseModel):
+    asked: int
+
+
+@blueprint.post("/committee/proposals/<uuid:proposal_id>/opinions")
+@security_scheme(BEARER)
+@validate_response(AskedOut)
+async def ask_opinions(proposal_id: UUID) -> AskedOut:
+    """Facilitator: ask every partner node's committee for its opinion (an AS2 ``Question``);
+    their answers appear in ``opinions``, they do not decide."""
+    by = await require_member()
+    proposal = await proposals.get_proposal(proposal_id)
+    return AskedOut(asked=await opinions.ask_partners(current_node(), proposal, by=by))
 
 
 # --- meetings -------------------------------------------------------------------------------

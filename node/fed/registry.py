@@ -19,7 +19,15 @@ from types import MappingProxyType
 
 from federation.parse import Activity
 from federation.vocab import PartnershipScope
-from node.fed.handlers import actions, actors, follow, participations, partnerships, visits
+from node.fed.handlers import (
+    actions,
+    actors,
+    committee,
+    follow,
+    participations,
+    partnerships,
+    visits,
+)
 from node.fed.handlers.context import Handler, Ignore, InboxContext
 from node.fed.serializers import NEED_OFFER_TYPE
 from node.services import partnerships as partnership_service
@@ -97,13 +105,16 @@ INBOUND = Routes(
         Route("Leave", None, participations.leave),
         Route("Accept", "Join", participations.accept_join),
         Route("Reject", "Join", participations.reject_join),
-        Route("Create", "Note", participations.create_note),
+        # A chat message, or a partner committee's answer to our committee's question.
+        Route("Create", "Note", committee.create_note),
         # Partnerships themselves: asked, answered, ended.
         Route("Offer", "Partnership", partnerships.offer_partnership),
         Route("Accept", "Offer", partnerships.accept_offer),
         Route("Reject", "Offer", partnerships.reject_offer),
         Route("Undo", "Offer", partnerships.undo_offer),
         Route("Undo", "Accept", partnerships.undo_accept),
+        # Partner committees asking ours for an opinion (FEP-9967 Question).
+        Route("Create", "Question", committee.create_question),
         # Outreach visits of partner associations.
         Route("Create", "Visit", visits.create_visit, OUTREACH),
         Route("Create", "ent:Visit", visits.create_visit, OUTREACH),

@@ -373,6 +373,38 @@ class ChangeGates(_Change):
         await seats.change_gates(node, self, decision=decision)
 
 
+class GiveOpinion(_Change):
+    """A partner node's committee asks ours for an opinion: the vote's result is our answer
+    (nothing changes here)."""
+
+    kind: Literal["opinion.give"] = "opinion.give"
+    gate: ClassVar[Gate] = Gate.COMMITTEE
+    question_iri: str
+    asker_actor: str
+    asker_domain: str
+    title: str
+    summary: str
+
+    @property
+    def subject(self) -> str:
+        return f"question:{self.question_iri}"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            f"Avis demandé par {self.asker_domain} : {self.title}"[:200],
+            f"Le comité de {self.asker_domain} nous demande notre avis. {self.summary}".strip(),
+            f"The committee of {self.asker_domain} asks for our opinion. {self.summary}".strip(),
+        )
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        return {"partner": self.asker_domain}, {"partner": self.asker_domain}
+
+    async def execute(self, node: NodeState, decision: Decision) -> None:
+        from node.services.committee.opinions import send_answer
+
+        await send_answer(node, self, decision)
+
+
 Change = Annotated[
     AcceptPartnership
     | EndPartnership
@@ -383,7 +415,8 @@ Change = Annotated[
     | AddSeat
     | RemoveSeat
     | ChangeRules
-    | ChangeGates,
+    | ChangeGates
+    | GiveOpinion,
     Field(discriminator="kind"),
 ]
 CHANGE = TypeAdapter[Change](Change)

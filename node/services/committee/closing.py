@@ -17,7 +17,12 @@ from tortoise.transactions import in_transaction
 from node import clock
 from node.errors import Problem
 from node.models import CommitteeProposal, Decision, ProposalOrigin, ProposalState
-from node.services.committee.changes import BlockDomain, UnblockDomain, parse_change
+from node.services.committee.changes import (
+    BlockDomain,
+    GiveOpinion,
+    UnblockDomain,
+    parse_change,
+)
 from node.services.committee.rules import get_committee, outcome
 from node.services.committee.votes import tally_of
 
@@ -56,6 +61,8 @@ async def close_proposal(node: NodeState, proposal: CommitteeProposal) -> Decisi
     proposal.state, proposal.closed_at, proposal.open_subject = result, now, None
     if proposal.origin == ProposalOrigin.EMERGENCY:
         await _review_emergency(node, proposal, decision)
+    elif proposal.kind == GiveOpinion.model_fields["kind"].default:
+        await execute_decision(node, decision)  # whatever the result, it is our answer
     elif result == ProposalState.APPROVED:
         await execute_decision(node, decision)
     return decision

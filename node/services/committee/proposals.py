@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
@@ -22,7 +22,12 @@ _NUMBER_TRIES = 5
 
 
 async def propose(
-    node: NodeState, change: Change, *, origin: ProposalOrigin, by: Member | None
+    node: NodeState,
+    change: Change,
+    *,
+    origin: ProposalOrigin,
+    by: Member | None,
+    deadline: datetime | None = None,
 ) -> CommitteeProposal:
     """Open a proposal for ``change``; the open proposal of the same change when there is one
     already (asking twice is harmless); 409 when another change of the same subject is open."""
@@ -60,7 +65,7 @@ async def propose(
                     proposed_by=by,
                     state=ProposalState.OPEN,
                     created_at=now,
-                    deadline=now + timedelta(days=committee.voting_days),
+                    deadline=deadline or now + timedelta(days=committee.voting_days),
                 )
         except IntegrityError:  # a parallel proposal took the number or the subject
             existing = await CommitteeProposal.get_or_none(open_subject=change.subject)

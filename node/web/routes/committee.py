@@ -24,7 +24,15 @@ from node.models import (
     VoteChoice,
 )
 from node.services import admins
-from node.services.committee import decisions, links, meetings, proposals, seats, votes
+from node.services.committee import (
+    decisions,
+    links,
+    meetings,
+    opinions,
+    proposals,
+    seats,
+    votes,
+)
 from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.gates import Proposed
 from node.services.committee.rules import Gate, get_committee
@@ -240,6 +248,7 @@ async def _proposal_context(proposal: CommitteeProposal, viewer: Member | None) 
         "decision": decision,
         "votes_cast": (await votes.tally_of(proposal)).turnout,
         "my_vote": await votes.vote_of(proposal, viewer) if viewer is not None else None,
+        "opinions": await opinions.opinions_of(proposal),
         "choices": list(VoteChoice),
         **_labels(),
     }
@@ -304,6 +313,19 @@ async def send_links(proposal_id: UUID) -> Response:
     except Problem as exc:
         return await proposal(proposal_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("Vote links sent by SMS: %(count)s.", count=sent))
+    return see_other(url_for("web_committee.proposal", proposal_id=row.id))
+
+
+@blueprint.post("/committee/proposals/<uuid:proposal_id>/opinions")
+@login_required
+async def ask_opinions(proposal_id: UUID) -> Response:
+    me = member()
+    row = await proposals.get_proposal(proposal_id)
+    try:
+        asked = await opinions.ask_partners(current_node(), row, by=me)
+    except Problem as exc:
+        return await proposal(proposal_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("Partner committees asked for their opinion: %(count)s.", count=asked))
     return see_other(url_for("web_committee.proposal", proposal_id=row.id))
 
 
