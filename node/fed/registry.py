@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Final, Literal
 
 from federation.parse import Activity
 from federation.vocab import PartnershipScope
@@ -32,19 +33,22 @@ from node.fed.handlers.context import Handler, Ignore, InboxContext
 from node.fed.serializers import NEED_OFFER_TYPE
 from node.services import partnerships as partnership_service
 
+ANY_SCOPE: Final = "any"  # an accepted partnership, whatever its scopes
+
 
 @dataclass(frozen=True)
 class Route:
     activity: str
     object: str | None
     handler: Handler
-    scope: PartnershipScope | None = None  # the partnership scope the sender's node must hold
+    # The partnership the sender's node must hold: one scope, ANY_SCOPE, or None (anyone).
+    scope: PartnershipScope | Literal["any"] | None = None
 
     async def run(self, ctx: InboxContext, activity: Activity) -> None:
-        if self.scope is not None and not await partnership_service.is_partner_domain(
-            ctx.sender.domain, self.scope.value
-        ):
-            raise Ignore(f"{ctx.sender.domain} is not a partner for {self.scope.value}")
+        if self.scope is not None:
+            wanted = None if self.scope == ANY_SCOPE else PartnershipScope(self.scope).value
+            if not await partnership_service.is_partner_domain(ctx.sender.domain, wanted):
+                raise Ignore(f"{ctx.sender.domain} is not a partner for {wanted or 'anything'}")
         await self.handler(ctx, activity)
 
 
@@ -114,7 +118,7 @@ INBOUND = Routes(
         Route("Undo", "Offer", partnerships.undo_offer),
         Route("Undo", "Accept", partnerships.undo_accept),
         # Partner committees asking ours for an opinion (FEP-9967 Question).
-        Route("Create", "Question", committee.create_question),
+        Route("Create", "Question", committee.create_question, ANY_SCOPE),
         # Outreach visits of partner associations.
         Route("Create", "Visit", visits.create_visit, OUTREACH),
         Route("Create", "ent:Visit", visits.create_visit, OUTREACH),

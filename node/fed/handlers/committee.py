@@ -7,7 +7,6 @@ from federation import parse as ap
 from node.fed.handlers import participations
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.serializers import html_to_text
-from node.services import partnerships
 from node.services.committee import opinions
 
 
@@ -17,8 +16,7 @@ async def create_question(ctx: InboxContext, activity: ap.Activity) -> None:
         raise Ignore("the Question is not embedded")
     if (question.owner or ctx.sender.ap_id) != ctx.sender.ap_id:
         raise Ignore("the Question is not the sender's")
-    if not await partnerships.is_partner_domain(ctx.sender.domain):
-        raise Ignore(f"{ctx.sender.domain} is not a partner: its committee cannot ask ours")
+    # The dispatch table lets only partners (any scope) this far.
     raw = (question.model_extra or {}).get("oneOf")
     options = [o.get("name") for o in raw if isinstance(o, dict)] if isinstance(raw, list) else []
     created = await opinions.receive_question(
