@@ -245,7 +245,12 @@ async def end_round(round_id: UUID) -> RoundOut:
     round_ = await service.end_round(
         access, retention_hours=node.settings.encounter_retention_hours
     )
-    await round_summaries.mail_summary(round_.id, node.mail)
+    await round_summaries.mail_summary(
+        round_.id,
+        node.mail,
+        language=node.settings.default_language,
+        timezone=node.settings.timezone,
+    )
     return await round_out(round_, access.association)
 
 

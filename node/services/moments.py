@@ -65,3 +65,13 @@ def describe(moment: datetime, *, now: datetime, timezone: str, language: str) -
     zone = ZoneInfo(timezone)
     local, today = moment.astimezone(zone), now.astimezone(zone)
     return _at(_day(local, today, locale), _hour(local, locale), locale)
+
+
+def absolute(moment: datetime, *, timezone: str, language: str) -> str:
+    """``moment`` with its date in full, for text read later (a mail): "mardi 3 déc. 2026 à
+    14 h", "Tuesday, Dec 3, 2026 at 2 PM"."""
+    locale = Locale.parse(language)
+    local = moment.astimezone(ZoneInfo(timezone))
+    best = match_skeleton("yMMMEd", locale.datetime_skeletons) or "yMMMEd"
+    pattern = re.sub(r"E+", "EEEE", str(locale.datetime_skeletons[best].pattern))
+    return _at(format_datetime(local, pattern, locale=locale), _hour(local, locale), locale)

@@ -21,6 +21,7 @@ from aiosmtplib import SMTPException
 
 from node import clock
 from node.errors import Unprocessable
+from node.i18n import translations
 from node.messaging import MailBackend, OutgoingMail
 from node.models import (
     Association,
@@ -31,6 +32,8 @@ from node.models import (
     Round,
     RoundStatus,
 )
+from node.services import moments
+from node.services.outreach_words import ITEM_LABELS, ROUND_KIND_LABELS, ROUND_MODE_LABELS
 from node.services.rounds import COORDINATING
 from node.services.visits import decode_items
 
@@ -96,31 +99,52 @@ async def round_summary(round_: Round, association: Association) -> RoundSummary
     return summary
 
 
-def summary_text(summary: RoundSummary) -> tuple[str, str]:
-    """Subject and plain-text body of the mail (French, as the UI)."""
-    when = summary.started_at.strftime("%d/%m/%Y %H:%M UTC") if summary.started_at else "—"
-    subject = f"Compte rendu de maraude — {summary.area} — {when}"
-    given = [f"  - {item}: {n}" for item, n in summary.items.items() if n]
-    lines = [
-        f"Association : {summary.association}",
-        f"Maraude : {summary.area}" + (f" ({summary.team_name})" if summary.team_name else ""),
-        f"Type : {summary.kind}, {summary.mode}",
-        f"Début : {when}",
-        f"Durée : {summary.duration_minutes if summary.duration_minutes is not None else '—'} min"
-        + (" (clôturée automatiquement)" if summary.auto_closed else ""),
-        f"Rencontres : {summary.encounters}",
-        f"Personnes endormies (ne pas réveiller) : {summary.asleep}",
-        f"Suivis à prévoir : {summary.needs_follow_up}",
-        f"Zones visitées (cellules H3) : {len(summary.cells)}",
-        "Donné :",
-        *(given or ["  (rien)"]),
-        "",
-        "Les lieux exacts, notes et pseudonymes restent sur le nœud et n'apparaissent pas ici.",
+def summary_text(
+    summary: RoundSummary, *, language: str = "fr", timezone: str = "Europe/Paris"
+) -> tuple[str, str]:
+    """Subject and plain-text body of the mail, in the node's language: words, never codes."""
+    _ = translations(language).gettext
+
+    def line(label: str, value: object) -> str:
+        return _("%(label)s: %(value)s") % {"label": label, "value": value}
+
+    when = (
+        moments.absolute(summary.started_at, timezone=timezone, language=language)
+        if summary.started_at
+        else "—"
+    )
+    kind = _(ROUND_KIND_LABELS.get(summary.kind, summary.kind))
+    mode = _(ROUND_MODE_LABELS.get(summary.mode, summary.mode))
+    duration = "—" if summary.duration_minutes is None else f"{summary.duration_minutes} min"
+    if summary.auto_closed:
+        duration += f" ({_('closed automatically')})"
+    given = [
+        "  - " + line(_(ITEM_LABELS.get(item, item)), count)
+        for item, count in summary.items.items()
+        if count
     ]
+    lines = [
+        line(_("Association"), summary.association),
+        line(_("Round"), summary.area + (f" ({summary.team_name})" if summary.team_name else "")),
+        line(_("Type"), f"{kind}, {mode.lower()}"),
+        line(_("Started at"), when),
+        line(_("Duration"), duration),
+        line(_("Encounters"), summary.encounters),
+        line(_("Asleep — do not wake"), summary.asleep),
+        line(_("Needs a follow-up"), summary.needs_follow_up),
+        line(_("Areas visited"), len(summary.cells)),
+        line(_("Given"), "").rstrip(),
+        *(given or [f"  ({_('nothing given')})"]),
+        "",
+        _("The exact places, notes and pseudonyms stay on the node and are not in this mail."),
+    ]
+    subject = _("Round summary — %(area)s — %(when)s") % {"area": summary.area, "when": when}
     return subject, "\n".join(lines) + "\n"
 
 
-async def mail_summary(round_id: UUID, mail: MailBackend) -> int:
+async def mail_summary(
+    round_id: UUID, mail: MailBackend, *, language: str = "fr", timezone: str = "Europe/Paris"
+) -> int:
     """Mail an ended round's summary to its association's coordinators and admins, once.
 
     The round is claimed first (``report_mailed_at``), so that the route and the periodic job,
@@ -134,7 +158,7 @@ async def mail_summary(round_id: UUID, mail: MailBackend) -> int:
         return 0
     round_ = await Round.get(id=round_id).select_related("association")
     summary = await round_summary(round_, round_.association)
-    subject, body = summary_text(summary)
+    subject, body = summary_text(summary, language=language, timezone=timezone)
     member_ids = await AssociationMembership.filter(
         association_id=round_.association.id, role__in=list(COORDINATING)
     ).values_list("member_id", flat=True)
@@ -152,7 +176,13 @@ async def mail_summary(round_id: UUID, mail: MailBackend) -> int:
     return sent
 
 
-async def mail_pending_summaries(mail: MailBackend, limit: int = 50) -> int:
+async def mail_pending_summaries(
+    mail: MailBackend,
+    limit: int = 50,
+    *,
+    language: str = "fr",
+    timezone: str = "Europe/Paris",
+) -> int:
     """Periodic job: mail the summaries of ended rounds that were not mailed yet."""
     ids = (
         await Round.filter(status=RoundStatus.ENDED, report_mailed_at=None)
@@ -162,7 +192,7 @@ async def mail_pending_summaries(mail: MailBackend, limit: int = 50) -> int:
     )
     sent = 0
     for round_id in ids:
-        sent += await mail_summary(UUID(str(round_id)), mail)
+        sent += await mail_summary(UUID(str(round_id)), mail, language=language, timezone=timezone)
     return sent
 
 

@@ -11,6 +11,7 @@ from jinja2 import Environment
 from federation.origin import InvalidOrigin, domain_of
 from node import clock
 from node.services.moments import describe
+from node.services.outreach_words import ITEM_LABELS, ROUND_KIND_LABELS, ROUND_MODE_LABELS
 from node.state import current_node
 from node.web.context import gettext, language
 from node.web.nav import N_
@@ -49,20 +50,6 @@ ROUND_STATUS_LABELS = {
     "planned": N_("Planned"),
     "started": N_("Under way"),
     "ended": N_("Finished"),
-}
-ROUND_KIND_LABELS = {"food": N_("Food"), "social": N_("Social"), "medical": N_("Medical")}
-ROUND_MODE_LABELS = {"foot": N_("On foot"), "vehicle": N_("By vehicle")}
-ITEM_LABELS = {
-    "meal": N_("Meal"),
-    "hot_drink": N_("Hot drink"),
-    "water": N_("Water"),
-    "blanket": N_("Blanket"),
-    "sleeping_bag": N_("Sleeping bag"),
-    "hygiene_kit": N_("Hygiene kit"),
-    "clothes": N_("Clothes"),
-    "orientation": N_("Orientation"),
-    "conversation": N_("Conversation"),
-    "medical_referral": N_("Medical referral"),
 }
 SCOPE_LABELS = {
     "public_needs": N_("Public needs and offers"),

@@ -15,13 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from node.i18n import N_ as N_
 from node.models import AssociationMembership, Member
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
-
 
 Visibility = Callable[[Member | None], Awaitable[bool]]
 

@@ -22,7 +22,11 @@ def outreach_jobs(node: NodeState) -> dict[str, Callable[[], Awaitable[int]]]:
     """In the order they must run: a round closed in this pass is summarised in the same pass."""
 
     async def mail_round_summaries() -> int:
-        return await mail_pending_summaries(node.mail)
+        return await mail_pending_summaries(
+            node.mail,
+            language=node.settings.default_language,
+            timezone=node.settings.timezone,
+        )
 
     return {
         "close_overdue_rounds": close_overdue_rounds,

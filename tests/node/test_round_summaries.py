@@ -7,6 +7,7 @@ import csv
 import email
 import email.policy
 import io
+import re
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
@@ -95,7 +96,11 @@ async def test_the_summary_is_mailed_to_coordinators_over_smtp(
     assert recipients == sorted(str(e) for e in coordinators)  # not the volunteers
     body = inbox.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Maraude Nord" in body
-    assert "Rencontres : 2" in body and "meal: 2" in body and "Durée : 75 min" in body
+    assert "Rencontres : 2" in body and "Durée : 75 min" in body
+    # Words, not codes: "Type : Alimentation, à pied", "Repas : 2".
+    assert "Type : Alimentation, à pied" in body and "  - Repas : 2" in body
+    assert "meal" not in body and "food" not in body and "foot" not in body
+    assert not re.search(r"\d\d:\d\d", body)  # "à 14 h", never "14:00:00 UTC"
     assert "Gare du Nord" in str(inbox.messages[0]["Subject"])
     assert NOTE not in body and "48.88" not in body
     with app.node.db.activate():

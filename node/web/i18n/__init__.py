@@ -1,64 +1,8 @@
-"""Translations of the web pages: Babel ``.po`` catalogs read at start-up (no compile step).
-
-Message ids are English; ``fr.po`` holds the French text. English needs no catalog: a message
-id *is* the English text. French is the default display language (``settings.default_language``).
-"""
+"""Translations of the web pages (the catalogs live here; :mod:`node.i18n` reads them)."""
 
 from __future__ import annotations
 
-import gettext as _gettext
-from functools import cache
-from pathlib import Path
+from node.i18n import CATALOGS as HERE
+from node.i18n import LANGUAGE_NAMES, LANGUAGES, catalog_path, translations
 
-from babel.messages.pofile import read_po
-
-HERE = Path(__file__).parent
-LANGUAGES = ("fr", "en")
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-
-
-class _CatalogTranslations(_gettext.NullTranslations):
-    """A ``gettext``-compatible object over a dict built from a ``.po`` file."""
-
-    def __init__(self, messages: dict[str, str], plurals: dict[str, tuple[str, ...]]) -> None:
-        super().__init__()
-        self._messages = messages
-        self._plurals = plurals
-
-    def gettext(self, message: str) -> str:
-        return self._messages.get(message) or message
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        forms = [form for form in self._plurals.get(msgid1, ()) if form]
-        if forms:
-            # French: the first form for 0 and 1, the last one (plural) otherwise.
-            return forms[0] if n <= 1 else forms[-1]
-        return msgid1 if n == 1 else msgid2
-
-
-def catalog_path(language: str) -> Path:
-    return HERE / f"{language}.po"
-
-
-@cache
-def translations(language: str) -> _gettext.NullTranslations:
-    """The translations of ``language`` (English: identity)."""
-    path = catalog_path(language)
-    if language == "en" or not path.exists():
-        return _gettext.NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    messages: dict[str, str] = {}
-    plurals: dict[str, tuple[str, ...]] = {}
-    for message in catalog:
-        if not message.id or message.fuzzy:
-            continue
-        if isinstance(message.id, (tuple, list)):
-            strings = message.string if isinstance(message.string, (tuple, list)) else ()
-            plurals[str(message.id[0])] = tuple(str(s) for s in strings)
-        elif message.string:
-            messages[str(message.id)] = str(message.string)
-    return _CatalogTranslations(messages, plurals)
-
-
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "catalog_path", "translations"]
+__all__ = ["HERE", "LANGUAGES", "LANGUAGE_NAMES", "catalog_path", "translations"]

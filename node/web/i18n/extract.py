@@ -21,6 +21,9 @@ METHODS = [
 ]
 
 
+SERVICE_SOURCES = ("outreach_words.py", "round_summaries.py")
+
+
 def extract() -> Catalog:
     catalog = Catalog(project="Entraide", domain="messages")
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
@@ -28,6 +31,15 @@ def extract() -> Catalog:
         str(WEB), METHODS, options_map=options, keywords=KEYWORDS, strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    # Services that write to people (mails) mark their words too.
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(WEB.parent / "services"),
+        [(pattern, "python") for pattern in SERVICE_SOURCES],
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
+    ):
+        location = f"../services/{filename}"
+        catalog.add(message, None, [(location, lineno)], auto_comments=comments, context=context)
     return catalog
 
 

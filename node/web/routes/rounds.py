@@ -189,7 +189,12 @@ async def run(round_id: UUID, verb: str) -> Response:
             )
         else:
             await service.end_round(found, retention_hours=node.settings.encounter_retention_hours)
-            await round_summaries.mail_summary(round_id, node.mail)
+            await round_summaries.mail_summary(
+                round_id,
+                node.mail,
+                language=node.settings.default_language,
+                timezone=node.settings.timezone,
+            )
     except Problem as exc:
         return await round_page(round_id, exc.status, errors=FormErrors.from_problem(exc))
     if verb == "start":
