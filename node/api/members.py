@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
-from quart import Blueprint, request
+from quart import Blueprint, Response, request, url_for
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_member
@@ -251,7 +251,23 @@ async def resend_code(data: ResendIn) -> tuple[AcceptedOut, int]:
     return AcceptedOut(detail="If this number awaits verification, a new code was sent."), 202
 
 
+def _browsers_to_the_page(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | Response]]:
+    """A mailed link is opened by a browser: one that prefers HTML is sent (303) to the web
+    page that verifies and says so in its reader's language; API clients get JSON here."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        accept = request.accept_mimetypes
+        if accept.best_match(["application/json", "text/html"]) == "text/html":
+            page = url_for("web_email.verify", token=request.args.get("token", "")[:4096])
+            return Response("", status=303, headers={"Location": page})
+        return await func(*args, **kwargs)
+
+    return wrapper
+
+
 @blueprint.get("/members/verify-email")
+@_browsers_to_the_page
 @rate_limited("verify-email")
 @validate_querystring(EmailTokenQuery)
 @validate_response(VerifiedOut)
