@@ -226,6 +226,10 @@ async def decide_partnership(
             committee_decision=await _decision_link(node, p, decision),
         )
         await publish(node, activity, to=[remote])
+        if accept:  # the new partner sees our recent public actions and visits at once
+            from node.fed.backfill import backfill_partner
+
+            await backfill_partner(node, p, remote)
         partnerships_changed()
     partnerships_changed()  # again once committed (node.fed.cache: the hold)
     return p
@@ -308,8 +312,11 @@ async def remote_decision(
     accepted: bool,
     activity_id: str,
     committee_decision: str | None = None,
+    node: NodeState | None = None,
 ) -> bool:
-    """The other side accepted or refused our request; False when it does not match one."""
+    """The other side accepted or refused our request; False when it does not match one.
+    With ``node``, an acceptance queues what the new partner should see at once (our recent
+    public actions and visits, :mod:`node.fed.backfill`)."""
     p = await Partnership.get_or_none(
         offer_activity_id=offer_id, direction=PartnershipDirection.OUTGOING
     )
@@ -322,6 +329,10 @@ async def remote_decision(
     p.remote_decision_iri = _link(committee_decision)
     await p.save()
     partnerships_changed()
+    if accepted and node is not None:
+        from node.fed.backfill import backfill_partner
+
+        await backfill_partner(node, p, sender)
     return True
 
 

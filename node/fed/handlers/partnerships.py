@@ -42,6 +42,7 @@ async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
         accepted=True,
         activity_id=ctx.item.activity_id,
         committee_decision=activity.committee_decision_id,
+        node=ctx.node,
     ):
         raise Ignore("no pending partnership request of ours matches")
 
