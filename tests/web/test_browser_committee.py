@@ -113,7 +113,7 @@ def test_a_member_votes_from_an_sms_link_on_a_basic_phone(node: Node, browser: A
     desk.reload()
     assert desk.get_by_text("Awa · Pour").count() == 1
     violations += _axe(desk)
-    for path in (link.replace(node.url, ""), "/v/not-a-code", "/decisions"):
+    for path in (link.replace(node.url, ""), "/v/not-a-code", "/decisions", "/committee/meetings"):
         desk.goto(f"{node.url}{path}")
         violations += _axe(desk)
     desk.set_viewport_size({"width": 375, "height": 740})

@@ -227,3 +227,78 @@ async def test_decisions_are_readable_anonymously(
     assert (
         await anonymous.get("/decisions/00000000-0000-0000-0000-000000000000")
     ).status_code == 404
+
+
+async def test_the_facilitator_records_a_meeting_and_members_confirm(
+    app: EntraideApp, make_member: MemberFactory
+) -> None:
+    facilitator = await log_in(app, make_member)
+    awa, _ = await make_member(pseudonym="Awa")
+    bruno, _ = await make_member(pseudonym="Bruno")
+    with app.node.db.activate():
+        await seats.name_first_members(
+            app.node,
+            [
+                (facilitator.member, CommitteeRole.FACILITATOR, None),
+                (awa, CommitteeRole.MEMBER, None),
+                (bruno, CommitteeRole.MEMBER, None),
+            ],
+        )
+    admin = await log_in(app, make_member, admin=True)
+    proposal_id = _proposal_id(
+        await _post(admin, "/admin/federation", "/admin/federation/blocks", {"domain": "x.example"})
+    )
+    pages = "/committee/meetings"
+    token = await csrf_of(facilitator, pages)
+    earlier = (clock.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    response = await facilitator.post(
+        pages,
+        form=[  # type: ignore[arg-type]
+            ("csrf_token", token),
+            ("held_at", earlier),
+            ("place", "Accueil de jour"),
+            ("present", str(awa.id)),
+            ("present", str(bruno.id)),
+        ],
+    )
+    assert response.status_code == 303, await _text(response)
+    meeting = response.headers["Location"]
+    body = await _text(await facilitator.get(meeting, headers=FR))
+    assert "Accueil de jour" in body and "Bloquer x.example" in body
+    for who in (awa, bruno):
+        response = await _post(
+            facilitator,
+            meeting,
+            f"{meeting}/votes",
+            {"proposal_id": proposal_id, "member_id": str(who.id), "choice": "for"},
+        )
+        assert response.status_code == 303
+    with app.node.db.activate():
+        rows = {v.member_id: v for v in await Vote.all()}  # type: ignore[attr-defined]
+    assert all(v.confirmed_at is None for v in rows.values())
+    awa_vote, bruno_vote = rows[awa.id], rows[bruno.id]
+    # Awa in person; Bruno with his code (a wrong one first).
+    response = await _post(
+        facilitator, meeting, f"{meeting}/votes/{awa_vote.id}/confirm", {"in_person": "1"}
+    )
+    assert response.status_code == 303
+    response = await _post(
+        facilitator, meeting, f"{meeting}/votes/{bruno_vote.id}/confirm", {"code": "12345x"}
+    )
+    assert response.status_code == 422
+    sms = read_jsonl(Path(app.node.settings.sms_backend[len("file:") :]))
+    code = re.search(r"\b(\d{6})\b", [m["body"] for m in sms if m["to"] == bruno.phone][-1])
+    assert code
+    response = await _post(
+        facilitator, meeting, f"{meeting}/votes/{bruno_vote.id}/confirm", {"code": code.group(1)}
+    )
+    assert response.status_code == 303
+    with app.node.db.activate():
+        assert await Vote.filter(confirmed_at__not_isnull=True).count() == 2
+    # Only facilitators (and admins) use these pages.
+    assert (await _someone_opens_the_meetings(app, make_member)).status_code == 403
+
+
+async def _someone_opens_the_meetings(app: EntraideApp, make_member: MemberFactory) -> Any:
+    someone = await log_in(app, make_member)
+    return await someone.get("/committee/meetings")
