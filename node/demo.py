@@ -123,6 +123,10 @@ def log_ins() -> list[str]:
     """How to log in as the demo members (the README sends newcomers here)."""
     lines = [f"Log in with one of these phones and the password {DEMO_PASSWORD!r}:"]
     lines += [f"  {p.phone}  {p.pseudonym}" + (" (admin)" if p.admin else "") for p in PEOPLE]
+    lines.append(
+        "Street committee: Marc (facilitator), Monsieur R. (through Emmaüs), Léa, Karim; "
+        "the admin's partnerships, blocks and association approvals wait for its vote."
+    )
     return lines
 
 
@@ -240,3 +244,31 @@ async def _seed(settings: Settings) -> None:
         capacity=20,
         ttl_days=settings.action_ttl_days,
     )
+    await _street_committee(
+        [people["Marc"], proxy, people["Léa"], people["Karim"]], proxy_consent=PROXY_CONSENT
+    )
+
+
+PROXY_CONSENT = "Monsieur R. a accepté de siéger au comité, devant deux bénévoles d'Emmaüs."
+
+
+async def _street_committee(members: list[Member], *, proxy_consent: str) -> None:
+    """The demo's street committee: Marc facilitates; Monsieur R. sits through his association,
+    with his consent. A quorum of 3, so that the four of them can decide."""
+    from node.models import CommitteeMember, CommitteeRole
+    from node.services.committee.rules import get_committee
+
+    if await CommitteeMember.exists():
+        return
+    now = clock.now()
+    for index, member in enumerate(members):
+        await CommitteeMember.create(
+            member=member,
+            active_member_id=member.id,
+            role=CommitteeRole.FACILITATOR if index == 0 else CommitteeRole.MEMBER,
+            consent_statement=proxy_consent if member.is_proxy else None,
+            joined_at=now,
+        )
+    committee = await get_committee()
+    committee.quorum = 3
+    await committee.save()
