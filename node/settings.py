@@ -111,6 +111,9 @@ class Settings(BaseSettings):
         description="Requests in progress per server process; more are answered 503 at once",
     )
     rate_limit_per_minute: int = Field(10, ge=1, description="Sign-up, log-in and code requests")
+    sms_per_hour: int = Field(
+        300, ge=1, description="Verification SMS the whole node may send per hour"
+    )
     action_ttl_days: int = Field(30, ge=1, le=365, description="Open actions expire after this")
     round_auto_close_hours: float = Field(
         4, gt=0, le=48, description="Outreach rounds left open are closed after this"

@@ -210,19 +210,31 @@ async def current_token_id() -> int | None:
 async def sign_up(data: SignUpIn) -> tuple[ProfileOut, int]:
     """Create an account. A 6-digit code is texted to the phone and a link mailed to the address.
 
-    409 when the phone or the email already has an account.
+    The answer is the same when the number or the address already has an account: the number's
+    owner is then told by SMS (no one learns here who has an account). 429 past the SMS caps.
     """
-    node = current_node()
-    member = await service.create_member(
+    result = await service.sign_up(
+        current_node(),
         phone=data.phone,
         email=data.email,
         password=data.password,
         pseudonym=data.pseudonym,
         kind=data.kind,
     )
-    await service.send_phone_code(member, node)
-    await service.send_email_link(member, node)
-    return profile_out(member), 201
+    return (
+        ProfileOut(
+            id=result.id,
+            phone=result.phone,
+            email=result.email,
+            pseudonym=result.pseudonym,
+            kind=result.kind,
+            is_admin=False,
+            phone_verified=False,
+            email_verified=False,
+            created_at=result.created_at,
+        ),
+        201,
+    )
 
 
 @blueprint.post("/members/verify")

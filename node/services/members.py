@@ -6,22 +6,25 @@ Only a phone number, an email address and an optional pseudonym are stored (DESI
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import aiosmtplib
 import httpx
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
 from node.messaging.backends import OutgoingMail, OutgoingSms
 from node.models import ApiToken, Member, MemberKind
-from node.services import passwords
+from node.services import passwords, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
 from node.state import NodeState
@@ -33,9 +36,11 @@ __all__ = [
     "log_in",
     "normalise_email",
     "normalise_phone",
+    "purge_unverified_sign_ups",
     "resend_phone_code",
     "send_email_link",
     "send_phone_code",
+    "sign_up",
     "update_profile",
     "verify_email",
     "verify_phone",
@@ -43,6 +48,8 @@ __all__ = [
 
 log = logging.getLogger("entraide.members")
 
+# An account whose number nobody verified within this time is deleted: it holds no number.
+SIGN_UP_LIFETIME = timedelta(hours=24)
 EMAIL_SALT = "email-verify"
 EMAIL_MAX_AGE = 48 * 3600
 _BAD_CREDENTIALS = "Wrong phone number or password."
@@ -111,21 +118,152 @@ async def create_member(
         raise Conflict("This phone number or email address already has an account.") from None
 
 
+# --- sign-up -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """The answer to a sign-up, the same whether or not the number or the address already had an
+    account (no enumeration): ``member`` is the new account, None when none was created."""
+
+    id: UUID
+    phone: str
+    email: str
+    pseudonym: str | None
+    kind: MemberKind
+    created_at: datetime
+    member: Member | None
+
+
+def _unverified() -> Q:
+    """Accounts from a sign-up whose number is not verified (not proxy profiles, which have no
+    number, nor accounts made by an administrator)."""
+    return Q(phone_verified_at=None, phone__isnull=False, managed_by_id=None, is_admin=False)
+
+
+async def purge_unverified_sign_ups() -> int:
+    """Delete the sign-ups nobody verified within :data:`SIGN_UP_LIFETIME` (a periodic job)."""
+    deadline = clock.now() - SIGN_UP_LIFETIME
+    return await Member.filter(_unverified(), created_at__lt=deadline).delete()
+
+
+async def sign_up(
+    node: NodeState,
+    *,
+    phone: str,
+    email: str,
+    password: str,
+    pseudonym: str | None,
+    kind: MemberKind,
+) -> SignUp:
+    """Sign up; the phone's owner gets an SMS either way, the answer never says which case.
+
+    - a free number and address: an unverified account, a code by SMS, a link by mail;
+    - the number of a verified account: its owner is told by SMS that they already have one;
+    - a number or an address held by another *unverified* sign-up: nobody may hold it then (a
+      squatter cannot keep the real owner out, nor get the owner's code verify the squatter's
+      password): that sign-up is deleted, nothing is created, and the SMS says to start again;
+    - an address of a verified account with another number: nothing is created, the SMS says
+      the sign-up did not go through.
+    Unverified sign-ups older than 24 hours no longer exist (:func:`purge_unverified_sign_ups`).
+    """
+    phone = normalise_phone(phone)
+    email = normalise_email(email)
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise Unprocessable.field(
+            "password",
+            f"Use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+        )
+    await sms_caps.reserve(node, phone)  # before anything: the caps count every attempt
+    await purge_unverified_sign_ups()
+    now = clock.now()
+    password_hash = await passwords.hash_password(password)  # the same work in every case
+    holders = await Member.filter(Q(phone=phone) | Q(email=email))
+    answer = SignUp(
+        id=uuid4(),
+        phone=phone,
+        email=email,
+        pseudonym=pseudonym or None,
+        kind=kind,
+        created_at=now,
+        member=None,
+    )
+    if not holders:
+        try:
+            member = await Member.create(
+                phone=phone,
+                email=email,
+                password_hash=password_hash,
+                pseudonym=pseudonym or None,
+                kind=kind,
+                created_at=now,
+            )
+        except IntegrityError:  # a parallel sign-up took the number or the address
+            await _text(node, phone, _sign_up_failed_text(node))
+            return answer
+        await _text_code(node, member)
+        await send_email_link(member, node)
+        return replace(answer, id=member.id, member=member)
+    owner = next((h for h in holders if h.phone == phone and h.is_verified), None)
+    contested = [h for h in holders if not (h.is_verified or h.is_proxy or h.is_admin)]
+    if contested:
+        await Member.filter(id__in=[h.id for h in contested]).filter(_unverified()).delete()
+    if owner is not None:
+        await _text(node, phone, _already_member_text(node))
+    else:
+        await _text(node, phone, _sign_up_failed_text(node))
+    return answer
+
+
+def _already_member_text(node: NodeState) -> str:
+    if node.settings.default_language == "en":
+        return (
+            "Entraide: this number already has an account. Log in with your password. "
+            "If you did not try to sign up, ignore this message."
+        )
+    return (
+        "Entraide : ce numéro a déjà un compte. Connectez-vous avec votre mot de passe. "
+        "Si vous n'avez rien demandé, ignorez ce message."
+    )
+
+
+def _sign_up_failed_text(node: NodeState) -> str:
+    if node.settings.default_language == "en":
+        return (
+            "Entraide: the sign-up with this number did not go through. Start again, with an "
+            "email address that has no account yet. If you did not try, ignore this message."
+        )
+    return (
+        "Entraide : l'inscription avec ce numéro n'a pas abouti. Recommencez, avec une adresse "
+        "e-mail qui n'a pas encore de compte. Si vous n'avez rien demandé, ignorez ce message."
+    )
+
+
 # --- phone -------------------------------------------------------------------------------------
 
 
-async def send_phone_code(member: Member, node: NodeState) -> bool:
-    """Issue a code and text it; False (logged, without the code) when the gateway failed."""
-    if member.phone is None:
-        return False
-    code = await issue_code(member, node.secret)
-    message = OutgoingSms(to=member.phone, body=sms_text(code, node.settings.default_language))
+async def _text(node: NodeState, phone: str, body: str) -> bool:
     try:
-        await node.sms.send(message)
+        await node.sms.send(OutgoingSms(to=phone, body=body))
     except _DELIVERY_ERRORS as exc:
-        log.warning("could not send a verification SMS to member %s: %s", member.id, type(exc))
+        log.warning("could not send an SMS: %s", type(exc))
         return False
     return True
+
+
+async def _text_code(node: NodeState, member: Member) -> bool:
+    assert member.phone is not None
+    code = await issue_code(member, node.secret)
+    return await _text(node, member.phone, sms_text(code, node.settings.default_language))
+
+
+async def send_phone_code(member: Member, node: NodeState) -> bool:
+    """Issue a code and text it (429 past the SMS caps); False (logged, without the code) when
+    the gateway failed."""
+    if member.phone is None:
+        return False
+    await sms_caps.reserve(node, member.phone)
+    return await _text_code(node, member)
 
 
 async def member_by_phone(raw_phone: str) -> Member | None:
@@ -135,7 +273,7 @@ async def member_by_phone(raw_phone: str) -> Member | None:
 async def verify_phone(raw_phone: str, code: str, node: NodeState) -> Member:
     """Check the code texted to ``raw_phone`` and mark the number verified."""
     member = await member_by_phone(raw_phone)
-    if member is None or member.is_verified:
+    if member is None or member.is_verified or _expired(member):
         raise CodeRejected("No code is waiting for this number; ask for a new one.", 0)
     await check_code(member, code, node.secret)
     member.phone_verified_at = clock.now()
@@ -143,11 +281,17 @@ async def verify_phone(raw_phone: str, code: str, node: NodeState) -> Member:
     return member
 
 
+def _expired(member: Member) -> bool:
+    return member.created_at < clock.now() - SIGN_UP_LIFETIME
+
+
 async def resend_phone_code(raw_phone: str, node: NodeState) -> None:
-    """Text a new code when the number awaits verification; silent otherwise (no enumeration)."""
+    """Text a new code when the number awaits verification; silent otherwise (no enumeration).
+    The SMS caps count the request whatever the number (429 for any number past them)."""
+    await sms_caps.reserve(node, normalise_phone(raw_phone))
     member = await member_by_phone(raw_phone)
-    if member is not None and not member.is_verified:
-        await send_phone_code(member, node)
+    if member is not None and not member.is_verified and not _expired(member):
+        await _text_code(node, member)
 
 
 # --- email -------------------------------------------------------------------------------------

@@ -15,19 +15,25 @@ from node.errors import TooManyRequests
 from node.models import RateCounter
 
 WINDOW = timedelta(minutes=1)
-# Counters of windows older than this are deleted when a new window opens.
-KEEP = timedelta(hours=1)
+# Counters of windows older than this are deleted when a new window opens (the longest window
+# in use is a day).
+KEEP = timedelta(days=2)
 
 
-def window_start(now: datetime) -> datetime:
-    seconds = int(WINDOW.total_seconds())
+def window_start(now: datetime, window: timedelta = WINDOW) -> datetime:
+    seconds = int(window.total_seconds())
     return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
 
 
-async def hit(key: str) -> tuple[int, datetime]:
+def retry_after(start: datetime, window: timedelta = WINDOW) -> str:
+    """Seconds until the window that started at ``start`` ends, for a ``Retry-After`` header."""
+    return str(max(1, math.ceil((start + window - clock.now()).total_seconds())))
+
+
+async def hit(key: str, window: timedelta = WINDOW) -> tuple[int, datetime]:
     """Count one request under ``key`` in the current window; returns (count, window start)."""
     now = clock.now()
-    start = window_start(now)
+    start = window_start(now, window)
     field = RateCounter._meta.fields_map["window_start"]
     start_db = field.to_db_value(start, RateCounter)
     connection = RateCounter._meta.db
@@ -51,8 +57,7 @@ async def check(key: str, limit: int) -> None:
     """Count a request; :class:`TooManyRequests` with ``Retry-After`` once ``limit`` is passed."""
     count, start = await hit(key)
     if count > limit:
-        retry_after = max(1, math.ceil((start + WINDOW - clock.now()).total_seconds()))
         raise TooManyRequests(
             "Too many requests; try again later.",
-            headers={"Retry-After": str(retry_after)},
+            headers={"Retry-After": retry_after(start)},
         )

@@ -1,5 +1,6 @@
-"""Periodic jobs (expiry of old actions, closing and purging outreach rounds, mailing their
-reports), run in-process by ``serve`` by default and by ``entraide worker``.
+"""Periodic jobs (expiry of old actions and of sign-ups nobody verified, closing and purging
+outreach rounds, mailing their reports), run in-process by ``serve`` by default and by
+``entraide worker``.
 
 Each job is an idempotent database update (or a claimed send), safe to run from several worker
 processes at once.
@@ -28,6 +29,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
     from node.services.actions import expire_due_actions
     from node.services.committee.closing import close_due_proposals
     from node.services.committee.reminders import send_opening_links, send_reminders
+    from node.services.members import purge_unverified_sign_ups
     from node.worker.outreach import outreach_jobs
 
     async def refresh_network_figures() -> int:
@@ -35,6 +37,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
 
     return {
         "expire_actions": expire_due_actions,
+        "purge_unverified_sign_ups": purge_unverified_sign_ups,
         **outreach_jobs(node),
         "refresh_network_figures": refresh_network_figures,
         "committee_close": lambda: close_due_proposals(node),

@@ -53,7 +53,8 @@ async def signup_post() -> Response:
             raise Unprocessable.field("kind", "Choose one of the list.")
         if text(form, "password", 200) != text(form, "password_again", 200):
             raise Unprocessable.field("password_again", "The two passwords differ.")
-        member = await members.create_member(
+        result = await members.sign_up(
+            node,
             phone=text(form, "phone", 40),
             email=text(form, "email", 254),
             password=text(form, "password", 200),
@@ -64,9 +65,7 @@ async def signup_post() -> Response:
         return await render(
             "signup.html", exc.status, values=form, errors=FormErrors.from_problem(exc), kinds=KINDS
         )
-    await members.send_phone_code(member, node)
-    await members.send_email_link(member, node)
-    session["pending_phone"] = member.phone
+    session["pending_phone"] = result.phone
     return see_other(url_for("web_auth.verify"))
 
 
@@ -138,7 +137,13 @@ async def login_post() -> Response:
             "login.html", exc.status, values=values, errors=FormErrors.from_problem(exc)
         )
     if not member.is_verified:
-        await members.send_phone_code(member, node)
+        try:
+            await members.send_phone_code(member, node)
+        except Problem as exc:  # past the SMS caps
+            values = {"phone": form.get("phone", ""), "next": target}
+            return await render(
+                "login.html", exc.status, values=values, errors=FormErrors.from_problem(exc)
+            )
         session["pending_phone"] = member.phone
         await flash(_("Enter the code we just texted you to finish your sign-up."))
         return see_other(url_for("web_auth.verify"))

@@ -1,0 +1,128 @@
+"""The API fuzzed from its own OpenAPI document (schemathesis, property-based): every operation
+under ``/api/v1``, as an anonymous visitor, a verified member and a node admin. Bad input of any
+shape is a 4xx; nothing is a 500 and no answer contradicts the documented response schema.
+
+Bounded for CI: a fixed number of examples per operation (``ENTRAIDE_FUZZ_EXAMPLES``, 6 by
+default: about a minute on two cores), three calls per example (one per caller).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from argon2 import PasswordHasher
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from node import clock
+from node.app import create_app
+from node.db import Database, migrate
+from node.models import Member, MemberKind
+from node.services import passwords
+from node.services.tokens import issue_token
+from node.settings import Settings
+
+EXAMPLES = int(os.environ.get("ENTRAIDE_FUZZ_EXAMPLES", "6"))
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+CHECKS = [not_a_server_error, response_schema_conformance]
+# Ending the caller's own session would leave the rest of the run anonymous.
+SESSION_ENDERS = {("POST", "/api/v1/auth/logout")}
+BASE = f"http://{asgi.HOST}"
+
+
+@dataclass
+class FuzzNode:
+    client: asgi.ASGIClient
+    callers: dict[str, dict[str, str]]
+
+
+async def _seed(settings: Settings) -> dict[str, dict[str, str]]:
+    db = Database(settings)
+    await db.open()
+    callers: dict[str, dict[str, str]] = {"anonymous": {}}
+    try:
+        with db.activate():
+            for n, name in enumerate(("member", "admin")):
+                member = await Member.create(
+                    phone=f"+3361299000{n}",
+                    email=f"fuzz-{name}@example.org",
+                    pseudonym=f"Fuzz {name}",
+                    kind=MemberKind.RESIDENT,
+                    is_admin=name == "admin",
+                    phone_verified_at=clock.now(),
+                    password_hash=await passwords.hash_password("fuzz password"),
+                )
+                _, secret = await issue_token(member)
+                callers[name] = {"Authorization": f"Bearer {secret}"}
+    finally:
+        await db.close()
+    return callers
+
+
+def _settings(data_dir: Path) -> Settings:
+    return Settings(
+        base_url="http://fuzz.test",
+        data_dir=data_dir,
+        database_url=f"sqlite://{data_dir / 'fuzz.sqlite3'}",
+        secret_key="fuzz-secret-key-not-for-production-0123456789",
+        sms_backend=f"file:{data_dir / 'sms.jsonl'}",
+        mail_backend=f"file:{data_dir / 'mail.jsonl'}",
+        worker_in_process=False,
+        rate_limit_per_minute=100_000,  # explore past the rate limits (they have their tests)
+    )
+
+
+async def _openapi() -> dict[str, Any]:
+    """The node's OpenAPI document (it needs no database)."""
+    response = await create_app(_settings(Path("unused"))).test_client().get("/openapi.json")
+    document: dict[str, Any] = await response.get_json()
+    return document
+
+
+# Asking a node for a partnership fetches the target over the network: its hostile inputs are
+# tested with a fake fediverse (tests/node/test_fed_partnerships.py), not with DNS lookups.
+schema = (
+    schemathesis.openapi.from_dict(asyncio.run(_openapi()))
+    .include(path_regex=r"^/api/v1/")
+    .exclude(method="POST", path="/api/v1/admin/partnerships")
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzNode]:
+    node_settings = _settings(tmp_path_factory.mktemp("fuzz"))
+    asyncio.run(migrate(node_settings.database_url))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "hasher", CHEAP_HASHER)  # log-in attempts hash every time
+        patch.setattr(passwords, "_DUMMY_HASH", None)
+        callers = asyncio.run(_seed(node_settings))
+        app = create_app(node_settings)
+        with asgi.get_client(app) as client:  # runs the app's start-up in schemathesis' loop
+            yield FuzzNode(client=client, callers=callers)
+        asgi.shutdown_lifespans()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_answers_every_caller_without_a_server_error(case: Any, fuzz_node: FuzzNode) -> None:
+    for name, headers in fuzz_node.callers.items():
+        if name != "anonymous" and (case.method, case.path) in SESSION_ENDERS:
+            continue
+        case.call_and_validate(
+            base_url=BASE, session=fuzz_node.client, headers=headers, checks=CHECKS
+        )
