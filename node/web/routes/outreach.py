@@ -16,10 +16,12 @@ from quart import Blueprint, Response, flash, request, session, url_for
 
 from node import clock
 from node.errors import Problem, Unprocessable
-from node.models import OutreachItem
+from node.models import OutreachItem, Round
+from node.services import coordination_area as area_service
 from node.services import encounters as encounter_service
 from node.services import rounds as service
 from node.services import visits as visit_service
+from node.services.coordination_area import NODE_RADIUS_M, ROUND_RADIUS_M
 from node.state import current_node
 from node.web.context import gettext as _
 from node.web.format import when
@@ -105,6 +107,19 @@ def _bounded(args: Any, name: str, default: float, low: float, high: float) -> f
     return value
 
 
+async def _round_of(args: Any) -> Round | None:
+    """The round named by ``?round=`` (which the viewer must be able to see), else the one the
+    viewer is on now."""
+    raw = text(args, "round", 64)
+    if not raw:
+        return await area_service.current_round(outreach_member())
+    try:
+        round_id = UUID(raw)
+    except ValueError:
+        raise Unprocessable.field("round", "Choose one of the list.") from None
+    return (await access(round_id)).round
+
+
 @blueprint.get("/coordination")
 @login_required
 async def coordination() -> Response:
@@ -113,16 +128,16 @@ async def coordination() -> Response:
     settings = current_node().settings
     args = request.args
     errors = FormErrors()
-    lat, lon, radius, hours = (
-        settings.area_lat,
-        settings.area_lon,
-        1000.0,
-        settings.coordination_window_hours,
-    )
+    round_ = await _round_of(args)
+    area = await area_service.default_area(settings, round_)
+    hours = settings.coordination_window_hours
+    lat, lon, radius = area.lat, area.lon, area.radius_m
     try:
+        if text(args, "lat", 40) or text(args, "lon", 40):
+            area = area_service.ShownArea("point", lat, lon, ROUND_RADIUS_M)
         lat = _bounded(args, "lat", lat, -90, 90)
         lon = _bounded(args, "lon", lon, -180, 180)
-        radius = _bounded(args, "radius_m", radius, 100, 3000)
+        radius = _bounded(args, "radius_m", area.radius_m, 100, NODE_RADIUS_M)
         hours = _bounded(args, "hours", hours, 1, 72)
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
@@ -140,6 +155,9 @@ async def coordination() -> Response:
         | {"hours": f"{hours:g}"}
         | {k: v for k, v in args.items() if errors},
         visits=views,
+        area=area,
+        radius_km=radius / 1000,
+        round=round_,
         map_data={
             "centre": [lat, lon],
             "radius_m": radius,
