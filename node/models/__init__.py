@@ -42,7 +42,13 @@ from node.models.federation import (
     OutboxActivity,
     RemoteActor,
 )
-from node.models.member import ApiToken, Member, PhoneVerification, RateCounter
+from node.models.member import (
+    ApiToken,
+    EmailVerification,
+    Member,
+    PhoneVerification,
+    RateCounter,
+)
 from node.models.operations import PartnerFigures, WorkerHeartbeat
 from node.models.outreach import (
     Encounter,
@@ -76,6 +82,7 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "DomainBlock",
+    "EmailVerification",
     "Encounter",
     "FederationPolicy",
     "Follower",

@@ -64,6 +64,25 @@ class PhoneVerification(Model):
         table = "phone_verification"
 
 
+class EmailVerification(Model):
+    """A link mailed to prove an address: the link holds a random token, stored here as SHA-256
+    with the address it proves (the link itself says nothing about the member or the address,
+    so access logs and mail servers learn nothing from it). Lives 48 hours, works once."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="email_verifications", on_delete=fields.CASCADE
+    )
+    email = fields.CharField(max_length=254)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    consumed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "email_verification"
+
+
 class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored, so a database leak leaks no usable token."""
 

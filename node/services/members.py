@@ -5,7 +5,9 @@ Only a phone number, an email address and an optional pseudonym are stored (DESI
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +17,6 @@ from uuid import UUID, uuid4
 import aiosmtplib
 import httpx
 from email_validator import EmailNotValidError, validate_email
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -23,7 +24,7 @@ from tortoise.transactions import in_transaction
 from node import clock
 from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
 from node.messaging.backends import OutgoingMail, OutgoingSms
-from node.models import ApiToken, Member, MemberKind
+from node.models import ApiToken, EmailVerification, Member, MemberKind
 from node.services import passwords, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
@@ -50,8 +51,7 @@ log = logging.getLogger("entraide.members")
 
 # An account whose number nobody verified within this time is deleted: it holds no number.
 SIGN_UP_LIFETIME = timedelta(hours=24)
-EMAIL_SALT = "email-verify"
-EMAIL_MAX_AGE = 48 * 3600
+EMAIL_LIFETIME = timedelta(hours=48)
 _BAD_CREDENTIALS = "Wrong phone number or password."
 # Delivery failures of an SMS gateway or SMTP server: the account exists, the client can resend.
 _DELIVERY_ERRORS = (OSError, aiosmtplib.SMTPException, httpx.HTTPError)
@@ -297,24 +297,27 @@ async def resend_phone_code(raw_phone: str, node: NodeState) -> None:
 # --- email -------------------------------------------------------------------------------------
 
 
-class _ClockSigner(TimestampSigner):
-    """Timestamps from :func:`node.clock.now`, so tests can let a link expire."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _email_serializer(secret: bytes) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=EMAIL_SALT, signer=_ClockSigner)
+async def email_token(member: Member) -> str:
+    """A new random token proving ``member``'s current address; only its SHA-256 is stored."""
+    assert member.email is not None
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    await EmailVerification.create(
+        member=member,
+        email=member.email,
+        token_hash=_token_hash(token),
+        expires_at=now + EMAIL_LIFETIME,
+        created_at=now,
+    )
+    return token
 
 
-def email_token(member: Member, secret: bytes) -> str:
-    """A signed token naming the member and the address it proves (a changed address voids it)."""
-    return _email_serializer(secret).dumps({"m": str(member.id), "e": member.email})
-
-
-def email_link(member: Member, node: NodeState) -> str:
-    token = email_token(member, node.secret)
+async def email_link(member: Member, node: NodeState) -> str:
+    token = await email_token(member)
     return f"{node.settings.base_url}/api/v1/members/verify-email?token={quote(token)}"
 
 
@@ -336,7 +339,7 @@ async def send_email_link(member: Member, node: NodeState) -> bool:
     """Mail the verification link; False (logged, without the link) when the server failed."""
     if member.email is None:
         return False
-    subject, body = email_text(email_link(member, node), node.settings.default_language)
+    subject, body = email_text(await email_link(member, node), node.settings.default_language)
     try:
         await node.mail.send(OutgoingMail(to=member.email, subject=subject, body=body))
     except _DELIVERY_ERRORS as exc:
@@ -346,20 +349,23 @@ async def send_email_link(member: Member, node: NodeState) -> bool:
 
 
 async def verify_email(token: str, node: NodeState) -> Member:
-    """Mark the address in ``token`` verified; 400 when the token is bad, expired or stale."""
-    try:
-        data: Any = _email_serializer(node.secret).loads(token, max_age=EMAIL_MAX_AGE)
-    except SignatureExpired:
-        raise BadRequest.field("token", "This link has expired; ask for a new one.") from None
-    except BadSignature:
-        raise BadRequest.field("token", "This link is not valid.") from None
-    if not isinstance(data, dict):
+    """Mark the address the link proves verified; 400 when the link is unknown, used, expired or
+    for an address the member no longer has."""
+    row = await EmailVerification.get_or_none(token_hash=_token_hash(token)).select_related(
+        "member"
+    )
+    if row is None:
         raise BadRequest.field("token", "This link is not valid.")
-    member = await Member.get_or_none(id=data.get("m"))
-    if member is None or member.email is None or member.email != data.get("e"):
+    if row.expires_at <= clock.now():
+        raise BadRequest.field("token", "This link has expired; ask for a new one.")
+    member = row.member
+    if row.consumed_at is not None or member.email != row.email:
+        raise BadRequest.field("token", "This link is no longer valid.")
+    now = clock.now()
+    if not await EmailVerification.filter(id=row.id, consumed_at=None).update(consumed_at=now):
         raise BadRequest.field("token", "This link is no longer valid.")
     if member.email_verified_at is None:
-        member.email_verified_at = clock.now()
+        member.email_verified_at = now
         await member.save(update_fields=["email_verified_at"])
     return member
 

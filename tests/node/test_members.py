@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,7 +16,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from node import clock
-from node.models import Member, PhoneVerification
+from node.models import EmailVerification, Member, PhoneVerification
 from node.services import passwords, ratelimit
 from node.state import EntraideApp
 from tests.conftest import read_jsonl
@@ -255,6 +257,29 @@ async def test_email_link_verifies_the_address(
     assert body["email_verified"] is True
     with app.node.db.activate():
         assert (await Member.get(phone=PHONE)).email_verified_at is not None
+
+
+async def test_email_link_is_opaque_stored_hashed_and_works_once(
+    app: EntraideApp, client: Any, mail_outbox: Outbox
+) -> None:
+    """The link says nothing about the member or the address (it ends up in access logs, mail
+    servers and browser histories): a random token whose SHA-256 alone is stored."""
+    await sign_up(client)
+    token = link_token(mail_outbox()[-1]["body"])
+    padded = token + "=" * (-len(token) % 4)
+    for part in [token, *token.split(".")]:
+        decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) if part else b""
+        assert b"alice" not in decoded.lower() and b"@" not in decoded
+    assert "alice" not in padded.lower()
+    with app.node.db.activate():
+        member = await Member.get(phone=PHONE)
+        rows = await EmailVerification.filter(member_id=member.id)
+        assert [row.token_hash for row in rows] == [hashlib.sha256(token.encode()).hexdigest()]
+    query = {"token": token}
+    assert (await client.get("/api/v1/members/verify-email", query_string=query)).status_code == 200
+    again = await client.get("/api/v1/members/verify-email", query_string=query)
+    assert again.status_code == 400
+    assert "no longer valid" in (await again.get_json())["detail"]
 
 
 async def test_email_link_expires_after_48_hours(client: Any, mail_outbox: Outbox) -> None:
