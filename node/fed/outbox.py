@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
+from federation.origin import InvalidOrigin, block_candidates, domain_of
 from federation.parse import id_of
 from federation.vocab import DEFAULT_CONTEXT, PUBLIC, PUBLIC_ALIASES
 from node import clock
@@ -43,10 +43,15 @@ async def publish(
     *,
     to: Sequence[RemoteActor],
     public: bool = False,
+    farewell: bool = False,
 ) -> OutboxActivity:
     """Store ``activity`` (``@context`` added when missing) and one :class:`Delivery` per distinct
     inbox of ``to`` (shared inbox preferred, blocked hosts skipped). Call it inside the caller's
-    ``in_transaction()`` together with the domain change it announces."""
+    ``in_transaction()`` together with the domain change it announces.
+
+    Hosts covered by a domain block (the domain, its subdomains, any port of a host blocked
+    without one) get nothing, except a ``farewell``: the one ``Undo`` that tells a partner
+    being blocked that the partnership has ended."""
     body = dict(activity)
     if "@context" not in body:
         body = {"@context": list(DEFAULT_CONTEXT), **body}
@@ -64,12 +69,14 @@ async def publish(
     inboxes: dict[str, str] = {}
     for actor in to:
         inbox = actor.delivery_inbox
-        inboxes.setdefault(inbox, (urlsplit(inbox).netloc or actor.domain).lower())
+        inboxes.setdefault(inbox, _host(inbox) or actor.domain)
     if inboxes:
-        blocked_rows = await DomainBlock.filter(domain__in=set(inboxes.values())).values_list(
+        candidates = {c for host in inboxes.values() for c in block_candidates(host)}
+        blocked_rows = await DomainBlock.filter(domain__in=candidates).values_list(
             "domain", flat=True
         )
-        blocked: set[str] = {str(domain) for domain in blocked_rows}
+        blocks = {str(domain) for domain in blocked_rows} if not farewell else set()
+        blocked = {h for h in inboxes.values() if blocks & set(block_candidates(h))}
         rows = [
             Delivery(
                 activity=outbox,
@@ -85,6 +92,13 @@ async def publish(
             await Delivery.bulk_create(rows)
     _wake(node)
     return outbox
+
+
+def _host(inbox: str) -> str | None:
+    try:
+        return domain_of(inbox)
+    except InvalidOrigin:
+        return None
 
 
 def _wake(node: NodeState) -> None:

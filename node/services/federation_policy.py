@@ -135,7 +135,7 @@ async def block_domain(
             block.reason = reason
             await block.save(update_fields=["reason"])
         for covered in await _covered_domains(domain):
-            await purge_domain(covered)
+            await purge_domain(covered, node=node)
         blocks_changed()
     blocks_changed()  # again once committed (see node.fed.cache: the hold)
     return block
@@ -152,9 +152,10 @@ async def _covered_domains(block: str) -> list[str]:
     return sorted(d for d in known if isinstance(d, str) and block in block_candidates(d))
 
 
-async def purge_domain(domain: str) -> None:
+async def purge_domain(domain: str, *, node: NodeState | None = None) -> None:
     """What a block removes: followers and cached actors of the domain, its unprocessed inbox
-    rows, pending deliveries to it, the partnership and what the partner shared."""
+    rows, pending deliveries to it, the partnership (the partner is told when ``node`` is
+    given) and what the partner shared."""
     actors = RemoteActor.filter(domain=domain)
     await Follower.filter(remote_actor__domain=domain).delete()
     await InboxItem.filter(
@@ -166,7 +167,7 @@ async def purge_domain(domain: str) -> None:
     await Delivery.filter(
         host=domain, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
     ).update(status=DeliveryStatus.ABANDONED, last_error="domain blocked")
-    await partnerships.purge_partner_domain(domain)
+    await partnerships.purge_partner_domain(domain, node)
     await actors.delete()
 
 

@@ -289,6 +289,28 @@ async def end_partnership(
     return p
 
 
+async def _farewell(node: NodeState, p: Partnership) -> None:
+    """The ``Undo`` of a partnership ended by a block, to the stored partner actor (no fetch:
+    the domain is blocked by now)."""
+    from node.fed.iris import instance_actor_iri, new_activity_iri
+    from node.fed.outbox import publish
+
+    remote = await RemoteActor.get_or_none(ap_id=p.remote_actor_iri)
+    if remote is None:
+        return
+    local = instance_actor_iri(node.settings)
+    undone: dict[str, Any] = _offer_document(node, p)
+    if p.direction == PartnershipDirection.INCOMING:
+        undone = build.accept(
+            id=p.decision_activity_id or f"{p.offer_activity_id}#accept",
+            actor=local,
+            object=undone,
+            context=False,
+        )
+    activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
+    await publish(node, activity, to=[remote], farewell=True)
+
+
 async def _close(p: Partnership) -> None:
     p.status = PartnershipStatus.ENDED
     p.active_domain = None
@@ -385,9 +407,13 @@ async def withdraw_remote_content(domain: str) -> int:
     return await delete_domain_actions(domain)
 
 
-async def purge_partner_domain(domain: str) -> None:
-    """Purge hook of a domain block: the partnership ends without a word (nothing more is sent
-    to a blocked domain) and what it shared leaves the feed."""
+async def purge_partner_domain(domain: str, node: NodeState | None = None) -> None:
+    """Purge hook of a domain block: the partnership ends and what it shared leaves the feed.
+    With ``node``, the other side is told (an ``Undo``, the one activity a blocked domain still
+    receives), so that it does not keep the partnership "accepted" on its side."""
+    if node is not None:
+        for p in await Partnership.filter(active_domain=domain, status__in=ACTIVE_STATUSES):
+            await _farewell(node, p)
     now = clock.now()
     await Partnership.filter(active_domain=domain).update(
         status=PartnershipStatus.ENDED, active_domain=None, ended_at=now
