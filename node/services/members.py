@@ -25,7 +25,7 @@ from node import clock
 from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
 from node.messaging.backends import OutgoingMail, OutgoingSms
 from node.models import ApiToken, EmailVerification, Member, MemberKind
-from node.services import passwords, sms_caps
+from node.services import login_throttle, passwords, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
 from node.state import NodeState
@@ -373,22 +373,46 @@ async def verify_email(token: str, node: NodeState) -> Member:
 # --- log-in and profile ------------------------------------------------------------------------
 
 
-async def log_in(raw_phone: str, password: str, token_name: str = "api") -> tuple[ApiToken, str]:
+async def log_in(
+    raw_phone: str,
+    password: str,
+    token_name: str = "api",
+    *,
+    node: NodeState | None = None,
+    device: str | None = None,
+) -> tuple[ApiToken, str]:
     """A new bearer token for the right phone and password; one generic 401 for anything else."""
-    member = await authenticate(raw_phone, password)
+    member = await authenticate(raw_phone, password, node=node, device=device)
     return await issue_token(member, token_name)
 
 
-async def authenticate(raw_phone: str, password: str) -> Member:
-    """The member with this phone and password (the web session's log-in); 401 otherwise."""
+async def authenticate(
+    raw_phone: str,
+    password: str,
+    *,
+    node: NodeState | None = None,
+    device: str | None = None,
+) -> Member:
+    """The member with this phone and password (the web session's log-in); 401 otherwise, 429
+    while the number has too many recent failures (:mod:`node.services.login_throttle`) unless
+    ``device`` is the device token of a previous log-in to this account."""
     try:
-        phone = normalise_phone(raw_phone)
+        phone: str | None = normalise_phone(raw_phone)
     except Unprocessable:
-        member = None
+        phone, member = None, None
     else:
         member = await Member.get_or_none(phone=phone)
+    known = (
+        member is not None
+        and node is not None
+        and login_throttle.is_known_device(device, member.id, node.secret)
+    )
+    if phone is not None and not known:
+        await login_throttle.check(phone)
     password_hash = member.password_hash if member is not None else None
     if not await passwords.verify_password(password_hash, password) or member is None:
+        if phone is not None and not known:
+            await login_throttle.failed(phone)
         raise Unauthorized(_BAD_CREDENTIALS)
     assert password_hash is not None
     if passwords.needs_rehash(password_hash):

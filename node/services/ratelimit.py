@@ -53,6 +53,13 @@ async def hit(key: str, window: timedelta = WINDOW) -> tuple[int, datetime]:
     return count, start
 
 
+async def peek(key: str, window: timedelta = WINDOW) -> tuple[int, datetime]:
+    """The count under ``key`` in the current window, without counting; (count, window start)."""
+    start = window_start(clock.now(), window)
+    row = await RateCounter.get_or_none(key=key, window_start=start)
+    return (row.count if row is not None else 0), start
+
+
 async def check(key: str, limit: int) -> None:
     """Count a request; :class:`TooManyRequests` with ``Retry-After`` once ``limit`` is passed."""
     count, start = await hit(key)

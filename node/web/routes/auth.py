@@ -13,7 +13,7 @@ from quart import Blueprint, Response, flash, request, session, url_for
 
 from node.errors import Problem, Unauthorized, Unprocessable
 from node.models import MemberKind
-from node.services import members, ratelimit
+from node.services import login_throttle, members, ratelimit
 from node.state import current_node
 from node.web import context
 from node.web.context import gettext as _
@@ -21,6 +21,7 @@ from node.web.forms import FormErrors, render, safe_next, see_other, text
 
 blueprint = Blueprint("web_auth", __name__)
 
+DEVICE_COOKIE = "device"
 KINDS = (MemberKind.RESIDENT, MemberKind.PERSON_IN_NEED, MemberKind.ASSOCIATION)
 
 
@@ -130,7 +131,12 @@ async def login_post() -> Response:
             await _limit_phone("login", phone)
         except Unprocessable:
             raise Unauthorized("Wrong phone number or password.") from None
-        member = await members.authenticate(phone, str(form.get("password", ""))[:200])
+        member = await members.authenticate(
+            phone,
+            str(form.get("password", ""))[:200],
+            node=node,
+            device=request.cookies.get(DEVICE_COOKIE),
+        )
     except Problem as exc:
         values = {"phone": form.get("phone", ""), "next": target}
         return await render(
@@ -148,7 +154,17 @@ async def login_post() -> Response:
         await flash(_("Enter the code we just texted you to finish your sign-up."))
         return see_other(url_for("web_auth.verify"))
     context.log_in(member)
-    return see_other(target)
+    response = see_other(target)
+    # This browser is now a known device of the account: others' failures do not lock it out.
+    response.set_cookie(
+        DEVICE_COOKIE,
+        login_throttle.device_token(member.id, node.secret),
+        max_age=365 * 86400,
+        httponly=True,
+        secure=node.settings.secure_cookies,
+        samesite="Lax",
+    )
+    return response
 
 
 @blueprint.post("/logout")
