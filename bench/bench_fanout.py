@@ -24,10 +24,9 @@ from tortoise.transactions import in_transaction  # noqa: E402
 from bench.bench_delivery import free_port, start_receiver  # noqa: E402
 from federation import build  # noqa: E402
 from federation.client import AP_MEDIA_TYPE  # noqa: E402
-from node import clock  # noqa: E402
+from node import clock, iris  # noqa: E402
 from node.app import create_app  # noqa: E402
 from node.db import migrate  # noqa: E402
-from node.fed import iris  # noqa: E402
 from node.fed.client import signing_auth, signing_client  # noqa: E402
 from node.fed.delivery import CONCURRENCY, send_due  # noqa: E402
 from node.fed.outbox import publish  # noqa: E402

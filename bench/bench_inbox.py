@@ -287,7 +287,7 @@ async def add_partner(url: str, sender: Sender) -> None:
     """An accepted ``public_needs`` partnership with the sender's domain, written as plain SQL
     (Tortoise cannot serve SQLite and PostgreSQL in one process: its query builders are global).
     Nothing has read partnerships yet when it is written (the node caches them for 10 s once
-    read, node.fed.cache), so the first activity already sees it."""
+    read, node.caches), so the first activity already sees it."""
     now = dt.datetime.now(dt.UTC)
     row = (
         str(uuid.uuid4()),

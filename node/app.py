@@ -18,11 +18,10 @@ from federation import jsonbounds
 from federation.jsonbounds import JsonTooComplex
 from node import __version__
 from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
-from node.db import Database
 from node.errors import PROBLEM_JSON, Problem, problem_body, pydantic_errors
-from node.messaging import mail_backend, sms_backend
+from node.http_state import EntraideApp
 from node.settings import Settings, load_settings
-from node.state import EntraideApp, NodeState
+from node.wiring import build_node
 
 log = logging.getLogger("entraide")
 
@@ -151,13 +150,7 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     app.request_class = JsonRequest
     # Before any route: <int:…> ids beyond the database's integer columns are a 404, not a 500.
     app.url_map.converters["int"] = DatabaseIntConverter
-    app.node = NodeState(
-        settings=settings,
-        db=Database(settings),
-        sms=sms_backend(settings.sms_backend),
-        mail=mail_backend(settings.mail_backend, settings.mail_from),
-        secret=settings.secret(),
-    )
+    app.node = build_node(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["BODY_TIMEOUT"] = settings.http_body_timeout  # a trickled body is a 408
     if settings.trusted_proxies:

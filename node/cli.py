@@ -10,40 +10,19 @@ import asyncio
 import os
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from node import __version__
+from node.cli_committee import register as _register_committee
+from node.cli_common import run_on_node, settings_or_exit
+from node.cli_federation import register as register_federation
+from node.cli_operations import backup_command, restore_command
 from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
 
 T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        click.echo(f"entraide: {exc}", err=True)
-        sys.exit(2)
-
-
-def _run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Open the node's database, run ``work`` inside it, close it."""
-    from node.db import Database
-
-    async def main() -> T:
-        db = Database(settings)
-        await db.open()
-        try:
-            with db.activate():
-                return await work()
-        finally:
-            await db.close()
-
-    return asyncio.run(main())
 
 
 def _migrate(settings: Settings) -> None:
@@ -69,7 +48,7 @@ def main(config: Path | None) -> None:
 @main.command()
 def migrate() -> None:
     """Apply database migrations (safe to run again)."""
-    settings = _settings()
+    settings = settings_or_exit()
     _migrate(settings)
     click.echo(f"Database is up to date ({_describe_db(settings)}).")
 
@@ -97,13 +76,13 @@ def serve(host: str, port: int, workers: int, server: str | None, no_migrate: bo
     from node.public_url import public_url
     from node.servers import ClientLimits, default_server, run_server
 
-    settings = _settings()
+    settings = settings_or_exit()
     configured = settings.base_url if "base_url" in settings.model_fields_set else None
     identity = public_url(configured, host, port)
     if identity.derived:
         # Through the environment, so that server worker processes name the same node.
         os.environ[f"{ENV_PREFIX}BASE_URL"] = identity.base_url
-        settings = _settings()
+        settings = settings_or_exit()
     settings.secret()  # create the secret once, before worker processes race for it
     if not no_migrate:
         _migrate(settings)
@@ -140,9 +119,9 @@ def _share_metrics_between_processes(settings: Settings) -> None:
 @click.option("--pseudonym", default=None)
 def create_admin(phone: str, email: str, password: str, pseudonym: str | None) -> None:
     """Create a node administrator (phone already verified)."""
-    settings = _settings()
+    settings = settings_or_exit()
     _migrate(settings)
-    member = _run_with_db(settings, lambda: _create_admin(phone, email, password, pseudonym))
+    member = run_on_node(settings, lambda node: _create_admin(phone, email, password, pseudonym))
     click.echo(f"Administrator {member} created.")
 
 
@@ -175,9 +154,11 @@ def demo(if_empty: bool) -> None:
     """Seed a realistic French demo: associations, residents, needs and offers."""
     from node.demo import seed_demo
 
-    settings = _settings()
+    settings = settings_or_exit()
     _migrate(settings)
-    summary = _run_with_db(settings, lambda: seed_demo(settings, only_if_empty=if_empty))
+    summary = run_on_node(
+        settings, lambda node: seed_demo(node, only_if_empty=if_empty), federate=False
+    )
     click.echo(summary)
 
 
@@ -253,7 +234,7 @@ def init(
         path.chmod(0o600)
         os.environ[f"{ENV_PREFIX}CONFIG"] = str(path)
         click.echo(f"Wrote {path}.")
-    settings = _settings()
+    settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     from node.keys import ensure_instance_key
 
@@ -265,8 +246,8 @@ def init(
         password = admin_password or click.prompt(
             "Admin password", hide_input=True, confirmation_prompt=True
         )
-        who = _run_with_db(
-            settings, lambda: _create_admin(admin_phone, admin_email, password, None)
+        who = run_on_node(
+            settings, lambda node: _create_admin(admin_phone, admin_email, password, None)
         )
         click.echo(f"Administrator {who} created.")
     if committee_phones:
@@ -298,11 +279,7 @@ def _name_committee(phones: tuple[str, ...]) -> None:
         click.echo(f"{name} sits on the street committee.")
 
 
-from node.cli_committee import register as _register_committee  # noqa: E402
-from node.cli_federation import register as _register_federation  # noqa: E402
-from node.cli_operations import backup_command, restore_command  # noqa: E402
-
-_register_federation(main)
+register_federation(main)
 _register_committee(main)
 main.add_command(backup_command)
 main.add_command(restore_command)

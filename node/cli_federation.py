@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from node.cli_common import run_on_node, settings_or_exit
+from node.wiring import build_node
+
 if TYPE_CHECKING:
     from node.state import NodeState
 
@@ -23,30 +26,16 @@ T = TypeVar("T")
 
 
 def _with_db(work: Callable[[], Awaitable[T]]) -> T:
-    from node.cli import _run_with_db, _settings
-
-    return _run_with_db(_settings(), work)
+    return run_on_node(settings_or_exit(), lambda node: work())
 
 
 def _with_node(work: Callable[[NodeState], Awaitable[T]]) -> T:
     """Run ``work`` with the node (its database open); a change that waits for the street
     committee prints its proposal and exits with status 0 (nothing failed, nothing changed)."""
-    from node.cli import _settings
     from node.services.committee.gates import Proposed
 
-    async def main() -> T:
-        from node.app import create_app
-
-        node = create_app(_settings()).node
-        await node.db.open()
-        try:
-            with node.db.activate():
-                return await work(node)
-        finally:
-            await node.db.close()
-
     try:
-        return asyncio.run(main())
+        return run_on_node(settings_or_exit(), work)
     except Proposed as exc:
         click.echo(
             f"Waiting for the street committee: proposal {exc.proposal.number} "
@@ -67,9 +56,7 @@ def _with_node(work: Callable[[NodeState], Awaitable[T]]) -> T:
 def worker(concurrency: int, interval: float) -> None:
     """Run the background workers (federation inbox and deliveries, periodic jobs) until
     SIGTERM. Several processes can run at once: rows are claimed, never shared."""
-    from node.cli import _settings
-
-    settings = _settings()
+    settings = settings_or_exit()
     if "base_url" not in settings.model_fields_set:
         click.echo(
             f"entraide: ENTRAIDE_BASE_URL is not set; this worker signs and links as "
@@ -81,12 +68,10 @@ def worker(concurrency: int, interval: float) -> None:
     configure_logging(settings.log_level, settings.log_format)
 
     async def main() -> None:
-        from node.app import create_app
         from node.worker.federation import run_forever as run_federation
         from node.worker.periodic import run_forever as run_periodic
 
-        app = create_app(settings)
-        node = app.node
+        node = build_node(settings)
         await node.db.open()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

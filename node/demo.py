@@ -28,6 +28,7 @@ from node.services.actions import create_action
 from node.services.associations import add_member, create_association, create_proxy_profile
 from node.services.members import create_member
 from node.settings import Settings
+from node.state import NodeState
 
 DEMO_PASSWORD = "entraide-demo"
 
@@ -136,10 +137,11 @@ OWN_ACCOUNTS = [
 ]
 
 
-async def seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
+async def seed_demo(node: NodeState, *, only_if_empty: bool) -> str:
     """Seed the demo once; returns what was done and how to log in. Running it again, or on a
     node that already has data, adds nothing twice and never fails half way: the demo goes in
-    as one transaction."""
+    as one transaction. Build ``node`` with ``federate=False``: demo posts are no news for
+    partners."""
     demo_phones = [person.phone for person in PEOPLE]
     present = await Member.filter(phone__in=demo_phones).count()
     if present == len(PEOPLE):
@@ -155,7 +157,7 @@ async def seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
     if only_if_empty and await Member.exists():
         return "\n".join(["The node already has members; no demo data added.", *OWN_ACCOUNTS])
     async with in_transaction():
-        await _seed(settings)
+        await _seed(node)
     return "\n".join(
         [
             f"Demo data added: {len(PEOPLE)} members, {len(ASSOCIATIONS)} associations, "
@@ -175,7 +177,8 @@ async def _association(name: str, description: str, admin: Member | None) -> Ass
     )
 
 
-async def _seed(settings: Settings) -> None:
+async def _seed(node: NodeState) -> None:
+    settings = node.settings
     rng = random.Random(2026)
     people: dict[str, Member] = {}
     for person in PEOPLE:
@@ -211,6 +214,7 @@ async def _seed(settings: Settings) -> None:
             lat=lat,
             lon=lon,
             ttl_days=settings.action_ttl_days,
+            node=node,
         )
     lat, lon = _near(settings, rng)
     await create_action(
@@ -225,6 +229,7 @@ async def _seed(settings: Settings) -> None:
         on_behalf_of=proxy.id,
         consent=True,
         ttl_days=settings.action_ttl_days,
+        node=node,
     )
     lat, lon = _near(settings, rng)
     start = (clock.now() + timedelta(days=3)).replace(hour=18, minute=0, second=0, microsecond=0)
@@ -243,6 +248,7 @@ async def _seed(settings: Settings) -> None:
         place_name="Local de l'association",
         capacity=20,
         ttl_days=settings.action_ttl_days,
+        node=node,
     )
     await _street_committee(
         [people["Marc"], proxy, people["Léa"], people["Karim"]], proxy_consent=PROXY_CONSENT

@@ -1,18 +1,21 @@
-"""What one running node holds: its settings, database and outgoing message backends.
+"""What one running node holds: settings, database, outgoing message backends, its event bus and
+the rest of its runtime state. Nothing here knows HTTP: the Quart app that serves a node lives in
+:mod:`node.http_state`, and nodes are built (listeners registered) by :mod:`node.wiring`.
 
-Routes reach it through :func:`current_node`; services receive what they need as arguments.
+Services receive the node as an argument (``node: NodeState``); nothing finds it through a global.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import httpx
-from quart import Quart, current_app
 
+from node.caches import FeedCache
 from node.db import Database
-from node.services.feed import FeedCache
+from node.events import EventBus
 from node.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,27 +29,15 @@ class NodeState:
     sms: SmsBackend
     mail: MailBackend
     secret: bytes = field(repr=False, default=b"")
+    # What services announce (node.events); listeners are registered by node.wiring.build_node.
+    events: EventBus = field(default_factory=EventBus, repr=False)
     # Tests route this node's outgoing federation traffic through here (node.fed.client).
     http_transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
     # Anonymous responses of the nearby feed (GET /api/v1/actions), see node.services.feed.
     feed_cache: FeedCache = field(default_factory=FeedCache, repr=False)
+    # Set when rows for the federation worker were written (outbox, inbox): an in-process
+    # worker loop wakes up at once instead of at its next poll. The rows are the truth.
+    work_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
-
-class EntraideApp(Quart):
-    """A Quart app that knows its node and runs every request inside the node's database."""
-
-    node: NodeState
-
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        # The Tortoise context is a context variable: activating it here makes it current for
-        # this request's task and for every task Quart starts from it.
-        with self.node.db.activate():
-            await super().__call__(scope, receive, send)
-
-
-def current_node() -> NodeState:
-    return cast(EntraideApp, current_app).node
-
-
-def app_node(app: Quart) -> NodeState:
-    return cast(EntraideApp, app).node
+    def wake_worker(self) -> None:
+        self.work_ready.set()

@@ -21,8 +21,8 @@ import pytest
 from node import clock
 from node.app import create_app
 from node.db import migrate
+from node.http_state import EntraideApp
 from node.settings import Settings
-from node.state import EntraideApp
 
 PG_URL = os.environ.get("ENTRAIDE_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from node.state import EntraideApp
+from node.http_state import EntraideApp
 from node.worker.federation import run_once
 
 

@@ -12,9 +12,9 @@ from node.api.action_views import ActionOut, action_out
 from node.api.deps import optional_member, require_member, require_verified_member
 from node.api.types import BEARER
 from node.errors import Unprocessable
+from node.http_state import current_node
 from node.services import actions as actions_service
 from node.services.inputs.actions import ActionChanges, ActionDraft
-from node.state import current_node
 
 blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
 

@@ -20,6 +20,7 @@ from node.api.deps import (
     require_verified_member,
 )
 from node.api.types import BEARER, MAX_INT, MULTI_LINE, ONE_LINE, Phone, Pseudonym, Strict
+from node.http_state import current_node
 from node.models import (
     Association,
     AssociationMembership,
@@ -30,7 +31,6 @@ from node.models import (
 )
 from node.services import admins
 from node.services import associations as service
-from node.state import current_node
 
 blueprint = Blueprint("associations", __name__, url_prefix="/api/v1")
 

@@ -12,10 +12,10 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node.api.action_views import PersonOut, person_out
 from node.api.deps import require_member
 from node.api.types import BEARER, Strict
+from node.http_state import current_node
 from node.models import Message
 from node.services import chat
 from node.services.inputs.actions import ChatMessageDraft
-from node.state import current_node
 
 blueprint = Blueprint("chat", __name__, url_prefix="/api/v1")
 

@@ -19,6 +19,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node.api.deps import require_member, require_node_admin, require_verified_member
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Moment, Strict
 from node.errors import Forbidden, NotFound
+from node.http_state import current_node
 from node.models import (
     CommitteeMember,
     CommitteeProposal,
@@ -42,7 +43,6 @@ from node.services.committee import (
 )
 from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.rules import Gate, get_committee, seat_count
-from node.state import current_node
 
 blueprint = Blueprint("committee", __name__, url_prefix="/api/v1")
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), MULTI_LINE]

@@ -17,9 +17,9 @@ from quart_schema import security_scheme, validate_request, validate_response
 from node.api.rounds import round_access
 from node.api.types import BEARER, MULTI_LINE, Lat, Lon, Moment, Pseudonym, Strict
 from node.api.visits import VisitOut, visit_out
+from node.http_state import current_node
 from node.models import OutreachItem
 from node.services import encounters as encounter_service
-from node.state import current_node
 
 blueprint = Blueprint("encounters", __name__, url_prefix="/api/v1")
 

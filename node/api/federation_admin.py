@@ -11,9 +11,9 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
+from node.http_state import current_node
 from node.services import deliveries as service
 from node.services import federation_policy as policy
-from node.state import current_node
 
 blueprint = Blueprint("federation_admin", __name__, url_prefix="/api/v1/admin/federation")
 Domain = Annotated[

@@ -13,15 +13,14 @@ from quart import Blueprint, Response, g, request
 from quart_schema import validate_querystring
 from quart_schema.validation import QUART_SCHEMA_RESPONSE_ATTRIBUTE
 
-from node import clock
+from node import caches, clock
 from node.api.action_views import ActionOut, action_json
 from node.api.deps import optional_member
 from node.api.types import ONE_LINE, QueryLat, QueryLon, Strict
 from node.errors import Unprocessable
+from node.http_state import current_node
 from node.models import ActionCategory, ActionKind, ActionStatus, Member
-from node.services import actions as actions_service
 from node.services import feed
-from node.state import current_node
 
 blueprint = Blueprint("feed", __name__, url_prefix="/api/v1")
 
@@ -125,7 +124,7 @@ async def list_actions(query_args: FeedQuery) -> Response:
         cache = node.feed_cache
         entry = cache.get(key)
         if entry is None:
-            version = actions_service.actions_version()  # before reading
+            version = caches.actions_version()  # before reading
             entry = cache.put(key, feed_body(await page_for(lat, lon, None), None), version)
         return _public_feed_response(entry, cache.ttl_s)
     viewer = await optional_member()

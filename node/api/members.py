@@ -18,6 +18,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node.api.deps import require_member
 from node.api.types import BEARER, ONE_LINE, Phone, Pseudonym, Strict
 from node.errors import NotFound
+from node.http_state import current_node
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
 from node.services import ratelimit
@@ -25,7 +26,6 @@ from node.services.export import export_member
 from node.services.login_throttle import device_token
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services.tokens import hash_token, revoke_token
-from node.state import current_node
 
 blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
 
@@ -414,5 +414,5 @@ async def export_me() -> ExportOut:
 async def delete_me(data: PasswordIn) -> tuple[str, int]:
     """Delete the account and everything attached to it; the password confirms it (403 if wrong)."""
     member = await require_member()
-    await service.delete_member(member, data.password)
+    await service.delete_member(member, data.password, current_node())
     return "", 204

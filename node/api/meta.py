@@ -7,7 +7,7 @@ from quart import Blueprint
 from quart_schema import validate_response
 
 from node import __version__
-from node.state import current_node
+from node.http_state import current_node
 
 blueprint = Blueprint("meta", __name__, url_prefix="/api/v1")
 

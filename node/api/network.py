@@ -9,8 +9,8 @@ from quart import Blueprint
 from quart_schema import validate_response
 
 from node import clock
+from node.http_state import current_node
 from node.services.network import Figures, NetworkFigures, network_figures
-from node.state import current_node
 
 blueprint = Blueprint("network", __name__, url_prefix="/api/v1")
 

@@ -36,9 +36,9 @@ from quart import Blueprint, Quart, Response, current_app, g, request
 
 from node import clock
 from node.api.deps import require_node_admin
+from node.http_state import current_node
 from node.logs import accepted_request_id, current_request_id
 from node.services.operations import QueueFigures, queue_figures, readiness
-from node.state import current_node
 
 blueprint = Blueprint("operations", __name__)
 access_log = logging.getLogger("entraide.access")

@@ -13,10 +13,10 @@ from quart_schema import security_scheme, validate_request, validate_response
 from node.api.action_views import PersonOut, person_out
 from node.api.deps import require_member, require_verified_member
 from node.api.types import BEARER, Strict
+from node.http_state import current_node
 from node.models import Participation, ParticipationStatus
 from node.services import participations
 from node.services.inputs.actions import JoinRequest
-from node.state import current_node
 
 blueprint = Blueprint("participations", __name__, url_prefix="/api/v1")
 
@@ -59,7 +59,7 @@ async def join_action(action_id: UUID, data: JoinRequest) -> tuple[Participation
     """Join an action: pending until the author accepts, or accepted at once (auto_accept).
     409: your own action, already joined, not open, or a full outing."""
     member = await require_verified_member()
-    row = await participations.join(action_id, member, data.message, current_node())
+    row = await participations.join(action_id, member, current_node(), data.message)
     return participation_out(row), 201
 
 

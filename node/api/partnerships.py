@@ -18,9 +18,10 @@ from quart_schema import security_scheme, validate_request, validate_response
 from federation.vocab import PartnershipScope
 from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
+from node.fed.remote import resolve
+from node.http_state import current_node
 from node.models import Partnership, PartnershipDirection, PartnershipStatus
 from node.services import partnerships
-from node.state import current_node
 
 blueprint = Blueprint("partnerships", __name__, url_prefix="/api/v1/admin/partnerships")
 
@@ -79,9 +80,10 @@ async def request_partnership(data: PartnershipIn) -> tuple[PartnershipOut, int]
     """Ask a remote node for a partnership (pending until its admins answer). 502: the node
     cannot be reached or found; 409: a partnership with it is already pending or active."""
     await require_node_admin()
+    node = current_node()
     p = await partnerships.request_partnership(
-        current_node(),
-        target=data.target,
+        node,
+        remote=await resolve(node, data.target),
         scopes=[s.value for s in data.scopes],
         message=data.message,
     )

@@ -17,10 +17,10 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_verified_member
 from node.api.types import BEARER, ONE_LINE, Day, Moment, Strict
+from node.http_state import current_node
 from node.models import Association, Member, Round, RoundKind, RoundMode, RoundStatus
 from node.services import round_summaries
 from node.services import rounds as service
-from node.state import current_node
 
 blueprint = Blueprint("rounds", __name__, url_prefix="/api/v1")
 

@@ -14,10 +14,10 @@ from quart_schema import security_scheme, validate_querystring, validate_respons
 from node import clock
 from node.api.deps import require_verified_member
 from node.api.types import BEARER, Moment, QueryLat, QueryLon, Strict
+from node.http_state import current_node
 from node.models import OutreachItem
 from node.services import rounds as service
 from node.services import visits as visit_service
-from node.state import current_node
 
 blueprint = Blueprint("visits", __name__, url_prefix="/api/v1")
 

@@ -13,7 +13,8 @@ from uuid import UUID
 
 from federation import build
 from federation.vocab import NodeKind
-from node.fed import identity, iris
+from node import iris
+from node.fed import identity
 from node.models import (
     Action,
     Association,

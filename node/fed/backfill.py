@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from federation import build
 from federation.vocab import PartnershipScope
 from node import clock
-from node.fed.iris import new_activity_iri
 from node.fed.outbox import publish
 from node.fed.publish_visits import visit_object
 from node.fed.serializers import action_object, author_actor_iri
+from node.iris import new_activity_iri
 from node.models import (
     Action,
     ActionStatus,

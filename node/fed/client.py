@@ -15,8 +15,8 @@ import certifi
 import httpx
 
 from federation import SigningAuth, create_client
-from node import clock
-from node.fed import identity, iris
+from node import clock, iris
+from node.fed import identity
 from node.state import NodeState
 
 

@@ -6,7 +6,7 @@
    (a key of a blocked domain is refused with 403 without being fetched; a deleted account's
    ``Delete`` of itself whose key is gone, from an actor never stored here → 202, dropped)
 4. sender's domain blocked, or not admitted in allowlist mode → 403
-   (blocks, policy, partners and keys come from the node's short-lived cache, node.fed.cache)
+   (blocks, policy, partners and keys come from the node's short-lived cache, node.caches)
 5. the activity's ``actor`` must own the signing key → 401
 6. an activity id already received → 202, no second effect
 7. stored as an :class:`InboxItem` → 202; the worker runs the handler.
@@ -24,9 +24,8 @@ from federation.errors import KeyUnavailable, ParseError
 from federation.jsonbounds import JsonTooComplex
 from federation.origin import InvalidOrigin
 from federation.parse import id_of, parse_activity
-from node import clock
+from node import clock, sql
 from node.errors import PROBLEM_JSON, problem_body
-from node.fed import sql
 from node.fed.remote import DomainBlocked, key_resolver
 from node.models import RemoteActor
 from node.services.federation_policy import admits, domain_of
@@ -150,7 +149,5 @@ async def receive(node: NodeState) -> Response:
         now=clock.now(),
     )
     if stored:  # else idempotent: already received (the unique activity id; no query before)
-        from node.worker.federation import wake
-
-        wake(node)
+        node.wake_worker()
     return Response("", status=202)

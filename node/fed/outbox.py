@@ -5,7 +5,7 @@
         await action.save()
         await publish(node, activity, to=await followers(actor_iri), public=True)
 
-The worker (:mod:`node.worker.federation`) sends them; nothing is held in memory (DESIGN §3).
+The worker (``node.worker.federation``) sends them; nothing is held in memory (DESIGN §3).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ async def publish(
         ]
         if rows:
             await Delivery.bulk_create(rows)
-    _wake(node)
+    node.wake_worker()  # an in-process worker sends at once (the rows are the truth)
     return outbox
 
 
@@ -99,13 +99,6 @@ def _host(inbox: str) -> str | None:
         return domain_of(inbox)
     except InvalidOrigin:
         return None
-
-
-def _wake(node: NodeState) -> None:
-    """Nudge an in-process worker (best effort: the rows are the truth, the loop polls anyway)."""
-    from node.worker.federation import wake
-
-    wake(node)
 
 
 async def followers(local_actor_iri: str) -> list[RemoteActor]:

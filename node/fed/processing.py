@@ -27,9 +27,8 @@ from tortoise.transactions import in_transaction
 from federation.errors import ParseError
 from federation.parse import Activity, parse_activity
 from federation.retry import next_attempt_at
-from node import clock
+from node import clock, sql
 from node.errors import Problem
-from node.fed import sql
 from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.registry import INBOUND, Route, Routes
 from node.fed.remote import DomainBlocked, RemoteUnavailable, get_remote_actor

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from federation import build
 from federation.vocab import PUBLIC, PartnershipScope
-from node.fed.iris import (
+from node.fed.outbox import followers, publish
+from node.fed.serializers import NEED_OFFER_TYPE, action_cc, action_object, author_actor_iri
+from node.iris import (
     action_iri,
     association_actor_iri,
     instance_actor_iri,
     new_activity_iri,
 )
-from node.fed.outbox import followers, publish
-from node.fed.serializers import NEED_OFFER_TYPE, action_cc, action_object, author_actor_iri
 from node.models import Action, RemoteActor, Visibility
 from node.services.partnerships import partners_with_scope
 

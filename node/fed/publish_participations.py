@@ -14,13 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from federation import build
-from node.fed.iris import action_iri, member_actor_iri, new_activity_iri
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
 from node.fed.serializers import author_actor_iri, message_note, paragraphs
+from node.iris import action_iri, member_actor_iri, new_activity_iri
 from node.models import (
     Action,
-    Member,
     Message,
     Participation,
     ParticipationStatus,
@@ -31,16 +30,14 @@ if TYPE_CHECKING:
     from node.state import NodeState
 
 
-async def send_join(
-    node: NodeState, action: Action, participation: Participation, member: Member
-) -> None:
+async def send_join(node: NodeState, action: Action, participation: Participation) -> None:
     assert action.ap_id is not None and action.remote_actor_iri is not None
     owner = await get_remote_actor(node, action.remote_actor_iri)
     participation.ap_id = new_activity_iri(node.settings)
     await participation.save(update_fields=["ap_id"])
     activity = build.join(
         id=participation.ap_id,
-        actor=member_actor_iri(node.settings, member.id),
+        actor=member_actor_iri(node.settings, participation.member_id),  # type: ignore[attr-defined]
         object=action.ap_id,
         to=[owner.ap_id],
         content=paragraphs(participation.message) or None,
@@ -48,14 +45,12 @@ async def send_join(
     await publish(node, activity, to=[owner])
 
 
-async def send_leave(
-    node: NodeState, action: Action, participation: Participation, member: Member
-) -> None:
+async def send_leave(node: NodeState, action: Action, participation: Participation) -> None:
     assert action.ap_id is not None and action.remote_actor_iri is not None
     owner = await get_remote_actor(node, action.remote_actor_iri)
     activity = build.leave(
         id=new_activity_iri(node.settings),
-        actor=member_actor_iri(node.settings, member.id),
+        actor=member_actor_iri(node.settings, participation.member_id),  # type: ignore[attr-defined]
         object=action.ap_id,
         to=[owner.ap_id],
     )

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from federation import build
 from federation.vocab import PartnershipScope
 from node import clock
-from node.fed.iris import association_actor_iri, new_activity_iri, visit_iri
 from node.fed.outbox import publish
+from node.iris import association_actor_iri, new_activity_iri, visit_iri
 from node.models import Delivery, DeliveryStatus, Visit
 from node.services.partnerships import partners_with_scope
 from node.services.visits import VISIT_TIME_STEP, decode_items

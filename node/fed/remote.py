@@ -18,10 +18,9 @@ from federation.keys import PublicKey, load_public_key_pem
 from federation.origin import InvalidOrigin, domain_of, origin_of, parse_domain, same_origin
 from federation.parse import parse_actor
 from federation.signatures import ResolveKey
-from node import clock
+from node import clock, iris
+from node.caches import actor_stored, federation_cache
 from node.errors import Forbidden, Problem, Unprocessable
-from node.fed import iris
-from node.fed.cache import actor_stored, federation_cache
 from node.fed.client import signing_client
 from node.models import RemoteActor
 from node.services.federation_policy import is_blocked
@@ -90,7 +89,7 @@ async def store_actor_update(sender: RemoteActor, document: dict[str, Any]) -> R
 async def _cached_actor(
     *, iri: str | None = None, key_id: str | None = None
 ) -> tuple[RemoteActor, PublicKey | None] | None:
-    """The stored actor by ``ap_id`` or by key id, through the node's cache (node.fed.cache)
+    """The stored actor by ``ap_id`` or by key id, through the node's cache (node.caches)
     with its public key parsed once; None when not stored."""
     cache = federation_cache()
     if cache is not None:

@@ -17,8 +17,8 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 from federation import VerificationError, build, nodeinfo, verify_request, webfinger
 from federation.errors import ParseError
 from federation.origin import InvalidOrigin, parse_domain
-from node import __version__, clock
-from node.fed import actors, iris
+from node import __version__, clock, iris
+from node.fed import actors
 from node.fed.collections import collection_response, outbox_page
 from node.fed.inbox import http_request, problem, receive
 from node.fed.jsonld import (
@@ -36,9 +36,10 @@ from node.fed.negotiation import (
 )
 from node.fed.outbox import follower_count
 from node.fed.remote import DomainBlocked, key_resolver
+from node.http_state import current_node
 from node.models import Association, AssociationStatus, Member, OutboxActivity
 from node.services.federation_policy import domain_of
-from node.state import NodeState, current_node
+from node.state import NodeState
 
 blueprint = Blueprint("federation", __name__)
 

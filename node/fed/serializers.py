@@ -25,7 +25,7 @@ from federation.vocab import PROPOSAL, PUBLIC
 from federation.vocab import ActionCategory as WireCategory
 from federation.vocab import ActionKind as WireKind
 from federation.vocab import ActionStatus as WireStatus
-from node.fed.iris import (
+from node.iris import (
     action_iri,
     association_actor_iri,
     followers_iri,

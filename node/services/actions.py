@@ -1,7 +1,8 @@
 """Actions (needs, offers, outings): the one place where an action is created, changed or deleted.
 
-Federation will hook here (a ``Create``/``Update``/``Delete`` delivery written in the same
-transaction as the row), so routes and the CLI must not write :class:`Action` rows themselves.
+Each change is announced on the node (:class:`ActionCreated`, :class:`ActionUpdated`,
+:class:`ActionDeleted`) in the transaction that writes the row, so that federation and other
+listeners act with it; routes and the CLI must not write :class:`Action` rows themselves.
 
 Visibility: ``public`` → anyone; ``node`` → any authenticated member of this node;
 ``association`` → members of the posting association. An author always sees their own actions.
@@ -14,15 +15,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import Any
 
 from pydantic_core import PydanticCustomError
-from tortoise.context import TortoiseContext, get_current_context
 from tortoise.transactions import in_transaction
 
 from node import clock
+from node.caches import actions_changed
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
+from node.events import ActionCreated, ActionDeleted, ActionUpdated
 from node.models import (
     Action,
     ActionCategory,
@@ -39,9 +40,7 @@ from node.services import geo
 from node.services.associations import membership_role
 from node.services.inputs.actions import CAPACITY, DESCRIPTION, PLACE_NAME, TITLE
 from node.services.inputs.types import Text
-
-if TYPE_CHECKING:
-    from node.state import NodeState
+from node.state import NodeState
 
 DEFAULT_TTL_DAYS = 30
 MANAGER_ROLES = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
@@ -54,25 +53,6 @@ class Outing:
     ends_at: datetime
     place_name: str
     capacity: int
-
-
-# How many times the actions of a node's database changed in this process, by Tortoise context
-# (one per node: several nodes share a test process). The feed's response cache
-# (``feed.FeedCache``, on each NodeState) drops entries computed before the last change.
-_versions: WeakKeyDictionary[TortoiseContext, int] = WeakKeyDictionary()
-
-
-def actions_changed() -> None:
-    """Record that actions of the current node's database changed (call after the commit)."""
-    context = get_current_context()
-    if context is not None:
-        _versions[context] = _versions.get(context, 0) + 1
-
-
-def actions_version() -> int:
-    """The current node's change counter (see :func:`actions_changed`)."""
-    context = get_current_context()
-    return _versions.get(context, 0) if context is not None else 0
 
 
 def effective_status(action: Action, now: datetime | None = None) -> ActionStatus:
@@ -231,12 +211,10 @@ async def create_action(
     place_name: str | None = None,
     capacity: int | None = None,
     ttl_days: int = DEFAULT_TTL_DAYS,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> Action:
     """Post an action as ``author`` (who must be verified); returns it with relations loaded.
-
-    With ``node``, a public action is published to followers and partners (``Create``) in the
-    same transaction; without it (demo data, CLI) nothing is federated."""
+    :class:`ActionCreated` is recorded in the same transaction."""
     if not author.is_verified:
         raise Forbidden("Verify your phone number before posting.")
     title = _text("title", title, TITLE)
@@ -278,10 +256,7 @@ async def create_action(
             created_at=now,
             updated_at=now,
         )
-        if node is not None:
-            from node.fed.publish_actions import publish_create
-
-            await publish_create(node, action)
+        await node.events.record(node, ActionCreated(action=action))
     actions_changed()
     return await Action.get(id=action.id).select_related(*_RELATED)
 
@@ -298,10 +273,10 @@ async def update_action(
     action_id: uuid.UUID,
     editor: Member,
     changes: dict[str, Any],
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> Action:
     """Apply a partial update: text, category, auto_accept, place (re-jittered) and a status
-    change from ``open`` to ``fulfilled`` or ``closed``. With ``node``: ``Update`` published."""
+    change from ``open`` to ``fulfilled`` or ``closed`` (:class:`ActionUpdated` recorded)."""
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise Unprocessable.field(sorted(unknown)[0], "cannot be changed")
@@ -348,19 +323,16 @@ async def update_action(
         if update:
             update["updated_at"] = clock.now()
             await Action.filter(id=action.id).update(**update)
-            if node is not None and not set(update) <= {"auto_accept", "updated_at"}:
-                from node.fed.publish_actions import publish_update
-
-                changed = await Action.get(id=action.id).select_related(*_RELATED)
-                await publish_update(node, changed)
+            changed = await Action.get(id=action.id).select_related(*_RELATED)
+            await node.events.record(
+                node, ActionUpdated(action=changed, changed=frozenset(update) - {"updated_at"})
+            )
     actions_changed()
     return await Action.get(id=action_id).select_related(*_RELATED)
 
 
-async def delete_action(
-    action_id: uuid.UUID, editor: Member, node: NodeState | None = None
-) -> None:
-    """Delete an action with its participations and chat (with ``node``: ``Delete`` published).
+async def delete_action(action_id: uuid.UUID, editor: Member, node: NodeState) -> None:
+    """Delete an action with its participations and chat (:class:`ActionDeleted` recorded).
 
     A remote action can only be removed from this node by a node admin (moderation); nothing is
     sent then, it stays on its own node."""
@@ -370,10 +342,7 @@ async def delete_action(
             _check_local(action)
         if not await can_manage(action, editor):
             raise Forbidden("Only the author or the association's coordinators can delete this.")
-        if node is not None:
-            from node.fed.publish_actions import publish_delete
-
-            await publish_delete(node, action, clock.now())
+        await node.events.record(node, ActionDeleted(action=action, when=clock.now()))
         await Action.filter(id=action.id).delete()
     actions_changed()
 

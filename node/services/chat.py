@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, Unprocessable
+from node.events import MessagePosted
 from node.models import Action, Member, Message
 from node.services.actions import get_visible_action
 from node.services.inputs.actions import CHAT_MESSAGE
 from node.services.participations import is_in_chat, members_in_chat, remote_in_chat
 from node.services.received_text import received_text
-
-if TYPE_CHECKING:
-    from node.state import NodeState
+from node.state import NodeState
 
 BODY_MAX = CHAT_MESSAGE.high
 DEFAULT_LIMIT = 50
@@ -46,10 +44,8 @@ async def _chat_action_id(action_id: uuid.UUID, member: Member) -> uuid.UUID:
     return (await _chat_action(action_id, member)).id
 
 
-async def post_message(
-    action_id: uuid.UUID, member: Member, body: str, node: NodeState | None = None
-) -> Message:
-    """Write in the chat; with ``node``, participants on other nodes get it as a ``Note``."""
+async def post_message(action_id: uuid.UUID, member: Member, body: str, node: NodeState) -> Message:
+    """Write in the chat (:class:`MessagePosted`: participants on other nodes get a ``Note``)."""
     body = body.strip()
     if not 1 <= len(body) <= BODY_MAX:
         raise Unprocessable.field("body", f"must be 1 to {BODY_MAX} characters long")
@@ -58,10 +54,7 @@ async def post_message(
         message = await Message.create(
             action_id=action.id, author=member, body=body, created_at=clock.now()
         )
-        if node is not None:
-            from node.fed.publish_participations import send_message
-
-            await send_message(node, action, message)
+        await node.events.record(node, MessagePosted(message=message, action=action))
     return await Message.get(id=message.id).select_related("author")
 
 
@@ -131,4 +124,5 @@ async def post_remote_message(
             body=body,
             created_at=clock.now(),
         )
+        await node.events.record(node, MessagePosted(message=message, action=action))
     return message

@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, Unprocessable
+from node.events import VisitRecorded
 from node.models import Encounter, Member, OutreachItem, Round, RoundStatus
 from node.services.crypto import DecryptionError, FieldCipher
 from node.services.rounds import RoundAccess
@@ -30,9 +30,7 @@ from node.services.visits import (
     local_visit,
     warnings_for,
 )
-
-if TYPE_CHECKING:
-    from node.state import NodeState
+from node.state import NodeState
 
 log = logging.getLogger("entraide.outreach")
 
@@ -94,13 +92,12 @@ async def record_encounter(
     note: str | None,
     pseudonym: str | None,
     consent: bool,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> tuple[EncounterView, list[VisitWarning]]:
     """Record an encounter on a started round, with its coarse visit, in one transaction.
 
-    The coarse visit is shared with the partners whose partnership has the ``outreach`` scope
-    (:mod:`node.fed.publish_visits`), in the same transaction. Without ``node`` (a script),
-    nothing is shared.
+    :class:`VisitRecorded` is recorded in the same transaction (federation shares the coarse
+    visit with the partners whose partnership has the ``outreach`` scope).
 
     Returns the encounter and the warnings about other teams' visits of the same cell within
     ``window_hours`` (so that a sleeping person is not woken twice)."""
@@ -147,10 +144,7 @@ async def record_encounter(
         await encounter.save(force_create=True)
         visit = local_visit(encounter, round_, access.association.name)
         await visit.save()
-        if node is not None:
-            from node.fed.publish_visits import publish_visit
-
-            await publish_visit(node, visit)
+        await node.events.record(node, VisitRecorded(encounter=encounter, visit=visit))
     return _view(encounter, cipher), warnings
 
 

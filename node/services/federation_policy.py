@@ -6,7 +6,7 @@ allowlist mode admits only allowed domains and partners. Both are edited by node
 web and CLI).
 
 Every inbound request asks :func:`admits`, so blocks, the mode and the allowed domains are read
-through the node's short-lived cache (:mod:`node.fed.cache`): the edits below invalidate it at
+through the node's short-lived cache (:mod:`node.caches`): the edits below invalidate it at
 once in this process; other processes see them within ``TTL_SECONDS``.
 """
 
@@ -19,8 +19,8 @@ from tortoise.transactions import in_transaction
 from federation.origin import InvalidOrigin, block_candidates, parse_domain
 from federation.origin import domain_of as domain_of
 from node import clock
+from node.caches import blocks_changed, federation_cache, policy_changed
 from node.errors import NotFound, Unprocessable
-from node.fed.cache import blocks_changed, federation_cache, policy_changed
 from node.models import (
     AllowedDomain,
     Delivery,
@@ -137,7 +137,7 @@ async def block_domain(
         for covered in await _covered_domains(domain):
             await purge_domain(covered, node=node)
         blocks_changed()
-    blocks_changed()  # again once committed (see node.fed.cache: the hold)
+    blocks_changed()  # again once committed (see node.caches: the hold)
     return block
 
 

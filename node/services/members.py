@@ -22,9 +22,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from node import clock
+from node.caches import actions_changed
 from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
+from node.events import MemberDeleted
 from node.messaging.backends import OutgoingMail, OutgoingSms
-from node.models import ApiToken, EmailVerification, Member, MemberKind
+from node.models import Action, ApiToken, EmailVerification, Member, MemberKind
 from node.services import login_throttle, passwords, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
@@ -472,11 +474,22 @@ async def update_profile(
     return member
 
 
-async def delete_member(member: Member, password: str) -> None:
-    """Delete the account and, by cascade, its tokens, codes, memberships, actions, messages."""
+async def delete_member(member: Member, password: str, node: NodeState) -> None:
+    """Delete the account and, by cascade, its tokens, codes, memberships, actions, messages.
+
+    :class:`MemberDeleted` is recorded first, in the same transaction, with the member's actions
+    and the other nodes' actions they joined as they were: partners are told (federation)."""
     await check_password(member, password)
     async with in_transaction():
+        actions = await Action.filter(author_id=member.id)
+        joined = await Action.filter(
+            participations__member_id=member.id, origin_domain__isnull=False
+        ).distinct()
+        await node.events.record(
+            node,
+            MemberDeleted(
+                member=member, actions=tuple(actions), joined=tuple(joined), when=clock.now()
+            ),
+        )
         await Member.filter(id=member.id).delete()
-    from node.services.actions import actions_changed
-
     actions_changed()  # their actions left the feed (and its cache)

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
+from node.events import ParticipationAsked, ParticipationDecided, ParticipationLeft
 from node.models import (
     Action,
     ActionKind,
@@ -56,12 +57,12 @@ async def _check_room(action: Action) -> None:
 
 
 async def join(
-    action_id: uuid.UUID, member: Member, message: str = "", node: NodeState | None = None
+    action_id: uuid.UUID, member: Member, node: NodeState, message: str = ""
 ) -> Participation:
     """Ask to join an action (accepted at once when the author chose ``auto_accept``).
 
-    A remote action (another node's) stays pending until its node answers: the ``Join`` goes
-    to its owner (needs ``node``)."""
+    A remote action (another node's) stays pending until its node answers (federation sends
+    the ``Join`` to its owner when it hears :class:`ParticipationAsked`)."""
     if not member.is_verified:
         raise Forbidden("Verify your phone number before joining an action.")
     message = message.strip()
@@ -80,8 +81,6 @@ async def join(
             raise Conflict("You already asked to join this action.")
         await _check_room(action)
         remote = action.origin_domain is not None
-        if remote and node is None:
-            raise Conflict("This action is on another node; federation is not available here.")
         new_status = (
             ParticipationStatus.ACCEPTED
             if action.auto_accept and not remote
@@ -103,10 +102,9 @@ async def join(
                 created_at=now,
                 updated_at=now,
             )
-        if remote and node is not None:
-            from node.fed.publish_participations import send_join
-
-            await send_join(node, action, participation, member)
+        await node.events.record(
+            node, ParticipationAsked(participation=participation, action=action)
+        )
     return await Participation.get(id=participation.id).select_related("member")
 
 
@@ -131,7 +129,7 @@ async def decide(
     participation_id: int,
     manager: Member,
     status: ParticipationStatus,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> Participation:
     """The author (or a coordinator) accepts or declines a participation."""
     if status not in (ParticipationStatus.ACCEPTED, ParticipationStatus.DECLINED):
@@ -151,10 +149,7 @@ async def decide(
         row.status = status
         row.updated_at = clock.now()
         await row.save(update_fields=["status", "updated_at"])
-        if row.remote_actor_iri is not None and node is not None:
-            from node.fed.publish_participations import send_decision
-
-            await send_decision(node, action, row)
+        await node.events.record(node, ParticipationDecided(participation=row, action=action))
     return await Participation.get(id=row.id).select_related("member")
 
 
@@ -162,7 +157,7 @@ async def leave(
     action_id: uuid.UUID,
     participation_id: int | None,
     member: Member,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> None:
     """The participant leaves (``participation_id`` None: the member's own participation)."""
     async with in_transaction():
@@ -182,10 +177,7 @@ async def leave(
         row.status = ParticipationStatus.LEFT
         row.updated_at = clock.now()
         await row.save(update_fields=["status", "updated_at"])
-        if action.origin_domain is not None and node is not None:
-            from node.fed.publish_participations import send_leave
-
-            await send_leave(node, action, row, member)
+        await node.events.record(node, ParticipationLeft(participation=row, action=action))
 
 
 async def is_in_chat(action: Action, member: Member) -> bool:
@@ -265,6 +257,7 @@ async def join_remote(
                 created_at=now,
                 updated_at=now,
             )
+        await node.events.record(node, ParticipationAsked(participation=row, action=action))
     return row
 
 
@@ -279,6 +272,7 @@ async def leave_remote(node: NodeState, action_id: uuid.UUID, actor_iri: str) ->
             raise NotFound("Not taking part in this action.")
         row.status, row.updated_at = ParticipationStatus.LEFT, clock.now()
         await row.save(update_fields=["status", "updated_at"])
+        await node.events.record(node, ParticipationLeft(participation=row, action=action))
     return row
 
 
@@ -299,6 +293,7 @@ async def remote_answer(
         row.status = ParticipationStatus.ACCEPTED if accepted else ParticipationStatus.DECLINED
         row.updated_at = clock.now()
         await row.save(update_fields=["status", "updated_at"])
+        await node.events.record(node, ParticipationDecided(participation=row, action=row.action))
     return row
 
 

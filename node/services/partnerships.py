@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
-from federation import build
 from federation.vocab import PartnershipScope
 from node import clock
+from node.caches import federation_cache, partnerships_changed
 from node.errors import Conflict, NotFound, Unprocessable
+from node.events import (
+    PartnershipAnswered,
+    PartnershipAsked,
+    PartnershipDecided,
+    PartnershipEnded,
+)
+from node.iris import instance_actor_iri, is_local, new_activity_iri
 from node.models import (
     Member,
     Partnership,
@@ -35,20 +42,15 @@ from node.services.committee import gates
 from node.services.committee.changes import AcceptPartnership, EndPartnership
 from node.services.committee.proposals import propose
 from node.services.committee.rules import is_gated
+from node.services.remote_actions import delete_domain_actions
+from node.services.visits import remove_partner_visits
+from node.state import NodeState
 
 if TYPE_CHECKING:
     from node.models import Decision
-    from node.state import NodeState
 
 MESSAGE_MAX = 1000
 SCOPES = tuple(s.value for s in PartnershipScope)
-
-
-def partnerships_changed() -> None:
-    """Forget the node's cached accepted partnerships (after any change of status)."""
-    from node.fed.cache import partnerships_changed as forget
-
-    forget()
 
 
 def normalize_scopes(scopes: Iterable[str]) -> str:
@@ -61,52 +63,18 @@ def normalize_scopes(scopes: Iterable[str]) -> str:
     return ",".join(values)
 
 
-def _offer_document(node: NodeState, p: Partnership, *, context: bool = False) -> dict[str, Any]:
-    """The Offer that asked for ``p``, as it was sent (to embed it in Accept/Reject/Undo)."""
-    from node.fed.iris import instance_actor_iri
-
-    local = instance_actor_iri(node.settings)
-    asker, asked = (
-        (local, p.remote_actor_iri)
-        if p.direction == PartnershipDirection.OUTGOING
-        else (p.remote_actor_iri, local)
-    )
-    return build.offer(
-        id=p.offer_activity_id,
-        actor=asker,
-        object=build.partnership(
-            id=p.object_iri,
-            attributed_to=asker,
-            scopes=[PartnershipScope(s) for s in p.scope_list],
-            summary=p.message or None,
-        ),
-        target=asked,
-        context=context,
-    )
-
-
-async def _remote(p: Partnership, node: NodeState) -> RemoteActor:
-    from node.fed.remote import get_remote_actor
-
-    return await get_remote_actor(node, p.remote_actor_iri)
-
-
 # --- asking ---------------------------------------------------------------------------------
 
 
 async def request_partnership(
-    node: NodeState, *, target: str, scopes: Sequence[str], message: str = ""
+    node: NodeState, *, remote: RemoteActor, scopes: Sequence[str], message: str = ""
 ) -> Partnership:
-    """Ask the node behind ``target`` (a domain, ``acct:…``, ``user@host`` or an actor URL)."""
-    from node.fed.iris import instance_actor_iri, is_local, new_activity_iri
-    from node.fed.outbox import publish
-    from node.fed.remote import resolve
-
+    """Ask the node whose instance actor is ``remote`` (found by the caller from what the admin
+    typed, ``node.fed.remote.resolve``); the ``Offer`` leaves with :class:`PartnershipAsked`."""
     joined = normalize_scopes(scopes)
     message = message.strip()
     if len(message) > MESSAGE_MAX:
         raise Unprocessable.field("message", f"at most {MESSAGE_MAX} characters")
-    remote = await resolve(node, target)
     if is_local(node.settings, remote.ap_id):
         raise Unprocessable.field("target", "this is our own node")
     local = instance_actor_iri(node.settings)
@@ -129,7 +97,7 @@ async def request_partnership(
             object_iri=f"{local}/partnerships/{partnership_id}",
             created_at=clock.now(),
         )
-        await publish(node, _offer_document(node, p, context=True), to=[remote])
+        await node.events.record(node, PartnershipAsked(partnership=p))
     return p
 
 
@@ -197,16 +165,12 @@ async def decide_partnership(
     """Accept or refuse an incoming request: THE decision function. Accepting is gated: it
     raises :class:`~node.services.committee.gates.Proposed` unless the committee approved it
     (``decision``); refusing is not (it shares nothing)."""
-    from node.fed.iris import instance_actor_iri, new_activity_iri
-    from node.fed.outbox import publish
-
     if partnership.direction != PartnershipDirection.INCOMING:
         raise Conflict("Only the node that was asked decides; wait for their answer.")
     if partnership.status != PartnershipStatus.PENDING:
         raise Conflict(f"This partnership is already {partnership.status.value}.")
     if accept:
         await gates.require(node, _accept_change(partnership), by=decided_by, decision=decision)
-    remote = await _remote(partnership, node)
     async with in_transaction():
         p = await Partnership.select_for_update().get(id=partnership.id)
         if p.status != PartnershipStatus.PENDING:
@@ -218,20 +182,14 @@ async def decide_partnership(
         p.decided_by_id = decided_by.id if decided_by is not None else None
         p.decision_activity_id = new_activity_iri(node.settings)
         await p.save()
-        builder = build.accept if accept else build.reject
-        activity = builder(
-            id=p.decision_activity_id,
-            actor=instance_actor_iri(node.settings),
-            object=_offer_document(node, p),
-            committee_decision=await _decision_link(node, p, decision),
+        await node.events.record(
+            node,
+            PartnershipDecided(
+                partnership=p, committee_decision=await _decision_link(node, p, decision)
+            ),
         )
-        await publish(node, activity, to=[remote])
-        if accept:  # the new partner sees our recent public actions and visits at once
-            from node.fed.backfill import backfill_partner
-
-            await backfill_partner(node, p, remote)
         partnerships_changed()
-    partnerships_changed()  # again once committed (node.fed.cache: the hold)
+    partnerships_changed()  # again once committed (node.caches: the hold)
     return p
 
 
@@ -255,9 +213,6 @@ async def end_partnership(
     """End (or withdraw, while pending) a partnership: ``Undo`` to the other side, and their
     content leaves the local feed. Ending an accepted partnership is gated by the committee;
     withdrawing our own pending request is not."""
-    from node.fed.iris import instance_actor_iri, new_activity_iri
-    from node.fed.outbox import publish
-
     if partnership.status == PartnershipStatus.ACCEPTED:
         change = EndPartnership(
             partnership_id=partnership.id,
@@ -266,49 +221,16 @@ async def end_partnership(
         )
         await gates.require(node, change, by=by, decision=decision)
 
-    remote = await _remote(partnership, node)
-    local = instance_actor_iri(node.settings)
     async with in_transaction():
         p = await Partnership.select_for_update().get(id=partnership.id)
         if p.status not in ACTIVE_STATUSES:
             raise Conflict(f"This partnership is already {p.status.value}.")
         if p.direction == PartnershipDirection.INCOMING and p.status == PartnershipStatus.PENDING:
             raise Conflict("Refuse the request instead (POST …/reject).")
-        undone: dict[str, Any] = _offer_document(node, p)
-        if p.direction == PartnershipDirection.INCOMING:
-            undone = build.accept(
-                id=p.decision_activity_id or f"{p.offer_activity_id}#accept",
-                actor=local,
-                object=undone,
-                context=False,
-            )
         await _close(p)
-        activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
-        await publish(node, activity, to=[remote])
+        await node.events.record(node, PartnershipEnded(partnership=p))
     partnerships_changed()
     return p
-
-
-async def _farewell(node: NodeState, p: Partnership) -> None:
-    """The ``Undo`` of a partnership ended by a block, to the stored partner actor (no fetch:
-    the domain is blocked by now)."""
-    from node.fed.iris import instance_actor_iri, new_activity_iri
-    from node.fed.outbox import publish
-
-    remote = await RemoteActor.get_or_none(ap_id=p.remote_actor_iri)
-    if remote is None:
-        return
-    local = instance_actor_iri(node.settings)
-    undone: dict[str, Any] = _offer_document(node, p)
-    if p.direction == PartnershipDirection.INCOMING:
-        undone = build.accept(
-            id=p.decision_activity_id or f"{p.offer_activity_id}#accept",
-            actor=local,
-            object=undone,
-            context=False,
-        )
-    activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
-    await publish(node, activity, to=[remote], farewell=True)
 
 
 async def _close(p: Partnership) -> None:
@@ -334,11 +256,11 @@ async def remote_decision(
     accepted: bool,
     activity_id: str,
     committee_decision: str | None = None,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> bool:
-    """The other side accepted or refused our request; False when it does not match one.
-    With ``node``, an acceptance queues what the new partner should see at once (our recent
-    public actions and visits, :mod:`node.fed.backfill`)."""
+    """The other side accepted or refused our request; False when it does not match one
+    (:class:`PartnershipAnswered`: on acceptance, federation queues what the new partner should
+    see at once)."""
     p = await Partnership.get_or_none(
         offer_activity_id=offer_id, direction=PartnershipDirection.OUTGOING
     )
@@ -351,10 +273,7 @@ async def remote_decision(
     p.remote_decision_iri = _link(committee_decision)
     await p.save()
     partnerships_changed()
-    if accepted and node is not None:
-        from node.fed.backfill import backfill_partner
-
-        await backfill_partner(node, p, sender)
+    await node.events.record(node, PartnershipAnswered(partnership=p))
     return True
 
 
@@ -376,9 +295,7 @@ async def list_partnerships() -> list[Partnership]:
 
 async def is_partner_domain(domain: str, scope: str | None = None) -> bool:
     """Whether ``domain`` has an accepted partnership (with ``scope`` when given); read through
-    the node's short-lived cache (node.fed.cache), invalidated by every change made here."""
-    from node.fed.cache import federation_cache
-
+    the node's short-lived cache (node.caches), invalidated by every change made here."""
     cache = federation_cache()
     if cache is not None:
         scopes = (await cache.partners.get()).get(domain.lower())
@@ -399,11 +316,7 @@ async def partners_with_scope(scope: str) -> list[RemoteActor]:
 async def withdraw_remote_content(domain: str) -> int:
     """Remove what ``domain`` shared with us: its actions (with their chats and participations)
     and its outreach visits. Returns how many actions left."""
-    from node.services.visits import remove_partner_visits
-
     await remove_partner_visits(domain)
-    from node.services.remote_actions import delete_domain_actions
-
     return await delete_domain_actions(domain)
 
 
@@ -413,7 +326,7 @@ async def purge_partner_domain(domain: str, node: NodeState | None = None) -> No
     receives), so that it does not keep the partnership "accepted" on its side."""
     if node is not None:
         for p in await Partnership.filter(active_domain=domain, status__in=ACTIVE_STATUSES):
-            await _farewell(node, p)
+            await node.events.record(node, PartnershipEnded(partnership=p, farewell=True))
     now = clock.now()
     await Partnership.filter(active_domain=domain).update(
         status=PartnershipStatus.ENDED, active_domain=None, ended_at=now

@@ -12,12 +12,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from node import clock
-from node.fed import sql
+from node import clock, sql
+from node.caches import actions_changed
 from node.fed.serializers import RemoteFields
 from node.models import Action, ActionStatus, Visibility
 from node.services import geo
-from node.services.actions import actions_changed
 
 
 class NotOwner(Exception):
@@ -37,7 +36,7 @@ def _row_values(
     fields: RemoteFields,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    """Every column of a remote action's row, ready for :func:`node.fed.sql.upsert_remote_action`
+    """Every column of a remote action's row, ready for :func:`node.sql.upsert_remote_action`
     (enums as their values, datetimes in UTC)."""
     public = geo.index_point(fields.lat, fields.lon)
     now = sql.utc(now) or now

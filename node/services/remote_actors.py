@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from federation.parse import id_of
-from node.fed.cache import actor_stored
+from node.caches import actions_changed, actor_stored
 from node.models import (
     Action,
     Delivery,
@@ -32,7 +32,6 @@ from node.models import (
     RemoteActor,
 )
 from node.services import partnerships
-from node.services.actions import actions_changed
 
 if TYPE_CHECKING:
     from node.state import NodeState

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from quart import Blueprint, Quart, Response, g, request, url_for
 
 from node.errors import Forbidden
-from node.state import app_node
+from node.http_state import app_node
 from node.web import context, errors, headers, nav
 from node.web.format import register_filters
 from node.web.i18n import LANGUAGE_NAMES, LANGUAGES

@@ -19,8 +19,8 @@ from markupsafe import Markup
 from quart import g, request, session
 
 from node import clock
+from node.http_state import current_node
 from node.models import Member
-from node.state import current_node
 from node.web.elision import with_elisions
 from node.web.i18n import LANGUAGES, translations
 

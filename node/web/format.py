@@ -10,9 +10,9 @@ from jinja2 import Environment
 
 from federation.origin import InvalidOrigin, domain_of
 from node import clock
+from node.http_state import current_node
 from node.services.moments import describe
 from node.services.outreach_words import ITEM_LABELS, ROUND_KIND_LABELS, ROUND_MODE_LABELS
-from node.state import current_node
 from node.web.context import gettext, language
 from node.web.nav import N_
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from quart import Response, render_template, request
 
 from node.errors import InvalidInput, Problem, Unprocessable
+from node.http_state import current_node
 from node.models import Member
 from node.services.phone import CodeRejected
-from node.state import current_node
 from node.web.context import current_member, language, ngettext
 from node.web.context import gettext as _
 

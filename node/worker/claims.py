@@ -102,7 +102,7 @@ async def _claim_sql(
     limit: int,
     postgres: bool,
 ) -> list[M]:
-    from node.fed.sql import query, rows_to_models
+    from node.sql import query, rows_to_models
 
     table = model._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if postgres else ""

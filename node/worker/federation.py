@@ -16,22 +16,6 @@ from node.worker.heartbeat import Heartbeat
 
 log = logging.getLogger("entraide.worker")
 
-_events: dict[int, asyncio.Event] = {}
-
-
-def _event(node: NodeState) -> asyncio.Event:
-    event = _events.get(id(node))
-    if event is None:
-        event = _events[id(node)] = asyncio.Event()
-    return event
-
-
-def wake(node: NodeState) -> None:
-    """Ask an in-process loop to run soon (after ``publish``); harmless when none runs."""
-    event = _events.get(id(node))
-    if event is not None:
-        event.set()
-
 
 async def run_once(node: NodeState, *, limit: int = 100) -> dict[str, int]:
     """Process due inbox items, then due deliveries, once each; returns how many rows each
@@ -47,7 +31,7 @@ async def run_once(node: NodeState, *, limit: int = 100) -> dict[str, int]:
 async def run_forever(node: NodeState, *, interval: float = 1.0, limit: int = 100) -> None:
     """Loop until cancelled: run immediately again while there is work, otherwise wait for
     ``interval`` seconds or a wake-up."""
-    event = _event(node)
+    event = node.work_ready
     heartbeat = Heartbeat("federation")
     while True:
         try:

@@ -10,7 +10,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from federation import build
-from node.fed import iris
+from node import iris
 from node.fed.outbox import publish
 from node.fed.remote import resolve
 from node.models import Delivery, DeliveryStatus, Follower, InboxItem

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from federation.testing import FakeFediverse
+from node.http_state import EntraideApp
 from node.models import InboxItem, InboxStatus
-from node.state import EntraideApp
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 from tests.interop.shapes import SEQUENCE, SOFTWARE, Shapes, builder

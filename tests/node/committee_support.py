@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import CommitteeProposal, CommitteeRole, Decision, Member
 from node.services.committee import seats
 from node.services.committee.closing import close_due_proposals
-from node.state import EntraideApp
 from tests.node.fed_support import call, member
 
 

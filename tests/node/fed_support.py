@@ -6,9 +6,9 @@ import itertools
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Member, MemberKind
 from node.services.tokens import issue_token
-from node.state import EntraideApp
 from tests.fedtools import settle
 
 PARIS = (48.8566, 2.3522)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from node.http_state import EntraideApp
 from node.models import (
     Association,
     AssociationMembership,
@@ -12,7 +13,6 @@ from node.models import (
     AssociationStatus,
     Member,
 )
-from node.state import EntraideApp
 
 Headers = dict[str, str]
 

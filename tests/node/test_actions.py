@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Action, ActionStatus, AssociationRole, AssociationStatus
 from node.services import geo
 from node.services.actions import expire_due_actions
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
     PARIS,

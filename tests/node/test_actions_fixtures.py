@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import (
     Action,
     ActionCategory,
@@ -19,7 +20,6 @@ from node.models import (
     Member,
     MemberKind,
 )
-from node.state import EntraideApp
 
 PARIS = (48.8566, 2.3522)
 

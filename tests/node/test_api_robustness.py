@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from node.errors import PROBLEM_JSON
+from node.http_state import EntraideApp
 from node.models import Action, Association, DomainBlock, Member
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import action_body, outing_body
 

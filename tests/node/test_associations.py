@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from node.http_state import EntraideApp
 from node.models import AssociationMembership, Member, MemberKind
-from node.state import EntraideApp
 
 API = "/api/v1/associations"
 

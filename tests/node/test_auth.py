@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import (
     Action,
     ActionCategory,
@@ -22,7 +23,6 @@ from node.models import (
 )
 from node.services import passwords
 from node.services.associations import add_member, create_association
-from node.state import EntraideApp
 
 Outbox = Callable[[], list[dict[str, Any]]]
 PASSWORD = "correct horse"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from node.http_state import EntraideApp
 from node.models import AssociationRole
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
     assert_no_private_data,

@@ -7,10 +7,10 @@ import asyncio
 from datetime import timedelta
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Committee, CommitteeMember, DomainBlock, ProposalState
 from node.services.committee import closing
 from node.services.committee.rules import Tally, outcome
-from node.state import EntraideApp
 from tests.node.committee_support import (
     decision_of,
     only_proposal,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from node.http_state import EntraideApp
 from node.models import (
     Association,
     AssociationStatus,
@@ -17,7 +18,6 @@ from node.models import (
     ProposalState,
 )
 from node.services import federation_policy
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import federated_nodes, settle
 from tests.node.committee_support import decision_of, only_proposal, reach_deadline, seat, votes

@@ -8,8 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import ProposalState
-from node.state import EntraideApp
 from tests.conftest import read_jsonl
 from tests.node.committee_support import decision_of, reach_deadline, seat
 from tests.node.fed_support import call, member, ok

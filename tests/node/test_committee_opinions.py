@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import CommitteeProposal, OutboxActivity, ProposalOrigin, ProposalState
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import federated_nodes, settle
 from tests.node.committee_support import decision_of, seat, votes

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from node.demo import DEMO_PASSWORD, PEOPLE, seed_demo
+from node.http_state import EntraideApp
 from node.models import Action, Association, Member
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,10 +23,10 @@ async def _counts() -> tuple[int, int, int]:
 
 async def test_demo_twice_adds_nothing_the_second_time(app: EntraideApp) -> None:
     with app.node.db.activate():
-        first = await seed_demo(app.node.settings, only_if_empty=False)
+        first = await seed_demo(app.node, only_if_empty=False)
         after_first = await _counts()
-        second = await seed_demo(app.node.settings, only_if_empty=False)
-        again = await seed_demo(app.node.settings, only_if_empty=True)
+        second = await seed_demo(app.node, only_if_empty=False)
+        again = await seed_demo(app.node, only_if_empty=True)
         assert await _counts() == after_first
     assert first.startswith("Demo data added: 6 members, 3 associations, 9 actions.")
     assert second.startswith("The demo data is already on this node.")
@@ -40,9 +40,9 @@ async def test_demo_on_a_node_with_its_own_data(
     await make_member()
     with app.node.db.activate():
         await Association.create(name="Armée du Salut", slug="armee-du-salut")
-        skipped = await seed_demo(app.node.settings, only_if_empty=True)
+        skipped = await seed_demo(app.node, only_if_empty=True)
         assert await Action.all().count() == 0
-        added = await seed_demo(app.node.settings, only_if_empty=False)
+        added = await seed_demo(app.node, only_if_empty=False)
         # The node's own association of that name is kept, not duplicated.
         assert await Association.filter(name="Armée du Salut").count() == 1
         assert await Member.filter(phone__in=[p.phone for p in PEOPLE]).count() == len(PEOPLE)
@@ -54,7 +54,7 @@ async def test_demo_on_a_node_with_its_own_data(
 async def test_demo_refuses_when_a_demo_number_belongs_to_someone(app: EntraideApp) -> None:
     with app.node.db.activate():
         await Member.create(phone=PEOPLE[1].phone, email="vrai@example.org", password_hash="x")
-        summary = await seed_demo(app.node.settings, only_if_empty=False)
+        summary = await seed_demo(app.node, only_if_empty=False)
         assert await Member.all().count() == 1
     assert summary.startswith("Some demo phone numbers")
 

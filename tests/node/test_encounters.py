@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Encounter, Visit
 from node.services.crypto import DecryptionError, FieldCipher
 from node.services.visits import VISIT_TIME_STEP, coarse_time
-from node.state import EntraideApp
 from tests.conftest import PG_URL
 from tests.node.outreach_support import NORTH, Cast, make_cast, planned_round, record, started_round
 

@@ -12,12 +12,11 @@ from tortoise.transactions import in_transaction
 
 from federation import build
 from federation.testing import FakeFediverse
-from node import clock
-from node.fed import iris
+from node import clock, iris
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
+from node.http_state import EntraideApp
 from node.models import Action, InboxItem
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import federated_nodes, router_of, settle
 from tests.node.fed_support import call, feed, member, need, ok, partner
@@ -248,10 +247,10 @@ async def test_remote_upsert_rules(node_factory: NodeFactory) -> None:
 
     import pytest
 
+    from node.caches import actions_version
     from node.fed.serializers import RemoteFields
     from node.models import ActionCategory, ActionKind, ActionStatus, Visibility
     from node.services import remote_actions
-    from node.services.actions import actions_version
 
     (lyon,) = await federated_nodes(node_factory, "lyon")
     t0 = clock.now()

@@ -17,6 +17,7 @@ from federation.testing import FakeActor, FakeFediverse
 from federation.vocab import PUBLIC, ActionCategory, ActionKind
 from node import clock
 from node.fed.processing import process_due
+from node.http_state import EntraideApp
 from node.models import (
     Action,
     Delivery,
@@ -32,7 +33,6 @@ from node.models import (
     PartnershipStatus,
     RemoteActor,
 )
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.node.fed_support import member, need, ok
 

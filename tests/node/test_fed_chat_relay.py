@@ -13,8 +13,8 @@ from federation import build
 from federation.testing import FakeFediverse
 from node import clock
 from node.fed.processing import process_due
+from node.http_state import EntraideApp
 from node.models import Message, Partnership, PartnershipDirection, PartnershipStatus
-from node.state import EntraideApp
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 from tests.node.fed_support import member, need, ok

@@ -8,12 +8,12 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from federation import build
-from node import clock
-from node.fed import iris
+from node import clock, iris
 from node.fed.delivery import LEASE, UNAVAILABLE_AFTER, claim_deliveries
 from node.fed.outbox import publish
 from node.fed.processing import LEASE as INBOX_LEASE
 from node.fed.remote import resolve
+from node.http_state import EntraideApp
 from node.models import (
     Delivery,
     DeliveryStatus,
@@ -24,7 +24,6 @@ from node.models import (
     OutboxActivity,
     RemoteActor,
 )
-from node.state import EntraideApp
 from node.worker.claims import claim
 from tests.conftest import MemberFactory, NodeFactory
 from tests.fedtools import federated_nodes, router_of, settle

@@ -20,8 +20,8 @@ from pyld import jsonld
 
 from federation.context import document_loader
 from federation.vocab import AS2_NS, ENTRAIDE_NS, VALUEFLOWS_NS
+from node.http_state import EntraideApp
 from node.models import Association, AssociationStatus
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import settle
 from tests.node.fed_support import member, need, ok

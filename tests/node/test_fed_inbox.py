@@ -18,9 +18,9 @@ from node import clock
 from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.processing import process_due
 from node.fed.registry import INBOUND, Route
+from node.http_state import EntraideApp
 from node.models import Delivery, Follower, InboxItem, InboxStatus
 from node.services import federation_policy as policy
-from node.state import EntraideApp
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 

@@ -17,9 +17,9 @@ from federation import SigningAuth, build
 from federation.client import AP_MEDIA_TYPE, deliver
 from federation.keys import generate_rsa_key, public_key_to_pem
 from federation.testing import FakeActor, FakeFediverse
+from node.http_state import EntraideApp
 from node.models import InboxItem, RemoteActor
 from node.services import federation_policy as policy
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 
 INBOX = "http://node.test/inbox"

@@ -9,11 +9,11 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from federation import build
-from node.fed import iris
+from node import iris
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
+from node.http_state import EntraideApp
 from node.models import InboxItem, Message, OutboxActivity
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import federated_nodes, settle
 from tests.node.fed_support import call, feed, member, need, ok, partner

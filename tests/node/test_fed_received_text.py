@@ -13,6 +13,7 @@ from federation import build
 from federation.testing import FakeFediverse
 from node import clock
 from node.fed.processing import process_due
+from node.http_state import EntraideApp
 from node.models import (
     InboxItem,
     InboxStatus,
@@ -24,7 +25,6 @@ from node.models import (
 )
 from node.services.chat import BODY_MAX
 from node.services.participations import MESSAGE_MAX
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.node.fed_support import member, need, ok
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from node.fed import iris
+from node import iris
 from node.fed.outbox import followers
 from node.fed.remote import resolve
 from node.models import Delivery, DeliveryStatus, Follower, InboxItem, InboxStatus, RemoteActor

@@ -14,7 +14,8 @@ import h3
 from federation import build
 from node import clock
 from node.fed.client import signing_client
-from node.fed.iris import instance_actor_iri
+from node.http_state import EntraideApp
+from node.iris import instance_actor_iri
 from node.models import (
     Association,
     Encounter,
@@ -26,7 +27,6 @@ from node.models import (
 )
 from node.services.federation_policy import block_domain
 from node.services.visits import VISIT_TIME_STEP, cell_of, coarse_time
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import Router, federated_nodes, router_of, settle
 from tests.node.fed_support import call, member, ok, partner

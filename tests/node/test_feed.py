@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Action, ActionStatus, AssociationRole, Visibility
 from node.services import feed, geo
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
     PARIS,

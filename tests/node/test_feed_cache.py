@@ -10,9 +10,9 @@ from typing import Any
 from node import clock
 from node.api.action_views import action_out
 from node.api.feed import FeedOut
+from node.http_state import EntraideApp
 from node.models import Action, AssociationRole
 from node.services import geo
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import (
     PARIS,

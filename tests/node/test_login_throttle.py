@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Member
 from node.services import passwords
-from node.state import EntraideApp
 from tests.node.test_auth import FAST, PASSWORD, fast_passwords  # noqa: F401
 from tests.web.conftest import csrf_of
 

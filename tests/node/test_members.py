@@ -16,9 +16,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import EmailVerification, Member, PhoneVerification
 from node.services import passwords, ratelimit
-from node.state import EntraideApp
 from tests.conftest import read_jsonl
 
 Outbox = Callable[[], list[dict[str, Any]]]

@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Delivery, DeliveryStatus, OutboxActivity, WorkerHeartbeat
-from node.state import EntraideApp
 from node.worker.heartbeat import Heartbeat
 from tests.conftest import MemberFactory
 

@@ -18,6 +18,7 @@ from federation import build
 from federation.testing import FakeActor, FakeFediverse
 from node import clock
 from node.fed.processing import process_item
+from node.http_state import EntraideApp
 from node.models import (
     InboxItem,
     Member,
@@ -28,7 +29,6 @@ from node.models import (
     PartnershipStatus,
 )
 from node.services import participations
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.node.fed_support import member, need, ok
 

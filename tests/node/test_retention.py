@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Encounter, Round, Visit
 from node.settings import Settings, SettingsError, load_settings
-from node.state import EntraideApp
 from node.worker.periodic import run_jobs_once
 from tests.node.outreach_support import Cast, make_cast, record, started_round
 from tests.node.test_rounds import make_cast_for

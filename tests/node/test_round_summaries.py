@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Round
-from node.state import EntraideApp
 from node.worker.periodic import run_jobs_once
 from tests.node.outreach_support import Cast, make_cast, record, started_round
 from tests.node.test_rounds import make_cast_for

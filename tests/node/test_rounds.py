@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Round, RoundStatus
-from node.state import EntraideApp
 from node.worker.periodic import run_jobs_once
 from tests.node.outreach_support import (
     Cast,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import Tortoise
 
-from node.state import EntraideApp
+from node.http_state import EntraideApp
 
 
 async def test_every_model_column_exists_after_migration(app: EntraideApp) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Association, Member, MemberKind
 from node.services.members import purge_unverified_sign_ups
-from node.state import EntraideApp
 from tests.node.test_members import PHONE, fast_passwords, last_code, sign_up, verify  # noqa: F401
 
 Outbox = Callable[[], list[dict[str, Any]]]

@@ -10,10 +10,10 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import OutreachItem, Visit
 from node.services import visits as service
 from node.services.geo import covering_cells
-from node.state import EntraideApp
 from tests.conftest import PG_URL
 from tests.node.outreach_support import NORTH, Cast, make_cast, record, started_round
 

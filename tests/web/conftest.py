@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
+from node.http_state import EntraideApp
 from node.models import Member
 from node.services import passwords
-from node.state import EntraideApp
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -102,6 +102,7 @@ async def seed(volunteer_phone: str) -> None:
                 note="Sous le porche",
                 pseudonym=None,
                 consent=False,
+                node=app.node,
             )
     finally:
         await app.node.db.close()

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Action, Message, Participation
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.node.test_actions_fixtures import action_body, outing_body, post_action
 from tests.node.test_api_robustness import problem

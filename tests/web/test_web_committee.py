@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import (
     Association,
     CommitteeProposal,
@@ -23,7 +24,6 @@ from node.models import (
     Vote,
 )
 from node.services.committee import seats
-from node.state import EntraideApp
 from tests.conftest import MemberFactory, read_jsonl
 from tests.node.committee_support import reach_deadline, seat
 from tests.web.conftest import csrf_of, log_in

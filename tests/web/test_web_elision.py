@@ -9,8 +9,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
+from node.http_state import EntraideApp
 from node.models import Association, AssociationStatus
-from node.state import EntraideApp
 from node.web.elision import a, de, elides, with_elisions
 from node.web.i18n import catalog_path
 from tests.conftest import MemberFactory, NodeFactory

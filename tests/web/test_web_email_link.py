@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Member
-from node.state import EntraideApp
 from tests.node.test_members import PHONE, Outbox, link_token, sign_up
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -8,6 +8,7 @@ import html
 from typing import Any
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import (
     Delivery,
     DeliveryStatus,
@@ -16,7 +17,6 @@ from node.models import (
     Partnership,
     PartnershipStatus,
 )
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.fedtools import federated_nodes, settle
 from tests.web.conftest import csrf_of, log_in

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import ActionCategory, ActionKind
 from node.services.actions import create_action
 from node.services.moments import describe
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.web.conftest import log_in
 

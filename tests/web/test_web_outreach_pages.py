@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from node.http_state import EntraideApp
 from node.models import (
     Association,
     AssociationMembership,
@@ -21,7 +22,6 @@ from node.models import (
     Round,
     RoundStatus,
 )
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.web.conftest import csrf_of, log_in
 

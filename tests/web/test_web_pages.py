@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from node import clock
+from node.http_state import EntraideApp
 from node.models import Action, Association, AssociationStatus, Member
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.web.conftest import csrf_of
 

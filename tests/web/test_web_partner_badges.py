@@ -7,9 +7,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from node.http_state import EntraideApp
 from node.models import Member
 from node.services import passwords
-from node.state import EntraideApp
 from tests.conftest import NodeFactory
 from tests.fedtools import federated_nodes, settle
 from tests.node.fed_support import feed, member, need, ok, partner

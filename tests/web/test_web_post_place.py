@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from node.http_state import EntraideApp
 from node.models import Action
 from node.services.gazetteer import Gazetteer, NamedPlace, node_gazetteer, normalise
 from node.settings import Settings, SettingsError, load_settings
-from node.state import EntraideApp
 from tests.conftest import MemberFactory, NodeFactory
 from tests.web.conftest import csrf_of, log_in
 

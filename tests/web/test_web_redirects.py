@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from node.state import EntraideApp
+from node.http_state import EntraideApp
 from node.web.forms import safe_next
 from tests.conftest import MemberFactory
 from tests.web.conftest import csrf_of, log_in

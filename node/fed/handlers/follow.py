@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from federation import build
 from federation.parse import Activity
-from node.fed import iris
+from node import iris
 from node.fed.actors import local_actor_exists
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.outbox import publish

@@ -22,10 +22,8 @@ from uuid import UUID
 from federation import parse as ap
 from node.errors import Problem
 from node.fed.handlers.context import Ignore, InboxContext
-from node.fed.iris import is_local
-from node.fed.publish_participations import send_decision
 from node.fed.serializers import actor_display_name, html_to_text
-from node.models import ParticipationStatus
+from node.iris import is_local
 from node.services import chat, participations, remote_actions
 from node.services.chat import RemoteAuthor
 from node.services.participations import RemoteParticipant
@@ -59,11 +57,10 @@ async def join(ctx: InboxContext, activity: ap.Activity) -> None:
     who = RemoteParticipant(ctx.sender.ap_id, _name(ctx), ctx.item.activity_id)
     action_id = _action_id(ctx, activity.object_id)
     with _refusal_ignored():
-        row = await participations.join_remote(
+        # Let in or refused at once: federation tells them (ParticipationAsked).
+        await participations.join_remote(
             ctx.node, action_id, who, html_to_text(activity.text or "")
         )
-    if row.status != ParticipationStatus.PENDING:  # let in or refused at once: tell them
-        await send_decision(ctx.node, await row.action, row)
 
 
 async def offer(ctx: InboxContext, activity: ap.Activity) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from federation import parse as ap
 from node.fed.handlers.context import Ignore, InboxContext
-from node.fed.iris import instance_actor_iri
+from node.iris import instance_actor_iri
 from node.services import partnerships
 
 

@@ -57,7 +57,7 @@ OUTCOME_ANSWER = {
 def question_document(
     node: NodeState, proposal: CommitteeProposal, opinion: PartnerOpinion
 ) -> dict[str, Any]:
-    from node.fed.iris import instance_actor_iri
+    from node.iris import instance_actor_iri
 
     return {
         "id": opinion.question_iri,
@@ -80,8 +80,8 @@ def question_document(
 
 async def ask_partners(node: NodeState, proposal: CommitteeProposal, *, by: Member) -> int:
     """Send the question to every partner node not asked yet; returns how many were asked."""
-    from node.fed.iris import instance_actor_iri, new_activity_iri
     from node.fed.outbox import publish
+    from node.iris import instance_actor_iri, new_activity_iri
 
     await require_facilitator(by)
     require_open(proposal)
@@ -169,9 +169,9 @@ async def receive_question(
 
 async def send_answer(node: NodeState, change: GiveOpinion, decision: Decision) -> None:
     """Our committee's vote closed: answer the question (a Note naming the option)."""
-    from node.fed.iris import instance_actor_iri, new_activity_iri
     from node.fed.outbox import publish
     from node.fed.remote import get_remote_actor
+    from node.iris import instance_actor_iri, new_activity_iri
 
     choice = OUTCOME_ANSWER[decision.outcome]
     actor = instance_actor_iri(node.settings)

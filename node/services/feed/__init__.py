@@ -19,7 +19,7 @@ Pagination is keyset: the cursor is the base64 of the last row's sort key (``cre
 (squared chord, id). A cursor that does not decode is a 400.
 """
 
-from node.services.feed.cache import CachedFeed, FeedCache
+from node.caches import CachedFeed, FeedCache
 from node.services.feed.cursors import Order
 from node.services.feed.items import FeedAction, FeedItem, FeedPage
 from node.services.feed.query import (

@@ -8,13 +8,13 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
+from node.http_state import current_node
 from node.models import Participation, ParticipationStatus
 from node.services import actions as actions_service
 from node.services import chat, participations
 from node.services.inputs import parse
 from node.services.inputs.actions import ChatMessageDraft, JoinRequest
 from node.services.partner_nodes import node_names
-from node.state import current_node
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.format import origin_domain
@@ -74,7 +74,7 @@ async def join(action_id: UUID) -> Response:
     form = await request.form
     try:
         request_ = parse(JoinRequest, {"message": raw(form, "message")})
-        row = await participations.join(action_id, member(), request_.message, current_node())
+        row = await participations.join(action_id, member(), current_node(), request_.message)
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), join_message=form

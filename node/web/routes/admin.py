@@ -10,11 +10,11 @@ from quart import Blueprint, Response, flash, url_for
 
 from node import __version__
 from node.errors import Problem
+from node.http_state import current_node
 from node.models import Action, ActionStatus, Association, AssociationStatus, Member
 from node.services import admins
 from node.services import associations as service
 from node.services.committee.gates import Proposed
-from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other

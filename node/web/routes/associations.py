@@ -9,9 +9,9 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Forbidden, Problem, Unprocessable
+from node.http_state import current_node
 from node.models import Association, AssociationRole, AssociationStatus, Member
 from node.services import associations as service
-from node.state import current_node
 from node.web import nav
 from node.web.context import current_member
 from node.web.context import gettext as _

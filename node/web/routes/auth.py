@@ -12,9 +12,9 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, session, url_for
 
 from node.errors import Problem, Unauthorized, Unprocessable
+from node.http_state import current_node
 from node.models import MemberKind
 from node.services import login_throttle, members, ratelimit
-from node.state import current_node
 from node.web import context
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, render, safe_next, see_other, text

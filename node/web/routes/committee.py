@@ -13,6 +13,7 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Forbidden, NotFound, Problem, Unprocessable
+from node.http_state import current_node
 from node.models import (
     CommitteeProposal,
     CommitteeRole,
@@ -37,7 +38,6 @@ from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.gates import Proposed
 from node.services.committee.rules import Gate, get_committee
 from node.services.phone import normalise_phone
-from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text

@@ -10,9 +10,9 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import NotFound, Problem, Unprocessable
+from node.http_state import current_node
 from node.models import CommitteeProposal, Member, ProposalState, VoteChoice
 from node.services.committee import meetings, proposals, seats
-from node.state import current_node
 from node.web.context import gettext as _
 from node.web.forms import (
     FormErrors,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from quart import Blueprint, Response, request
 
 from node.errors import Problem
+from node.http_state import current_node
 from node.services import members, ratelimit
-from node.state import current_node
 from node.web.forms import FormErrors, render
 from node.web.nav import N_
 

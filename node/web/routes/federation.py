@@ -9,11 +9,11 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem
+from node.http_state import current_node
 from node.models import Member
 from node.services import deliveries
 from node.services import federation_policy as policy
 from node.services.committee.gates import Proposed
-from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, checked, login_required, render, see_other, text

@@ -7,10 +7,10 @@ from typing import Any
 from quart import Blueprint, request, url_for
 
 from node.errors import Problem
+from node.http_state import current_node
 from node.models import ActionCategory, ActionKind
 from node.services import feed
 from node.services.partner_nodes import node_names
-from node.state import current_node
 from node.web.context import current_member
 from node.web.forms import FormErrors, render
 

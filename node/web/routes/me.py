@@ -8,11 +8,11 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
+from node.http_state import current_node
 from node.models import Action, AssociationMembership
 from node.services import members
 from node.services.export import export_member
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
-from node.state import current_node
 from node.web import context
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text
@@ -94,7 +94,9 @@ async def export() -> Response:
 async def delete() -> Response:
     form = await request.form
     try:
-        await members.delete_member(member(), str(form.get("delete_password", ""))[:200])
+        await members.delete_member(
+            member(), str(form.get("delete_password", ""))[:200], current_node()
+        )
     except Problem as exc:
         errors = FormErrors(fields={"delete_password": _("The password is wrong.")})
         return await _page(exc.status, errors=errors, form="delete")

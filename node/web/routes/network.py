@@ -7,8 +7,8 @@ from typing import Any
 from quart import Blueprint
 
 from node import clock
+from node.http_state import current_node
 from node.services.network import MEMBER_KINDS, network_figures
-from node.state import current_node
 from node.web.forms import render
 from node.web.nav import N_
 

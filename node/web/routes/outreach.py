@@ -16,13 +16,13 @@ from quart import Blueprint, Response, flash, request, session, url_for
 
 from node import clock
 from node.errors import Problem, Unprocessable
+from node.http_state import current_node
 from node.models import OutreachItem, Round
 from node.services import coordination_area as area_service
 from node.services import encounters as encounter_service
 from node.services import rounds as service
 from node.services import visits as visit_service
 from node.services.coordination_area import NODE_RADIUS_M, ROUND_RADIUS_M
-from node.state import current_node
 from node.web.context import gettext as _
 from node.web.format import when
 from node.web.forms import FormErrors, checked, login_required, number, render, see_other, text

@@ -13,10 +13,11 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
+from node.fed.remote import resolve
+from node.http_state import current_node
 from node.models import Member, Partnership, PartnershipDirection, PartnershipStatus
 from node.services import partnerships as service
 from node.services.committee.gates import Proposed
-from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, render, see_other, text
@@ -71,8 +72,12 @@ async def ask() -> Response:
         scopes = [s for s in form.getlist("scopes") if s in service.SCOPES]
         if not scopes:
             raise Unprocessable.field("scopes", "Choose at least one thing to share.")
+        node = current_node()
         p = await service.request_partnership(
-            current_node(), target=target, scopes=scopes, message=text(form, "message", 2000)
+            node,
+            remote=await resolve(node, target),
+            scopes=scopes,
+            message=text(form, "message", 2000),
         )
     except Problem as exc:
         values = {"target": form.get("target", ""), "message": form.get("message", "")}

@@ -11,6 +11,7 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
+from node.http_state import current_node
 from node.models import (
     ActionCategory,
     ActionKind,
@@ -25,7 +26,6 @@ from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.actions import ActionDraft
 from node.services.privacy_check import find_personal_data
-from node.state import current_node
 from node.web.context import gettext as _
 from node.web.forms import (
     FormErrors,

@@ -12,6 +12,7 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, session, url_for
 
 from node.errors import Forbidden, Problem, Unprocessable
+from node.http_state import current_node
 from node.models import (
     Association,
     AssociationStatus,
@@ -25,7 +26,6 @@ from node.services import encounters as encounter_service
 from node.services import round_summaries
 from node.services import rounds as service
 from node.services.associations import list_members
-from node.state import current_node
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import (

@@ -1,6 +1,10 @@
-"""Short-lived in-memory copies of what every inbox request and every inbox row reads: domain
-blocks, the federation policy (allowlist mode and allowed domains), accepted partnerships and
-remote actors with their parsed public keys.
+"""A node's in-memory caches of derived data, safe to lose.
+
+* The federation cache: short-lived copies of what every inbox request and every inbox row
+  reads — domain blocks, the federation policy (allowlist mode and allowed domains), accepted
+  partnerships and remote actors with their parsed public keys.
+* The anonymous nearby-feed responses (:class:`FeedCache`), dropped on any action change
+  (:func:`actions_changed`).
 
 They are derived from database rows and safe to lose. They belong to one node (they hang on its
 Tortoise context, :func:`node.db.node_caches`): several nodes in one process never share them.
@@ -15,12 +19,15 @@ put the old state back for a whole TTL.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 from federation.keys import PublicKey
+from node import clock, sql
 from node.db import node_caches
 from node.models import RemoteActor
 
@@ -131,21 +138,15 @@ def federation_cache() -> FederationCache | None:
 
 
 async def _load_blocks() -> frozenset[str]:
-    from node.fed import sql
-
     return frozenset(await sql.blocked_domains())
 
 
 async def _load_policy() -> Policy:
-    from node.fed import sql
-
     mode, allowed = await sql.policy()
     return Policy(mode, frozenset(allowed))
 
 
 async def _load_partners() -> dict[str, frozenset[str]]:
-    from node.fed import sql
-
     return {domain: frozenset(scopes) for domain, scopes in (await sql.partners()).items()}
 
 
@@ -177,3 +178,86 @@ def actor_stored(iri: str) -> None:
     cache = federation_cache()
     if cache is not None:
         cache.actors.forget(iri)
+
+
+# --- actions and the feed ---------------------------------------------------------------------
+
+_ACTIONS_VERSION = "actions_version"
+
+
+def actions_changed() -> None:
+    """Record that actions of the current node's database changed (call after the commit): the
+    feed's response cache drops entries computed before."""
+    caches = node_caches()
+    if caches is not None:
+        caches[_ACTIONS_VERSION] = caches.get(_ACTIONS_VERSION, 0) + 1
+
+
+def actions_version() -> int:
+    """The current node's change counter (see :func:`actions_changed`)."""
+    caches = node_caches()
+    return int(caches.get(_ACTIONS_VERSION, 0)) if caches is not None else 0
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    body: bytes
+    etag: str
+    version: int
+    expires: datetime
+
+
+class FeedCache:
+    """Anonymous feed responses of one node (held on its ``NodeState``), by normalised query.
+
+    An entry is served until ``ttl_s`` has passed (on :mod:`node.clock`) or until an action of
+    this node's database changes in this process (``actions.actions_version()``, bumped by every
+    write path of the actions services), whichever comes first. Other processes serving the same
+    database (more workers, ``entraide worker``) see a change within ``ttl_s``. Entries are
+    bounded by total body size."""
+
+    def __init__(self, ttl_s: float = 10.0, max_bytes: int = 4 * 1024 * 1024) -> None:
+        self.ttl_s = ttl_s
+        self.max_bytes = max_bytes
+        self._entries: dict[tuple[Any, ...], CachedFeed] = {}
+        self._bytes = 0
+
+    def get(self, key: tuple[Any, ...]) -> CachedFeed | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.version != actions_version() or clock.now() >= entry.expires:
+            self._drop(key)
+            return None
+        return entry
+
+    def put(self, key: tuple[Any, ...], body: bytes, version: int) -> CachedFeed:
+        """Store ``body``, computed from the database as it was at ``version`` (read *before*
+        the query, so a write that lands meanwhile makes the entry stale at once)."""
+        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+        entry = CachedFeed(
+            body=body,
+            etag=f'"{digest}"',
+            version=version,
+            expires=clock.now() + timedelta(seconds=self.ttl_s),
+        )
+        if len(body) > self.max_bytes // 8:
+            return entry  # too big to keep
+        self._drop(key)
+        while self._entries and self._bytes + len(body) > self.max_bytes:
+            self._drop(next(iter(self._entries)))  # the oldest
+        self._entries[key] = entry
+        self._bytes += len(body)
+        return entry
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)

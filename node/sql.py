@@ -57,7 +57,7 @@ def _db_value(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.fields_map[name].to_db_value(value, model)
 
 
-# --- policy, blocks, partners (loaded into node.fed.cache) ---------------------------------
+# --- policy, blocks, partners (loaded into node.caches) ---------------------------------
 
 
 async def blocked_domains() -> list[str]:

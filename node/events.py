@@ -1,0 +1,220 @@
+"""What happened on this node, announced by the services and heard by listeners.
+
+A service records an event INSIDE the database transaction of the change it announces::
+
+    async with in_transaction():
+        action = await Action.create(...)
+        await node.events.record(node, ActionCreated(action=action))
+
+Every listener registered for the event's type runs right there, in registration order, in the
+same transaction: the rows it writes (outbox activities and deliveries for partners,
+notifications for people) commit or roll back with the change. So nothing is announced that did
+not happen, and nothing that happened is lost when the process dies after the commit. A listener
+never talks to the network itself: it writes rows, and the worker sends them.
+
+Which listeners a node has is decided once, where the node is built (:mod:`node.wiring`):
+federation (:mod:`node.fed.listeners`) and notifications. A node built with ``federate=False``
+(demo data) has no federation listener: its services are the same, nothing leaves.
+
+An event caused by another node's activity (a remote join, a remote chat message) is recorded by
+the same service function as a local one; listeners look at the objects (``remote_actor_iri``,
+``origin_domain``) to decide: federation never echoes an activity back to where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from node.models import (
+    Action,
+    Association,
+    Encounter,
+    Member,
+    Message,
+    Participation,
+    Partnership,
+    Visit,
+)
+
+if TYPE_CHECKING:
+    from node.state import NodeState
+
+__all__ = [
+    "ActionCreated",
+    "ActionDeleted",
+    "ActionUpdated",
+    "AssociationRequested",
+    "Event",
+    "EventBus",
+    "Listener",
+    "MemberDeleted",
+    "MessagePosted",
+    "ParticipationAsked",
+    "ParticipationDecided",
+    "ParticipationLeft",
+    "PartnershipAnswered",
+    "PartnershipAsked",
+    "PartnershipDecided",
+    "PartnershipEnded",
+    "VisitRecorded",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened on this node, recorded in the transaction of the change."""
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionCreated(Event):
+    """A local action was posted, or a remote one arrived (``action.origin_domain`` set)."""
+
+    action: Action
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionUpdated(Event):
+    """``changed`` names the columns that changed (``updated_at`` not counted)."""
+
+    action: Action
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionDeleted(Event):
+    """Recorded BEFORE the row goes: listeners can still read its association and audience."""
+
+    action: Action
+    when: datetime
+
+
+# --- participations and chat ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipationAsked(Event):
+    """A member (local, or remote: ``participation.remote_actor_iri``) asked to join; the status
+    may already be ``accepted`` when the action lets people in at once."""
+
+    participation: Participation
+    action: Action
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipationDecided(Event):
+    """The author or a coordinator accepted or declined (``participation.status``)."""
+
+    participation: Participation
+    action: Action
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipationLeft(Event):
+    participation: Participation
+    action: Action
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessagePosted(Event):
+    """A chat message, written here or received from another node (``message.remote_actor_iri``)."""
+
+    message: Message
+    action: Action
+
+
+# --- outreach ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisitRecorded(Event):
+    """An encounter was recorded during a round, with its coarse :class:`Visit` (what partners
+    may see; the encounter itself never leaves the node)."""
+
+    encounter: Encounter
+    visit: Visit
+
+
+# --- members and associations ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberDeleted(Event):
+    """Recorded BEFORE the account's rows go (by cascade): ``actions`` are the member's own
+    actions as they were, ``joined`` the remote actions they took part in (whose owners know the
+    member's actor)."""
+
+    member: Member
+    actions: tuple[Action, ...]
+    joined: tuple[Action, ...]
+    when: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssociationRequested(Event):
+    association: Association
+
+
+# --- partnerships between nodes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipAsked(Event):
+    """This node asked another for a partnership (``direction`` outgoing, ``pending``)."""
+
+    partnership: Partnership
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipDecided(Event):
+    """This node accepted or refused a request (``partnership.status``); ``committee_decision``
+    is the public record of the street committee's decision behind it, when there is one."""
+
+    partnership: Partnership
+    committee_decision: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipAnswered(Event):
+    """The other node accepted or refused our request (``partnership.status``)."""
+
+    partnership: Partnership
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipEnded(Event):
+    """This node ended (or withdrew) a partnership. ``farewell``: ended by a domain block, the
+    partner is told once more although its domain is blocked from now on."""
+
+    partnership: Partnership
+    farewell: bool = False
+
+
+# --- the bus ----------------------------------------------------------------------------------
+
+E = TypeVar("E", bound=Event)
+Listener = Callable[["NodeState", E], Awaitable[None]]
+
+
+class EventBus:
+    """The node's listeners, by event type (exact type: no inheritance lookup)."""
+
+    def __init__(self) -> None:
+        self._listeners: dict[type[Event], list[Listener[Any]]] = {}
+
+    def listen(self, event_type: type[E], listener: Listener[E]) -> None:
+        self._listeners.setdefault(event_type, []).append(listener)
+
+    def listeners(self, event_type: type[Event]) -> tuple[Listener[Any], ...]:
+        return tuple(self._listeners.get(event_type, ()))
+
+    async def record(self, node: NodeState, event: Event) -> None:
+        """Call INSIDE the service's ``in_transaction()``: awaits every listener registered for
+        ``type(event)`` in registration order. A listener that raises aborts the change."""
+        for listener in self._listeners.get(type(event), ()):
+            await listener(node, event)

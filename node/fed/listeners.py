@@ -1,0 +1,112 @@
+"""Federation as a listener of the node's events (:mod:`node.events`).
+
+Each listener runs inside the transaction of the change (``EventBus.record``) and writes the
+outgoing activity and its delivery rows (:func:`node.fed.outbox.publish`); the worker sends them.
+What is published, to whom, and in which shape is decided by the ``publish_*`` modules. An
+event caused by another node's activity is never sent back there: the listeners look at
+``origin_domain`` and ``remote_actor_iri``.
+"""
+
+from __future__ import annotations
+
+from node.events import (
+    ActionCreated,
+    ActionDeleted,
+    ActionUpdated,
+    EventBus,
+    MemberDeleted,
+    MessagePosted,
+    ParticipationAsked,
+    ParticipationDecided,
+    ParticipationLeft,
+    PartnershipAsked,
+    PartnershipDecided,
+    PartnershipEnded,
+    VisitRecorded,
+)
+from node.fed import publish_actions, publish_members, publish_participations, publish_partnerships
+from node.fed.publish_visits import publish_visit
+from node.models import ParticipationStatus
+from node.state import NodeState
+
+# Columns whose change does not alter the published object (only this node uses them).
+_UNPUBLISHED = frozenset({"auto_accept"})
+
+
+async def action_created(node: NodeState, event: ActionCreated) -> None:
+    await publish_actions.publish_create(node, event.action)
+
+
+async def action_updated(node: NodeState, event: ActionUpdated) -> None:
+    if event.changed - _UNPUBLISHED:
+        await publish_actions.publish_update(node, event.action)
+
+
+async def action_deleted(node: NodeState, event: ActionDeleted) -> None:
+    await publish_actions.publish_delete(node, event.action, event.when)
+
+
+async def participation_asked(node: NodeState, event: ParticipationAsked) -> None:
+    row, action = event.participation, event.action
+    if row.remote_actor_iri is None and action.origin_domain is not None:
+        # A member of this node answers another node's action: ``Join`` to its owner.
+        await publish_participations.send_join(node, action, row)
+    elif row.remote_actor_iri is not None and row.status != ParticipationStatus.PENDING:
+        # A remote participant let in (or refused) at once: tell them.
+        await publish_participations.send_decision(node, action, row)
+
+
+async def participation_decided(node: NodeState, event: ParticipationDecided) -> None:
+    if event.participation.remote_actor_iri is not None:
+        await publish_participations.send_decision(node, event.action, event.participation)
+
+
+async def participation_left(node: NodeState, event: ParticipationLeft) -> None:
+    row, action = event.participation, event.action
+    if row.remote_actor_iri is None and action.origin_domain is not None:
+        await publish_participations.send_leave(node, action, row)
+
+
+async def message_posted(node: NodeState, event: MessagePosted) -> None:
+    if event.message.remote_actor_iri is not None and event.action.origin_domain is not None:
+        return  # written on the action's own node, which holds and spreads its chat
+    # A message received from a participant on another node is relayed to the others only.
+    await publish_participations.send_message(
+        node, event.action, event.message, exclude=event.message.remote_actor_iri
+    )
+
+
+async def visit_recorded(node: NodeState, event: VisitRecorded) -> None:
+    await publish_visit(node, event.visit)
+
+
+async def member_deleted(node: NodeState, event: MemberDeleted) -> None:
+    await publish_members.publish_member_deleted(node, event)
+
+
+async def partnership_asked(node: NodeState, event: PartnershipAsked) -> None:
+    await publish_partnerships.send_offer(node, event.partnership)
+
+
+async def partnership_decided(node: NodeState, event: PartnershipDecided) -> None:
+    await publish_partnerships.send_decision(node, event.partnership, event.committee_decision)
+
+
+async def partnership_ended(node: NodeState, event: PartnershipEnded) -> None:
+    await publish_partnerships.send_undo(node, event.partnership, farewell=event.farewell)
+
+
+def register(bus: EventBus) -> None:
+    """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
+    bus.listen(ActionCreated, action_created)
+    bus.listen(ActionUpdated, action_updated)
+    bus.listen(ActionDeleted, action_deleted)
+    bus.listen(ParticipationAsked, participation_asked)
+    bus.listen(ParticipationDecided, participation_decided)
+    bus.listen(ParticipationLeft, participation_left)
+    bus.listen(MessagePosted, message_posted)
+    bus.listen(VisitRecorded, visit_recorded)
+    bus.listen(MemberDeleted, member_deleted)
+    bus.listen(PartnershipAsked, partnership_asked)
+    bus.listen(PartnershipDecided, partnership_decided)
+    bus.listen(PartnershipEnded, partnership_ended)

@@ -1,0 +1,37 @@
+"""Building a node: its state, and who listens to what its services announce.
+
+Every entry point builds its node here (``create_app``, ``entraide worker``, the CLI, tests), so
+a node's listeners are decided in one place:
+
+* federation (:mod:`node.fed.listeners`): events become outbox activities and delivery rows
+  for partners, followers and the participants on other nodes;
+* notifications for people, when that package registers its listeners here.
+
+Callers that must not federate say so: ``build_node(settings, federate=False)`` (demo data,
+CLI commands that seed or repair rows). Their services are the same; nothing leaves the node.
+"""
+
+from __future__ import annotations
+
+from node.db import Database
+from node.fed import listeners as federation_listeners
+from node.messaging import mail_backend, sms_backend
+from node.settings import Settings
+from node.state import NodeState
+
+
+def build_node(settings: Settings, *, federate: bool = True, notify: bool = True) -> NodeState:
+    """A node for ``settings`` (its database not opened yet: ``await node.db.open()``).
+
+    ``notify`` is accepted so that callers already say what they want; people are told about
+    events once the notifications listeners exist."""
+    node = NodeState(
+        settings=settings,
+        db=Database(settings),
+        sms=sms_backend(settings.sms_backend),
+        mail=mail_backend(settings.mail_backend, settings.mail_from),
+        secret=settings.secret(),
+    )
+    if federate:
+        federation_listeners.register(node.events)
+    return node
