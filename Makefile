@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # axe-core for the accessibility checks of the browser tests (tests/web/package-lock.json).
 AXE_STAMP := tests/web/node_modules/.installed

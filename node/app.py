@@ -17,11 +17,16 @@ from werkzeug.exceptions import HTTPException
 from federation import jsonbounds
 from federation.jsonbounds import JsonTooComplex
 from node import __version__
+from node.api import register_api
 from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
 from node.errors import PROBLEM_JSON, Problem, problem_body, pydantic_errors
+from node.fed.routes import register_federation
 from node.http_state import EntraideApp
 from node.settings import Settings, load_settings
+from node.web import register_web
 from node.wiring import build_node
+from node.worker.federation import run_forever as run_federation
+from node.worker.periodic import run_forever as run_periodic
 
 log = logging.getLogger("entraide")
 
@@ -174,15 +179,9 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     )
     _register_error_handlers(app)
 
-    from node.api import register_api
-
     register_api(app)
 
-    from node.fed.routes import register_federation
-
     register_federation(app)
-
-    from node.web import register_web
 
     register_web(app)
 
@@ -192,11 +191,7 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     async def _start() -> None:
         await app.node.db.open()
         if settings.worker_in_process:
-            from node.worker.periodic import run_forever
-
-            background.append(asyncio.create_task(run_forever(app.node), name="entraide-periodic"))
-            from node.worker.federation import run_forever as run_federation
-
+            background.append(asyncio.create_task(run_periodic(app.node), name="entraide-periodic"))
             background.append(
                 asyncio.create_task(run_federation(app.node), name="entraide-federation")
             )

@@ -35,6 +35,7 @@ from node.models import (
     Member,
     Message,
     Participation,
+    PartnerOpinion,
     Partnership,
     Visit,
 )
@@ -47,6 +48,8 @@ __all__ = [
     "ActionDeleted",
     "ActionUpdated",
     "AssociationRequested",
+    "CommitteeQuestionAnswered",
+    "CommitteeQuestionAsked",
     "Event",
     "EventBus",
     "Listener",
@@ -193,6 +196,27 @@ class PartnershipEnded(Event):
 
     partnership: Partnership
     farewell: bool = False
+
+
+# --- the street committee across nodes --------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommitteeQuestionAsked(Event):
+    """Our street committee asks a partner node's committee for its opinion: ``question`` is
+    the ``Question`` document (FEP-9967 shape) for ``opinion.remote_actor_iri``."""
+
+    opinion: PartnerOpinion
+    question: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommitteeQuestionAnswered(Event):
+    """Our committee's vote on a partner's question closed: ``answer`` is the ``Note`` naming
+    the option, for ``asker_actor``."""
+
+    asker_actor: str
+    answer: dict[str, Any]
 
 
 # --- the bus ----------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from federation.client import AP_MEDIA_TYPE
 from federation.errors import FederationError
 from federation.retry import Outcome, schedule
 from node import clock
+from node.claims import claim
 from node.fed.client import signing_auth, signing_client
 from node.models import Delivery, DeliveryStatus, Host, OutboxActivity
 from node.state import NodeState
-from node.worker.claims import claim
 
 log = logging.getLogger("entraide.federation")
 

@@ -13,6 +13,8 @@ from node.events import (
     ActionCreated,
     ActionDeleted,
     ActionUpdated,
+    CommitteeQuestionAnswered,
+    CommitteeQuestionAsked,
     EventBus,
     MemberDeleted,
     MessagePosted,
@@ -25,6 +27,7 @@ from node.events import (
     VisitRecorded,
 )
 from node.fed import publish_actions, publish_members, publish_participations, publish_partnerships
+from node.fed.publish_committee import send_to_partner
 from node.fed.publish_visits import publish_visit
 from node.models import ParticipationStatus
 from node.state import NodeState
@@ -96,6 +99,14 @@ async def partnership_ended(node: NodeState, event: PartnershipEnded) -> None:
     await publish_partnerships.send_undo(node, event.partnership, farewell=event.farewell)
 
 
+async def committee_question_asked(node: NodeState, event: CommitteeQuestionAsked) -> None:
+    await send_to_partner(node, event.opinion.remote_actor_iri, event.question)
+
+
+async def committee_question_answered(node: NodeState, event: CommitteeQuestionAnswered) -> None:
+    await send_to_partner(node, event.asker_actor, event.answer)
+
+
 def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
@@ -110,3 +121,5 @@ def register(bus: EventBus) -> None:
     bus.listen(PartnershipAsked, partnership_asked)
     bus.listen(PartnershipDecided, partnership_decided)
     bus.listen(PartnershipEnded, partnership_ended)
+    bus.listen(CommitteeQuestionAsked, committee_question_asked)
+    bus.listen(CommitteeQuestionAnswered, committee_question_answered)

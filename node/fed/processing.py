@@ -28,13 +28,13 @@ from federation.errors import ParseError
 from federation.parse import Activity, parse_activity
 from federation.retry import next_attempt_at
 from node import clock, sql
+from node.claims import claim
 from node.errors import Problem
 from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.registry import INBOUND, Route, Routes
 from node.fed.remote import DomainBlocked, RemoteUnavailable, get_remote_actor
 from node.models import InboxItem, InboxStatus, RemoteActor
 from node.state import NodeState
-from node.worker.claims import claim
 
 log = logging.getLogger("entraide.federation")
 

@@ -35,10 +35,23 @@ from node.fed.negotiation import (
     wants_activity_json,
 )
 from node.fed.outbox import follower_count
+from node.fed.publish_visits import visit_object
 from node.fed.remote import DomainBlocked, key_resolver
+from node.fed.serializers import action_object
+from node.fed.stats import usage
 from node.http_state import current_node
-from node.models import Association, AssociationStatus, Member, OutboxActivity
+from node.models import (
+    Action,
+    Association,
+    AssociationStatus,
+    Member,
+    OutboxActivity,
+    Partnership,
+    PartnershipStatus,
+    Visit,
+)
 from node.services.federation_policy import domain_of
+from node.services.network import METADATA_KEY, local_figures
 from node.state import NodeState
 
 blueprint = Blueprint("federation", __name__)
@@ -130,8 +143,6 @@ async def nodeinfo_links() -> Response:
 
 @blueprint.get(nodeinfo.NODEINFO_PATH)
 async def nodeinfo_document() -> Response:
-    from node.fed.stats import usage
-    from node.services.network import METADATA_KEY, local_figures
 
     s = current_node().settings
     counts = await usage()
@@ -276,8 +287,6 @@ async def visit_document(ident: UUID) -> Response:
     sharing ``outreach`` (401 unsigned; 404 for any other signer, so that nobody else learns
     whether it exists). Partners' visits stored here are not served again."""
     from federation.vocab import PartnershipScope
-    from node.fed.publish_visits import visit_object
-    from node.models import Partnership, PartnershipStatus, Visit
 
     node = current_node()
     try:
@@ -329,12 +338,6 @@ async def negotiate_objects() -> Response | None:
 async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
     if kind != "actions":
         return await _actor_document(node, kind, ident)
-    try:
-        from node.fed.serializers import action_object  # part B
-    except ImportError:
-        return None
-    from node.models import Action
-
     # Only what is federated at all: a public action of this node (a remote one is served by
     # its own node; node- or association-only actions never leave it).
     action = await Action.get_or_none(id=ident, origin_domain=None, visibility="public")
@@ -358,8 +361,5 @@ async def _member_html(ident: UUID) -> Response:
 
 
 def register_federation(app: Quart) -> None:
-    """The federation endpoints and the admin API of federation."""
-    from node.api.federation_admin import blueprint as admin_blueprint
-
+    """The federation endpoints (the admin API of federation is in node.api)."""
     app.register_blueprint(blueprint)
-    app.register_blueprint(admin_blueprint)

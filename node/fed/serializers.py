@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,9 @@ from node.iris import (
     member_actor_iri,
 )
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Message
+from node.services.actions import effective_status
 from node.services.inputs.actions import DESCRIPTION, PLACE_NAME, TITLE
+from node.services.remote_actions import RemoteFields
 
 if TYPE_CHECKING:
     from node.state import NodeState
@@ -225,7 +226,6 @@ async def action_object(
 
 
 def _status(action: Action) -> ActionStatus:
-    from node.services.actions import effective_status
 
     return effective_status(action)
 
@@ -284,25 +284,6 @@ def html_to_text(value: str) -> str:
     text = "".join(parser.parts)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteFields:
-    """What a remote need/offer object or ``Event`` says, in the node's terms."""
-
-    kind: ActionKind
-    category: ActionCategory
-    title: str
-    description: str
-    status: ActionStatus
-    lat: float
-    lon: float
-    starts_at: dt.datetime | None
-    ends_at: dt.datetime | None
-    place_name: str | None
-    expires_at: dt.datetime
-    url: str
-    updated: dt.datetime | None = None
 
 
 class Unusable(ValueError):

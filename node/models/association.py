@@ -1,9 +1,14 @@
 """Associations on the node and the roles of their members."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from node.models.enums import AssociationRole, AssociationStatus
+
+if TYPE_CHECKING:  # only for annotations: the models refer to each other by name
+    from node.models.member import Member
 
 
 class Association(Model):
@@ -37,6 +42,3 @@ class AssociationMembership(Model):
     class Meta:
         table = "association_membership"
         unique_together = (("association", "member"),)
-
-
-from node.models.member import Member  # noqa: E402

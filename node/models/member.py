@@ -3,10 +3,15 @@
 Privacy rule (DESIGN §5): a member gives a phone number and an email address, nothing more.
 """
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from node.models.enums import MemberKind
+
+if TYPE_CHECKING:  # only for annotations: the models refer to each other by name
+    from node.models.association import Association
 
 
 class Member(Model):
@@ -112,6 +117,3 @@ class RateCounter(Model):
     class Meta:
         table = "rate_counter"
         unique_together = (("key", "window_start"),)
-
-
-from node.models.association import Association  # noqa: E402

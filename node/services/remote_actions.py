@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from node import clock, sql
 from node.caches import actions_changed
-from node.fed.serializers import RemoteFields
-from node.models import Action, ActionStatus, Visibility
+from node.models import Action, ActionCategory, ActionKind, ActionStatus, Visibility
 from node.services import geo
 
 
@@ -25,6 +25,25 @@ class NotOwner(Exception):
 
 class Stale(Exception):
     """An older version than the one stored (activities can arrive out of order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFields:
+    """What a remote need/offer object or ``Event`` says, in the node's terms."""
+
+    kind: ActionKind
+    category: ActionCategory
+    title: str
+    description: str
+    status: ActionStatus
+    lat: float
+    lon: float
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    place_name: str | None
+    expires_at: dt.datetime
+    url: str
+    updated: dt.datetime | None = None
 
 
 def _row_values(

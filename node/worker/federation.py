@@ -2,7 +2,7 @@
 
 ``run_once`` is what tests call (no sleeping, Takahē's ``run_single_cycle``); ``run_forever``
 is the in-process loop of ``serve`` and the body of ``entraide worker``. Several can run at once:
-rows are claimed (see :mod:`node.worker.claims`).
+rows are claimed (see :mod:`node.claims`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import logging
 
+from node.fed.delivery import send_due
+from node.fed.processing import process_due
 from node.state import NodeState
 from node.worker.heartbeat import Heartbeat
 
@@ -20,8 +22,6 @@ log = logging.getLogger("entraide.worker")
 async def run_once(node: NodeState, *, limit: int = 100) -> dict[str, int]:
     """Process due inbox items, then due deliveries, once each; returns how many rows each
     step handled. The node's database must be active (``node.db.activate()``)."""
-    from node.fed.delivery import send_due
-    from node.fed.processing import process_due
 
     inbox = await process_due(node, limit=limit)
     deliveries = await send_due(node, limit=limit)

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from node.state import NodeState
 
+from node.fed.network import refresh_partner_figures
+from node.services.actions import expire_due_actions
+from node.services.committee.closing import close_due_proposals
+from node.services.committee.reminders import send_opening_links, send_reminders
+from node.services.members import purge_unverified_sign_ups
 from node.worker.heartbeat import Heartbeat
+from node.worker.outreach import outreach_jobs
 
 log = logging.getLogger("entraide.worker")
 
@@ -25,12 +31,6 @@ Job = Callable[[], Awaitable[int]]
 
 def default_jobs(node: NodeState) -> dict[str, Job]:
     """The node's jobs, in the order they must run."""
-    from node.fed.network import refresh_partner_figures
-    from node.services.actions import expire_due_actions
-    from node.services.committee.closing import close_due_proposals
-    from node.services.committee.reminders import send_opening_links, send_reminders
-    from node.services.members import purge_unverified_sign_ups
-    from node.worker.outreach import outreach_jobs
 
     async def refresh_network_figures() -> int:
         return await refresh_partner_figures(node)

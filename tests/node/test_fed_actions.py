@@ -248,9 +248,9 @@ async def test_remote_upsert_rules(node_factory: NodeFactory) -> None:
     import pytest
 
     from node.caches import actions_version
-    from node.fed.serializers import RemoteFields
     from node.models import ActionCategory, ActionKind, ActionStatus, Visibility
     from node.services import remote_actions
+    from node.services.remote_actions import RemoteFields
 
     (lyon,) = await federated_nodes(node_factory, "lyon")
     t0 = clock.now()

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from federation import build
 from node import clock, iris
+from node.claims import claim
 from node.fed.delivery import LEASE, UNAVAILABLE_AFTER, claim_deliveries
 from node.fed.outbox import publish
 from node.fed.processing import LEASE as INBOX_LEASE
@@ -24,7 +25,6 @@ from node.models import (
     OutboxActivity,
     RemoteActor,
 )
-from node.worker.claims import claim
 from tests.conftest import MemberFactory, NodeFactory
 from tests.fedtools import federated_nodes, router_of, settle
 

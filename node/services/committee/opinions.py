@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
-from federation import build
 from node import clock
 from node.errors import Conflict
+from node.events import CommitteeQuestionAnswered, CommitteeQuestionAsked
+from node.iris import instance_actor_iri
 from node.models import (
     CommitteeProposal,
     Decision,
@@ -57,7 +58,6 @@ OUTCOME_ANSWER = {
 def question_document(
     node: NodeState, proposal: CommitteeProposal, opinion: PartnerOpinion
 ) -> dict[str, Any]:
-    from node.iris import instance_actor_iri
 
     return {
         "id": opinion.question_iri,
@@ -80,9 +80,6 @@ def question_document(
 
 async def ask_partners(node: NodeState, proposal: CommitteeProposal, *, by: Member) -> int:
     """Send the question to every partner node not asked yet; returns how many were asked."""
-    from node.fed.outbox import publish
-    from node.iris import instance_actor_iri, new_activity_iri
-
     await require_facilitator(by)
     require_open(proposal)
     if proposal.kind == GiveOpinion.model_fields["kind"].default:
@@ -111,12 +108,9 @@ async def ask_partners(node: NodeState, proposal: CommitteeProposal, *, by: Memb
                 asked_at=clock.now(),
             )
             question = question_document(node, proposal, opinion)
-            activity = build.create(
-                id=new_activity_iri(node.settings),
-                actor=instance_actor_iri(node.settings),
-                object=question,
+            await node.events.record(
+                node, CommitteeQuestionAsked(opinion=opinion, question=question)
             )
-            await publish(node, activity, to=[actor])
         count += 1
     return count
 
@@ -169,10 +163,6 @@ async def receive_question(
 
 async def send_answer(node: NodeState, change: GiveOpinion, decision: Decision) -> None:
     """Our committee's vote closed: answer the question (a Note naming the option)."""
-    from node.fed.outbox import publish
-    from node.fed.remote import get_remote_actor
-    from node.iris import instance_actor_iri, new_activity_iri
-
     choice = OUTCOME_ANSWER[decision.outcome]
     actor = instance_actor_iri(node.settings)
     note = {
@@ -188,9 +178,9 @@ async def send_answer(node: NodeState, change: GiveOpinion, decision: Decision) 
         "to": [change.asker_actor],
         "committeeDecision": decision_api_url(node, decision),
     }
-    remote = await get_remote_actor(node, change.asker_actor)
-    activity = build.create(id=new_activity_iri(node.settings), actor=actor, object=note)
-    await publish(node, activity, to=[remote])
+    await node.events.record(
+        node, CommitteeQuestionAnswered(asker_actor=change.asker_actor, answer=note)
+    )
 
 
 async def record_answer(

@@ -27,6 +27,8 @@ from tortoise.expressions import F, Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from node.sql import query, rows_to_models
+
 M = TypeVar("M", bound=Model)
 
 
@@ -102,7 +104,6 @@ async def _claim_sql(
     limit: int,
     postgres: bool,
 ) -> list[M]:
-    from node.sql import query, rows_to_models
 
     table = model._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
