@@ -21,15 +21,18 @@ from node.events import (
     ParticipationAsked,
     ParticipationDecided,
     ParticipationLeft,
+    PartnershipAnswered,
     PartnershipAsked,
     PartnershipDecided,
     PartnershipEnded,
     VisitRecorded,
 )
 from node.fed import publish_actions, publish_members, publish_participations, publish_partnerships
+from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
 from node.fed.publish_visits import publish_visit
-from node.models import ParticipationStatus
+from node.fed.remote import get_remote_actor
+from node.models import ParticipationStatus, Partnership, PartnershipStatus
 from node.state import NodeState
 
 # Columns whose change does not alter the published object (only this node uses them).
@@ -93,6 +96,18 @@ async def partnership_asked(node: NodeState, event: PartnershipAsked) -> None:
 
 async def partnership_decided(node: NodeState, event: PartnershipDecided) -> None:
     await publish_partnerships.send_decision(node, event.partnership, event.committee_decision)
+    await _backfill(node, event.partnership)
+
+
+async def partnership_answered(node: NodeState, event: PartnershipAnswered) -> None:
+    await _backfill(node, event.partnership)
+
+
+async def _backfill(node: NodeState, partnership: Partnership) -> None:
+    """A partnership just accepted (either side): the partner sees our recent content at once."""
+    if partnership.status == PartnershipStatus.ACCEPTED:
+        partner = await get_remote_actor(node, partnership.remote_actor_iri)
+        await backfill_partner(node, partnership, partner)
 
 
 async def partnership_ended(node: NodeState, event: PartnershipEnded) -> None:
@@ -120,6 +135,7 @@ def register(bus: EventBus) -> None:
     bus.listen(MemberDeleted, member_deleted)
     bus.listen(PartnershipAsked, partnership_asked)
     bus.listen(PartnershipDecided, partnership_decided)
+    bus.listen(PartnershipAnswered, partnership_answered)
     bus.listen(PartnershipEnded, partnership_ended)
     bus.listen(CommitteeQuestionAsked, committee_question_asked)
     bus.listen(CommitteeQuestionAnswered, committee_question_answered)

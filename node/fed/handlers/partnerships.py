@@ -54,6 +54,7 @@ async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
         accepted=False,
         activity_id=ctx.item.activity_id,
         committee_decision=activity.committee_decision_id,
+        node=ctx.node,
     ):
         raise Ignore("no pending partnership request of ours matches")
 
