@@ -74,12 +74,11 @@ async def participation_left(node: NodeState, event: ParticipationLeft) -> None:
 
 
 async def message_posted(node: NodeState, event: MessagePosted) -> None:
-    if event.message.remote_actor_iri is not None and event.action.origin_domain is not None:
-        return  # written on the action's own node, which holds and spreads its chat
-    # A message received from a participant on another node is relayed to the others only.
-    await publish_participations.send_message(
-        node, event.action, event.message, exclude=event.message.remote_actor_iri
-    )
+    if event.message.remote_actor_iri is not None:
+        # Written on another node: kept here, never sent on (this node cannot sign for a person
+        # of another server) and never back where it came from.
+        return
+    await publish_participations.send_message(node, event.action, event.message)
 
 
 async def visit_recorded(node: NodeState, event: VisitRecorded) -> None:
