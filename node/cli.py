@@ -171,7 +171,12 @@ async def _create_admin(phone: str, email: str, password: str, pseudonym: str | 
     type=click.Path(file_okay=False, path_type=Path),
     help="With --nodes 3: where the nodes live.",
 )
-def demo(if_empty: bool, nodes: str, port: int, data_root: Path) -> None:
+@click.option(
+    "--without-committee",
+    is_flag=True,
+    help="Seed no street committee (nothing is then gated: admins decide alone).",
+)
+def demo(if_empty: bool, nodes: str, port: int, data_root: Path, without_committee: bool) -> None:
     """Seed a realistic French demo: associations, residents, needs and offers.
 
     With --nodes 3, start three federated demo nodes instead and wait for Ctrl-C."""
@@ -189,7 +194,9 @@ def demo(if_empty: bool, nodes: str, port: int, data_root: Path) -> None:
     settings = settings_or_exit()
     _migrate(settings)
     summary = run_on_node(
-        settings, lambda node: seed_demo(node, only_if_empty=if_empty), federate=False
+        settings,
+        lambda node: seed_demo(node, only_if_empty=if_empty, committee=not without_committee),
+        federate=False,
     )
     click.echo(summary)
 

@@ -2,9 +2,10 @@
 
 Paris (a city node), Lyon (a city node) and Petits frères des pauvres (an association's node),
 each an ``entraide serve`` process on its own port with its own data directory, demo data on
-each, and partnerships from Paris to the two others accepted (public needs, street outreach,
-calls). Needs already posted travel when a partnership is accepted, so Lyon's home page shows
-Paris's needs at once. Ctrl-C stops the three. Running it again reuses the data.
+each (the street committee on Paris only), and partnerships from Paris to the two others
+accepted (public needs, street outreach, calls). Needs already posted travel when a
+partnership is accepted, so Lyon's home page shows Paris's needs at once. Ctrl-C stops the
+three. Running it again reuses the data.
 """
 
 from __future__ import annotations
@@ -110,9 +111,13 @@ class Network:
         running = []
         for node in self.nodes:
             (self.root / node.slug).mkdir(parents=True, exist_ok=True)
+            # Paris has the demo's street committee; on Lyon and the association's node the
+            # admins decide alone, so that they can accept Paris's request at once (with a
+            # committee, accepting opens a vote of several days: docs/committee.md).
+            extra = [] if node.slug == "paris" else ["--without-committee"]
             running.append(
                 subprocess.Popen(
-                    [_entraide(), "demo", "--if-empty"],
+                    [_entraide(), "demo", "--if-empty", *extra],
                     env=self._env(node),
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,
@@ -237,7 +242,12 @@ class Network:
             f"  {admin.phone}  {admin.pseudonym} (admin)",
         ]
         lines += [f"  {p.phone}  {p.pseudonym}" for p in PEOPLE if not p.admin]
-        lines += ["", f"Data and logs: {self.root}/. Ctrl-C stops the three nodes."]
+        lines += [
+            "",
+            f"{self.nodes[0].name} has a street committee (Marc facilitates): a partnership it",
+            "accepts or ends, a block, an association's approval wait for its vote.",
+            f"Data and logs: {self.root}/. Ctrl-C stops the three nodes.",
+        ]
         return "\n".join(lines)
 
 
