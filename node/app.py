@@ -22,10 +22,12 @@ from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
 from node.errors import PROBLEM_JSON, Problem, problem_body, pydantic_errors
 from node.fed.routes import register_federation
 from node.http_state import EntraideApp
+from node.keys import ensure_vapid_key
 from node.settings import Settings, load_settings
 from node.web import register_web
 from node.wiring import build_node
 from node.worker.federation import run_forever as run_federation
+from node.worker.notifications import run_forever as run_notifications
 from node.worker.periodic import run_forever as run_periodic
 
 log = logging.getLogger("entraide")
@@ -35,13 +37,16 @@ class JsonRequest(Request):
     """A body that is not UTF-8, nested too deeply, or with too many keys or items
     (:mod:`federation.jsonbounds`) is invalid JSON (400) like one that does not parse: Quart's
     ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError`` through (a 500), and would
-    hand any shape to the validation."""
+    build any object it is given. The depth is checked on the raw text, before parsing."""
 
     async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         if force or self.is_json:
+            raw = await self.get_data(True, False, False)
             try:
-                (await self.get_data(True, False, False)).decode()
-            except UnicodeDecodeError as error:
+                raw.decode()
+                if jsonbounds.nesting_depth(raw) > jsonbounds.MAX_DEPTH:
+                    raise JsonTooComplex(f"nested deeper than {jsonbounds.MAX_DEPTH} levels")
+            except (UnicodeDecodeError, JsonTooComplex) as error:
                 return None if silent else self.on_json_loading_failed(error)
         try:
             value = await super().get_json(force=force, silent=silent, cache=cache)
@@ -187,10 +192,14 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
     @app.before_serving
     async def _start() -> None:
         await app.node.db.open()
+        ensure_vapid_key(settings)  # Web Push: the key browsers subscribe with
         if settings.worker_in_process:
             background.append(asyncio.create_task(run_periodic(app.node), name="entraide-periodic"))
             background.append(
                 asyncio.create_task(run_federation(app.node), name="entraide-federation")
+            )
+            background.append(
+                asyncio.create_task(run_notifications(app.node), name="entraide-notifications")
             )
 
     @app.after_serving

@@ -54,8 +54,8 @@ def _with_node(work: Callable[[NodeState], Awaitable[T]]) -> T:
 )
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between idle polls.")
 def worker(concurrency: int, interval: float) -> None:
-    """Run the background workers (federation inbox and deliveries, periodic jobs) until
-    SIGTERM. Several processes can run at once: rows are claimed, never shared."""
+    """Run the background workers (federation inbox and deliveries, notifications, periodic
+    jobs) until SIGTERM. Several processes can run at once: rows are claimed, never shared."""
     settings = settings_or_exit()
     if "base_url" not in settings.model_fields_set:
         click.echo(
@@ -69,6 +69,7 @@ def worker(concurrency: int, interval: float) -> None:
 
     async def main() -> None:
         from node.worker.federation import run_forever as run_federation
+        from node.worker.notifications import run_forever as run_notifications
         from node.worker.periodic import run_forever as run_periodic
 
         node = build_node(settings)
@@ -83,6 +84,7 @@ def worker(concurrency: int, interval: float) -> None:
                 for _ in range(concurrency)
             ]
             tasks.append(asyncio.create_task(run_periodic(node)))
+            tasks.append(asyncio.create_task(run_notifications(node)))
             click.echo(f"entraide worker: {concurrency} federation loop(s) running")
             await stop.wait()
             for task in tasks:

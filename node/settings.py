@@ -136,6 +136,17 @@ class Settings(BaseSettings):
     )
     session_days: float = Field(14, gt=0, le=365, description="Web log-in sessions last this long")
     timezone: str = Field("Europe/Paris", description="Times shown in the web pages")
+    quiet_hours: str = Field(
+        "22:00-08:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Push and SMS wait until the end of these hours (node timezone), except urgent",
+    )
+    digest_delay_minutes: int = Field(
+        15, ge=1, le=1440, description="An unread notification goes into a digest mail after this"
+    )
+    digest_max_per_day: int = Field(3, ge=1, le=24, description="Digest mails per member per day")
+    sms_per_member_per_day: int = Field(3, ge=0, le=50, description="Notification SMS cap")
+    sms_per_node_per_day: int = Field(200, ge=0, description="Notification SMS cap for the node")
     federation_allow_private: bool = False
     federation_allow_loopback: bool = Field(
         False,

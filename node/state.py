@@ -16,6 +16,7 @@ import httpx
 from node.caches import FeedCache
 from node.db import Database
 from node.events import EventBus
+from node.live import LiveHub
 from node.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class NodeState:
     # Set when rows for the federation worker were written (outbox, inbox): an in-process
     # worker loop wakes up at once instead of at its next poll. The rows are the truth.
     work_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    # Open live streams of this process and the poller that wakes them (node.live).
+    live: LiveHub = field(default_factory=LiveHub, repr=False)
 
     def wake_worker(self) -> None:
         self.work_ready.set()

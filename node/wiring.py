@@ -5,7 +5,8 @@ a node's listeners are decided in one place:
 
 * federation (:mod:`node.fed.listeners`): events become outbox activities and delivery rows
   for partners, followers and the participants on other nodes;
-* notifications for people, when that package registers its listeners here.
+* notifications for people (:mod:`node.notify.listeners`): events become notification rows,
+  sent by the worker in-app, by Web Push, SMS and digest mail.
 
 Callers that must not federate say so: ``build_node(settings, federate=False)`` (demo data,
 CLI commands that seed or repair rows). Their services are the same; nothing leaves the node.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from node.db import Database
 from node.fed import listeners as federation_listeners
 from node.messaging import mail_backend, sms_backend
+from node.notify import listeners as notification_listeners
 from node.settings import Settings
 from node.state import NodeState
 
@@ -23,8 +25,7 @@ from node.state import NodeState
 def build_node(settings: Settings, *, federate: bool = True, notify: bool = True) -> NodeState:
     """A node for ``settings`` (its database not opened yet: ``await node.db.open()``).
 
-    ``notify`` is accepted so that callers already say what they want; people are told about
-    events once the notifications listeners exist."""
+    ``notify=False``: nobody is told (demo seeding writes no notifications)."""
     node = NodeState(
         settings=settings,
         db=Database(settings),
@@ -34,4 +35,6 @@ def build_node(settings: Settings, *, federate: bool = True, notify: bool = True
     )
     if federate:
         federation_listeners.register(node.events)
+    if notify:
+        notification_listeners.register(node.events)
     return node

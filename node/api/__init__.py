@@ -16,7 +16,9 @@ def register_api(app: Quart) -> None:
         feed,
         members,
         meta,
+        my_actions,
         network,
+        notifications,
         operations,
         participations,
         partnerships,
@@ -39,7 +41,10 @@ def register_api(app: Quart) -> None:
         federation_admin,
         committee,
         network,
+        notifications,
+        my_actions,
         operations,
     ):
         app.register_blueprint(module.blueprint)
+    app.register_blueprint(my_actions.feeds)
     operations.install_request_hooks(app)

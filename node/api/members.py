@@ -24,6 +24,7 @@ from node.services import members as service
 from node.services import ratelimit
 from node.services.export import export_member
 from node.services.login_throttle import device_token
+from node.services.my_actions import calendar_url
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services.tokens import hash_token, revoke_token
 
@@ -126,6 +127,10 @@ class MyMembershipOut(BaseModel):
 class MeOut(ProfileOut):
     tokens: list[TokenOut]
     memberships: list[MyMembershipOut]
+    calendar_url: str = Field(
+        description="Private iCalendar feed of my outings and my associations' rounds; "
+        "POST /api/v1/me/calendar/reset makes a new one"
+    )
 
 
 class VerifiedOut(BaseModel):
@@ -372,6 +377,7 @@ async def me_out(member: Member) -> MeOut:
             )
             for m in memberships
         ],
+        calendar_url=await calendar_url(current_node(), member),
     )
 
 

@@ -6,7 +6,9 @@ import asyncio
 import json
 import sys
 from dataclasses import asdict, dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -26,6 +28,8 @@ class OutgoingMail:
     to: str
     subject: str
     body: str
+    # Extra header fields, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class SmsBackend(Protocol):
@@ -79,6 +83,9 @@ class HttpSmsGateway:
             response.raise_for_status()
 
 
+_MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
 class SmtpBackend:
     """``smtp://user:pass@host:port?starttls=1`` or ``smtps://…`` (implicit TLS)."""
 
@@ -94,13 +101,20 @@ class SmtpBackend:
         self.sender = sender
 
     async def send(self, message: OutgoingMail) -> None:
-        email = EmailMessage()
+        # Lines up to RFC 5322's 998 characters: a long List-Unsubscribe URL must stay one
+        # unencoded token (folded, it would be RFC 2047-encoded and mail clients ignore it).
+        email = EmailMessage(policy=_MAIL_POLICY)
         email["From"] = self.sender
         email["To"] = message.to
         email["Subject"] = message.subject
+        for name, value in message.headers:
+            email[name] = value
         email.set_content(message.body)
+        # Flattened here: aiosmtplib would re-flatten with 78-character lines.
         await aiosmtplib.send(
-            email,
+            email.as_bytes(),
+            sender=parseaddr(self.sender)[1],
+            recipients=[message.to],
             hostname=self.hostname,
             port=self.port,
             username=self.username,

@@ -17,6 +17,7 @@ from quart import Blueprint, Quart, Response, g, request, url_for
 
 from node.errors import Forbidden
 from node.http_state import app_node
+from node.services.notifications import unread_count
 from node.web import context, errors, headers, nav
 from node.web.format import register_filters
 from node.web.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -55,7 +56,7 @@ def register_blueprint(app: Quart, blueprint: Blueprint) -> None:
 
 
 def register_web(app: Quart) -> None:
-    from node.web.routes import ROUTE_BLUEPRINTS
+    from node.web.routes import PLAIN_BLUEPRINTS, ROUTE_BLUEPRINTS
 
     settings = app_node(app).settings
     app.config.update(
@@ -71,6 +72,8 @@ def register_web(app: Quart) -> None:
     app.register_blueprint(assets)
     for blueprint in ROUTE_BLUEPRINTS:
         register_blueprint(app, blueprint)
+    for blueprint in PLAIN_BLUEPRINTS:  # no session, no CSRF check: see each one's comment
+        app.register_blueprint(blueprint)
 
     env = app.jinja_env
     env.add_extension("jinja2.ext.i18n")
@@ -102,6 +105,8 @@ def register_web(app: Quart) -> None:
             return
         g.member = await context.load_member()
         g.nav = await nav.visible_entries(g.member)
+        if g.member is not None:
+            g.unread = await unread_count(g.member.id)
         if request.method == "POST":
             form = await request.form
             if not context.csrf_valid(form.get(context.CSRF_FIELD)):
@@ -132,6 +137,7 @@ def register_web(app: Quart) -> None:
             "member": g.get("member"),
             "nav_entries": g.get("nav", []),
             "session_expired": g.get("session_expired", False),
+            "unread_notifications": g.get("unread", 0),
         }
 
 

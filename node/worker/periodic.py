@@ -22,6 +22,7 @@ from node.services.committee.closing import close_due_proposals
 from node.services.committee.reminders import send_opening_links, send_reminders
 from node.services.members import purge_unverified_sign_ups
 from node.worker.heartbeat import Heartbeat
+from node.worker.notifications import notice_jobs
 from node.worker.outreach import outreach_jobs
 
 log = logging.getLogger("entraide.worker")
@@ -43,6 +44,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
         "committee_close": lambda: close_due_proposals(node),
         "committee_links": lambda: send_opening_links(node),
         "committee_reminders": lambda: send_reminders(node),
+        **notice_jobs(node),
     }
 
 

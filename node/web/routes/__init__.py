@@ -14,6 +14,7 @@ from node.web.routes import (
     home,
     me,
     network,
+    notifications,
     outreach,
     partnerships,
     post,
@@ -27,6 +28,7 @@ ROUTE_BLUEPRINTS = [
     auth.blueprint,
     email.blueprint,
     me.blueprint,
+    notifications.blueprint,
     associations.blueprint,
     admin.blueprint,
     partnerships.blueprint,
@@ -37,3 +39,7 @@ ROUTE_BLUEPRINTS = [
     outreach.blueprint,
     network.blueprint,
 ]
+
+# Blueprints outside the pages' sessions and CSRF checks: the RFC 8058 one-click unsubscribe,
+# which mail clients POST to without cookies (the signed token in the URL is the proof).
+PLAIN_BLUEPRINTS = [notifications.one_click]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from quart import Blueprint, Response, flash, request, url_for
+from quart import Blueprint, Response, flash, g, request, url_for
 
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Participation, ParticipationStatus
 from node.services import actions as actions_service
-from node.services import chat, participations
+from node.services import chat, notifications, participations
 from node.services.inputs import parse
 from node.services.inputs.actions import ChatMessageDraft, JoinRequest
 from node.services.partner_nodes import node_names
@@ -65,6 +65,10 @@ def _back(action_id: UUID, anchor: str = "") -> Response:
 
 @blueprint.get("/actions/<uuid:action_id>")
 async def show(action_id: UUID) -> Response:
+    viewer = current_member()
+    # Seeing the page is reading what it was notified about (requests, messages).
+    if viewer is not None and await notifications.mark_read(viewer, action_id=action_id):
+        g.unread = await notifications.unread_count(viewer.id)
     return await _page(action_id)
 
 

@@ -10,7 +10,7 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Action, AssociationMembership
-from node.services import members
+from node.services import members, my_actions
 from node.services.export import export_member
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.web import context
@@ -31,7 +31,14 @@ async def _page(status: int = 200, **extra: Any) -> Response:
     extra.setdefault("errors", FormErrors())
     extra.setdefault("form", None)
     return await render(
-        "me.html", status, me=me, memberships=memberships, my_actions=actions, **extra
+        "me.html",
+        status,
+        me=me,
+        memberships=memberships,
+        my_actions=actions,
+        taking_part=await my_actions.my_actions(me),
+        calendar_url=await my_actions.calendar_url(current_node(), me),
+        **extra,
     )
 
 
@@ -72,6 +79,14 @@ async def password() -> Response:
         return await _page(exc.status, errors=FormErrors.from_problem(exc), form="password")
     await flash(_("Your password is changed."))
     return see_other(url_for("web_me.profile"))
+
+
+@blueprint.post("/me/calendar/reset")
+@login_required
+async def reset_calendar() -> Response:
+    await my_actions.reset_calendar(current_node(), member())
+    await flash(_("Your calendar has a new address; the old one no longer works."))
+    return see_other(url_for("web_me.profile") + "#calendar-title")
 
 
 @blueprint.get("/me/export.json")

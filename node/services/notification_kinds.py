@@ -1,0 +1,93 @@
+"""The kinds of notification, their default channels and their short texts (French, English).
+
+Adding a kind is one line in :data:`KINDS`. Texts are ``str.format`` templates over the
+notification's payload: ``{actor}`` (a pseudonym, never a phone or an email), ``{title}`` (the
+action's title). They are short on purpose: the same text is the SMS, the push message and a
+line of the digest mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHANNELS = ("email", "push", "sms")
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    fr: str
+    en: str
+    # Default channels; the member's preferences override them. SMS is opt-in for every kind
+    # (it costs money, and not everyone wants texts).
+    email: bool = True
+    push: bool = True
+    sms: bool = False
+    # Sent at once even during quiet hours (a coordinator's urgent message).
+    urgent: bool = False
+
+    def text(self, language: str, payload: dict[str, str]) -> str:
+        template = self.fr if language == "fr" else self.en
+        values = {"actor": "", "title": "", **payload}
+        return template.format_map(values)
+
+    def default(self, channel: str) -> bool:
+        return bool(getattr(self, channel))
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "join_asked",
+            "{actor} demande à participer à « {title} ».",
+            "{actor} asks to join “{title}”.",
+        ),
+        Kind(
+            "join_accepted",
+            "Votre participation à « {title} » est acceptée.",
+            "You are in: “{title}”.",
+        ),
+        Kind(
+            "join_declined",
+            "Votre demande pour « {title} » n'a pas été retenue.",
+            "Your request for “{title}” was declined.",
+        ),
+        Kind(
+            "message_posted",
+            "Nouveau message de {actor} dans « {title} ».",
+            "New message from {actor} in “{title}”.",
+        ),
+        Kind("outing_changed", "La sortie « {title} » a changé.", "The outing “{title}” changed."),
+        Kind(
+            "outing_cancelled",
+            "La sortie « {title} » est annulée.",
+            "The outing “{title}” is cancelled.",
+        ),
+        Kind(
+            "outing_reminder",
+            "Rappel : la sortie « {title} » a lieu demain.",
+            "Reminder: the outing “{title}” is tomorrow.",
+        ),
+        Kind(
+            "partnership_requested",
+            "Le nœud {actor} demande un partenariat.",
+            "The node {actor} asks for a partnership.",
+        ),
+        Kind(
+            "association_awaiting",
+            "L'association « {title} » attend votre validation.",
+            "The association “{title}” is waiting for approval.",
+        ),
+        Kind(
+            "partner_failing",
+            "Le partenaire {actor} ne répond plus.",
+            "The partner {actor} no longer answers.",
+        ),
+    )
+}
+
+
+def kind(name: str) -> Kind:
+    """The kind called ``name`` (a KeyError for an unknown one: a programming error)."""
+    return KINDS[name]
