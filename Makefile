@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/entraide_test
 
-.PHONY: run test test-sqlite test-postgres lint migrations bench clean services
+.PHONY: run demo test test-sqlite test-postgres lint migrations bench clean services
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 	$(BIN)/entraide migrate
 	$(BIN)/entraide demo --if-empty
 	$(BIN)/entraide serve --host 127.0.0.1 --port $(PORT)
+
+## Three federated demo nodes (Paris, Lyon, Petits frères des pauvres) on ports 8000-8002.
+demo: $(STAMP)
+	$(BIN)/entraide demo --nodes 3 --port $(PORT)
 
 ## Lint, type-check, then the whole suite on SQLite and the database tests on PostgreSQL.
 test: $(STAMP) services lint test-sqlite test-postgres

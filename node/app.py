@@ -37,16 +37,13 @@ class JsonRequest(Request):
     """A body that is not UTF-8, nested too deeply, or with too many keys or items
     (:mod:`federation.jsonbounds`) is invalid JSON (400) like one that does not parse: Quart's
     ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError`` through (a 500), and would
-    build any object it is given. The depth is checked on the raw text, before parsing."""
+    hand any shape to the validation."""
 
     async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         if force or self.is_json:
-            raw = await self.get_data(True, False, False)
             try:
-                raw.decode()
-                if jsonbounds.nesting_depth(raw) > jsonbounds.MAX_DEPTH:
-                    raise JsonTooComplex(f"nested deeper than {jsonbounds.MAX_DEPTH} levels")
-            except (UnicodeDecodeError, JsonTooComplex) as error:
+                (await self.get_data(True, False, False)).decode()
+            except UnicodeDecodeError as error:
                 return None if silent else self.on_json_loading_failed(error)
         try:
             value = await super().get_json(force=force, silent=silent, cache=cache)

@@ -183,6 +183,7 @@ def actor_stored(iri: str) -> None:
 # --- actions and the feed ---------------------------------------------------------------------
 
 _ACTIONS_VERSION = "actions_version"
+_SPAN_HINTS = "feed_span_hints"
 
 
 def actions_changed() -> None:
@@ -191,6 +192,18 @@ def actions_changed() -> None:
     caches = node_caches()
     if caches is not None:
         caches[_ACTIONS_VERSION] = caches.get(_ACTIONS_VERSION, 0) + 1
+
+
+def span_hints() -> dict[tuple[Any, ...], float]:
+    """The nearby feed's hints (per area and filters: how far back in time the last page
+    reached) of the current node; a fresh, unkept dict outside a node."""
+    caches = node_caches()
+    if caches is None:
+        return {}
+    hints = caches.get(_SPAN_HINTS)
+    if not isinstance(hints, dict):
+        hints = caches[_SPAN_HINTS] = {}
+    return hints
 
 
 def actions_version() -> int:

@@ -150,14 +150,53 @@ async def _create_admin(phone: str, email: str, password: str, pseudonym: str | 
 
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only seed when the node has no member yet.")
-def demo(if_empty: bool) -> None:
-    """Seed a realistic French demo: associations, residents, needs and offers."""
+@click.option(
+    "--nodes",
+    type=click.Choice(["1", "3"]),
+    default="1",
+    help="3: run Paris, Lyon and Petits frères des pauvres as three federated nodes.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65533),
+    help="With --nodes 3: the first node's port (the others take the next two).",
+)
+@click.option(
+    "--data",
+    "data_root",
+    default=Path("data/demo-network"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --nodes 3: where the nodes live.",
+)
+@click.option(
+    "--without-committee",
+    is_flag=True,
+    help="Seed no street committee (nothing is then gated: admins decide alone).",
+)
+def demo(if_empty: bool, nodes: str, port: int, data_root: Path, without_committee: bool) -> None:
+    """Seed a realistic French demo: associations, residents, needs and offers.
+
+    With --nodes 3, start three federated demo nodes instead and wait for Ctrl-C."""
+    if nodes == "3":
+        from node.demo_network import DemoError, run_network
+
+        try:
+            run_network(data_root.resolve(), port, click.echo)
+        except DemoError as exc:
+            click.echo(f"entraide: {exc}", err=True)
+            sys.exit(1)
+        return
     from node.demo import seed_demo
 
     settings = settings_or_exit()
     _migrate(settings)
     summary = run_on_node(
-        settings, lambda node: seed_demo(node, only_if_empty=if_empty), federate=False
+        settings,
+        lambda node: seed_demo(node, only_if_empty=if_empty, committee=not without_committee),
+        federate=False,
     )
     click.echo(summary)
 

@@ -137,7 +137,7 @@ OWN_ACCOUNTS = [
 ]
 
 
-async def seed_demo(node: NodeState, *, only_if_empty: bool) -> str:
+async def seed_demo(node: NodeState, *, only_if_empty: bool, committee: bool = True) -> str:
     """Seed the demo once; returns what was done and how to log in. Running it again, or on a
     node that already has data, adds nothing twice and never fails half way: the demo goes in
     as one transaction. Build ``node`` with ``federate=False``: demo posts are no news for
@@ -157,7 +157,7 @@ async def seed_demo(node: NodeState, *, only_if_empty: bool) -> str:
     if only_if_empty and await Member.exists():
         return "\n".join(["The node already has members; no demo data added.", *OWN_ACCOUNTS])
     async with in_transaction():
-        await _seed(node)
+        await _seed(node, committee=committee)
     return "\n".join(
         [
             f"Demo data added: {len(PEOPLE)} members, {len(ASSOCIATIONS)} associations, "
@@ -177,7 +177,7 @@ async def _association(name: str, description: str, admin: Member | None) -> Ass
     )
 
 
-async def _seed(node: NodeState) -> None:
+async def _seed(node: NodeState, *, committee: bool) -> None:
     settings = node.settings
     rng = random.Random(2026)
     people: dict[str, Member] = {}
@@ -250,9 +250,10 @@ async def _seed(node: NodeState) -> None:
         ttl_days=settings.action_ttl_days,
         node=node,
     )
-    await _street_committee(
-        [people["Marc"], proxy, people["Léa"], people["Karim"]], proxy_consent=PROXY_CONSENT
-    )
+    if committee:
+        await _street_committee(
+            [people["Marc"], proxy, people["Léa"], people["Karim"]], proxy_consent=PROXY_CONSENT
+        )
 
 
 PROXY_CONSENT = "Monsieur R. a accepté de siéger au comité, devant deux bénévoles d'Emmaüs."

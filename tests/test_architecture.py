@@ -126,3 +126,21 @@ def test_no_import_cycle_inside_node() -> None:
     graph = grimp.build_graph("node", exclude_type_checking_imports=True)
     unexpected = [group for group in _cycles(graph) if group not in KNOWN_CYCLES]
     assert unexpected == []
+
+
+def test_every_module_of_node_has_a_layer() -> None:
+    """A new top-level module outside the layers would escape the contract."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    named = {name.strip() for layer in layers for name in layer.split("|")}
+    modules = {
+        f"node.{path.stem}"
+        for path in (ROOT / "node").iterdir()
+        if path.name != "__init__.py"
+        and not path.name.startswith((".", "_"))
+        and (path.suffix == ".py" or (path / "__init__.py").exists())
+    }
+    assert modules - named == set()

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from node import clock
+from node.caches import span_hints
 from node.errors import Unprocessable
 from node.models import Action, ActionCategory, ActionKind, ActionStatus, Member
 from node.services import geo
@@ -28,9 +29,6 @@ from node.services.feed.query import (
     rings,
 )
 
-# Per area and filters, how far back in time a page reached last time: the first slice of the
-# next query starts there, so a steady feed costs one query. Only a hint, safe to lose.
-_span_hints: dict[tuple[Any, ...], float] = {}
 FIRST_SPAN_S = 3600.0
 SPAN_GROWTH = 4.0
 MAX_SPAN_S = 400 * 86400.0
@@ -52,7 +50,10 @@ async def _recent_rows(
     centre = geo.index_point(q.lat, q.lon).h3_r5
     hint_key = (centre, round(q.radius_km), q.kind, q.category, q.status, bool(q.viewer_id))
     reference = after[0] if after is not None else clock.now()
-    span = _span_hints.get(hint_key, FIRST_SPAN_S)
+    # How far back in time a page of this area reached last time (per node, safe to lose): the
+    # first slice starts there, so a steady feed costs one query.
+    hints = span_hints()
+    span = hints.get(hint_key, FIRST_SPAN_S)
     upper: tuple[datetime, uuid.UUID | None] | None = after
     rows: list[dict[str, Any]] = []
     while True:
@@ -76,9 +77,9 @@ async def _recent_rows(
         newest = as_datetime(rows[0]["created_at"])
         kth = as_datetime(rows[limit - 1]["created_at"])
         reach = (reference - newest).total_seconds() + 1.5 * (newest - kth).total_seconds()
-        if len(_span_hints) > 10_000:
-            _span_hints.clear()
-        _span_hints[hint_key] = max(60.0, reach)
+        if len(hints) > 10_000:
+            hints.clear()
+        hints[hint_key] = max(60.0, reach)
     return rows
 
 
