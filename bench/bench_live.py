@@ -139,7 +139,7 @@ async def main() -> None:
         await asyncio.sleep(3)
         loaded = tree_rss_mb(server.pid)
         latencies: list[float] = []
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             for n in range(args.messages):
                 start_at = time.perf_counter()
                 response = await client.post(
