@@ -117,6 +117,8 @@ async def main() -> None:
         "ENTRAIDE_SECRET_KEY": "bench-" + "x" * 40,
         "ENTRAIDE_WORKER_IN_PROCESS": "false",
         "ENTRAIDE_LOG_LEVEL": "warning",
+        # Each stream holds a connection: room for them and the message that is fanned out.
+        "ENTRAIDE_HTTP_MAX_CONNECTIONS": str(args.streams + 100),
     }
     entraide = str(Path(sys.executable).with_name("entraide"))
     server = start(
