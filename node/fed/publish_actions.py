@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from federation import build
 from federation.vocab import PUBLIC, PartnershipScope
+from node.fed.announce import announce_action
 from node.fed.outbox import followers, publish
 from node.fed.serializers import NEED_OFFER_TYPE, action_cc, action_object, author_actor_iri
 from node.iris import (
@@ -65,6 +66,7 @@ async def publish_create(node: NodeState, action: Action) -> None:
         published=action.created_at,
     )
     await publish(node, activity, to=await audience(node, action), public=True)
+    await announce_action(node, action)  # what Mastodon followers of the node will show
 
 
 async def publish_update(node: NodeState, action: Action) -> None:
