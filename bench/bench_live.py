@@ -73,6 +73,7 @@ class Stream:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.got: asyncio.Queue[float] = asyncio.Queue()
+        self.ready = asyncio.Event()  # the stream answered (its first "unread" event)
 
     async def open(self, port: int, path: str, token: str) -> None:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
@@ -90,6 +91,8 @@ class Stream:
                 return
             if line.startswith(b"event: message"):
                 self.got.put_nowait(time.perf_counter())
+            elif line.startswith(b"event: unread"):
+                self.ready.set()
 
     def close(self) -> None:
         if self.writer is not None:
@@ -138,9 +141,12 @@ async def main() -> None:
             if i % 100 == 99:
                 await asyncio.sleep(0.05)
         readers = [asyncio.create_task(s.read()) for s in streams]
-        await asyncio.sleep(3)
+        await asyncio.wait([asyncio.create_task(s.ready.wait()) for s in streams], timeout=120)
+        opened = sum(s.ready.is_set() for s in streams)
+        await asyncio.sleep(2)
         loaded = tree_rss_mb(server.pid)
         latencies: list[float] = []
+        missed = 0
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             for n in range(args.messages):
                 start_at = time.perf_counter()
@@ -151,15 +157,23 @@ async def main() -> None:
                 )
                 assert response.status_code == 201, response.text
                 for stream in streams:
-                    at = await asyncio.wait_for(stream.got.get(), 30)
+                    if not stream.ready.is_set():
+                        continue
+                    try:
+                        at = await asyncio.wait_for(stream.got.get(), 30)
+                    except TimeoutError:
+                        missed += 1
+                        continue
                     latencies.append((at - start_at) * 1000)
                 await asyncio.sleep(0.5)
         latencies.sort()
         result = {
             "streams": args.streams,
+            "opened": opened,
+            "missed_within_30s": missed,
             "rss_idle_mb": round(idle, 1),
             "rss_with_streams_mb": round(loaded, 1),
-            "kb_per_stream": round((loaded - idle) * 1024 / args.streams, 1),
+            "kb_per_stream": round((loaded - idle) * 1024 / max(opened, 1), 1),
             "fanout_ms_p50": round(statistics.median(latencies), 1),
             "fanout_ms_p99": round(latencies[int(len(latencies) * 0.99) - 1], 1),
             "messages": args.messages,

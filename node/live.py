@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from tortoise.queryset import QuerySet
@@ -23,6 +24,7 @@ from tortoise.queryset import QuerySet
 from node.models import Message, Notification, Participation
 
 log = logging.getLogger("entraide.live")
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -49,6 +51,9 @@ class LiveHub:
     _listeners: set[Listener] = field(default_factory=set)
     _task: asyncio.Task[None] | None = None
     _marks: tuple[int, int, datetime | None] | None = None
+    # Queries shared by the streams one tick wakes (the same chat page open 1,000 times needs
+    # its new messages read once); cleared at every tick.
+    _shared: dict[Hashable, asyncio.Future[Any]] = field(default_factory=dict)
 
     def open(self, member_id: UUID, action_id: UUID | None) -> Listener:
         listener = Listener(member_id, action_id)
@@ -60,6 +65,16 @@ class LiveHub:
 
     def close(self, listener: Listener) -> None:
         self._listeners.discard(listener)
+
+    async def shared(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """``load()``'s result, run once for every stream that asks with the same ``key``
+        until the next tick."""
+        future = self._shared.get(key)
+        if future is None:
+            future = asyncio.ensure_future(load())
+            self._shared[key] = future
+        result: T = await asyncio.shield(future)
+        return result
 
     @property
     def open_streams(self) -> int:
@@ -93,6 +108,7 @@ class LiveHub:
     async def tick(self) -> None:
         """Compare with the last poll; wake the streams whose member or action changed."""
         current = await self._current()
+        self._shared = {}
         previous, self._marks = self._marks, current
         if previous is None or previous == current:
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from node.models import Member, Message
@@ -47,6 +47,20 @@ def message_data(message: Message) -> dict[str, Any]:
         "body": message.body,
         "created_at": message.created_at.isoformat(),
     }
+
+
+def _new_messages(
+    action_id: uuid.UUID | None, after: int
+) -> Callable[[], Awaitable[list[Message]]]:
+    async def load() -> list[Message]:
+        return (
+            await Message.filter(action_id=action_id, id__gt=after)
+            .order_by("id")
+            .limit(MAX_BACKLOG)
+            .select_related("author")
+        )
+
+    return load
 
 
 def parse_last_event_id(value: str | None) -> int | None:
@@ -85,16 +99,13 @@ async def stream(
         changes = {"messages"} if chat and last_event_id is not None else set()
         while True:
             if "unread" in changes:
-                now = await unread_count(member.id)
+                now = await node.live.shared(("unread", member.id), lambda: unread_count(member.id))
                 if now != count:
                     count = now
                     yield sse("unread", {"count": count})
             if "messages" in changes and chat:
-                rows = (
-                    await Message.filter(action_id=action_id, id__gt=last or 0)
-                    .order_by("id")
-                    .limit(MAX_BACKLOG)
-                    .select_related("author")
+                rows = await node.live.shared(
+                    ("messages", action_id, last), _new_messages(action_id, last or 0)
                 )
                 for row in rows:
                     last = row.id
