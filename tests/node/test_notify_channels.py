@@ -229,6 +229,10 @@ async def test_killed_mid_batch_loses_none_and_sends_none_twice(
         with app.node.db.activate():
             worker = asyncio.create_task(send_push(app.node))
             await asyncio.wait_for(hang.wait(), 10)
+            for _ in range(100):  # the two answered ones are marked as soon as their answer lands
+                if await ChannelSend.filter(status=ChannelState.SENT).count() == 2:
+                    break
+                await asyncio.sleep(0.05)
             worker.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await worker
