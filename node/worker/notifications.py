@@ -94,9 +94,13 @@ def _text(node: NodeState, notification: Notification) -> str:
     return spec.text(node.settings.default_language, notification.payload)
 
 
-async def _push_one(node: NodeState, sender: PushSender, row: ChannelSend) -> bool:
-    notification = await Notification.get_or_none(id=row.notification_id)  # type: ignore[attr-defined]
-    subscription = await PushSubscription.get_or_none(id=row.subscription_id)  # type: ignore[attr-defined]
+async def _push_one(
+    node: NodeState,
+    sender: PushSender,
+    row: ChannelSend,
+    notification: Notification | None,
+    subscription: PushSubscription | None,
+) -> bool:
     if notification is None or subscription is None or notification.read_at is not None:
         await _finish(row, ChannelState.SKIPPED)
         return False
@@ -111,7 +115,6 @@ async def _push_one(node: NodeState, sender: PushSender, row: ChannelSend) -> bo
     result = await sender.send(subscription, message)
     if result is PushResult.SENT:
         await _finish(row, ChannelState.SENT)
-        await PushSubscription.filter(id=subscription.id).update(last_success_at=clock.now())
         return True
     if result is PushResult.GONE:
         # The device unsubscribed (RFC 8030 §7.3): forget it and its queued rows.
@@ -125,18 +128,36 @@ async def _push_one(node: NodeState, sender: PushSender, row: ChannelSend) -> bo
 
 async def send_push(node: NodeState, *, limit: int = BATCH) -> int:
     """Send due Web Push rows, ``PUSH_CONCURRENCY`` at a time (a push service answers in tens
-    of milliseconds: one at a time would leave the worker waiting); returns how many were sent."""
+    of milliseconds: one at a time would leave the worker waiting); returns how many were sent.
+    The batch's notifications and devices are read in two queries."""
     rows = await _claim("push", limit)
     if not rows:
         return 0
+    notifications = {
+        n.id: n
+        for n in await Notification.filter(id__in={r.notification_id for r in rows})  # type: ignore[attr-defined]
+    }
+    devices = {
+        d.id: d
+        for d in await PushSubscription.filter(id__in={r.subscription_id for r in rows})  # type: ignore[attr-defined]
+    }
     gate = asyncio.Semaphore(PUSH_CONCURRENCY)
 
     async def one(row: ChannelSend) -> bool:
         async with gate:
-            return await _push_one(node, sender, row)
+            return await _push_one(
+                node,
+                sender,
+                row,
+                notifications.get(row.notification_id),  # type: ignore[attr-defined]
+                devices.get(row.subscription_id),  # type: ignore[attr-defined]
+            )
 
     async with PushSender(node) as sender:
         results = await asyncio.gather(*(one(row) for row in rows))
+    reached = {row.subscription_id for row, ok in zip(rows, results, strict=True) if ok}  # type: ignore[attr-defined]
+    if reached:
+        await PushSubscription.filter(id__in=reached).update(last_success_at=clock.now())
     return sum(results)
 
 
