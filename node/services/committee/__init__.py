@@ -5,5 +5,6 @@
 - :mod:`.gates` — what a gated service calls first (:func:`.gates.require`);
 - :mod:`.proposals`, :mod:`.votes`, :mod:`.closing` — proposing, voting, closing, executing;
 - :mod:`.seats`, :mod:`.links`, :mod:`.meetings`, :mod:`.decisions` — members, SMS vote links,
-  meeting minutes, the public record.
+  meeting minutes, the public record;
+- :mod:`.reminders`, :mod:`.opinions` — what members are texted, partner committees' opinions.
 """
