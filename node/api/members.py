@@ -22,10 +22,12 @@ from node.http_state import current_node
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
 from node.services import ratelimit
+from node.services import sessions as service_sessions
 from node.services.export import export_member
 from node.services.login_throttle import device_token
 from node.services.my_actions import calendar_url
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
+from node.services.sessions import sessions_of
 from node.services.tokens import hash_token, revoke_token
 
 blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
@@ -116,6 +118,16 @@ class TokenOut(BaseModel):
     current: bool
 
 
+class SessionOut(BaseModel):
+    """A logged-in web browser (its secret is never shown)."""
+
+    id: int
+    label: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    expires_at: datetime
+
+
 class MyMembershipOut(BaseModel):
     association_id: UUID
     association_name: str
@@ -126,6 +138,7 @@ class MyMembershipOut(BaseModel):
 
 class MeOut(ProfileOut):
     tokens: list[TokenOut]
+    sessions: list[SessionOut]
     memberships: list[MyMembershipOut]
     calendar_url: str = Field(
         description="Private iCalendar feed of my outings and my associations' rounds; "
@@ -333,6 +346,14 @@ async def log_out() -> tuple[str, int]:
     return "", 204
 
 
+@blueprint.post("/me/logout-everywhere")
+@security_scheme(BEARER)
+async def log_out_everywhere() -> tuple[str, int]:
+    """End every web session and revoke every token of the caller, this one included."""
+    await service_sessions.log_out_everywhere(await require_member())
+    return "", 204
+
+
 @blueprint.delete("/me/tokens/<int:token_id>")
 @security_scheme(BEARER)
 async def delete_token(token_id: int) -> tuple[str, int]:
@@ -366,6 +387,16 @@ async def me_out(member: Member) -> MeOut:
                 current=t.id == current,
             )
             for t in tokens
+        ],
+        sessions=[
+            SessionOut(
+                id=row.id,
+                label=row.label,
+                created_at=row.created_at,
+                last_seen_at=row.last_seen_at,
+                expires_at=row.expires_at,
+            )
+            for row in await sessions_of(member)
         ],
         memberships=[
             MyMembershipOut(

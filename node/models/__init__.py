@@ -48,6 +48,7 @@ from node.models.member import (
     Member,
     PhoneVerification,
     RateCounter,
+    WebSession,
 )
 from node.models.notification import (
     CalendarFeed,
@@ -137,5 +138,6 @@ __all__ = [
     "VoteChannel",
     "VoteChoice",
     "VoteCode",
+    "WebSession",
     "WorkerHeartbeat",
 ]

@@ -106,6 +106,26 @@ class ApiToken(Model):
         table = "api_token"
 
 
+class WebSession(Model):
+    """A logged-in browser. The session cookie carries a random secret whose SHA-256 is stored
+    here, so that log-out, a password change or "log out everywhere" end it on the server: a
+    copied cookie stops working at once."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="web_sessions", on_delete=fields.CASCADE
+    )
+    secret_hash = fields.CharField(max_length=64, unique=True)
+    label = fields.CharField(max_length=100, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "web_session"
+
+
 class RateCounter(Model):
     """Fixed-window counters for rate limits, shared by every worker process of the node."""
 

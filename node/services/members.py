@@ -27,7 +27,7 @@ from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocess
 from node.events import MemberDeleted
 from node.messaging.backends import OutgoingMail, OutgoingSms
 from node.models import Action, ApiToken, EmailVerification, Member, MemberKind
-from node.services import login_throttle, passwords, sms_caps
+from node.services import login_throttle, passwords, sessions, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
 from node.state import NodeState
@@ -433,9 +433,10 @@ async def update_profile(
     changes: dict[str, Any],
     node: NodeState,
     current_token_id: int | None = None,
+    current_session_id: int | None = None,
 ) -> Member:
     """Apply the keys present in ``changes``: ``pseudonym``, ``email`` (verified again),
-    ``password`` (needs ``current_password``; every other token is revoked)."""
+    ``password`` (needs ``current_password``; every other token and web session ends)."""
     fields: list[str] = []
     send_link = False
     if "password" in changes:
@@ -467,6 +468,7 @@ async def update_profile(
                     if current_token_id is not None:
                         others = others.exclude(id=current_token_id)
                     await others.update(revoked_at=clock.now())
+                    await sessions.end_other_sessions(member, current_session_id)
         except IntegrityError:
             raise Conflict.field("email", "This email address already has an account.") from None
     if send_link:

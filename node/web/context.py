@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 from babel import negotiate_locale
 from jinja2.runtime import Context
@@ -21,6 +21,7 @@ from quart import g, request, session
 from node import clock
 from node.http_state import current_node
 from node.models import Member
+from node.services import sessions
 from node.web.elision import with_elisions
 from node.web.i18n import LANGUAGES, translations
 
@@ -88,16 +89,23 @@ _ = gettext
 # --- session ------------------------------------------------------------------------------------
 
 
-def log_in(member: Member) -> None:
-    """Start a fresh session for ``member`` (a new CSRF token: no session fixation)."""
+async def log_in(member: Member) -> None:
+    """Start a fresh session for ``member`` (a new CSRF token: no session fixation), recorded as
+    a row (:mod:`node.services.sessions`) that log-out and password changes end."""
     session.clear()
+    settings = current_node().settings
+    label = request.headers.get("User-Agent", "")[:100]
+    session["s"] = await sessions.open_session(member, timedelta(days=settings.session_days), label)
     session["m"] = str(member.id)
     session["t"] = int(clock.now().timestamp())
     session["csrf"] = secrets.token_urlsafe(32)
     session.permanent = True
 
 
-def log_out() -> None:
+async def log_out() -> None:
+    secret = session.get("s")
+    if isinstance(secret, str):
+        await sessions.end_session(secret)
     session.clear()
 
 
@@ -110,21 +118,26 @@ def session_expired() -> bool:
 
 
 async def load_member() -> Member | None:
-    """The logged-in member, or None (an expired session or a deleted member is cleared)."""
-    member_id = session.get("m")
-    if member_id is None:
+    """The logged-in member, or None (an expired or ended session, or a deleted member, is
+    cleared). ``g.web_session_id`` names the session's row."""
+    if session.get("m") is None:
         return None
     if session_expired():
         session.clear()
         g.session_expired = True
         return None
-    try:
-        member = await Member.get_or_none(id=UUID(str(member_id)))
-    except ValueError:
-        member = None
-    if member is None:
+    secret = session.get("s")
+    row = await sessions.live_session(secret) if isinstance(secret, str) else None
+    if row is None or str(row.member.id) != str(session.get("m")):
         session.clear()
-    return member
+        return None
+    g.web_session_id = row.id
+    return row.member
+
+
+def current_session_id() -> int | None:
+    session_id: int | None = g.get("web_session_id")
+    return session_id
 
 
 def current_member() -> Member | None:

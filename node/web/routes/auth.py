@@ -91,7 +91,7 @@ async def verify_post() -> Response:
         return await render(
             "verify.html", exc.status, values=form, errors=FormErrors.from_problem(exc)
         )
-    context.log_in(member)
+    await context.log_in(member)
     await flash(_("Your phone number is verified. Welcome!"))
     return see_other("/")
 
@@ -153,7 +153,7 @@ async def login_post() -> Response:
         session["pending_phone"] = member.phone
         await flash(_("Enter the code we just texted you to finish your sign-up."))
         return see_other(url_for("web_auth.verify"))
-    context.log_in(member)
+    await context.log_in(member)
     response = see_other(target)
     # This browser is now a known device of the account: others' failures do not lock it out.
     response.set_cookie(
@@ -169,6 +169,6 @@ async def login_post() -> Response:
 
 @blueprint.post("/logout")
 async def logout() -> Response:
-    context.log_out()
+    await context.log_out()
     await flash(_("You are logged out."))
     return see_other("/")

@@ -9,8 +9,8 @@ from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
-from node.models import Action, AssociationMembership
-from node.services import members, my_actions
+from node.models import Action, ApiToken, AssociationMembership
+from node.services import members, my_actions, sessions
 from node.services.export import export_member
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.web import context
@@ -29,6 +29,9 @@ async def _page(status: int = 200, **extra: Any) -> Response:
     )
     actions = await Action.filter(author_id=me.id).order_by("-created_at").limit(50)
     extra.setdefault("errors", FormErrors())
+    extra["web_sessions"] = await sessions.sessions_of(me)
+    extra["current_session_id"] = context.current_session_id()
+    extra["api_tokens"] = await ApiToken.filter(member_id=me.id, revoked_at=None).order_by("-id")
     extra.setdefault("form", None)
     return await render(
         "me.html",
@@ -74,7 +77,9 @@ async def password() -> Response:
     try:
         if not MIN_LENGTH <= len(changes["password"]) <= MAX_LENGTH:
             raise Unprocessable.field("password", f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.")
-        await members.update_profile(member(), changes, current_node())
+        await members.update_profile(
+            member(), changes, current_node(), current_session_id=context.current_session_id()
+        )
     except Problem as exc:
         return await _page(exc.status, errors=FormErrors.from_problem(exc), form="password")
     await flash(_("Your password is changed."))
@@ -87,6 +92,16 @@ async def reset_calendar() -> Response:
     await my_actions.reset_calendar(current_node(), member())
     await flash(_("Your calendar has a new address; the old one no longer works."))
     return see_other(url_for("web_me.profile") + "#calendar-title")
+
+
+@blueprint.post("/me/sessions/end")
+@login_required
+async def log_out_everywhere() -> Response:
+    """End every web session (this one too) and revoke every API token."""
+    await sessions.log_out_everywhere(member())
+    await context.log_out()
+    await flash(_("You are logged out everywhere."))
+    return see_other(url_for("web_auth.login"))
 
 
 @blueprint.get("/me/export.json")
@@ -115,6 +130,6 @@ async def delete() -> Response:
     except Problem as exc:
         errors = FormErrors(fields={"delete_password": _("The password is wrong.")})
         return await _page(exc.status, errors=errors, form="delete")
-    context.log_out()
+    await context.log_out()
     await flash(_("Your account and everything attached to it are deleted."))
     return see_other("/")
