@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from node.http_state import EntraideApp
 from node.models import ApiToken, WebSession
-from node.state import EntraideApp
 from tests.conftest import MemberFactory
 from tests.web.conftest import csrf_of, log_in
 
