@@ -35,7 +35,7 @@ EXAMPLES = int(os.environ.get("ENTRAIDE_FUZZ_EXAMPLES", "6"))
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Ending the caller's own session would leave the rest of the run anonymous.
-SESSION_ENDERS = {("POST", "/api/v1/auth/logout")}
+SESSION_ENDERS = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/me/logout-everywhere")}
 BASE = f"http://{asgi.HOST}"
 
 
