@@ -179,34 +179,23 @@ MemberFactory = Callable[..., Awaitable[tuple[Any, dict[str, str]]]]
 
 @pytest.fixture
 def make_member(app: EntraideApp) -> MemberFactory:
-    """``member, headers = await make_member(verified=True, admin=False, kind="resident")``.
+    """``member, headers = await make_member(verified=True, admin=False, kind="resident")``:
+    :func:`tests.factories.make_member` in this test's node (or ``target``)."""
+    from tests.factories import make_member as make
 
-    Creates the row directly (no SMS round trip) and a bearer token; ``headers`` authenticates.
-    """
-    from node.models import Member, MemberKind
-    from node.services.tokens import issue_token
+    async def make_in(
+        *, target: EntraideApp | None = None, **fields: Any
+    ) -> tuple[Any, dict[str, str]]:
+        return await make(target or app, **fields)
 
-    counter = iter(range(10_000_000))
+    return make_in
 
-    async def make(
-        *,
-        verified: bool = True,
-        admin: bool = False,
-        kind: str = MemberKind.RESIDENT,
-        pseudonym: str | None = None,
-        target: EntraideApp | None = None,
-    ) -> tuple[Member, dict[str, str]]:
-        n = next(counter)
-        with (target or app).node.db.activate():
-            member = await Member.create(
-                phone=f"+3361234{n:04d}",
-                email=f"member{n}@example.org",
-                pseudonym=pseudonym or f"Membre {n}",
-                kind=MemberKind(kind),
-                is_admin=admin,
-                phone_verified_at=clock.now() if verified else None,
-            )
-            _, secret = await issue_token(member)
-        return member, {"Authorization": f"Bearer {secret}"}
 
-    return make
+def assert_no_private_data(payload: Any, *members: Any) -> None:
+    """No phone or email of ``members`` anywhere in a JSON payload."""
+    text = repr(payload)
+    for member in members:
+        for secret in (member.phone, member.email):
+            if secret:
+                assert secret not in text
+    assert "phone" not in text and "email" not in text

@@ -6,7 +6,6 @@ trust the authority cannot reach its partner at all."""
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import socket
 import ssl
@@ -22,15 +21,12 @@ import pytest
 import trustme
 
 from bench.procs import free_port
-from node import clock
-from node.models import Member, MemberKind
-from node.services.tokens import issue_token
+from tests.factories import new_member
 from tests.fedprocs import ROOT, NodeProcess, eventually
 
 pytestmark = pytest.mark.slow
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PARTNERSHIPS = "/api/v1/admin/partnerships"
-_n = itertools.count(1)
 
 
 def _server_block(listen: int, upstream: int, cert: Path, key: Path) -> str:
@@ -83,18 +79,9 @@ def nginx(root: Path, blocks: list[str], ports: list[int]) -> Iterator[None]:
 
 
 async def _admin(node: NodeProcess, pseudonym: str) -> dict[str, str]:
-    n = next(_n)
     async with node.state():
-        row = await Member.create(
-            phone=f"+3361277{n:04d}",
-            email=f"tls{n}@example.org",
-            pseudonym=pseudonym,
-            kind=MemberKind.RESIDENT,
-            is_admin=True,
-            phone_verified_at=clock.now(),
-        )
-        _, secret = await issue_token(row)
-    return {"Authorization": f"Bearer {secret}"}
+        _, headers = await new_member(pseudonym=pseudonym, admin=True)
+    return headers
 
 
 def _tls_env(public_port: int, ca_file: Path | None) -> dict[str, str]:

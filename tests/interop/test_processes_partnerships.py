@@ -5,36 +5,23 @@ each node's own in-process worker."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from node import clock
-from node.models import Member, MemberKind
-from node.services.tokens import issue_token
+from tests.factories import new_member
 from tests.fedprocs import NodeProcess, eventually
 
 pytestmark = pytest.mark.slow
 PATH = "/api/v1/admin/partnerships"
-_n = itertools.count(1)
 
 
 async def _member(node: NodeProcess, pseudonym: str, admin: bool = False) -> dict[str, str]:
-    n = next(_n)
     async with node.state():
-        row = await Member.create(
-            phone=f"+3361288{n:04d}",
-            email=f"proc{n}@example.org",
-            pseudonym=pseudonym,
-            kind=MemberKind.RESIDENT,
-            is_admin=admin,
-            phone_verified_at=clock.now(),
-        )
-        _, secret = await issue_token(row)
-    return {"Authorization": f"Bearer {secret}"}
+        _, headers = await new_member(pseudonym=pseudonym, admin=admin)
+    return headers
 
 
 class Api:

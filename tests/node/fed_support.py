@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-from node import clock
 from node.http_state import EntraideApp
-from node.models import Member, MemberKind
-from node.services.tokens import issue_token
+from node.models import Member
+from tests.factories import PARIS, make_member
 from tests.fedtools import settle
-
-PARIS = (48.8566, 2.3522)
-_counter = itertools.count(1)
 
 
 async def member(
     app: EntraideApp, pseudonym: str, *, admin: bool = False
 ) -> tuple[Member, dict[str, str]]:
-    n = next(_counter)
-    with app.node.db.activate():
-        row = await Member.create(
-            phone=f"+3361199{n:04d}",
-            email=f"fed{n}@example.org",
-            pseudonym=pseudonym,
-            kind=MemberKind.RESIDENT,
-            is_admin=admin,
-            phone_verified_at=clock.now(),
-        )
-        _, secret = await issue_token(row)
-    return row, {"Authorization": f"Bearer {secret}"}
+    return await make_member(app, pseudonym=pseudonym, admin=admin)
 
 
 async def call(
@@ -45,18 +29,6 @@ async def ok(app: EntraideApp, method: str, path: str, headers: dict[str, str], 
     status, body = await call(app, method, path, headers, **kw)
     assert status in (200, 201, 204), (status, body)
     return body
-
-
-def need(title: str = "Un manteau chaud pour l'hiver", **extra: Any) -> dict[str, Any]:
-    return {
-        "kind": "need",
-        "category": "clothes",
-        "title": title,
-        "description": "Taille L, pour Karim.\nMerci !",
-        "lat": PARIS[0],
-        "lon": PARIS[1],
-        **extra,
-    }
 
 
 async def feed(app: EntraideApp, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:

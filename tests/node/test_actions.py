@@ -12,11 +12,10 @@ from node.http_state import EntraideApp
 from node.models import Action, ActionStatus, AssociationRole, AssociationStatus
 from node.services import geo
 from node.services.actions import expire_due_actions
-from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import (
+from tests.conftest import MemberFactory, assert_no_private_data
+from tests.factories import (
     PARIS,
     action_body,
-    assert_no_private_data,
     make_association,
     make_proxy,
     outing_body,

@@ -14,7 +14,7 @@ from node.errors import PROBLEM_JSON
 from node.http_state import EntraideApp
 from node.models import Action, Association, DomainBlock, Member
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import action_body, outing_body
+from tests.factories import action_body, outing_body
 
 JSON = {"Content-Type": "application/json"}
 

@@ -14,8 +14,9 @@ from node.backup import BackupError, backup, restore
 from node.cli import main
 from node.settings import Settings
 from tests.conftest import TEST_SECRET, DatabaseFactory, NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, router_of, settle
-from tests.node.fed_support import feed, member, need, ok, partner
+from tests.node.fed_support import feed, member, ok, partner
 
 
 def _settings_like(original: Settings, data_dir: Path, database_url: str) -> Settings:
@@ -36,7 +37,7 @@ async def test_round_trip_keeps_data_and_the_partners_trust(
     _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
     await partner(paris, paris_admin, lyon, lyon_admin, paris, lyon)
     _, lea = await member(paris, "Léa")
-    posted = await ok(paris, "POST", "/api/v1/actions", lea, json=need("Un duvet"))
+    posted = await ok(paris, "POST", "/api/v1/actions", lea, json=need_body("Un duvet"))
     await settle(paris, lyon)
     assert [item["title"] for item in await feed(lyon)] == ["Un duvet"]
 
@@ -71,7 +72,7 @@ async def test_round_trip_keeps_data_and_the_partners_trust(
     body = await ok(again, "GET", f"/api/v1/actions/{posted['id']}", lea)
     assert body["title"] == "Un duvet"
     # Lyon verifies the restored node's signatures with the key it already knew.
-    await ok(again, "POST", "/api/v1/actions", lea, json=need("Des chaussettes"))
+    await ok(again, "POST", "/api/v1/actions", lea, json=need_body("Des chaussettes"))
     await settle(again, lyon)
     assert {item["title"] for item in await feed(lyon)} == {"Un duvet", "Des chaussettes"}
 

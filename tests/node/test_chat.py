@@ -6,12 +6,8 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import AssociationRole
-from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import (
-    assert_no_private_data,
-    make_association,
-    post_action,
-)
+from tests.conftest import MemberFactory, assert_no_private_data
+from tests.factories import make_association, post_action
 
 
 def chat(action: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from node.http_state import EntraideApp
 from node.models import Committee, CommitteeMember, DomainBlock, ProposalState
 from node.services.committee import closing
 from node.services.committee.rules import Tally, outcome
+from tests.factories import make_association, make_proxy
 from tests.node.committee_support import (
     decision_of,
     only_proposal,
@@ -230,16 +231,9 @@ async def test_an_approved_seat_and_rules_take_effect(app: EntraideApp) -> None:
 
 
 async def test_a_proxy_profile_sits_only_with_consent(app: EntraideApp) -> None:
-    from node.models import Association, Member, MemberKind
-
     _, admin = await member(app, "Admin", admin=True)
-    with app.node.db.activate():
-        association = await Association.create(
-            name="Aux captifs", slug="aux-captifs", status="approved"
-        )
-        proxy = await Member.create(
-            pseudonym="Jo", kind=MemberKind.PERSON_IN_NEED, managed_by=association
-        )
+    association = await make_association(app, name="Aux captifs")
+    proxy = await make_proxy(app, association, "Jo")
     path = "/api/v1/committee/members"
     status, body = await call(app, "POST", path, admin, json={"member_id": str(proxy.id)})
     assert status == 422 and body["errors"][0]["field"] == "consent_statement"

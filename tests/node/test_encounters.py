@@ -16,7 +16,7 @@ from node.models import Encounter, Visit
 from node.services.crypto import DecryptionError, FieldCipher
 from node.services.visits import VISIT_TIME_STEP, coarse_time
 from tests.conftest import PG_URL
-from tests.node.outreach_support import NORTH, Cast, make_cast, planned_round, record, started_round
+from tests.factories import NORTH, Cast, make_cast, planned_round, record, started_round
 
 SECRET_NOTE = "Monsieur R., jambe blessée, revoir jeudi"
 SECRET_NAME = "Rachid-du-canal"
@@ -24,7 +24,7 @@ SECRET_NAME = "Rachid-du-canal"
 
 @pytest.fixture
 async def cast(app: EntraideApp, make_member: Any) -> Cast:
-    return await make_cast(app, make_member)
+    return await make_cast(app)
 
 
 def _align_clock() -> None:

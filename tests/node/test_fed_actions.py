@@ -18,8 +18,9 @@ from node.fed.remote import get_remote_actor
 from node.http_state import EntraideApp
 from node.models import Action, InboxItem
 from tests.conftest import NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, router_of, settle
-from tests.node.fed_support import call, feed, member, need, ok, partner
+from tests.node.fed_support import call, feed, member, ok, partner
 
 
 async def _three(node_factory: NodeFactory) -> tuple[EntraideApp, ...]:
@@ -40,12 +41,16 @@ async def test_need_lifecycle_seen_on_partners(node_factory: NodeFactory) -> Non
     paris, lyon, pfp = await _three(node_factory)
     apps = (paris, lyon, pfp)
     author, headers = await member(paris, "Léa")
-    posted = await ok(paris, "POST", "/api/v1/actions", headers, json=need())
+    posted = await ok(paris, "POST", "/api/v1/actions", headers, json=need_body())
     await ok(
-        paris, "POST", "/api/v1/actions", headers, json=need("Réservé au nœud", visibility="node")
+        paris,
+        "POST",
+        "/api/v1/actions",
+        headers,
+        json=need_body("Réservé au nœud", visibility="node"),
     )
     start = clock.now() + timedelta(days=2)
-    outing = need(
+    outing = need_body(
         "Maraude du jeudi",
         kind="outing",
         category="social",
@@ -121,7 +126,7 @@ async def test_inbound_checks(node_factory: NodeFactory) -> None:
     _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
     await partner(paris, paris_admin, lyon, lyon_admin, *apps)
     _, headers = await member(paris, "Léa")
-    posted = await ok(paris, "POST", "/api/v1/actions", headers, json=need())
+    posted = await ok(paris, "POST", "/api/v1/actions", headers, json=need_body())
     await settle(*apps)
     iri = f"http://paris.test/actions/{posted['id']}"
 
@@ -207,7 +212,11 @@ async def test_fediverse_follower_gets_a_readable_post(node_factory: NodeFactory
     await settle(paris)
     _, headers = await member(paris, "Léa")
     await ok(
-        paris, "POST", "/api/v1/actions", headers, json=need(description="<b>Merci</b> & bravo")
+        paris,
+        "POST",
+        "/api/v1/actions",
+        headers,
+        json=need_body(description="<b>Merci</b> & bravo"),
     )
     await settle(paris)
     creates = [

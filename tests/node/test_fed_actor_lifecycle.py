@@ -34,7 +34,8 @@ from node.models import (
     RemoteActor,
 )
 from tests.conftest import NodeFactory
-from tests.node.fed_support import member, need, ok
+from tests.factories import need_body
+from tests.node.fed_support import member, ok
 
 INBOX = "http://node.test/inbox"
 INSTANCE = "http://node.test/actor"
@@ -149,7 +150,7 @@ async def test_a_gotosocial_account_deleted_takes_its_content_and_frees_its_plac
     await _partner(node, "gts.test", "https://gts.test/users/gts.test")
     _, author = await member(node, "Léa")
     start = clock.now() + timedelta(days=2)
-    outing = need(
+    outing = need_body(
         "Maraude du jeudi",
         kind="outing",
         category="social",

@@ -15,8 +15,9 @@ from node.fed.remote import get_remote_actor
 from node.http_state import EntraideApp
 from node.models import InboxItem, Message, OutboxActivity
 from tests.conftest import NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, settle
-from tests.node.fed_support import call, feed, member, need, ok, partner
+from tests.node.fed_support import call, feed, member, ok, partner
 
 
 async def _pair(node_factory: NodeFactory) -> tuple[EntraideApp, EntraideApp, EntraideApp]:
@@ -35,7 +36,7 @@ async def test_lyon_member_answers_a_paris_need_and_they_chat(node_factory: Node
     paris, lyon, pfp = await _pair(node_factory)
     apps = (paris, lyon, pfp)
     _, author = await member(paris, "Léa")
-    posted = await ok(paris, "POST", "/api/v1/actions", author, json=need())
+    posted = await ok(paris, "POST", "/api/v1/actions", author, json=need_body())
     await settle(*apps)
     remote_id = await _remote_id(lyon, "Un manteau chaud pour l'hiver")
     nadia, helper = await member(lyon, "Nadia")
@@ -98,8 +99,10 @@ async def test_auto_accept_and_decline(node_factory: NodeFactory) -> None:
     paris, lyon, pfp = await _pair(node_factory)
     apps = (paris, lyon, pfp)
     _, author = await member(paris, "Léa")
-    auto = await ok(paris, "POST", "/api/v1/actions", author, json=need("Café", auto_accept=True))
-    manual = await ok(paris, "POST", "/api/v1/actions", author, json=need("Coupe de cheveux"))
+    auto = await ok(
+        paris, "POST", "/api/v1/actions", author, json=need_body("Café", auto_accept=True)
+    )
+    manual = await ok(paris, "POST", "/api/v1/actions", author, json=need_body("Coupe de cheveux"))
     await settle(*apps)
     _, helper = await member(lyon, "Nadia")
     for title in ("Café", "Coupe de cheveux"):
@@ -134,7 +137,7 @@ async def test_inbound_participation_checks(node_factory: NodeFactory) -> None:
     paris, lyon, pfp = await _pair(node_factory)
     apps = (paris, lyon, pfp)
     _, author = await member(paris, "Léa")
-    posted = await ok(paris, "POST", "/api/v1/actions", author, json=need())
+    posted = await ok(paris, "POST", "/api/v1/actions", author, json=need_body())
     await settle(*apps)
     action_iri = f"http://paris.test/actions/{posted['id']}"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from node.models import Action, Partnership, PartnershipStatus
 from node.services import partnerships
 from tests.conftest import NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, router_of, settle
-from tests.node.fed_support import call, feed, member, need, ok, partner
+from tests.node.fed_support import call, feed, member, ok, partner
 
 PATH = "/api/v1/admin/partnerships"
 
@@ -29,7 +30,7 @@ async def test_handshake_accept_share_and_end(node_factory: NodeFactory) -> None
 
     # Both sides share their public needs now.
     _, lyon_member = await member(lyon, "Nadia")
-    posted = await ok(lyon, "POST", "/api/v1/actions", lyon_member, json=need("Soupe du soir"))
+    posted = await ok(lyon, "POST", "/api/v1/actions", lyon_member, json=need_body("Soupe du soir"))
     await settle(*apps)
     seen = [a for a in await feed(paris) if a["origin"]]
     assert [a["title"] for a in seen] == ["Soupe du soir"]
@@ -51,7 +52,7 @@ async def test_handshake_accept_share_and_end(node_factory: NodeFactory) -> None
     # Nothing more is shared.
     router = router_of(paris)
     router.requests.clear()
-    await ok(lyon, "POST", "/api/v1/actions", lyon_member, json=need("Après la fin"))
+    await ok(lyon, "POST", "/api/v1/actions", lyon_member, json=need_body("Après la fin"))
     await settle(*apps)
     assert not [r for r in router.requests if r.url.host == "paris.test" and r.method == "POST"]
     assert not [a for a in await feed(paris) if a["origin"]]
@@ -71,7 +72,7 @@ async def test_refuse_and_withdraw(node_factory: NodeFactory) -> None:
         row = await Partnership.get(id=theirs["id"])
         assert row.status == PartnershipStatus.REJECTED and row.active_domain is None
     _, paris_member = await member(paris, "Léa")
-    await ok(paris, "POST", "/api/v1/actions", paris_member, json=need())
+    await ok(paris, "POST", "/api/v1/actions", paris_member, json=need_body())
     await settle(*apps)
     assert not [a for a in await feed(pfp) if a["origin"]]
     # Withdrawing our own pending request (acct: form of the target this time).

@@ -15,8 +15,9 @@ import httpx
 from node import clock
 from node.models import Action, Member
 from tests.conftest import NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, router_of, settle
-from tests.node.fed_support import feed, member, need, ok, partner
+from tests.node.fed_support import feed, member, ok, partner
 
 EXACT = (48.8566123, 2.3522457)
 MOVED = (48.8612345, 2.3387654)
@@ -70,11 +71,11 @@ async def test_nothing_private_leaves_any_node(node_factory: NodeFactory) -> Non
     await partner(lyon, lyon_admin, pfp, pfp_admin, *apps, accept=False)
 
     _, author = await member(paris, "Léa")
-    body = need(description="Appelez-moi au 06 00 00 00 00 ? Non : passez par le chat.")
+    body = need_body(description="Appelez-moi au 06 00 00 00 00 ? Non : passez par le chat.")
     body["lat"], body["lon"] = EXACT
     posted = await ok(paris, "POST", "/api/v1/actions", author, json=body)
     start = clock.now() + timedelta(days=1)
-    outing = need(
+    outing = need_body(
         "Petit-déjeuner partagé",
         kind="outing",
         category="food",

@@ -28,9 +28,9 @@ from node.models import (
 from node.services.federation_policy import block_domain
 from node.services.visits import VISIT_TIME_STEP, cell_of, coarse_time
 from tests.conftest import NodeFactory
+from tests.factories import add_member, make_association
 from tests.fedtools import Router, federated_nodes, router_of, settle
 from tests.node.fed_support import call, member, ok, partner
-from tests.node.outreach_support import join, make_association
 from tests.node.test_fed_privacy import Capture
 
 EXACT = (48.8809123, 2.3553457)  # a porch near the Gare du Nord
@@ -42,8 +42,8 @@ TEAM = "Équipe du mardi soir"
 
 async def coordinator(app: EntraideApp, association: str) -> tuple[Association, dict[str, str]]:
     row, headers = await member(app, f"Coordinatrice {association}")
-    assoc = await make_association(app, association)
-    await join(app, row, assoc, "coordinator")
+    assoc = await make_association(app, name=association)
+    await add_member(app, row, assoc, "coordinator")
     return assoc, headers
 
 

@@ -15,14 +15,8 @@ from node.caches import span_hints
 from node.http_state import EntraideApp
 from node.models import Action, ActionStatus, AssociationRole, Visibility
 from node.services import feed, geo
-from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import (
-    PARIS,
-    assert_no_private_data,
-    make_association,
-    ring_points,
-    seed_actions,
-)
+from tests.conftest import MemberFactory, assert_no_private_data
+from tests.factories import PARIS, make_association, ring_points, seed_actions
 
 FEED = "/api/v1/actions"
 

@@ -14,7 +14,7 @@ from node.http_state import EntraideApp
 from node.models import Action, AssociationRole
 from node.services import geo
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import (
+from tests.factories import (
     PARIS,
     make_association,
     outing_body,

@@ -14,8 +14,9 @@ from node.models import MemberKind, PartnerFigures
 from node.services.network import parse_figures
 from node.worker.periodic import run_jobs_once
 from tests.conftest import NodeFactory
+from tests.factories import need_body
 from tests.fedtools import federated_nodes, router_of, settle
-from tests.node.fed_support import call, member, need, ok, partner
+from tests.node.fed_support import call, member, ok, partner
 
 
 async def _members(app: Any, kind: MemberKind, n: int) -> None:
@@ -35,7 +36,7 @@ async def test_nodeinfo_publishes_counts_only(node_factory: NodeFactory) -> None
     app = await node_factory("paris")
     await _members(app, MemberKind.RESIDENT, 3)
     _, lea = await member(app, "Léa")
-    await ok(app, "POST", "/api/v1/actions", lea, json=need())
+    await ok(app, "POST", "/api/v1/actions", lea, json=need_body())
     response = await app.test_client().get("/nodeinfo/2.1")
     assert response.status_code == 200
     figures = json.loads(await response.get_data())["metadata"]["entraideFigures"]

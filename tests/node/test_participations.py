@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from node import clock
-from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import assert_no_private_data, outing_body, post_action
+from tests.conftest import MemberFactory, assert_no_private_data
+from tests.factories import outing_body, post_action
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 

@@ -14,7 +14,7 @@ from node.http_state import EntraideApp
 from node.models import Encounter, Round, Visit
 from node.settings import Settings, SettingsError, load_settings
 from node.worker.periodic import run_jobs_once
-from tests.node.outreach_support import Cast, make_cast, record, started_round
+from tests.factories import Cast, make_cast, record, started_round
 from tests.node.test_rounds import make_cast_for
 
 NOTE = "à revoir, a perdu ses papiers"
@@ -22,7 +22,7 @@ NOTE = "à revoir, a perdu ses papiers"
 
 @pytest.fixture
 async def cast(app: EntraideApp, make_member: Any) -> Cast:
-    return await make_cast(app, make_member)
+    return await make_cast(app)
 
 
 async def _round_with_encounter(client: Any, cast: Cast) -> str:

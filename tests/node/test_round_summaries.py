@@ -21,7 +21,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Round
 from node.worker.periodic import run_jobs_once
-from tests.node.outreach_support import Cast, make_cast, record, started_round
+from tests.factories import Cast, make_cast, record, started_round
 from tests.node.test_rounds import make_cast_for
 
 NOTE = "très fatigué, proposer le 115"
@@ -68,7 +68,7 @@ async def _run_a_round(client: Any, cast: Cast) -> str:
 async def test_the_summary_counts_the_round(
     client: Any, app: EntraideApp, make_member: Any
 ) -> None:
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     rid = await _run_a_round(client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     response = await client.get(f"/api/v1/rounds/{rid}/report", headers=cast.h("vol2"))
@@ -123,7 +123,7 @@ async def test_a_failed_mail_is_retried_by_the_worker(node_factory: Any, make_me
 async def test_the_worker_mails_the_summaries_of_auto_closed_rounds(
     client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
 ) -> None:
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     rid = await _run_a_round(client, cast)
     clock.advance(timedelta(hours=4))
     with app.node.db.activate():
@@ -138,7 +138,7 @@ async def test_the_worker_mails_the_summaries_of_auto_closed_rounds(
 
 
 async def test_activity_csv(client: Any, app: EntraideApp, make_member: Any) -> None:
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     rid = await _run_a_round(client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     second = await started_round(client, cast)
@@ -176,13 +176,13 @@ async def test_activity_csv(client: Any, app: EntraideApp, make_member: Any) -> 
 async def test_who_may_not_export(
     client: Any, app: EntraideApp, make_member: Any, who: str, status: int
 ) -> None:
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     path = f"/api/v1/rounds/activity.csv?association_id={cast.assoc.id}"
     assert (await client.get(path, headers=cast.h(who))).status_code == status
 
 
 async def test_export_validation(client: Any, app: EntraideApp, make_member: Any) -> None:
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     base = f"/api/v1/rounds/activity.csv?association_id={cast.assoc.id}"
     h = cast.h("coord")
     assert (await client.get(base)).status_code == 401
@@ -212,7 +212,7 @@ async def test_a_separate_worker_process_mails_summaries(
         "purge_encounter_details",
         "mail_round_summaries",
     ]
-    cast = await make_cast(app, make_member)
+    cast = await make_cast(app)
     await _run_a_round(client, cast)
     clock.advance(timedelta(hours=4))
     with app.node.db.activate():

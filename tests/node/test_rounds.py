@@ -11,19 +11,12 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Round, RoundStatus
 from node.worker.periodic import run_jobs_once
-from tests.node.outreach_support import (
-    Cast,
-    make_cast,
-    planned_round,
-    record,
-    round_body,
-    started_round,
-)
+from tests.factories import Cast, make_cast, planned_round, record, round_body, started_round
 
 
 @pytest.fixture
 async def cast(app: EntraideApp, make_member: Any) -> Cast:
-    return await make_cast(app, make_member)
+    return await make_cast(app)
 
 
 async def test_coordinator_plans_a_round_with_a_team(client: Any, cast: Cast) -> None:
@@ -240,10 +233,7 @@ async def test_rounds_left_open_close_after_the_configured_time(
 
 
 async def make_cast_for(app: EntraideApp, make_member: Any) -> Cast:
-    async def maker(**kwargs: Any) -> Any:
-        return await make_member(target=app, **kwargs)
-
-    return await make_cast(app, maker)
+    return await make_cast(app)
 
 
 async def test_the_default_auto_close_is_four_hours(

@@ -15,7 +15,7 @@ from node.models import OutreachItem, Visit
 from node.services import visits as service
 from node.services.geo import covering_cells
 from tests.conftest import PG_URL
-from tests.node.outreach_support import NORTH, Cast, make_cast, record, started_round
+from tests.factories import NORTH, Cast, make_cast, record, started_round
 
 NOTE = "dort sous le porche du 12, chien gentil"
 NAME = "Jojo"
@@ -23,7 +23,7 @@ NAME = "Jojo"
 
 @pytest.fixture
 async def cast(app: EntraideApp, make_member: Any) -> Cast:
-    return await make_cast(app, make_member)
+    return await make_cast(app)
 
 
 async def _two_teams_visited(client: Any, cast: Cast) -> None:

@@ -12,18 +12,16 @@ from datetime import timedelta
 from node import clock
 from node.app import create_app
 from node.models import (
-    Association,
     AssociationMembership,
     AssociationRole,
-    AssociationStatus,
     Member,
-    MemberKind,
     OutreachItem,
     RoundKind,
     RoundMode,
 )
-from node.services import encounters, passwords, rounds
+from node.services import encounters, rounds
 from node.settings import Settings
+from tests.factories import new_association, new_member
 
 POINT = (48.86321, 2.36024)
 PASSWORD = "un mot de passe solide"
@@ -32,14 +30,13 @@ HOSTILE_NAME = 'Samu <a href="https://evil.example/" id="injected">social</a>'
 
 
 async def _member(phone: str, pseudonym: str) -> Member:
-    return await Member.create(
+    member, _ = await new_member(
         phone=phone,
         email=f"{pseudonym.lower()}@example.org",
         pseudonym=pseudonym,
-        kind=MemberKind.RESIDENT,
-        phone_verified_at=clock.now(),
-        password_hash=await passwords.hash_password(PASSWORD),
+        password=PASSWORD,
     )
+    return member
 
 
 async def seed(volunteer_phone: str) -> None:
@@ -47,12 +44,8 @@ async def seed(volunteer_phone: str) -> None:
     await app.node.db.open()
     try:
         with app.node.db.activate():
-            ours = await Association.create(
-                name="Les Maraudeurs du Marais", slug="marais", status=AssociationStatus.APPROVED
-            )
-            theirs = await Association.create(
-                name=HOSTILE_NAME, slug="samu", status=AssociationStatus.APPROVED
-            )
+            ours = await new_association("Les Maraudeurs du Marais", slug="marais")
+            theirs = await new_association(HOSTILE_NAME, slug="samu")
             volunteer = await _member(volunteer_phone, "Camille")
             coordinator = await _member("+33699000002", "Nadia")
             other = await _member("+33699000003", "Yanis")

@@ -15,7 +15,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Action, Message, Participation
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import action_body, outing_body, post_action
+from tests.factories import action_body, outing_body, post_action
 from tests.node.test_api_robustness import problem
 from tests.web.conftest import csrf_of, log_in
 

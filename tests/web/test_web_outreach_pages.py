@@ -14,15 +14,13 @@ import pytest
 from node.http_state import EntraideApp
 from node.models import (
     Association,
-    AssociationMembership,
-    AssociationRole,
-    AssociationStatus,
     Encounter,
     Member,
     Round,
     RoundStatus,
 )
 from tests.conftest import MemberFactory
+from tests.factories import add_member, make_association
 from tests.web.conftest import csrf_of, log_in
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
@@ -44,21 +42,13 @@ class Outreach:
 
 
 async def _join(app: EntraideApp, client: Any, association: Association, role: str) -> None:
-    with app.node.db.activate():
-        await AssociationMembership.create(
-            association=association, member_id=client.member.id, role=AssociationRole(role)
-        )
+    await add_member(app, client.member, association, role)
 
 
 @pytest.fixture
 async def outreach(app: EntraideApp, make_member: MemberFactory) -> Outreach:
-    with app.node.db.activate():
-        association = await Association.create(
-            name="Les Maraudeurs", slug="les-maraudeurs", status=AssociationStatus.APPROVED
-        )
-        other = await Association.create(
-            name="Samu social", slug="samu-social", status=AssociationStatus.APPROVED
-        )
+    association = await make_association(app, name="Les Maraudeurs")
+    other = await make_association(app, name="Samu social")
     coordinator = await log_in(app, make_member, pseudonym="Coord")
     volunteer = await log_in(app, make_member, pseudonym="Vol")
     other_team = await log_in(app, make_member, pseudonym="Autre")

@@ -1,0 +1,318 @@
+"""The one module where tests make what they need: members (with a bearer token), associations
+and their members, proxy profiles, actions (rows in bulk, or through the API), rounds and
+encounters (through the API), and the request bodies they post.
+
+Functions named ``new_*`` write in the database that is active (``with app.node.db.activate()``,
+or ``async with node.state()`` of a separate process); ``make_*`` take the app and activate its
+database themselves.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from node import clock
+from node.http_state import EntraideApp
+from node.models import (
+    Action,
+    ActionCategory,
+    ActionKind,
+    Association,
+    AssociationMembership,
+    AssociationRole,
+    AssociationStatus,
+    Member,
+    MemberKind,
+)
+
+Headers = dict[str, str]
+PARIS = (48.8566, 2.3522)
+NORTH = (48.8809, 2.3553)  # Gare du Nord
+
+_numbers = itertools.count(1)
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+async def new_member(
+    *,
+    pseudonym: str | None = None,
+    verified: bool = True,
+    admin: bool = False,
+    kind: str = MemberKind.RESIDENT,
+    phone: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+) -> tuple[Member, Headers]:
+    """A member (phone verified unless ``verified=False``) and headers with a bearer token."""
+    from node.services import passwords
+    from node.services.tokens import issue_token
+
+    n = next(_numbers)
+    member = await Member.create(
+        phone=phone or f"+33612{n:06d}",
+        email=email or f"member{n}@example.org",
+        pseudonym=pseudonym or f"Membre {n}",
+        kind=MemberKind(kind),
+        is_admin=admin,
+        phone_verified_at=clock.now() if verified else None,
+        password_hash=await passwords.hash_password(password) if password else None,
+    )
+    _, secret = await issue_token(member)
+    return member, {"Authorization": f"Bearer {secret}"}
+
+
+async def make_member(app: EntraideApp, **fields: Any) -> tuple[Member, Headers]:
+    """:func:`new_member` in ``app``'s database."""
+    with app.node.db.activate():
+        return await new_member(**fields)
+
+
+async def new_proxy(association: Association, pseudonym: str = "Jean") -> Member:
+    """A proxy profile (a person in need without a phone) managed by ``association``."""
+    return await Member.create(
+        pseudonym=pseudonym, kind=MemberKind.PERSON_IN_NEED, managed_by=association
+    )
+
+
+async def make_proxy(app: EntraideApp, association: Association, pseudonym: str = "Jean") -> Member:
+    with app.node.db.activate():
+        return await new_proxy(association, pseudonym)
+
+
+# --- associations --------------------------------------------------------------------------------
+
+
+async def new_association(
+    name: str = "Les Amis",
+    members: dict[Member, AssociationRole] | None = None,
+    *,
+    status: AssociationStatus = AssociationStatus.APPROVED,
+    slug: str | None = None,
+) -> Association:
+    """An association (approved unless said) with ``members`` in their roles."""
+    association = await Association.create(
+        name=name, slug=slug or name.lower().replace(" ", "-"), status=status
+    )
+    for member, role in (members or {}).items():
+        await AssociationMembership.create(association=association, member=member, role=role)
+    return association
+
+
+async def make_association(
+    app: EntraideApp,
+    members: dict[Member, AssociationRole] | None = None,
+    *,
+    name: str = "Les Amis",
+    status: AssociationStatus = AssociationStatus.APPROVED,
+) -> Association:
+    with app.node.db.activate():
+        return await new_association(name, members, status=status)
+
+
+async def add_member(
+    app: EntraideApp, member: Member, association: Association, role: str | AssociationRole
+) -> None:
+    with app.node.db.activate():
+        await AssociationMembership.create(
+            association=association, member=member, role=AssociationRole(role)
+        )
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+
+def action_body(**overrides: Any) -> dict[str, Any]:
+    """What ``POST /api/v1/actions`` takes for a need (``overrides`` change any key)."""
+    body: dict[str, Any] = {
+        "kind": "need",
+        "category": "food",
+        "title": "Un repas chaud",
+        "description": "Ce soir si possible.",
+        "lat": PARIS[0],
+        "lon": PARIS[1],
+    }
+    body.update(overrides)
+    return body
+
+
+def outing_body(**overrides: Any) -> dict[str, Any]:
+    """An outing in two days, for two hours, two places."""
+    start = clock.now() + timedelta(days=2)
+    body = action_body(
+        kind="outing",
+        category="social",
+        title="Café au parc",
+        starts_at=start.isoformat(),
+        ends_at=(start + timedelta(hours=2)).isoformat(),
+        place_name="Parc des Buttes-Chaumont",
+        capacity=2,
+    )
+    body.update(overrides)
+    return body
+
+
+def need_body(title: str = "Un manteau chaud pour l'hiver", **extra: Any) -> dict[str, Any]:
+    """A need for clothes, with a two-line description."""
+    fields = {"category": "clothes", "description": "Taille L, pour Karim.\nMerci !"}
+    return action_body(title=title, **{**fields, **extra})
+
+
+async def post_action(client: Any, headers: Headers, **overrides: Any) -> dict[str, Any]:
+    """Post :func:`action_body` through the API; the created action's JSON."""
+    response = await client.post("/api/v1/actions", json=action_body(**overrides), headers=headers)
+    assert response.status_code == 201, await response.get_data(as_text=True)
+    data: dict[str, Any] = await response.get_json()
+    return data
+
+
+async def seed_actions(
+    app: EntraideApp,
+    author: Member,
+    points: list[tuple[float, float]],
+    **fields: Any,
+) -> list[Action]:
+    """Insert actions in bulk (one per point), one second apart, newest last."""
+    from node.services import geo
+
+    now = clock.now()
+    rows = []
+    for index, (lat, lon) in enumerate(points):
+        public = geo.publish(lat, lon)
+        created = now - timedelta(seconds=len(points) - index)
+        values: dict[str, Any] = {
+            "kind": ActionKind.NEED,
+            "category": ActionCategory.FOOD,
+            "title": f"Action {index}",
+            "author": author,
+            "lat": lat,
+            "lon": lon,
+            "public_lat": public.lat,
+            "public_lon": public.lon,
+            "h3_cell": public.h3_cell,
+            "h3_r7": public.h3_r7,
+            "h3_r5": public.h3_r5,
+            "unit_x": public.unit_x,
+            "unit_y": public.unit_y,
+            "unit_z": public.unit_z,
+            "expires_at": now + timedelta(days=30),
+            "created_at": created,
+            "updated_at": created,
+        }
+        values.update(fields)
+        rows.append(Action(**values))
+    with app.node.db.activate():
+        await Action.bulk_create(rows, batch_size=500)
+    return rows
+
+
+def ring_points(
+    centre: tuple[float, float], distances_km: list[float], seed: int = 1
+) -> list[tuple[float, float]]:
+    """Points at ``distances_km`` from ``centre``, in random directions (reproducible)."""
+    from node.services import geo
+
+    rng = random.Random(seed)
+    return [geo.destination(*centre, rng.uniform(0, 2 * math.pi), d) for d in distances_km]
+
+
+# --- outreach: a cast of association members, rounds and encounters ----------------------------
+
+
+@dataclass
+class Cast:
+    """Everyone the outreach tests need, each as (member, auth headers)."""
+
+    app: EntraideApp
+    assoc: Association
+    other: Association
+    pending: Association
+    people: dict[str, tuple[Member, Headers]] = field(default_factory=dict)
+
+    def h(self, who: str) -> Headers:
+        return self.people[who][1]
+
+    def id(self, who: str) -> str:
+        return str(self.people[who][0].id)
+
+
+async def make_cast(app: EntraideApp) -> Cast:
+    """Association "Maraude Nord" (admin, coordinator, volunteer on the team, volunteer off
+    it, an unverified volunteer), "Samu Social" (its coordinator), a pending association's
+    coordinator, a resident and a node admin who belongs to no association."""
+    cast = Cast(
+        app=app,
+        assoc=await make_association(app, name="Maraude Nord"),
+        other=await make_association(app, name="Samu Social"),
+        pending=await make_association(app, name="En Attente", status=AssociationStatus.PENDING),
+    )
+    plan = [
+        ("admin", cast.assoc, "admin", True),
+        ("coord", cast.assoc, "coordinator", True),
+        ("vol", cast.assoc, "volunteer", True),
+        ("vol2", cast.assoc, "volunteer", True),
+        ("unverified", cast.assoc, "volunteer", False),
+        ("other_coord", cast.other, "coordinator", True),
+        ("pending_coord", cast.pending, "coordinator", True),
+    ]
+    for who, association, role, verified in plan:
+        member, headers = await make_member(app, verified=verified, kind="association")
+        await add_member(app, member, association, role)
+        cast.people[who] = (member, headers)
+    cast.people["resident"] = await make_member(app)
+    cast.people["node_admin"] = await make_member(app, admin=True)
+    return cast
+
+
+def round_body(cast: Cast, **overrides: Any) -> dict[str, Any]:
+    """What ``POST /api/v1/rounds`` takes: a round of "Maraude Nord" now, with "vol" on it."""
+    body: dict[str, Any] = {
+        "association_id": str(cast.assoc.id),
+        "area": "Gare du Nord — canal Saint-Martin",
+        "team_name": "Équipe du mardi",
+        "kind": "food",
+        "mode": "foot",
+        "planned_at": clock.now().isoformat(),
+        "team": [cast.id("vol")],
+    }
+    body.update(overrides)
+    return body
+
+
+async def planned_round(
+    client: Any, cast: Cast, by: str = "coord", **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/rounds", json=round_body(cast, **overrides), headers=cast.h(by)
+    )
+    assert response.status_code == 201, await response.get_data(as_text=True)
+    return await response.get_json()  # type: ignore[no-any-return]
+
+
+async def started_round(
+    client: Any, cast: Cast, by: str = "coord", starter: str = "vol", **overrides: Any
+) -> dict[str, Any]:
+    round_ = await planned_round(client, cast, by, **overrides)
+    response = await client.post(f"/api/v1/rounds/{round_['id']}/start", headers=cast.h(starter))
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    return await response.get_json()  # type: ignore[no-any-return]
+
+
+async def record(client: Any, cast: Cast, round_id: str, who: str = "vol", **overrides: Any) -> Any:
+    """Record an encounter at Gare du Nord (a meal and a hot drink); the API's response."""
+    body: dict[str, Any] = {
+        "lat": NORTH[0],
+        "lon": NORTH[1],
+        "items": ["meal", "hot_drink"],
+        "asleep": False,
+    }
+    body.update(overrides)
+    return await client.post(
+        f"/api/v1/rounds/{round_id}/encounters", json=body, headers=cast.h(who)
+    )
