@@ -7,40 +7,21 @@ members of the round's association, and only until the retention purge.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import security_scheme, validate_request, validate_response
 
 from node.api.rounds import round_access
-from node.api.types import BEARER, MULTI_LINE, Lat, Lon, Moment, Pseudonym, Strict
+from node.api.types import BEARER
 from node.api.visits import VisitOut, visit_out
 from node.http_state import current_node
 from node.models import OutreachItem
 from node.services import encounters as encounter_service
+from node.services.inputs.outreach import EncounterRecord
 
 blueprint = Blueprint("encounters", __name__, url_prefix="/api/v1")
-
-Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), MULTI_LINE
-]
-
-
-class EncounterIn(Strict):
-    """An encounter: the exact point (encrypted, for the association only), what was given, the
-    flags; a pseudonym only with the person's consent (``consent: true``)."""
-
-    lat: Lat
-    lon: Lon
-    items: list[OutreachItem] = Field(default_factory=list, max_length=len(OutreachItem))
-    asleep: bool = False
-    needs_follow_up: bool = False
-    occurred_at: Moment | None = None
-    note: Note | None = None
-    pseudonym: Pseudonym | None = None
-    consent: bool = False
 
 
 class EncounterOut(BaseModel):
@@ -100,9 +81,9 @@ def encounter_out(view: encounter_service.EncounterView) -> EncounterOut:
 
 @blueprint.post("/rounds/<uuid:round_id>/encounters")
 @security_scheme(BEARER)
-@validate_request(EncounterIn)
+@validate_request(EncounterRecord)
 @validate_response(RecordedOut, 201)
-async def record_encounter(round_id: UUID, data: EncounterIn) -> tuple[RecordedOut, int]:
+async def record_encounter(round_id: UUID, data: EncounterRecord) -> tuple[RecordedOut, int]:
     """Record an encounter on a started round (409 otherwise). ``warnings`` lists other teams'
     visits of the same cell within the coordination window, such as "visited 40 min ago by
     team X: meal given, asleep — do not wake"."""

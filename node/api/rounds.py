@@ -8,58 +8,24 @@ a round is visible to the members of its association only (404 for others).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field
 from quart import Blueprint, Response
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_verified_member
-from node.api.types import BEARER, ONE_LINE, Day, Moment, Strict
+from node.api.types import BEARER, Day, Strict
 from node.http_state import current_node
 from node.models import Association, Member, Round, RoundKind, RoundMode, RoundStatus
 from node.services import round_summaries
 from node.services import rounds as service
+from node.services.inputs.outreach import RoundChanges, RoundPlan
 
 blueprint = Blueprint("rounds", __name__, url_prefix="/api/v1")
 
-Area = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), ONE_LINE
-]
-TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), ONE_LINE]
-
 # --- request bodies and query strings ----------------------------------------------------------
-
-
-class RoundIn(Strict):
-    """A round to plan; ``team`` lists member ids of the association."""
-
-    association_id: UUID
-    area: Area
-    team_name: TeamName = ""
-    kind: RoundKind
-    mode: RoundMode
-    planned_at: Moment
-    team: list[UUID] = Field(default_factory=list, max_length=service.MAX_TEAM)
-
-
-class RoundPatchIn(Strict):
-    """Only the keys present change; ``team`` replaces the whole team. Planned rounds only."""
-
-    area: Area | None = None
-    team_name: TeamName | None = None
-    kind: RoundKind | None = None
-    mode: RoundMode | None = None
-    planned_at: Moment | None = None
-    team: list[UUID] | None = Field(None, max_length=service.MAX_TEAM)
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> RoundPatchIn:
-        for name in self.model_fields_set:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
 
 
 class RoundQuery(Strict):
@@ -160,9 +126,9 @@ def rounds_out(
 
 @blueprint.post("/rounds")
 @security_scheme(BEARER)
-@validate_request(RoundIn)
+@validate_request(RoundPlan)
 @validate_response(RoundOut, 201)
-async def plan_round(data: RoundIn) -> tuple[RoundOut, int]:
+async def plan_round(data: RoundPlan) -> tuple[RoundOut, int]:
     """Coordinators and admins of an association plan a round and pick its team (members of the
     association). 403 for anyone else, 404 for an unknown or unapproved association."""
     member = await require_verified_member()
@@ -200,9 +166,9 @@ async def get_round(round_id: UUID) -> RoundOut:
 
 @blueprint.patch("/rounds/<uuid:round_id>")
 @security_scheme(BEARER)
-@validate_request(RoundPatchIn)
+@validate_request(RoundChanges)
 @validate_response(RoundOut)
-async def update_round(round_id: UUID, data: RoundPatchIn) -> RoundOut:
+async def update_round(round_id: UUID, data: RoundChanges) -> RoundOut:
     """Coordinators: change a planned round (409 once started)."""
     access, _ = await round_access(round_id)
     round_ = await service.update_round(access, data.model_dump(include=data.model_fields_set))

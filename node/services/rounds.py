@@ -35,9 +35,10 @@ from node.models import (
     RoundTeamMember,
 )
 from node.services.associations import membership_role
+from node.services.inputs.outreach import TEAM_MAX
 
 COORDINATING = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
-MAX_TEAM = 30
+MAX_TEAM = TEAM_MAX
 PLAN_PAST = timedelta(days=7)
 PLAN_FUTURE = timedelta(days=366)
 

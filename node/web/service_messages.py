@@ -138,4 +138,5 @@ SERVICE_MESSAGES = (
     N_("must not contain control characters other than tabs and line breaks"),
     N_("must be between 2000 and 2100"),
     N_("must be 0 to 500 characters long"),
+    N_("must be 0 to 60 characters long"),
 )

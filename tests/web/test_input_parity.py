@@ -13,9 +13,9 @@ import pytest
 
 from node import clock
 from node.http_state import EntraideApp
-from node.models import Action, Message, Participation
+from node.models import Action, AssociationRole, Encounter, Message, Participation, Round
 from tests.conftest import MemberFactory
-from tests.factories import action_body, outing_body, post_action
+from tests.factories import Headers, action_body, make_association, outing_body, post_action
 from tests.node.test_api_robustness import problem
 from tests.web.conftest import csrf_of, log_in
 
@@ -196,3 +196,102 @@ async def test_chat_refuses_the_same_message_in_the_api_and_the_form(
     assert response.status_code == 422, page
     assert '<a href="#f-body">' in page and message in page
     assert await Message.all().count() == 0
+
+
+# --- outreach: planning a round, recording an encounter ------------------------------------------
+
+
+async def _coordinator(app: EntraideApp, make_member: MemberFactory) -> tuple[Any, Any, Headers]:
+    """A coordinator of an approved association, logged in on the pages and with an API token."""
+    from node.services.tokens import issue_token
+
+    web = await log_in(app, make_member, kind="association")
+    association = await make_association(app, {web.member: AssociationRole.COORDINATOR})
+    _, secret = await issue_token(web.member)
+    return web, association, {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("area", "Gare\x00 du Nord", "caractères de contrôle"),
+        ("area", "x", "2 à 120 caractères"),
+        ("team_name", "é" * 61, "60 caractères au plus"),
+        ("planned_at", "2200-01-01T20:00", "entre 2000 et 2100"),
+    ],
+)
+async def test_planning_a_round_refuses_the_same_input_in_the_api_and_the_form(
+    app: EntraideApp, make_member: MemberFactory, field: str, value: str, message: str
+) -> None:
+    web, association, headers = await _coordinator(app, make_member)
+    later = clock.now() + timedelta(hours=2)
+    body = {
+        "association_id": str(association.id),
+        "area": "Gare du Nord",
+        "team_name": "Équipe du soir",
+        "kind": "food",
+        "mode": "foot",
+        "planned_at": later.isoformat(),
+        field: value + ":00+00:00" if field == "planned_at" else value,
+    }
+    response = await app.test_client().post("/api/v1/rounds", json=body, headers=headers)
+    await problem(response, 422, field)
+
+    form = {**body, "planned_at": later.strftime("%Y-%m-%dT%H:%M"), field: value}
+    token = await csrf_of(web, "/rounds")
+    response = await web.post("/rounds", form={**form, "csrf_token": token}, headers=FR)
+    page = await _page(response)
+    assert response.status_code == 422, page
+    assert f'<a href="#f-{field}">' in page and message in page
+    assert await Round.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "api", "form", "message"),
+    [
+        (
+            "note",
+            {"note": "Dort\x00 sous le pont"},
+            {"note": "Dort\x00 sous le pont"},
+            "tabulations",
+        ),
+        ("note", {"note": "x" * 2001}, {"note": "x" * 2001}, "1 à 2000 caractères"),
+        ("lat", {"lat": float("nan")}, {"lat": "nan"}, "entre -90 et 90"),
+        ("lon", {"lon": 181.0}, {"lon": "181"}, "entre -180 et 180"),
+        ("items.0", {"items": ["gold"]}, {"items": "gold"}, "Choisissez dans la liste."),
+    ],
+)
+async def test_recording_an_encounter_refuses_the_same_input_in_the_api_and_the_form(
+    app: EntraideApp,
+    make_member: MemberFactory,
+    field: str,
+    api: dict[str, Any],
+    form: dict[str, str],
+    message: str,
+) -> None:
+    web, association, headers = await _coordinator(app, make_member)
+    plan = {
+        "association_id": str(association.id),
+        "area": "Gare du Nord",
+        "kind": "food",
+        "mode": "foot",
+        "planned_at": clock.now().isoformat(),
+    }
+    client = app.test_client()
+    planned = await client.post("/api/v1/rounds", json=plan, headers=headers)
+    assert planned.status_code == 201, await planned.get_data(as_text=True)
+    url = f"/rounds/{(await planned.get_json())['id']}"
+    started = await client.post(f"/api/v1{url}/start", headers=headers)
+    assert started.status_code == 200, await started.get_data(as_text=True)
+
+    body = {"lat": 48.8809, "lon": 2.3553, "items": ["meal"], **api}
+    response = await client.post(f"/api/v1{url}/encounters", json=body, headers=headers)
+    await problem(response, 422, field)
+
+    values = {"lat": "48.8809", "lon": "2.3553", "items": "meal", **form}
+    token = await csrf_of(web, url)
+    response = await web.post(f"{url}/encounters", form={**values, "csrf_token": token}, headers=FR)
+    page = await _page(response)
+    assert response.status_code == 422, page
+    assert f'<a href="#f-{field}">' in page and message in page
+    assert await Encounter.all().count() == 0

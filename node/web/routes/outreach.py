@@ -17,38 +17,38 @@ from quart import Blueprint, Response, flash, request, session, url_for
 from node import clock
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
-from node.models import OutreachItem, Round
+from node.models import Round
 from node.services import coordination_area as area_service
 from node.services import encounters as encounter_service
 from node.services import rounds as service
 from node.services import visits as visit_service
 from node.services.coordination_area import NODE_RADIUS_M, ROUND_RADIUS_M
+from node.services.inputs import parse
+from node.services.inputs.outreach import EncounterRecord
 from node.web.context import gettext as _
 from node.web.format import when
-from node.web.forms import FormErrors, checked, login_required, number, render, see_other, text
+from node.web.forms import (
+    FormErrors,
+    checked,
+    login_required,
+    number,
+    optional,
+    render,
+    see_other,
+    text,
+)
 from node.web.routes.rounds import WARNINGS_KEY, access, outreach_member, round_page
 
 blueprint = Blueprint("web_outreach", __name__)
 MAX_WARNINGS = 5
-ITEMS = frozenset(item.value for item in OutreachItem)
 
 
-def _coordinate(form: Any, name: str, limit: float) -> float:
+def _coordinate(form: Any, name: str) -> float:
     if not text(form, name, 40):
         raise Unprocessable.field(
             name, "Choose a place: click the map, use your position or enter the coordinates."
         )
-    value = number(form, name)
-    if not -limit <= value <= limit:
-        raise Unprocessable.field(name, f"must be between -{limit:g} and {limit:g}")
-    return value
-
-
-def _optional(form: Any, name: str, max_length: int) -> str | None:
-    value = text(form, name, max_length + 100)
-    if len(value) > max_length:
-        raise Unprocessable.field(name, f"must be 1 to {max_length} characters long")
-    return value or None
+    return number(form, name)
 
 
 def _warning(w: visit_service.VisitWarning) -> dict[str, Any]:
@@ -68,24 +68,26 @@ async def record(round_id: UUID) -> Response:
     form = await request.form
     node = current_node()
     try:
-        lat = _coordinate(form, "lat", 90)
-        lon = _coordinate(form, "lon", 180)
-        pseudonym = _optional(form, "pseudonym", 50)
+        encounter = parse(
+            EncounterRecord,
+            {
+                "lat": _coordinate(form, "lat"),
+                "lon": _coordinate(form, "lon"),
+                "items": form.getlist("items"),
+                "asleep": checked(form, "asleep"),
+                "needs_follow_up": checked(form, "needs_follow_up"),
+                "note": optional(form, "note"),
+                "pseudonym": optional(form, "pseudonym"),
+                "consent": checked(form, "consent"),
+            },
+        )
         _view, warnings = await encounter_service.record_encounter(
             found,
             outreach_member(),
             secret=node.secret,
             window_hours=node.settings.coordination_window_hours,
             node=node,
-            lat=lat,
-            lon=lon,
-            items=[OutreachItem(v) for v in form.getlist("items") if v in ITEMS],
-            asleep=checked(form, "asleep"),
-            needs_follow_up=checked(form, "needs_follow_up"),
-            occurred_at=None,
-            note=_optional(form, "note", 2000),
-            pseudonym=pseudonym,
-            consent=checked(form, "consent"),
+            **encounter.model_dump(),
         )
     except Problem as exc:
         errors = FormErrors.from_problem(exc)

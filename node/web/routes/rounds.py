@@ -26,6 +26,8 @@ from node.services import encounters as encounter_service
 from node.services import round_summaries
 from node.services import rounds as service
 from node.services.associations import list_members
+from node.services.inputs import parse
+from node.services.inputs.outreach import RoundPlan
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import (
@@ -33,6 +35,7 @@ from node.web.forms import (
     local_datetime,
     login_required,
     member,
+    raw,
     render,
     see_other,
     text,
@@ -96,45 +99,25 @@ async def index() -> Response:
     return await _list_page()
 
 
-def _choice(form: Any, name: str, enum: Any) -> Any:
-    try:
-        return enum(text(form, name, 20))
-    except ValueError:
-        raise Unprocessable.field(name, "Choose one of the list.") from None
-
-
-def _uuid(value: str, name: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        raise Unprocessable.field(name, "Choose one of the list.") from None
-
-
 @blueprint.post("/rounds")
 @login_required
 async def plan() -> Response:
     me = outreach_member()
     form = await request.form
     try:
-        area = text(form, "area", 200)
-        if not 2 <= len(area) <= 120:
-            raise Unprocessable.field("area", "must be 2 to 120 characters long")
-        team_name = text(form, "team_name", 100)
-        if len(team_name) > 60:
-            raise Unprocessable.field("team_name", "At most 60 characters.")
-        planned_at = local_datetime(form, "planned_at")
-        if planned_at is None:
-            raise Unprocessable.field("planned_at", "Enter a date and a time.")
-        round_ = await service.plan_round(
-            me,
-            association_id=_uuid(text(form, "association_id", 40), "association_id"),
-            area=area,
-            team_name=team_name,
-            kind=_choice(form, "kind", RoundKind),
-            mode=_choice(form, "mode", RoundMode),
-            planned_at=planned_at,
-            team=[_uuid(v, "team") for v in form.getlist("team")],
+        plan = parse(
+            RoundPlan,
+            {
+                "association_id": raw(form, "association_id"),
+                "area": raw(form, "area"),
+                "team_name": raw(form, "team_name"),
+                "kind": raw(form, "kind"),
+                "mode": raw(form, "mode"),
+                "planned_at": local_datetime(form, "planned_at"),
+                "team": form.getlist("team"),
+            },
         )
+        round_ = await service.plan_round(me, **plan.model_dump())
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
         return await _list_page(exc.status, errors=errors, values=form, form="plan")
