@@ -6,10 +6,9 @@ Nothing here shows a phone number or an email address: members appear by pseudon
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
@@ -19,7 +18,7 @@ from node.api.deps import (
     require_node_admin,
     require_verified_member,
 )
-from node.api.types import BEARER, MAX_INT, MULTI_LINE, ONE_LINE, Phone, Pseudonym, Strict
+from node.api.types import BEARER, MAX_INT, Phone, Strict
 from node.http_state import current_node
 from node.models import (
     Association,
@@ -31,17 +30,9 @@ from node.models import (
 )
 from node.services import admins
 from node.services import associations as service
+from node.services.inputs.associations import AssociationRequest, ProxyProfile
 
 blueprint = Blueprint("associations", __name__, url_prefix="/api/v1")
-
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), ONE_LINE
-]
-
-
-class AssociationIn(Strict):
-    name: Name
-    description: Annotated[str, StringConstraints(max_length=5000), MULTI_LINE] = ""
 
 
 class AssociationQuery(Strict):
@@ -59,16 +50,6 @@ class AddMemberIn(Strict):
 
 class RoleIn(Strict):
     role: AssociationRole
-
-
-class ProxyIn(Strict):
-    """``consent`` must be ``true``; ``consent_statement`` says how the person gave it."""
-
-    pseudonym: Pseudonym
-    consent: Literal[True]
-    consent_statement: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=5, max_length=500), MULTI_LINE
-    ]
 
 
 class AssociationOut(BaseModel):
@@ -148,9 +129,9 @@ def proxy_out(member: Member) -> ProxyOut:
 
 @blueprint.post("/associations")
 @security_scheme(BEARER)
-@validate_request(AssociationIn)
+@validate_request(AssociationRequest)
 @validate_response(AssociationOut, 201)
-async def create_association(data: AssociationIn) -> tuple[AssociationOut, int]:
+async def create_association(data: AssociationRequest) -> tuple[AssociationOut, int]:
     """A node admin creates an approved association; any verified member requests one (pending,
     to be approved by a node admin). Either way the caller becomes its admin. 409: name taken."""
     member = await require_verified_member()
@@ -270,9 +251,9 @@ async def list_proxies(association_id: UUID) -> ProxyListOut:
 
 @blueprint.post("/associations/<uuid:association_id>/proxies")
 @security_scheme(BEARER)
-@validate_request(ProxyIn)
+@validate_request(ProxyProfile)
 @validate_response(ProxyOut, 201)
-async def create_proxy(association_id: UUID, data: ProxyIn) -> tuple[ProxyOut, int]:
+async def create_proxy(association_id: UUID, data: ProxyProfile) -> tuple[ProxyOut, int]:
     """Association admin or coordinator: a profile, without phone or email, for a person the
     association accompanies; their consent (``consent: true`` and how it was given) is recorded."""
     association, member = await _association_for(association_id, service.PROXY_MAKERS)

@@ -139,4 +139,5 @@ SERVICE_MESSAGES = (
     N_("must be between 2000 and 2100"),
     N_("must be 0 to 500 characters long"),
     N_("must be 0 to 60 characters long"),
+    N_("must be 0 to 5000 characters long"),
 )

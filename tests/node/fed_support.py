@@ -6,8 +6,10 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import Member
-from tests.factories import PARIS, make_member
+from tests.factories import PARIS, make_member, need_body
 from tests.fedtools import settle
+
+need = need_body  # the need most federation tests post (tests.factories.need_body)
 
 
 async def member(

@@ -295,3 +295,33 @@ async def test_recording_an_encounter_refuses_the_same_input_in_the_api_and_the_
     assert response.status_code == 422, page
     assert f'<a href="#f-{field}">' in page and message in page
     assert await Encounter.all().count() == 0
+
+
+# --- associations ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "Les\x00Amis", "caractères de contrôle"),
+        ("name", "A", "2 à 120 caractères"),
+        ("description", "Aide\x07 alimentaire", "tabulations"),
+    ],
+)
+async def test_asking_for_an_association_refuses_the_same_input_in_the_api_and_the_form(
+    app: EntraideApp, make_member: MemberFactory, field: str, value: str, message: str
+) -> None:
+    from node.models import Association
+
+    _, headers = await make_member()
+    body = {"name": "Les Amis du quartier", "description": "Repas du soir", field: value}
+    response = await app.test_client().post("/api/v1/associations", json=body, headers=headers)
+    await problem(response, 422, field)
+
+    web = await log_in(app, make_member)
+    token = await csrf_of(web, "/associations")
+    response = await web.post("/associations", form={**body, "csrf_token": token}, headers=FR)
+    page = await _page(response)
+    assert response.status_code == 422, page
+    assert f'<a href="#f-{field}">' in page and message in page
+    assert await Association.all().count() == 0

@@ -12,10 +12,21 @@ from node.errors import Forbidden, Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, AssociationRole, AssociationStatus, Member
 from node.services import associations as service
+from node.services.inputs import parse
+from node.services.inputs.associations import AssociationRequest, ProxyProfile
 from node.web import nav
 from node.web.context import current_member
 from node.web.context import gettext as _
-from node.web.forms import FormErrors, checked, login_required, member, render, see_other, text
+from node.web.forms import (
+    FormErrors,
+    checked,
+    login_required,
+    member,
+    raw,
+    render,
+    see_other,
+    text,
+)
 
 blueprint = Blueprint("web_associations", __name__)
 
@@ -40,12 +51,13 @@ async def request_new() -> Response:
     try:
         if not me.is_verified:
             raise Forbidden("Verify your phone number before doing this.")
-        name = text(form, "name", 200)
-        if not 2 <= len(name) <= 120:
-            raise Unprocessable.field("name", "must be 2 to 120 characters long")
+        asked = parse(
+            AssociationRequest,
+            {"name": raw(form, "name"), "description": raw(form, "description")},
+        )
         association = await service.create_association(
-            name=name,
-            description=text(form, "description", 5000),
+            name=asked.name,
+            description=asked.description,
             created_by=me,
             approved=me.is_admin,
             node=current_node(),
@@ -153,16 +165,21 @@ async def add_proxy(association_id: UUID) -> Response:
     form = await request.form
     try:
         association, me = await _managed(association_id, service.PROXY_MAKERS)
-        pseudonym = text(form, "pseudonym", 60)
-        statement = text(form, "consent_statement", 600)
-        if not 1 <= len(pseudonym) <= 50:
-            raise Unprocessable.field("pseudonym", "must be 1 to 50 characters long")
         if not checked(form, "consent"):
             raise Unprocessable.field("consent", "The person's consent must be recorded.")
-        if not 5 <= len(statement) <= 500:
-            raise Unprocessable.field("consent_statement", "must be 5 to 500 characters long")
+        profile = parse(
+            ProxyProfile,
+            {
+                "pseudonym": raw(form, "pseudonym"),
+                "consent": True,
+                "consent_statement": raw(form, "consent_statement"),
+            },
+        )
         await service.create_proxy_profile(
-            association, pseudonym=pseudonym, consent_statement=statement, recorded_by=me
+            association,
+            pseudonym=profile.pseudonym,
+            consent_statement=profile.consent_statement,
+            recorded_by=me,
         )
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
