@@ -9,7 +9,7 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import post_action
+from tests.factories import post_action
 
 
 class Events:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import outing_body, post_action
+from tests.factories import outing_body, post_action
 
 
 async def test_my_actions_lists_posted_and_joined(client: Any, make_member: MemberFactory) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import Notification
-from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import assert_no_private_data, outing_body, post_action
+from tests.conftest import MemberFactory, assert_no_private_data
+from tests.factories import outing_body, post_action
 
 NOTIFICATIONS = "/api/v1/notifications"
 

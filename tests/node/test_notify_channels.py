@@ -19,8 +19,8 @@ from node.models import ChannelSend, ChannelState, PushSubscription
 from node.services.notifications import notify
 from node.worker.notifications import LEASE, send_push, send_sms
 from tests.conftest import MemberFactory, NodeFactory
+from tests.factories import post_action
 from tests.node.notify_support import PushService
-from tests.node.test_actions_fixtures import post_action
 
 PARIS = ZoneInfo("Europe/Paris")
 

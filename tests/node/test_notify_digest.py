@@ -19,7 +19,7 @@ from node.http_state import EntraideApp
 from node.models import Member, Notification
 from node.worker.digests import gather_digests, send_digests
 from tests.conftest import MemberFactory, NodeFactory
-from tests.node.test_actions_fixtures import post_action
+from tests.factories import post_action
 from tests.node.test_mail_smtp import Inbox
 
 

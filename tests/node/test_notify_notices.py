@@ -25,7 +25,7 @@ from node.notify.notices import (
     tell_partnership_requests,
 )
 from tests.conftest import MemberFactory
-from tests.node.test_actions_fixtures import outing_body, post_action
+from tests.factories import outing_body, post_action
 
 
 async def test_reminder_the_day_before_an_outing(

@@ -8,7 +8,7 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import Notification
-from tests.node.test_actions_fixtures import post_action
+from tests.factories import post_action
 from tests.web.conftest import csrf_of, log_in
 
 
