@@ -6,13 +6,23 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_PG_URL ?= postgres://postgres:postgres@127.0.0.1:5432/entraide_test
 
-.PHONY: run demo test test-sqlite test-postgres lint migrations bench clean services
+.PHONY: run demo lock test test-sqlite test-postgres lint migrations bench clean services
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+
+# Exactly the locked versions, each checked against its hash; then the node itself.
+$(STAMP): pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## After changing the dependencies in pyproject.toml: pin them again, with hashes (pip-tools).
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 ## Run a node on SQLite at http://127.0.0.1:$(PORT) (8000 by default; demo data when the database is empty).
 run: $(STAMP)
