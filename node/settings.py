@@ -164,6 +164,9 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto are believed (rate limits count per client address)",
     )
     worker_in_process: bool = True
+    api_token_days: int = Field(
+        30, ge=1, le=365, description="Days an API token lives before it must be refreshed"
+    )
     metrics_token: SecretStr | None = Field(
         None, description="Bearer token that may read /metrics (node admins always may)"
     )

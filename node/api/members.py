@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_member
 from node.api.types import BEARER, ONE_LINE, Phone, Pseudonym, Strict
-from node.errors import NotFound
+from node.errors import NotFound, Unauthorized
 from node.http_state import current_node
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
@@ -28,7 +28,7 @@ from node.services.login_throttle import device_token
 from node.services.my_actions import calendar_url
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services.sessions import sessions_of
-from node.services.tokens import hash_token, revoke_token
+from node.services.tokens import hash_token, refresh_token, revoke_token
 
 blueprint = Blueprint("members", __name__, url_prefix="/api/v1")
 
@@ -159,7 +159,17 @@ class TokenPairOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     token_id: int
+    expires_at: datetime | None = Field(
+        None, description="Renew it before then with POST /api/v1/auth/refresh"
+    )
     device: str = Field(description="Keep it and send it with the next log-ins from this device")
+
+
+class RefreshedOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    token_id: int
+    expires_at: datetime | None
 
 
 class ExportOut(BaseModel):
@@ -332,7 +342,26 @@ async def log_in(data: LogInIn) -> TokenPairOut:
         data.phone, data.password, data.name or "api", node=node, device=data.device
     )
     device = device_token(row.member_id, node.secret)  # type: ignore[attr-defined]
-    return TokenPairOut(access_token=secret, token_id=row.id, device=device)
+    return TokenPairOut(
+        access_token=secret, token_id=row.id, expires_at=row.expires_at, device=device
+    )
+
+
+@blueprint.post("/auth/refresh")
+@security_scheme(BEARER)
+@rate_limited("login")
+@validate_response(RefreshedOut)
+async def refresh() -> RefreshedOut:
+    """A new token for the one this request carries, which stops working at once. An expired
+    or revoked token cannot be refreshed (401): log in again."""
+    await require_member()
+    secret = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    days = current_node().settings.api_token_days
+    renewed = await refresh_token(secret, lifetime=timedelta(days=days))
+    if renewed is None:
+        raise Unauthorized("The token is unknown, expired or revoked.")
+    row, new_secret = renewed
+    return RefreshedOut(access_token=new_secret, token_id=row.id, expires_at=row.expires_at)
 
 
 @blueprint.post("/auth/logout")

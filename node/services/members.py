@@ -385,7 +385,10 @@ async def log_in(
 ) -> tuple[ApiToken, str]:
     """A new bearer token for the right phone and password; one generic 401 for anything else."""
     member = await authenticate(raw_phone, password, node=node, device=device)
-    return await issue_token(member, token_name)
+    days = node.settings.api_token_days if node is not None else None
+    if days is None:
+        return await issue_token(member, token_name)
+    return await issue_token(member, token_name, lifetime=timedelta(days=days))
 
 
 async def authenticate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -433,3 +433,47 @@ async def test_routes_are_documented(client: Any) -> None:
     ):
         assert path in spec["paths"], path
     assert spec["paths"]["/api/v1/members"]["post"]["description"]
+
+
+async def test_tokens_expire_and_can_be_refreshed(client: Any, make_user: Any) -> None:
+    member, _ = await make_user()
+    response = await log_in(client, member.phone)
+    body = await response.get_json()
+    token = body["access_token"]
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert timedelta(days=29) < expires - clock.now() <= timedelta(days=30)
+
+    refreshed = await client.post("/api/v1/auth/refresh", headers=bearer(token))
+    assert refreshed.status_code == 200
+    renewed = await refreshed.get_json()
+    assert renewed["access_token"] != token
+    # The old token stops at once; it cannot be refreshed twice either.
+    assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 401
+    again = await client.post("/api/v1/auth/refresh", headers=bearer(token))
+    assert again.status_code == 401
+    assert (
+        await client.get("/api/v1/me", headers=bearer(renewed["access_token"]))
+    ).status_code == 200
+
+    clock.advance(timedelta(days=31))  # not refreshed in time: log in again
+    late = renewed["access_token"]
+    assert (await client.get("/api/v1/me", headers=bearer(late))).status_code == 401
+    assert (await client.post("/api/v1/auth/refresh", headers=bearer(late))).status_code == 401
+
+
+async def test_refresh_needs_a_token(client: Any) -> None:
+    assert (await client.post("/api/v1/auth/refresh")).status_code == 401
+    garbage = await client.post("/api/v1/auth/refresh", headers=bearer("not-a-token"))
+    assert garbage.status_code == 401
+
+
+async def test_token_lifetime_is_a_setting(node_factory: Any, make_member: Any) -> None:
+    app = await node_factory("short", api_token_days=2)
+    client = app.test_client()
+    with app.node.db.activate():
+        member, _ = await make_member(target=app)
+        member.password_hash = FAST.hash(PASSWORD)
+        await member.save(update_fields=["password_hash"])
+    body = await (await log_in(client, member.phone)).get_json()
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert timedelta(days=1) < expires - clock.now() <= timedelta(days=2)
