@@ -84,6 +84,7 @@ async def test_closed_and_expired_actions_cannot_be_joined(
     assert (await client.post(parts(closed), json={}, headers=member_headers)).status_code == 409
     expiring = await post_action(client, headers)
     clock.advance(timedelta(days=31))
+    _, member_headers = await make_member()  # a month later: the earlier token has expired
     assert (await client.post(parts(expiring), json={}, headers=member_headers)).status_code == 409
 
 
