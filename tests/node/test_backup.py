@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import tarfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from node.backup import BackupError, backup, restore
-from node.cli import main
 from node.settings import Settings
 from tests.conftest import TEST_SECRET, DatabaseFactory, NodeFactory
 from tests.factories import need_body
+from tests.fedprocs import ENTRAIDE
 from tests.fedtools import federated_nodes, router_of, settle
 from tests.node.fed_support import feed, member, ok, partner
 
@@ -128,42 +128,47 @@ async def test_restore_refuses_another_fixed_secret(
         await restore(settings, archive)
 
 
-def test_cli_backup_then_restore_elsewhere(tmp_path: Path, monkeypatch: Any) -> None:
-    runner = CliRunner()
+def test_cli_backup_then_restore_elsewhere(tmp_path: Path) -> None:
+    """The commands as an operator types them (separate processes: a command opens its own
+    database, which must not leak into the other tests' process)."""
+
+    def entraide(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [ENTRAIDE, *args],
+            env={**os.environ, "ENTRAIDE_CONFIG": str(tmp_path / "absent.toml"), **env},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
     source = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "a"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18999",
     }
-    monkeypatch.chdir(tmp_path)
-    result = runner.invoke(main, ["migrate"], env=source)
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(
-        main,
-        [
-            "create-admin",
-            "--phone",
-            "0611223344",
-            "--email",
-            "a@example.org",
-            "--password",
-            "un mot de passe solide",
-        ],
-        env=source,
+    result = entraide(
+        source,
+        "create-admin",
+        "--phone",
+        "0611223344",
+        "--email",
+        "a@example.org",
+        "--password",
+        "un mot de passe solide",
     )
-    assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["backup", str(tmp_path / "node.tar.gz")], env=source)
-    assert result.exit_code == 0, result.output
-    assert "Backup written to" in result.output
+    assert result.returncode == 0, result.stderr
+    result = entraide(source, "backup", str(tmp_path / "node.tar.gz"))
+    assert result.returncode == 0, result.stderr
+    assert "Backup written to" in result.stdout
 
-    result = runner.invoke(main, ["restore", str(tmp_path / "node.tar.gz")], env=source)
-    assert result.exit_code == 1
-    assert "already has members" in result.output
+    result = entraide(source, "restore", str(tmp_path / "node.tar.gz"))
+    assert result.returncode == 1
+    assert "already has members" in result.stderr
 
     target = {"ENTRAIDE_DATA_DIR": str(tmp_path / "b"), "ENTRAIDE_BASE_URL": "http://other:1"}
-    result = runner.invoke(main, ["restore", str(tmp_path / "node.tar.gz")], env=target)
-    assert result.exit_code == 0, result.output
-    assert "Restored the sqlite backup of http://127.0.0.1:18999" in result.output
-    assert "ENTRAIDE_BASE_URL=http://127.0.0.1:18999" in result.output
-    assert (tmp_path / "b" / "secret_key").read_bytes() == (
-        tmp_path / "a" / "secret_key"
-    ).read_bytes()
+    result = entraide(target, "restore", str(tmp_path / "node.tar.gz"))
+    assert result.returncode == 0, result.stderr
+    assert "Restored the sqlite backup of http://127.0.0.1:18999" in result.stdout
+    assert "ENTRAIDE_BASE_URL=http://127.0.0.1:18999" in result.stderr
+    secret = (tmp_path / "b" / "secret_key").read_bytes()
+    assert secret == (tmp_path / "a" / "secret_key").read_bytes()
