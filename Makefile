@@ -55,12 +55,12 @@ $(AXE_STAMP): tests/web/package.json tests/web/package-lock.json
 test-sqlite: $(STAMP) $(AXE_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider
 
-# test_committee_cli drives the CLI in-process against its own SQLite node whatever the test
+# committee/test_cli.py drives the CLI in-process against its own SQLite node whatever the test
 # database (it runs in test-sqlite); opened in this process, that SQLite node would leave its
 # query dialect on the models that the PostgreSQL tests after it use.
 test-postgres: $(STAMP)
 	ENTRAIDE_TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -q -p no:cacheprovider tests/node \
-		--ignore=tests/node/test_committee_cli.py
+		--ignore=tests/node/committee/test_cli.py
 
 ## Regenerate migrations after a model change (Tortoise's own migration tool).
 migrations: $(STAMP)

@@ -87,7 +87,7 @@ def action_json(
 ) -> dict[str, Any]:
     """An action as :class:`ActionOut` documents it (same keys, same order), built without the
     model so that a feed page costs no validation: the one place where an action's JSON is
-    made, for the feed and for single actions (``tests/node/test_feed_cache.py`` checks it
+    made, for the feed and for single actions (``tests/node/services/test_feed_cache.py`` checks it
     against the model)."""
     mine = viewer_id is not None and a.author_id == viewer_id
     if a.author_id is None:  # a person on another node (federation)

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
-# Replaced by a cheaper hasher in the test suite only (see tests/node/test_members.py).
+# Replaced by a cheaper hasher in the test suite only (see tests/node/services/test_members.py).
 hasher = PasswordHasher()
 
 # A hash of a random password, verified against when the account does not exist, so that a

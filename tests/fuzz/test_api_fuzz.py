@@ -89,9 +89,9 @@ async def _openapi() -> dict[str, Any]:
 
 
 # Asking a node for a partnership fetches the target over the network: its hostile inputs are
-# tested with a fake fediverse (tests/node/test_fed_partnerships.py), not with DNS lookups.
+# tested with a fake fediverse (tests/node/fed/test_partnerships.py), not with DNS lookups.
 # The live stream never ends for an authenticated caller: its rejection paths and events are
-# tested in tests/node/test_live_stream.py.
+# tested in tests/node/api/test_live_stream.py.
 schema = (
     schemathesis.openapi.from_dict(asyncio.run(_openapi()))
     .include(path_regex=r"^/api/v1/")

@@ -16,7 +16,7 @@ from node.http_state import EntraideApp
 from node.models import Action, AssociationRole, Encounter, Message, Participation, Round
 from tests.conftest import MemberFactory
 from tests.factories import Headers, action_body, make_association, outing_body, post_action
-from tests.node.test_api_robustness import problem
+from tests.node.api.test_api_robustness import problem
 from tests.web.conftest import csrf_of, log_in
 
 

@@ -12,7 +12,7 @@ import pytest
 from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
-from tests.node.test_members import PHONE, Outbox, link_token, sign_up
+from tests.node.services.test_members import PHONE, Outbox, link_token, sign_up
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

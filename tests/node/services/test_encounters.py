@@ -239,7 +239,7 @@ async def test_no_warning_elsewhere_or_after_the_window(client: Any, cast: Cast)
 
 
 async def test_the_window_follows_the_setting(node_factory: Any, make_member: Any) -> None:
-    from tests.node.test_rounds import make_cast_for
+    from tests.node.services.test_rounds import make_cast_for
 
     app = await node_factory("window", coordination_window_hours=1)
     cast = await make_cast_for(app, make_member)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from node import clock
-from tests.node.test_members import fast_passwords, sign_up  # noqa: F401
+from tests.node.services.test_members import fast_passwords, sign_up  # noqa: F401
 
 Outbox = Callable[[], list[dict[str, Any]]]
 pytestmark = pytest.mark.usefixtures("fast_passwords")

@@ -14,7 +14,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
 from node.services import passwords
-from tests.node.test_auth import FAST, PASSWORD, fast_passwords  # noqa: F401
+from tests.node.api.test_auth import FAST, PASSWORD, fast_passwords  # noqa: F401
 from tests.web.conftest import csrf_of
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")

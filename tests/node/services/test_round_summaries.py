@@ -22,7 +22,7 @@ from node.http_state import EntraideApp
 from node.models import Round
 from node.worker.periodic import run_jobs_once
 from tests.factories import Cast, make_cast, record, started_round
-from tests.node.test_rounds import make_cast_for
+from tests.node.services.test_rounds import make_cast_for
 
 NOTE = "très fatigué, proposer le 115"
 

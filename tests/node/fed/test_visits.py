@@ -30,8 +30,8 @@ from node.services.visits import VISIT_TIME_STEP, cell_of, coarse_time
 from tests.conftest import NodeFactory
 from tests.factories import add_member, make_association
 from tests.fedtools import Router, federated_nodes, router_of, settle
+from tests.node.fed.test_privacy import Capture
 from tests.node.fed_support import call, member, ok, partner
-from tests.node.test_fed_privacy import Capture
 
 EXACT = (48.8809123, 2.3553457)  # a porch near the Gare du Nord
 NEAR = (48.8809301, 2.3553012)  # a few metres away: the same res-9 cell

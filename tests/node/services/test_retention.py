@@ -15,7 +15,7 @@ from node.models import Encounter, Round, Visit
 from node.settings import Settings, SettingsError, load_settings
 from node.worker.periodic import run_jobs_once
 from tests.factories import Cast, make_cast, record, started_round
-from tests.node.test_rounds import make_cast_for
+from tests.node.services.test_rounds import make_cast_for
 
 NOTE = "à revoir, a perdu ses papiers"
 
