@@ -27,10 +27,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 from node.models import (
     Action,
     Association,
+    CommitteeProposal,
+    Decision,
     Encounter,
     Member,
     Message,
@@ -62,7 +65,11 @@ __all__ = [
     "PartnershipAsked",
     "PartnershipDecided",
     "PartnershipEnded",
+    "ProposalClosed",
+    "ProposalOpened",
+    "QuorumAtRisk",
     "VisitRecorded",
+    "VoteReminderDue",
 ]
 
 
@@ -196,6 +203,45 @@ class PartnershipEnded(Event):
 
     partnership: Partnership
     farewell: bool = False
+
+
+# --- the street committee --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalOpened(Event):
+    """A committee vote opened: a gated change, an emergency decision to review, or a partner
+    committee's question. Every seated member is asked to vote."""
+
+    proposal: CommitteeProposal
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteReminderDue(Event):
+    """A day before the deadline: ``not_voted`` are the seated members who have not voted yet
+    (recorded once per proposal, by the worker's claim)."""
+
+    proposal: CommitteeProposal
+    not_voted: tuple[UUID, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuorumAtRisk(Event):
+    """A day before the deadline, fewer members voted than the quorum needs: the facilitators
+    can call a meeting or remind people."""
+
+    proposal: CommitteeProposal
+    turnout: int
+    quorum: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalClosed(Event):
+    """A committee vote closed at its deadline with ``decision`` (approved, refused, or not
+    enough voters); recorded before the approved change is carried out."""
+
+    proposal: CommitteeProposal
+    decision: Decision
 
 
 # --- the street committee across nodes --------------------------------------------------------

@@ -18,8 +18,8 @@ class Kind:
     name: str
     fr: str
     en: str
-    # Default channels; the member's preferences override them. SMS is opt-in for every kind
-    # (it costs money, and not everyone wants texts).
+    # Default channels; the member's preferences override them. SMS is opt-in for almost
+    # every kind (it costs money, and not everyone wants texts).
     email: bool = True
     push: bool = True
     sms: bool = False
@@ -78,6 +78,32 @@ KINDS: dict[str, Kind] = {
             "association_awaiting",
             "L'association « {title} » attend votre validation.",
             "The association “{title}” is waiting for approval.",
+        ),
+        # The street committee. The vote links themselves go by SMS (one-time codes, see
+        # node.services.committee.links); these tell in the app, by push and in the digest.
+        Kind(
+            "committee_vote_opened",
+            "Comité de la rue : un vote est ouvert, « {title} ».",
+            "Street committee: a vote is open, “{title}”.",
+        ),
+        Kind(
+            "committee_vote_reminder",
+            "Comité de la rue : le vote « {title} » finit demain. Vous n'avez pas encore voté.",
+            "Street committee: the vote “{title}” ends tomorrow. You have not voted yet.",
+        ),
+        Kind(
+            "committee_result",
+            "Comité de la rue : résultat du vote « {title} » : {result_fr}.",
+            "Street committee: result of the vote “{title}”: {result_en}.",
+        ),
+        # A facilitator took the role to keep votes alive: the warning is also a text.
+        Kind(
+            "committee_quorum_at_risk",
+            "Comité de la rue : « {title} » finit demain avec {turnout} vote(s) "
+            "sur {quorum} nécessaires.",
+            "Street committee: “{title}” ends tomorrow with {turnout} of the {quorum} "
+            "votes needed.",
+            sms=True,
         ),
         Kind(
             "partner_failing",

@@ -35,3 +35,13 @@ async def reserve(node: NodeState, phone: str) -> None:
             "This node has sent too many text messages this hour; try again later.",
             headers={"Retry-After": ratelimit.retry_after(start, NODE_WINDOW)},
         )
+
+
+async def allowed(node: NodeState, phone: str) -> bool:
+    """:func:`reserve` for texts nobody is waiting for at a screen (vote links sent by the
+    worker): False instead of a 429 when a cap is reached, the text is not sent."""
+    try:
+        await reserve(node, phone)
+    except TooManyRequests:
+        return False
+    return True

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Problem
+from node.events import ProposalClosed
 from node.models import CommitteeProposal, Decision, ProposalOrigin, ProposalState
 from node.services.committee.changes import (
     BlockDomain,
@@ -58,6 +59,8 @@ async def close_proposal(node: NodeState, proposal: CommitteeProposal) -> Decisi
             quorum=committee.quorum,
             decided_at=now,
         )
+        proposal.state, proposal.closed_at, proposal.open_subject = result, now, None
+        await node.events.record(node, ProposalClosed(proposal=proposal, decision=decision))
     proposal.state, proposal.closed_at, proposal.open_subject = result, now, None
     if proposal.origin == ProposalOrigin.EMERGENCY:
         await _review_emergency(node, proposal, decision)

@@ -27,6 +27,7 @@ from node.models import (
     VoteChoice,
     VoteCode,
 )
+from node.services import sms_caps
 from node.services.committee.votes import cast_vote, require_open
 
 if TYPE_CHECKING:
@@ -82,7 +83,10 @@ async def issue_code(
 
 
 async def send_vote_links(node: NodeState, proposal: CommitteeProposal) -> int:
-    """Text a vote link to every seated member with a phone who has not voted yet."""
+    """Text a vote link to every seated member with a phone who has not voted yet, within the
+    node's SMS caps (:mod:`node.services.sms_caps`): a number that reached its cap gets no
+    link this time (the in-app notification still tells them, and the proposal's page lets
+    them vote once signed in). Returns how many links were sent."""
     require_open(proposal)
     voted = await Vote.filter(proposal_id=proposal.id).values_list("member_id", flat=True)
     seats = await CommitteeMember.filter(active_member_id__not_isnull=True).select_related("member")
@@ -90,6 +94,8 @@ async def send_vote_links(node: NodeState, proposal: CommitteeProposal) -> int:
     for seat in seats:
         member = seat.member
         if member.phone is None or member.id in voted:
+            continue
+        if not await sms_caps.allowed(node, member.phone):
             continue
         code = await issue_code(proposal, member, CodePurpose.VOTE, LINK_LIFETIME)
         body = (

@@ -27,6 +27,7 @@ from node.models import (
     VoteChannel,
     VoteChoice,
 )
+from node.services import sms_caps
 from node.services.committee.links import CONFIRM_LIFETIME, issue_code, spend_confirmation
 from node.services.committee.votes import cast_vote, require_open
 
@@ -118,6 +119,9 @@ async def record_meeting_vote(
     await require_facilitator(by)
     if not await MeetingAttendee.filter(meeting=meeting, member=voter).exists():
         raise Unprocessable.field("member_id", "This member was not at the meeting.")
+    if voter.phone is not None:
+        # The confirmation code is a text like a sign-up code: the same caps hold (429).
+        await sms_caps.reserve(node, voter.phone)
     vote = await cast_vote(
         node, proposal, voter, choice, comment=comment, channel=VoteChannel.MEETING, meeting=meeting
     )

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, NotFound
+from node.events import ProposalOpened
 from node.models import CommitteeProposal, Member, ProposalOrigin, ProposalState
 from node.services.committee.changes import Change, dump_change
 from node.services.committee.rules import get_committee
@@ -48,7 +49,7 @@ async def propose(
             async with in_transaction():
                 last = await CommitteeProposal.all().order_by("-number").first()
                 number = last.number + 1 if last else 1
-                return await CommitteeProposal.create(
+                proposal = await CommitteeProposal.create(
                     id=uuid.uuid4(),
                     number=number,
                     kind=change.kind,
@@ -67,6 +68,8 @@ async def propose(
                     created_at=now,
                     deadline=deadline or now + timedelta(days=committee.voting_days),
                 )
+                await node.events.record(node, ProposalOpened(proposal=proposal))
+                return proposal
         except IntegrityError:  # a parallel proposal took the number or the subject
             existing = await CommitteeProposal.get_or_none(open_subject=change.subject)
             if existing is not None:
