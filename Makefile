@@ -35,7 +35,11 @@ demo: $(STAMP)
 	$(BIN)/entraide demo --nodes 3 --port $(PORT)
 
 ## Lint, type-check, then the whole suite on SQLite and the database tests on PostgreSQL.
-test: $(STAMP) services lint test-sqlite test-postgres
+# The two passes share nothing (temporary SQLite files on one side, their own PostgreSQL
+# databases on the other), so they run side by side, one per core; each prints its output
+# when it ends.
+test: $(STAMP) services lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 services:
 	bash deploy/dev/test-services.sh
