@@ -316,3 +316,101 @@ async def record(client: Any, cast: Cast, round_id: str, who: str = "vol", **ove
     return await client.post(
         f"/api/v1/rounds/{round_id}/encounters", json=body, headers=cast.h(who)
     )
+
+
+# --- open data for the solidarity guide ----------------------------------------------------------
+
+# Names with the category words data·inclusion has no theme for, and the themes it has.
+_GUIDE_KINDS = (
+    ("Bains-douches", None),
+    ("Bagagerie solidaire", None),
+    ("Laverie solidaire", None),
+    ("Restaurant solidaire", "equipement-et-alimentation--alimentation"),
+    ("Halte de nuit", "logement-hebergement--rechercher-une-solution-dhebergement-temporaire"),
+    ("Centre de santé", "sante--acces-aux-soins"),
+)
+_STREETS = (
+    "rue Oberkampf",
+    "boulevard de la Villette",
+    "rue du Faubourg Saint-Denis",
+    "rue de Charonne",
+)
+
+
+@dataclass
+class GuideDataFiles:
+    """A data·inclusion structures file and services file (JSON rows), with what a correct
+    import must make of them: the service ids it keeps and (row, field) of those it refuses."""
+
+    structures: list[dict[str, Any]]
+    services: list[dict[str, Any]]
+    kept: set[str]
+    refused: set[tuple[int, str]]
+
+
+def datainclusion_rows(count: int = 300, seed: int = 7) -> GuideDataFiles:
+    """``count`` services (one structure each) around Paris, as a producer publishes them; every
+    tenth service is broken in one of the ways real files are (a bad postcode, a name too
+    short, no date, an unknown theme, no point anywhere, hours that are not opening_hours)."""
+    rng = random.Random(seed)
+    structures: list[dict[str, Any]] = []
+    services: list[dict[str, Any]] = []
+    kept: set[str] = set()
+    refused: set[tuple[int, str]] = set()
+    breakages = (
+        ("code_postal", "7501"),
+        ("nom", "Ab"),
+        ("date_maj", None),
+        ("thematiques", ["pas-un-theme"]),
+        ("latitude", "nowhere"),
+        ("horaires_accueil", "lundi matin"),
+        ("courriel", "pas un courriel"),
+    )
+    for number in range(1, count + 1):
+        kind, theme = _GUIDE_KINDS[number % len(_GUIDE_KINDS)]
+        lat = PARIS[0] + rng.uniform(-0.03, 0.03)
+        lon = PARIS[1] + rng.uniform(-0.04, 0.04)
+        structure_id = f"test-producteur--s{number}"
+        structures.append(
+            {
+                "source": "test-producteur",
+                "id": structure_id,
+                "nom": f"{kind} {number}",
+                "date_maj": "2026-11-0" + str(1 + number % 9),
+                "adresse": f"{number} {_STREETS[number % len(_STREETS)]}",
+                "code_postal": "750" + f"{1 + number % 20:02d}",
+                "commune": "Paris",
+                "latitude": lat,
+                "longitude": lon,
+                "telephone": "01 40 00 00 00",
+                "horaires_accueil": "Mo-Fr 09:00-17:00; PH off",
+            }
+        )
+        service: dict[str, Any] = {
+            "source": "test-producteur",
+            "id": f"test-producteur--{number}",
+            "structure_id": structure_id,
+            "nom": f"{kind} {number}",
+            "description": f"{kind} ouvert à toutes et tous, sans condition.",
+            "date_maj": "2026-11-0" + str(1 + number % 9),
+            "thematiques": [theme] if theme else None,
+            "publics": ["tous-publics"] if number % 3 else ["femmes", "familles"],
+            "frais": "gratuit",
+            "modes_accueil": ["en-presentiel"],
+            "horaires_accueil": "Mo-Sa 08:30-12:30" if number % 2 else None,
+        }
+        if number % 10 == 0:
+            field_name, value = breakages[(number // 10) % len(breakages)]
+            if field_name == "latitude":
+                del structures[-1]["latitude"], structures[-1]["longitude"]
+                refused.add((number, "latitude"))
+            elif value is None:
+                del service[field_name]
+                refused.add((number, field_name))
+            else:
+                service[field_name] = value
+                refused.add((number, field_name))
+        else:
+            kept.add(service["id"])
+        services.append(service)
+    return GuideDataFiles(structures, services, kept, refused)
