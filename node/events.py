@@ -32,6 +32,8 @@ from uuid import UUID
 from node.models import (
     Action,
     Association,
+    Call,
+    CallAnswer,
     CommitteeProposal,
     Decision,
     Encounter,
@@ -51,6 +53,11 @@ __all__ = [
     "ActionDeleted",
     "ActionUpdated",
     "AssociationRequested",
+    "CallAnswerWithdrawn",
+    "CallAnswered",
+    "CallPosted",
+    "CallThanked",
+    "CallUpdated",
     "CommitteeQuestionAnswered",
     "CommitteeQuestionAsked",
     "Event",
@@ -102,6 +109,47 @@ class ActionDeleted(Event):
 
     action: Action
     when: datetime
+
+
+# --- calls for help ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallPosted(Event):
+    """A local association posted a call, or a partner's arrived (``call.origin_domain`` set)."""
+
+    call: Call
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallUpdated(Event):
+    """``changed`` names what changed: columns, ``items`` (quantities), or ``status`` (full,
+    closed, cancelled)."""
+
+    call: Call
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallAnswered(Event):
+    """Someone said "I'm coming" or pledged items (a local member or a partner's)."""
+
+    call: Call
+    answer: CallAnswer
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallAnswerWithdrawn(Event):
+    call: Call
+    answer: CallAnswer
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallThanked(Event):
+    """The association thanked every respondent at once."""
+
+    call: Call
+    message: str
 
 
 # --- participations and chat ------------------------------------------------------------------

@@ -114,6 +114,18 @@ class Settings(BaseSettings):
     sms_per_hour: int = Field(
         300, ge=1, description="Verification SMS the whole node may send per hour"
     )
+    calls_per_association_day: int = Field(
+        3, ge=1, le=100, description="Calls for help one association may post per 24 hours"
+    )
+    calls_per_member_week: int = Field(
+        3,
+        ge=0,
+        le=100,
+        description="Calls a member is told about per 7 days outside the associations they follow",
+    )
+    urgent_calls_per_day: int = Field(
+        2, ge=1, le=50, description="Urgent calls the node admins may send per 24 hours"
+    )
     action_ttl_days: int = Field(30, ge=1, le=365, description="Open actions expire after this")
     round_auto_close_hours: float = Field(
         4, gt=0, le=48, description="Outreach rounds left open are closed after this"

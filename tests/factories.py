@@ -414,3 +414,40 @@ def datainclusion_rows(count: int = 300, seed: int = 7) -> GuideDataFiles:
             kept.add(service["id"])
         services.append(service)
     return GuideDataFiles(structures, services, kept, refused)
+
+
+# --- calls for help ------------------------------------------------------------------------------
+
+
+def call_body(kind: str = "donations", association: Any = None, **overrides: Any) -> dict[str, Any]:
+    """What ``POST /api/v1/calls`` takes: a donations call (or ``kind``) to 1 km around Paris."""
+    body: dict[str, Any] = {
+        "kind": kind,
+        "title": "Grand froid : duvets et chaussures",
+        "body": "Déposez au local, merci !",
+        "place_name": "12 rue des Lilas",
+        "opening_hours": "lun-ven 9h-18h",
+        "ends_at": (clock.now() + timedelta(days=7)).isoformat(),
+        "area": {"lat": PARIS[0], "lon": PARIS[1], "radius_km": 1.0},
+    }
+    if kind == "donations":
+        body["items"] = [
+            {"label": "Duvets", "quantity": 20},
+            {"label": "Chaussures 42-44", "quantity": 10},
+        ]
+    elif kind == "volunteers":
+        body["people"] = 3
+        body["skills"] = "cuisine"
+        body["starts_at"] = (clock.now() + timedelta(days=2)).isoformat()
+    if association is not None:
+        body["association_id"] = str(association.id)
+    body.update(overrides)
+    return body
+
+
+async def set_area(client: Any, headers: Headers, point: tuple[float, float] = PARIS) -> None:
+    """The member hears about calls around ``point``."""
+    response = await client.put(
+        "/api/v1/members/me/area", json={"lat": point[0], "lon": point[1]}, headers=headers
+    )
+    assert response.status_code == 200, await response.get_data(as_text=True)

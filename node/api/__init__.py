@@ -9,6 +9,7 @@ def register_api(app: Quart) -> None:
     from node.api import (
         actions,
         associations,
+        calls,
         chat,
         committee,
         encounters,
@@ -30,6 +31,7 @@ def register_api(app: Quart) -> None:
         meta,
         members,
         associations,
+        calls,
         feed,
         actions,
         participations,

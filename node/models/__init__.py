@@ -2,6 +2,18 @@
 
 from node.models.action import Action, Message, Participation
 from node.models.association import Association, AssociationMembership
+from node.models.calls import (
+    AnswerStatus,
+    AssociationFollow,
+    Call,
+    CallAnswer,
+    CallCell,
+    CallItem,
+    CallKind,
+    CallPledge,
+    CallStatus,
+    MemberArea,
+)
 from node.models.committee import (
     CodePurpose,
     Committee,
@@ -79,12 +91,21 @@ __all__ = [
     "ActionKind",
     "ActionStatus",
     "AllowedDomain",
+    "AnswerStatus",
     "ApiToken",
     "Association",
+    "AssociationFollow",
     "AssociationMembership",
     "AssociationRole",
     "AssociationStatus",
     "CalendarFeed",
+    "Call",
+    "CallAnswer",
+    "CallCell",
+    "CallItem",
+    "CallKind",
+    "CallPledge",
+    "CallStatus",
     "ChannelSend",
     "ChannelState",
     "CodePurpose",
@@ -107,6 +128,7 @@ __all__ = [
     "Meeting",
     "MeetingAttendee",
     "Member",
+    "MemberArea",
     "MemberKind",
     "Message",
     "Notification",

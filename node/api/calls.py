@@ -1,0 +1,305 @@
+"""API routes: calls for help, answers, following associations, a member's area (/api/v1).
+
+Respondents appear by pseudonym only; a resident's place is never shown (their area is H3
+cells, and only they see it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.types import BEARER, Strict
+from node.http_state import current_node
+from node.models import Call, CallAnswer, CallKind, CallStatus, Member
+from node.services.calls import answers, audience, follows, posting, reading
+from node.services.inputs.calls import AnswerIn, CallChanges, CallIn, MyAreaIn, ThanksIn
+
+blueprint = Blueprint("calls", __name__, url_prefix="/api/v1")
+
+
+class CallPostIn(CallIn):
+    association_id: UUID | None = Field(None, description="Required except for urgent calls")
+
+
+class CallQuery(Strict):
+    association_id: UUID | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+class CloseIn(Strict):
+    cancel: bool = False
+
+
+class ItemOut(BaseModel):
+    id: int
+    label: str
+    wanted: int
+    remaining: int
+
+
+class PledgeOut(BaseModel):
+    item_id: int
+    quantity: int
+
+
+class MyAnswerOut(BaseModel):
+    id: int
+    pledges: list[PledgeOut]
+    created_at: datetime
+
+
+class CallOut(BaseModel):
+    id: UUID
+    kind: CallKind
+    status: CallStatus
+    title: str
+    body: str
+    association_id: UUID | None
+    association_name: str
+    origin_domain: str | None
+    place_name: str
+    opening_hours: str
+    skills: str
+    starts_at: datetime | None
+    ends_at: datetime
+    items: list[ItemOut]
+    answers: int
+    area_resolution: int
+    area_cells: list[str]
+    my_answer: MyAnswerOut | None
+    can_manage: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class CallListOut(BaseModel):
+    items: list[CallOut]
+
+
+class RespondentOut(BaseModel):
+    answer_id: int
+    pseudonym: str
+    remote: bool
+    pledges: list[PledgeOut]
+    created_at: datetime
+
+
+class RespondentListOut(BaseModel):
+    items: list[RespondentOut]
+
+
+class ThanksOut(BaseModel):
+    thanked: int
+
+
+class FollowOut(BaseModel):
+    association_id: UUID
+    following: bool
+    followers: int
+
+
+class AreaOut(BaseModel):
+    h3_r8: str
+    h3_r7: str
+    h3_r5: str
+
+
+def _pledges(row: CallAnswer) -> list[PledgeOut]:
+    return [
+        PledgeOut(item_id=p.item_id, quantity=p.quantity)  # type: ignore[attr-defined]
+        for p in row.pledges
+    ]
+
+
+async def call_out(call: Call, viewer: Member | None) -> CallOut:
+    mine = await reading.my_answer(call, viewer)
+    association_id = call.association_id  # type: ignore[attr-defined]
+    return CallOut(
+        id=call.id,
+        kind=call.kind,
+        status=reading.effective_status(call),
+        title=call.title,
+        body=call.body,
+        association_id=association_id,
+        association_name=call.association_name,
+        origin_domain=call.origin_domain,
+        place_name=call.place_name,
+        opening_hours=call.opening_hours,
+        skills=call.skills,
+        starts_at=call.starts_at,
+        ends_at=call.ends_at,
+        items=[
+            ItemOut(id=i.id, label=i.label, wanted=i.wanted, remaining=i.remaining)
+            for i in await reading.items_of(call)
+        ],
+        answers=await reading.answer_count(call),
+        area_resolution=call.resolution,
+        area_cells=await audience.call_cells(call),
+        my_answer=None
+        if mine is None
+        else MyAnswerOut(id=mine.id, pledges=_pledges(mine), created_at=mine.created_at),
+        can_manage=call.origin_domain is None
+        and await reading.can_coordinate(viewer, association_id),
+        created_at=call.created_at,
+        updated_at=call.updated_at,
+    )
+
+
+@blueprint.get("/calls")
+@security_scheme(BEARER)
+@validate_querystring(CallQuery)
+@validate_response(CallListOut)
+async def list_calls(query_args: CallQuery) -> CallListOut:
+    """Open calls of an association (``association_id``, anyone), or the calls whose area holds
+    your area (``PUT /api/v1/members/me/area`` first)."""
+    if query_args.association_id is not None:
+        member = await optional_member()
+        rows = await reading.of_association(query_args.association_id, query_args.limit)
+    else:
+        member = await require_member()
+        rows = await reading.near(member, query_args.limit)
+    return CallListOut(items=[await call_out(row, member) for row in rows])
+
+
+@blueprint.post("/calls")
+@security_scheme(BEARER)
+@validate_request(CallPostIn)
+@validate_response(CallOut, 201)
+async def post_call(data: CallPostIn) -> tuple[CallOut, int]:
+    """An association's coordinator posts a call (urgent: node admins only). 403 for other
+    members, 404 unknown association, 422 bad kind/items/area/dates, 429 past the limits (with
+    ``Retry-After``)."""
+    member = await require_verified_member()
+    fields = data.model_dump(exclude={"association_id"})
+    call = await posting.post_call(
+        current_node(), member, CallIn.model_validate(fields), data.association_id
+    )
+    return await call_out(call, member), 201
+
+
+@blueprint.get("/calls/<uuid:call_id>")
+@validate_response(CallOut)
+async def get_call(call_id: UUID) -> CallOut:
+    """A call (public, like the post it is on the fediverse); 404 when there is none."""
+    member = await optional_member()
+    return await call_out(await reading.get_call(call_id), member)
+
+
+@blueprint.patch("/calls/<uuid:call_id>")
+@security_scheme(BEARER)
+@validate_request(CallChanges)
+@validate_response(CallOut)
+async def edit_call(call_id: UUID, data: CallChanges) -> CallOut:
+    """Change a live call; respondents are told. 403 non-coordinators, 409 once over."""
+    member = await require_member()
+    call = await posting.edit_call(current_node(), member, call_id, data)
+    return await call_out(call, member)
+
+
+@blueprint.post("/calls/<uuid:call_id>/close")
+@security_scheme(BEARER)
+@validate_request(CloseIn)
+@validate_response(CallOut)
+async def close_call(call_id: UUID, data: CloseIn) -> CallOut:
+    """Close (or ``cancel``) a call; respondents are told. 409 when already over."""
+    member = await require_member()
+    call = await posting.close_call(current_node(), member, call_id, cancel=data.cancel)
+    return await call_out(call, member)
+
+
+@blueprint.post("/calls/<uuid:call_id>/thanks")
+@security_scheme(BEARER)
+@validate_request(ThanksIn)
+@validate_response(ThanksOut)
+async def thank_respondents(call_id: UUID, data: ThanksIn) -> ThanksOut:
+    """Thank every respondent at once (409 the second time)."""
+    member = await require_member()
+    count = await posting.thank_all(current_node(), member, call_id, data.message)
+    return ThanksOut(thanked=count)
+
+
+@blueprint.get("/calls/<uuid:call_id>/answers")
+@security_scheme(BEARER)
+@validate_response(RespondentListOut)
+async def list_answers(call_id: UUID) -> RespondentListOut:
+    """Who answered, by pseudonym: the association's coordinators only (404 for others)."""
+    member = await require_member()
+    rows = await reading.respondents(await reading.get_call(call_id), member)
+    return RespondentListOut(
+        items=[
+            RespondentOut(
+                answer_id=row.id,
+                pseudonym=row.name,
+                remote=row.remote_actor_iri is not None,
+                pledges=_pledges(row),
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
+    )
+
+
+@blueprint.post("/calls/<uuid:call_id>/answers")
+@security_scheme(BEARER)
+@validate_request(AnswerIn)
+@validate_response(CallOut, 201)
+async def answer_call(call_id: UUID, data: AnswerIn) -> tuple[CallOut, int]:
+    """Answer: ``{}`` for "I'm coming", ``{"pledges": [{"item_id", "quantity"}]}`` for a
+    donations call. 409 full, over or already answered; 422 bad quantities."""
+    member = await require_verified_member()
+    pledges = [answers.Pledge(item_id=p.item_id, quantity=p.quantity) for p in data.pledges]
+    await answers.answer(current_node(), member, call_id, pledges)
+    return await call_out(await reading.get_call(call_id), member), 201
+
+
+@blueprint.delete("/calls/<uuid:call_id>/answers/me")
+@security_scheme(BEARER)
+async def withdraw_answer(call_id: UUID) -> tuple[str, int]:
+    """Withdraw your answer: what you pledged is needed again (404 without an answer)."""
+    member = await require_member()
+    await answers.withdraw(current_node(), member, call_id)
+    return "", 204
+
+
+@blueprint.put("/members/me/area")
+@security_scheme(BEARER)
+@validate_request(MyAreaIn)
+@validate_response(AreaOut)
+async def set_my_area(data: MyAreaIn) -> AreaOut:
+    """Where you want to hear about calls. Only the H3 cells of the point are kept."""
+    member = await require_member()
+    row = await audience.set_member_area(member, data.lat, data.lon)
+    return AreaOut(h3_r8=row.h3_r8, h3_r7=row.h3_r7, h3_r5=row.h3_r5)
+
+
+async def _follow_out(association_id: UUID, member: Member) -> FollowOut:
+    return FollowOut(
+        association_id=association_id,
+        following=await follows.follows(member, association_id),
+        followers=await follows.count(association_id),
+    )
+
+
+@blueprint.post("/associations/<uuid:association_id>/follow")
+@security_scheme(BEARER)
+@validate_response(FollowOut)
+async def follow_association(association_id: UUID) -> FollowOut:
+    """Follow an association to hear about all its calls (404 unknown)."""
+    member = await require_member()
+    await follows.follow(member, association_id)
+    return await _follow_out(association_id, member)
+
+
+@blueprint.delete("/associations/<uuid:association_id>/follow")
+@security_scheme(BEARER)
+@validate_response(FollowOut)
+async def unfollow_association(association_id: UUID) -> FollowOut:
+    member = await require_member()
+    await follows.unfollow(member, association_id)
+    return await _follow_out(association_id, member)

@@ -1,0 +1,229 @@
+"""Answering a call: "I'm coming" (volunteers) or pledges of items (donations), and withdrawal.
+
+Quantities decrease exactly once: each decrease is a conditional ``UPDATE … SET remaining =
+remaining - q WHERE remaining >= q`` inside a transaction that holds the call's row lock
+(PostgreSQL ``SELECT … FOR UPDATE``; SQLite transactions are serial), and an answer that came
+from another node is keyed by its activity id, so a second delivery of the same ``Offer`` or
+``Join`` changes nothing. Withdrawal gives the quantities back and reopens a full call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from node import clock
+from node.errors import Conflict, Forbidden, NotFound, Unprocessable
+from node.events import CallAnswered, CallAnswerWithdrawn, CallUpdated
+from node.models import (
+    AnswerStatus,
+    Call,
+    CallAnswer,
+    CallItem,
+    CallKind,
+    CallPledge,
+    CallStatus,
+    Member,
+)
+from node.services.calls.reading import effective_status
+
+if TYPE_CHECKING:
+    from node.state import NodeState
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    item_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """Who answers: a local member, or a member of a partner node (actor IRI and pseudonym)."""
+
+    member: Member | None = None
+    actor_iri: str | None = None
+    name: str | None = None
+
+
+async def _lock(call_id: UUID) -> Call:
+    """The call, locked for the rest of the transaction (a model query: Tortoise drops
+    ``FOR UPDATE`` from values queries)."""
+    query = Call.filter(id=call_id)
+    if Call._meta.db.capabilities.dialect == "postgres":
+        query = query.select_for_update()
+    call = await query.first()
+    if call is None:
+        raise NotFound("No such call.")
+    await call.fetch_related("association")
+    return call
+
+
+def _check_pledges(call: Call, items: Sequence[CallItem], pledges: Sequence[Pledge]) -> None:
+    if call.kind == CallKind.URGENT:
+        raise Conflict("An urgent call is a message: there is nothing to answer.")
+    if call.kind == CallKind.VOLUNTEERS:
+        if pledges:
+            raise Unprocessable.field("pledges", "a volunteers call takes no pledges")
+        return
+    if not pledges:
+        raise Unprocessable.field("pledges", "pledge at least one item")
+    by_id = {item.id: item for item in items}
+    if len({p.item_id for p in pledges}) != len(pledges):
+        raise Unprocessable.field("pledges", "each item once")
+    for pledge in pledges:
+        item = by_id.get(pledge.item_id)
+        if item is None:
+            raise Unprocessable.field("pledges", "this item is not in the call")
+        if pledge.quantity < 1:
+            raise Unprocessable.field("pledges", "quantities are at least 1")
+        if item.remaining == 0:
+            raise Conflict(f"Nothing more is needed of “{item.label}”.")
+        if pledge.quantity > item.remaining:
+            raise Unprocessable.field(
+                "pledges", f"only {item.remaining} still needed of “{item.label}”"
+            )
+
+
+async def _active(call: Call, who: Respondent) -> CallAnswer | None:
+    query = CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE)
+    if who.member is not None:
+        query = query.filter(member_id=who.member.id)
+    else:
+        query = query.filter(remote_actor_iri=who.actor_iri)
+    return await query.first()
+
+
+async def _set_full(node: NodeState, call: Call, full: bool) -> None:
+    """Close a call when nothing is missing any more; reopen it when a withdrawal frees room."""
+    status = CallStatus(call.status)
+    if full and status == CallStatus.OPEN:
+        call.status = CallStatus.FULL
+    elif not full and status == CallStatus.FULL:
+        call.status = CallStatus.OPEN
+    else:
+        return
+    call.updated_at = clock.now()
+    await call.save(update_fields=["status", "updated_at"])
+    await node.events.record(node, CallUpdated(call=call, changed=frozenset({"status"})))
+
+
+async def take(
+    node: NodeState,
+    call_id: UUID,
+    who: Respondent,
+    pledges: Sequence[Pledge],
+    *,
+    activity_id: str | None = None,
+) -> CallAnswer:
+    """Record an answer and decrease what the call still needs, once. A second delivery of
+    ``activity_id`` returns the first answer unchanged."""
+    async with in_transaction():
+        call = await _lock(call_id)
+        if activity_id is not None:
+            seen = await CallAnswer.get_or_none(activity_id=activity_id)
+            if seen is not None:
+                return seen
+        status = effective_status(call)
+        if status == CallStatus.FULL:
+            raise Conflict("This call is full: thank you, enough people answered.")
+        if status != CallStatus.OPEN:
+            raise Conflict(f"This call is {status.value}.")
+        if await _active(call, who) is not None:
+            raise Conflict("You already answered this call.")
+        items = await CallItem.filter(call_id=call.id).order_by("position", "id")
+        if call.kind == CallKind.VOLUNTEERS and items:
+            _check_pledges(call, items, pledges)
+            pledges = [Pledge(item_id=items[0].id, quantity=1)]
+        else:
+            _check_pledges(call, items, pledges)
+        answer = await CallAnswer.create(
+            call=call,
+            member=who.member,
+            remote_actor_iri=who.actor_iri,
+            remote_name=who.name,
+            activity_id=activity_id,
+            created_at=clock.now(),
+        )
+        for pledge in pledges:
+            taken = await CallItem.filter(
+                id=pledge.item_id, call_id=call.id, remaining__gte=pledge.quantity
+            ).update(remaining=F("remaining") - pledge.quantity)
+            if not taken:  # only reachable without the row lock; keep the rule anyway
+                raise Conflict("Someone was faster: this is no longer needed.")
+            await CallPledge.create(answer=answer, item_id=pledge.item_id, quantity=pledge.quantity)
+        await node.events.record(node, CallAnswered(call=call, answer=answer))
+        left = await CallItem.filter(call_id=call.id, remaining__gt=0).exists()
+        await _set_full(node, call, full=bool(items) and not left)
+    return answer
+
+
+async def answer(
+    node: NodeState, member: Member, call_id: UUID, pledges: Sequence[Pledge]
+) -> CallAnswer:
+    """A member of this node answers. 403 unverified, 404 no call, 409 full/over/already
+    answered, 422 bad pledges."""
+    if not member.is_verified:
+        raise Forbidden("Verify your phone number before answering a call.")
+    call = await Call.get_or_none(id=call_id)
+    if call is None:
+        raise NotFound("No such call.")
+    if call.origin_domain is not None:
+        # A partner's call: its own node counts (federation sends our member's answer there
+        # when it hears CallAnswered); here we only remember that they answered.
+        return await _remember_remote(node, call, member, pledges)
+    return await take(node, call_id, Respondent(member=member), pledges)
+
+
+async def _remember_remote(
+    node: NodeState, call: Call, member: Member, pledges: Sequence[Pledge]
+) -> CallAnswer:
+    async with in_transaction():
+        call = await _lock(call.id)
+        status = effective_status(call)
+        if status != CallStatus.OPEN:
+            raise Conflict(f"This call is {status.value}.")
+        if await _active(call, Respondent(member=member)) is not None:
+            raise Conflict("You already answered this call.")
+        items = await CallItem.filter(call_id=call.id).order_by("position", "id")
+        if call.kind == CallKind.VOLUNTEERS and items:
+            _check_pledges(call, items, pledges)
+            pledges = [Pledge(item_id=items[0].id, quantity=1)]
+        else:
+            _check_pledges(call, items, pledges)
+        row = await CallAnswer.create(call=call, member=member, created_at=clock.now())
+        for pledge in pledges:
+            await CallPledge.create(answer=row, item_id=pledge.item_id, quantity=pledge.quantity)
+        await node.events.record(node, CallAnswered(call=call, answer=row))
+    return row
+
+
+async def give_back(node: NodeState, call_id: UUID, who: Respondent) -> CallAnswer:
+    """Withdraw an answer: its quantities are needed again and a full call reopens. 404 when
+    there is no answer to withdraw."""
+    async with in_transaction():
+        call = await _lock(call_id)
+        row = await _active(call, who)
+        if row is None:
+            raise NotFound("There is no answer to withdraw.")
+        row.status = AnswerStatus.WITHDRAWN
+        row.withdrawn_at = clock.now()
+        await row.save(update_fields=["status", "withdrawn_at"])
+        if call.origin_domain is None:
+            for pledge in await CallPledge.filter(answer_id=row.id):
+                await CallItem.filter(id=pledge.item_id).update(  # type: ignore[attr-defined]
+                    remaining=F("remaining") + pledge.quantity
+                )
+        await node.events.record(node, CallAnswerWithdrawn(call=call, answer=row))
+        if call.origin_domain is None and effective_status(call) == CallStatus.FULL:
+            await _set_full(node, call, full=False)
+    return row
+
+
+async def withdraw(node: NodeState, member: Member, call_id: UUID) -> CallAnswer:
+    return await give_back(node, call_id, Respondent(member=member))
