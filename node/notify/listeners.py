@@ -17,6 +17,9 @@ from node.events import (
     ActionDeleted,
     ActionUpdated,
     AssociationRequested,
+    CallPosted,
+    CallThanked,
+    CallUpdated,
     EventBus,
     MessagePosted,
     ParticipationAsked,
@@ -30,6 +33,11 @@ from node.models import (
     Action,
     ActionKind,
     ActionStatus,
+    AnswerStatus,
+    Call,
+    CallAnswer,
+    CallKind,
+    CallStatus,
     CommitteeMember,
     CommitteeProposal,
     CommitteeRole,
@@ -38,6 +46,7 @@ from node.models import (
     ParticipationStatus,
 )
 from node.services import notifications
+from node.services.calls import audience, follows, limits
 from node.state import NodeState
 
 # Changes of an outing its participants are told about.
@@ -199,6 +208,74 @@ async def proposal_closed(node: NodeState, event: ProposalClosed) -> None:
     await _tell(node, "committee_result", await _seated(), None, payload)
 
 
+# --- calls for help ------------------------------------------------------------------------------
+
+# Changes of a call its respondents are told about.
+_CALL_DETAILS = frozenset({"title", "body", "place_name", "opening_hours", "starts_at", "ends_at"})
+THANKS_MAX = 140  # the thank-you travels by SMS and push too: keep it one short message
+
+
+def _call_payload(call: Call, **extra: str) -> dict[str, str]:
+    ref = str(call.id)
+    return {
+        "actor": call.association_name,
+        "title": call.title,
+        "url": f"/calls/{ref}",
+        "ref": ref,
+        **extra,
+    }
+
+
+async def _respondents(call: Call) -> list[UUID]:
+    ids: list[UUID] = await CallAnswer.filter(
+        call_id=call.id, status=AnswerStatus.ACTIVE, member_id__isnull=False
+    ).values_list("member_id", flat=True)  # type: ignore[assignment]
+    return ids
+
+
+async def call_posted(node: NodeState, event: CallPosted) -> None:
+    """Everyone in the area hears of an urgent call at once (quiet hours do not hold it back).
+    Other calls: the association's followers always, the other members of the area within
+    their weekly allowance (``calls_per_member_week``)."""
+    call = event.call
+    payload = _call_payload(call)
+    author = call.author_id  # type: ignore[attr-defined]
+    in_area = [
+        member
+        for member in await audience.members_in(call.resolution, await audience.call_cells(call))
+        if member != author
+    ]
+    if call.kind == CallKind.URGENT:
+        await _tell(node, "call_urgent", in_area, None, payload)
+        return
+    association = call.association_id  # type: ignore[attr-defined]
+    followers = set(await follows.followers(association)) if association is not None else set()
+    followers.discard(author)
+    await _tell(node, "call_followed", sorted(followers), None, payload)
+    others = [member for member in in_area if member not in followers]
+    allowed = await limits.under_weekly_cap(node.settings, others)
+    await _tell(node, "call_nearby", allowed, None, payload)
+
+
+async def call_updated(node: NodeState, event: CallUpdated) -> None:
+    call = event.call
+    if "status" in event.changed and call.status == CallStatus.CANCELLED:
+        kind = "call_cancelled"
+    elif event.changed & _CALL_DETAILS:
+        kind = "call_changed"
+    else:
+        return
+    await _tell(node, kind, await _respondents(call), None, _call_payload(call))
+
+
+async def call_thanked(node: NodeState, event: CallThanked) -> None:
+    message = " ".join(event.message.split())
+    if len(message) > THANKS_MAX:
+        message = message[: THANKS_MAX - 1].rstrip() + "…"
+    payload = _call_payload(event.call, message=message)
+    await _tell(node, "call_thanks", await _respondents(event.call), None, payload)
+
+
 def register(bus: EventBus) -> None:
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)
@@ -210,3 +287,6 @@ def register(bus: EventBus) -> None:
     bus.listen(VoteReminderDue, vote_reminder_due)
     bus.listen(QuorumAtRisk, quorum_at_risk)
     bus.listen(ProposalClosed, proposal_closed)
+    bus.listen(CallPosted, call_posted)
+    bus.listen(CallUpdated, call_updated)
+    bus.listen(CallThanked, call_thanked)

@@ -105,6 +105,38 @@ KINDS: dict[str, Kind] = {
             "votes needed.",
             sms=True,
         ),
+        # Calls for help. {actor} is the association's name.
+        Kind(
+            "call_nearby",
+            "Appel près de chez vous, {actor} : « {title} ».",
+            "A call near you from {actor}: “{title}”.",
+        ),
+        Kind(
+            "call_followed",
+            "Nouvel appel de {actor} : « {title} ».",
+            "New call from {actor}: “{title}”.",
+        ),
+        Kind(
+            "call_urgent",
+            "Alerte dans votre quartier : « {title} ».",
+            "Alert in your area: “{title}”.",
+            urgent=True,
+        ),
+        Kind(
+            "call_changed",
+            "L'appel « {title} » a changé : regardez les détails.",
+            "The call “{title}” changed: check the details.",
+        ),
+        Kind(
+            "call_cancelled",
+            "L'appel « {title} » est annulé. Merci quand même !",
+            "The call “{title}” is cancelled. Thank you all the same!",
+        ),
+        Kind(
+            "call_thanks",
+            "{actor} vous remercie pour « {title} » : {message}",
+            "{actor} thanks you for “{title}”: {message}",
+        ),
         Kind(
             "partner_failing",
             "Le partenaire {actor} ne répond plus.",
