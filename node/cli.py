@@ -19,6 +19,7 @@ from node import __version__
 from node.cli_committee import register as _register_committee
 from node.cli_common import run_on_node, settings_or_exit
 from node.cli_federation import register as register_federation
+from node.cli_guide import register as register_guide
 from node.cli_operations import backup_command, restore_command
 from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
 
@@ -320,6 +321,7 @@ def _name_committee(phones: tuple[str, ...]) -> None:
 
 
 register_federation(main)
+register_guide(main)
 _register_committee(main)
 main.add_command(backup_command)
 main.add_command(restore_command)

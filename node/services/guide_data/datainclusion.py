@@ -215,7 +215,10 @@ def read(
     structures: dict[tuple[str, str], dict[str, Any]] = {}
     services: list[tuple[str, int, dict[str, Any]]] = []
     for name, data in files:
-        rows = load_file(data)
+        try:
+            rows = load_file(data)
+        except DataFileError as error:
+            raise DataFileError(f"{name}: {error}") from None
         reading.rows += len(rows)
         for number, (kind, row, problems) in enumerate(rows, start=1):
             problems = problems + schema_errors(kind, row)
