@@ -29,6 +29,7 @@ from node.models import (
     MemberKind,
 )
 from node.services import admins
+from node.services import association_invitations as invitations
 from node.services import associations as service
 from node.services.inputs.associations import AssociationRequest, ProxyProfile
 
@@ -46,6 +47,13 @@ class AssociationQuery(Strict):
 class AddMemberIn(Strict):
     phone: Phone
     role: AssociationRole = AssociationRole.VOLUNTEER
+
+
+class InvitationSentOut(BaseModel):
+    """The same for every number: whether it has an account is the person's to tell."""
+
+    status: str = Field(description="always ``invited``: a text was sent to the number")
+    expires_at: datetime
 
 
 class RoleIn(Strict):
@@ -69,7 +77,6 @@ class AssociationListOut(BaseModel):
 class AssociationMemberOut(BaseModel):
     member_id: UUID
     pseudonym: str
-    kind: MemberKind
     role: AssociationRole
     joined_at: datetime
 
@@ -108,7 +115,6 @@ def member_out(row: AssociationMembership) -> AssociationMemberOut:
     return AssociationMemberOut(
         member_id=row.member.id,
         pseudonym=row.member.display_name,
-        kind=row.member.kind,
         role=row.role,
         joined_at=row.created_at,
     )
@@ -209,13 +215,17 @@ async def list_members(association_id: UUID) -> AssociationMemberListOut:
 @blueprint.post("/associations/<uuid:association_id>/members")
 @security_scheme(BEARER)
 @validate_request(AddMemberIn)
-@validate_response(AssociationMemberOut, 201)
-async def add_member(association_id: UUID, data: AddMemberIn) -> tuple[AssociationMemberOut, int]:
-    """Association admin: add a member of the node by phone number (404 unknown, 409 already in)."""
-    association, _ = await _association_for(association_id, service.MANAGERS)
-    row = await service.add_member_by_phone(association, data.phone, data.role)
-    await row.fetch_related("member")
-    return member_out(row), 201
+@validate_response(InvitationSentOut, 202)
+async def invite_member(association_id: UUID, data: AddMemberIn) -> tuple[InvitationSentOut, int]:
+    """Association admin: invite a phone number to join with a role. The person joins only by
+    accepting (on their page, or with the code the text carries). The answer is the same for
+    every number, with or without an account or already a member (409: association not
+    approved; 429 past the SMS caps, with ``Retry-After``)."""
+    association, admin = await _association_for(association_id, service.MANAGERS)
+    invitation = await invitations.invite(
+        current_node(), association, data.phone, data.role, by=admin
+    )
+    return InvitationSentOut(status="invited", expires_at=invitation.expires_at), 202
 
 
 @blueprint.patch("/associations/<uuid:association_id>/members/<uuid:member_id>")
@@ -265,3 +275,14 @@ async def create_proxy(association_id: UUID, data: ProxyProfile) -> tuple[ProxyO
     )
     proxy.consent_recorded_by = member
     return proxy_out(proxy), 201
+
+
+@blueprint.delete("/associations/<uuid:association_id>/proxies/<uuid:proxy_id>")
+@security_scheme(BEARER)
+async def withdraw_consent(association_id: UUID, proxy_id: UUID) -> tuple[str, int]:
+    """Association admin or coordinator, for the person who takes their consent back: the
+    profile and all it posted are deleted, on this node and at the partners (404: not a profile
+    of this association)."""
+    association, _ = await _association_for(association_id, service.PROXY_MAKERS)
+    await service.withdraw_consent(current_node(), association, proxy_id)
+    return "", 204

@@ -1,7 +1,7 @@
 """Tortoise models of a node; ``node.models`` is the single Tortoise app ``models``."""
 
 from node.models.action import Action, Message, Participation
-from node.models.association import Association, AssociationMembership
+from node.models.association import Association, AssociationInvitation, AssociationMembership
 from node.models.calls import (
     AnswerStatus,
     AssociationFollow,
@@ -95,6 +95,7 @@ __all__ = [
     "ApiToken",
     "Association",
     "AssociationFollow",
+    "AssociationInvitation",
     "AssociationMembership",
     "AssociationRole",
     "AssociationStatus",

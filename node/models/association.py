@@ -42,3 +42,28 @@ class AssociationMembership(Model):
     class Meta:
         table = "association_membership"
         unique_together = (("association", "member"),)
+
+
+class AssociationInvitation(Model):
+    """An association's invitation to a phone number. Nobody joins an association without
+    accepting: the person answers on their page or with the code the invitation texted. The row
+    exists whether or not the number has an account, so inviting says nothing about accounts."""
+
+    id = fields.UUIDField(primary_key=True)
+    association: fields.ForeignKeyRelation[Association] = fields.ForeignKeyField(
+        "models.Association", related_name="invitations", on_delete=fields.CASCADE
+    )
+    phone = fields.CharField(max_length=16, db_index=True)
+    role = fields.CharEnumField(AssociationRole, max_length=12, default=AssociationRole.VOLUNTEER)
+    code_hash = fields.CharField(max_length=64)
+    attempts = fields.IntField(default=0)
+    invited_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="invitations_sent", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+    accepted = fields.BooleanField(null=True)
+
+    class Meta:
+        table = "association_invitation"

@@ -27,7 +27,7 @@ from node.models import (
 from node.services.committee import gates
 from node.services.committee.changes import ApproveAssociation
 from node.services.committee.rules import is_gated
-from node.services.phone import normalise_phone
+from node.services.members import erase_member
 
 if TYPE_CHECKING:
     from node.models import Decision
@@ -217,16 +217,6 @@ async def add_member(
         raise Conflict("This member already belongs to the association.") from None
 
 
-async def add_member_by_phone(
-    association: Association, phone: str, role: AssociationRole
-) -> AssociationMembership:
-    _require_approved(association)
-    member = await Member.get_or_none(phone=normalise_phone(phone))
-    if member is None:
-        raise NotFound("No member has this phone number.")
-    return await add_member(association, member, role)
-
-
 async def _membership(association: Association, member_id: UUID) -> AssociationMembership:
     row = await AssociationMembership.get_or_none(
         association_id=association.id, member_id=member_id
@@ -305,3 +295,14 @@ async def list_proxies(association: Association) -> list[Member]:
         .select_related("consent_recorded_by")
         .order_by("created_at")
     )
+
+
+async def withdraw_consent(node: NodeState, association: Association, proxy_id: UUID) -> None:
+    """The person a proxy profile speaks for takes their consent back (they tell the
+    association, which acts for them): the profile and everything it posted are deleted, and the
+    partners are told as for a deleted account (a ``Delete`` of each public action and of the
+    actor). 404 when the association does not manage this profile."""
+    proxy = await Member.get_or_none(id=proxy_id, managed_by_id=association.id)
+    if proxy is None:
+        raise NotFound("No such profile in this association.")
+    await erase_member(proxy, node)

@@ -36,6 +36,7 @@ __all__ = [
     "authenticate",
     "create_member",
     "delete_member",
+    "erase_member",
     "log_in",
     "normalise_email",
     "normalise_phone",
@@ -43,6 +44,7 @@ __all__ = [
     "resend_phone_code",
     "send_email_link",
     "send_phone_code",
+    "send_text",
     "sign_up",
     "update_profile",
     "verify_email",
@@ -201,7 +203,7 @@ async def sign_up(
                 created_at=now,
             )
         except IntegrityError:  # a parallel sign-up took the number or the address
-            await _text(node, phone, _sign_up_failed_text(node))
+            await send_text(node, phone, _sign_up_failed_text(node))
             return answer
         await _text_code(node, member)
         await send_email_link(member, node)
@@ -211,9 +213,9 @@ async def sign_up(
     if contested:
         await Member.filter(id__in=[h.id for h in contested]).filter(_unverified()).delete()
     if owner is not None:
-        await _text(node, phone, _already_member_text(node))
+        await send_text(node, phone, _already_member_text(node))
     else:
-        await _text(node, phone, _sign_up_failed_text(node))
+        await send_text(node, phone, _sign_up_failed_text(node))
     return answer
 
 
@@ -244,7 +246,8 @@ def _sign_up_failed_text(node: NodeState) -> str:
 # --- phone -------------------------------------------------------------------------------------
 
 
-async def _text(node: NodeState, phone: str, body: str) -> bool:
+async def send_text(node: NodeState, phone: str, body: str) -> bool:
+    """Text ``body`` to ``phone``; False (logged, without the text) when the gateway failed."""
     try:
         await node.sms.send(OutgoingSms(to=phone, body=body))
     except _DELIVERY_ERRORS as exc:
@@ -256,7 +259,7 @@ async def _text(node: NodeState, phone: str, body: str) -> bool:
 async def _text_code(node: NodeState, member: Member) -> bool:
     assert member.phone is not None
     code = await issue_code(member, node.secret)
-    return await _text(node, member.phone, sms_text(code, node.settings.default_language))
+    return await send_text(node, member.phone, sms_text(code, node.settings.default_language))
 
 
 async def send_phone_code(member: Member, node: NodeState) -> bool:
@@ -485,8 +488,15 @@ async def delete_member(member: Member, password: str, node: NodeState) -> None:
     :class:`MemberDeleted` is recorded first, in the same transaction, with the member's actions
     and the other nodes' actions they joined as they were: partners are told (federation)."""
     await check_password(member, password)
+    await erase_member(member, node)
+
+
+async def erase_member(member: Member, node: NodeState) -> None:
+    """Delete the member's rows (cascade) after recording :class:`MemberDeleted`, which tells the
+    partners: the account's own deletion, or a proxy profile whose consent was withdrawn."""
     async with in_transaction():
-        actions = await Action.filter(author_id=member.id)
+        # Their own actions and those an association posted for them (a proxy profile).
+        actions = await Action.filter(Q(author_id=member.id) | Q(on_behalf_of_id=member.id))
         joined = await Action.filter(
             participations__member_id=member.id, origin_domain__isnull=False
         ).distinct()

@@ -11,6 +11,14 @@ from __future__ import annotations
 from node.web.nav import N_
 
 SERVICE_MESSAGES = (
+    N_("No such invitation."),
+    N_("This invitation was already answered."),
+    N_("This invitation has expired; ask the association for a new one."),
+    N_("No invitation is waiting for your number."),
+    N_("Wrong code."),
+    N_("The code has 6 digits."),
+    N_("No such profile in this association."),
+    N_("Tick the box to confirm."),
     N_("Only members of the street committee can vote."),
     N_("The vote on this proposal is closed."),
     N_("This vote link is not valid."),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from node.fed.network import refresh_partner_figures
 from node.services.actions import expire_due_actions
+from node.services.association_invitations import purge_expired as purge_expired_invitations
 from node.services.committee.closing import close_due_proposals
 from node.services.committee.reminders import send_opening_links, send_reminders
 from node.services.members import purge_unverified_sign_ups
@@ -39,6 +40,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
     return {
         "expire_actions": expire_due_actions,
         "purge_unverified_sign_ups": purge_unverified_sign_ups,
+        "purge_expired_invitations": purge_expired_invitations,
         **outreach_jobs(node),
         "refresh_network_figures": refresh_network_figures,
         "committee_close": lambda: close_due_proposals(node),

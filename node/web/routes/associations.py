@@ -11,6 +11,7 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Forbidden, Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, AssociationRole, AssociationStatus, Member
+from node.services import association_invitations
 from node.services import associations as service
 from node.services.inputs import parse
 from node.services.inputs.associations import AssociationRequest, ProxyProfile
@@ -127,13 +128,31 @@ def _role(form: Any) -> AssociationRole:
 async def add_member(association_id: UUID) -> Response:
     form = await request.form
     try:
-        association, _me = await _managed(association_id, service.MANAGERS)
-        await service.add_member_by_phone(association, text(form, "phone", 40), _role(form))
+        association, me = await _managed(association_id, service.MANAGERS)
+        await association_invitations.invite(
+            current_node(), association, text(form, "phone", 40), _role(form), by=me
+        )
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
         return await _space(association_id, exc.status, errors=errors, form="member")
-    await flash(_("The member is added."))
+    await flash(_("The invitation is sent by text message. The person joins when they accept it."))
     return _back(association_id, "#members")
+
+
+@blueprint.post("/associations/<uuid:association_id>/proxies/<uuid:proxy_id>/withdraw")
+@login_required
+async def withdraw_consent(association_id: UUID, proxy_id: UUID) -> Response:
+    form = await request.form
+    try:
+        association, _me = await _managed(association_id, service.PROXY_MAKERS)
+        if not checked(form, "confirm"):
+            raise Unprocessable.field("confirm", "Tick the box to confirm.")
+        await service.withdraw_consent(current_node(), association, proxy_id)
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await _space(association_id, exc.status, errors=errors, form="proxy")
+    await flash(_("The profile and all it posted are deleted."))
+    return _back(association_id, "#proxies")
 
 
 @blueprint.post("/associations/<uuid:association_id>/members/<uuid:member_id>")

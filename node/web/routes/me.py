@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from uuid import UUID
 
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Action, ApiToken, AssociationMembership
-from node.services import members, my_actions, sessions
+from node.services import association_invitations, members, my_actions, sessions
 from node.services.export import export_member
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.web import context
@@ -32,6 +33,7 @@ async def _page(status: int = 200, **extra: Any) -> Response:
     extra["web_sessions"] = await sessions.sessions_of(me)
     extra["current_session_id"] = context.current_session_id()
     extra["api_tokens"] = await ApiToken.filter(member_id=me.id, revoked_at=None).order_by("-id")
+    extra["invitations"] = await association_invitations.pending_invitations(me)
     extra.setdefault("form", None)
     return await render(
         "me.html",
@@ -64,6 +66,37 @@ async def update() -> Response:
         return await _page(exc.status, errors=FormErrors.from_problem(exc), form="profile")
     await flash(_("Your profile is saved."))
     return see_other(url_for("web_me.profile"))
+
+
+@blueprint.post("/me/invitations/<uuid:invitation_id>")
+@login_required
+async def answer_invitation(invitation_id: UUID) -> Response:
+    form = await request.form
+    try:
+        if form.get("answer") == "accept":
+            association = await association_invitations.accept(member(), invitation_id)
+            await flash(_("You have joined %(name)s.", name=association.name))
+        else:
+            await association_invitations.decline(member(), invitation_id)
+            await flash(_("The invitation is declined."))
+    except Problem as exc:
+        return await _page(exc.status, errors=FormErrors.from_problem(exc), form="invitations")
+    return see_other(url_for("web_me.profile") + "#invitations")
+
+
+@blueprint.post("/me/invitations/code")
+@login_required
+async def invitation_code() -> Response:
+    form = await request.form
+    code = text(form, "code", 20)
+    try:
+        if not (len(code) == 6 and code.isdigit()):
+            raise Unprocessable.field("code", "The code has 6 digits.")
+        association = await association_invitations.accept_by_code(member(), code, current_node())
+    except Problem as exc:
+        return await _page(exc.status, errors=FormErrors.from_problem(exc), form="invitations")
+    await flash(_("You have joined %(name)s.", name=association.name))
+    return see_other(url_for("web_me.profile") + "#invitations")
 
 
 @blueprint.post("/me/password")

@@ -16,6 +16,28 @@ async def create(client: Any, headers: dict[str, str], name: str = "Emmaüs Pari
     return await client.post(API, json={"name": name, "description": "Solidarité"}, headers=headers)
 
 
+async def join(
+    client: Any,
+    association_id: str,
+    admin: dict[str, str],
+    member: tuple[Member, dict[str, str]],
+    role: str = "volunteer",
+) -> None:
+    """The admin invites the member's number; the member accepts on their page."""
+    response = await client.post(
+        f"{API}/{association_id}/members",
+        json={"phone": member[0].phone, "role": role},
+        headers=admin,
+    )
+    assert response.status_code == 202, await response.get_json()
+    mine = await (await client.get("/api/v1/me/invitations", headers=member[1])).get_json()
+    (invitation,) = [i for i in mine["items"] if i["association_id"] == association_id]
+    accepted = await client.post(
+        f"/api/v1/me/invitations/{invitation['id']}/accept", headers=member[1]
+    )
+    assert accepted.status_code == 200, await accepted.get_json()
+
+
 @pytest.fixture
 async def setup(client: Any, make_member: Any) -> dict[str, Any]:
     """An approved association with an admin, a coordinator and a volunteer, plus a stranger."""
@@ -27,12 +49,7 @@ async def setup(client: Any, make_member: Any) -> dict[str, Any]:
     association = await response.get_json()
     await client.post(f"{API}/{association['id']}/approve", headers=admin_headers)
     for role in ("coordinator", "volunteer"):
-        response = await client.post(
-            f"{API}/{association['id']}/members",
-            json={"phone": members[role][0].phone, "role": role},
-            headers=members["admin"][1],
-        )
-        assert response.status_code == 201, await response.get_json()
+        await join(client, association["id"], members["admin"][1], members[role], role)
     return {
         "id": association["id"],
         "url": f"{API}/{association['id']}",
@@ -216,36 +233,40 @@ async def test_members_list_is_for_members(client: Any, setup: dict[str, Any]) -
     assert (await client.get(url, headers=setup["node_admin"][1])).status_code == 200
 
 
-async def test_add_member_rules(client: Any, setup: dict[str, Any], make_member: Any) -> None:
+async def test_invite_member_rules(client: Any, setup: dict[str, Any], make_member: Any) -> None:
     url = f"{setup['url']}/members"
     admin = setup["admin"][1]
     stranger = setup["stranger"][0]
-    # Only association admins (or node admins) add members.
+    # Only association admins (or node admins) invite.
     for who in ("coordinator", "volunteer", "stranger"):
         response = await client.post(url, json={"phone": stranger.phone}, headers=setup[who][1])
         assert response.status_code == 403
     assert (await client.post(url, json={"phone": stranger.phone})).status_code == 401
-    response = await client.post(url, json={"phone": "0698765432"}, headers=admin)
-    assert response.status_code == 404
     response = await client.post(url, json={"phone": "12"}, headers=admin)
     assert response.status_code == 422
     response = await client.post(url, json={"phone": stranger.phone, "role": "boss"}, headers=admin)
     assert response.status_code == 422
     response = await client.post(url, json={"phone": stranger.phone, "x": 1}, headers=admin)
     assert response.status_code == 422
-    # Phone in national format; default role volunteer.
+    # Phone in national format; default role volunteer; nobody joins before accepting.
     national = "0" + stranger.phone[3:]
     response = await client.post(url, json={"phone": national}, headers=admin)
     body = await response.get_json()
-    assert response.status_code == 201, body
-    assert body["role"] == "volunteer" and body["pseudonym"] == "Stranger"
-    assert "phone" not in body
-    response = await client.post(url, json={"phone": stranger.phone}, headers=admin)
-    assert response.status_code == 409
+    assert response.status_code == 202, body
+    assert set(body) == {"status", "expires_at"}
+    listed = await (await client.get(url, headers=admin)).get_json()
+    assert "Stranger" not in {m["pseudonym"] for m in listed["items"]}
+    await join(client, setup["id"], admin, setup["stranger"])
+    listed = await (await client.get(url, headers=admin)).get_json()
+    assert {"pseudonym": "Stranger", "role": "volunteer"}.items() <= next(
+        m for m in listed["items"] if m["pseudonym"] == "Stranger"
+    ).items()
+    # Inviting someone already inside answers the same.
+    again = await client.post(url, json={"phone": stranger.phone}, headers=admin)
+    assert again.status_code == 202
     # Node admins may manage any association.
-    other, _ = await make_member()
-    response = await client.post(url, json={"phone": other.phone}, headers=setup["node_admin"][1])
-    assert response.status_code == 201
+    other = await make_member()
+    await join(client, setup["id"], setup["node_admin"][1], other)
 
 
 async def test_change_roles(client: Any, setup: dict[str, Any]) -> None:
@@ -385,5 +406,10 @@ async def test_routes_are_documented(client: Any) -> None:
         "/api/v1/associations/{association_id}/members",
         "/api/v1/associations/{association_id}/members/{member_id}",
         "/api/v1/associations/{association_id}/proxies",
+        "/api/v1/associations/{association_id}/proxies/{proxy_id}",
+        "/api/v1/me/invitations",
+        "/api/v1/me/invitations/accept",
+        "/api/v1/me/invitations/{invitation_id}/accept",
+        "/api/v1/me/invitations/{invitation_id}/decline",
     ):
         assert path in spec["paths"], (path, list(spec["paths"]))
