@@ -42,6 +42,7 @@ from node.models import (
     Participation,
     PartnerOpinion,
     Partnership,
+    Report,
     Visit,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "EventBus",
     "Listener",
     "MemberDeleted",
+    "MemberWarned",
     "MessagePosted",
     "ParticipationAsked",
     "ParticipationDecided",
@@ -75,6 +77,8 @@ __all__ = [
     "ProposalClosed",
     "ProposalOpened",
     "QuorumAtRisk",
+    "ReportDecided",
+    "ReportMade",
     "VisitRecorded",
     "VoteReminderDue",
 ]
@@ -311,6 +315,34 @@ class CommitteeQuestionAnswered(Event):
 
     asker_actor: str
     answer: dict[str, Any]
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportMade(Event):
+    """A member (or another server, by a ``Flag``) reported something; moderators are told,
+    at once when someone is in danger."""
+
+    report: Report
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportDecided(Event):
+    """A moderator resolved or dismissed a report; its reporter is told the outcome."""
+
+    report: Report
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberWarned(Event):
+    """A moderator warned, suspended or banned a member; the member is told why."""
+
+    member: Member
+    verb: str
+    reason: str
+    until: datetime | None = None
 
 
 # --- the bus ----------------------------------------------------------------------------------

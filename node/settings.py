@@ -88,6 +88,16 @@ class Settings(BaseSettings):
         None, description="The node's logo (PNG or JPEG URL) shown by fediverse servers"
     )
     default_language: Literal["fr", "en"] = "fr"
+    country: str = Field(
+        "FR", pattern=r"^[A-Z]{2}$", description="ISO 3166 country: the emergency numbers shown"
+    )
+    emergency_numbers: str = Field(
+        "",
+        max_length=1000,
+        description="Emergency numbers shown for a danger report, as number=label,… "
+        "(default: the country's)",
+    )
+    reports_per_hour: int = Field(10, ge=1, le=1000, description="Reports a member may make")
     area_lat: float = Field(48.8566, ge=-90, le=90, description="Centre of the node's area")
     area_lon: float = Field(2.3522, ge=-180, le=180)
     area_radius_km: float = Field(10.0, gt=0, le=200)

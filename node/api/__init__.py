@@ -24,6 +24,7 @@ def register_api(app: Quart) -> None:
         operations,
         participations,
         partnerships,
+        reports,
         rounds,
         visits,
     )
@@ -47,6 +48,7 @@ def register_api(app: Quart) -> None:
         network,
         notifications,
         my_actions,
+        reports,
         operations,
     ):
         app.register_blueprint(module.blueprint)

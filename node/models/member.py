@@ -23,6 +23,11 @@ class Member(Model):
     pseudonym = fields.CharField(max_length=50, null=True)
     kind = fields.CharEnumField(MemberKind, max_length=20, default=MemberKind.RESIDENT)
     is_admin = fields.BooleanField(default=False)
+    # Moderation: a moderator works the report queue; a suspended member cannot log in or
+    # post until ``suspended_until``; a banned one never again.
+    is_moderator = fields.BooleanField(default=False)
+    suspended_until = fields.DatetimeField(null=True)
+    banned_at = fields.DatetimeField(null=True)
     phone_verified_at = fields.DatetimeField(null=True)
     email_verified_at = fields.DatetimeField(null=True)
     # Proxy profiles: the association that manages them, and the consent it recorded.

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
+from tortoise.expressions import Q
+
 from node.events import (
     ActionDeleted,
     ActionUpdated,
@@ -21,12 +23,15 @@ from node.events import (
     CallThanked,
     CallUpdated,
     EventBus,
+    MemberWarned,
     MessagePosted,
     ParticipationAsked,
     ParticipationDecided,
     ProposalClosed,
     ProposalOpened,
     QuorumAtRisk,
+    ReportDecided,
+    ReportMade,
     VoteReminderDue,
 )
 from node.models import (
@@ -44,6 +49,7 @@ from node.models import (
     Member,
     Participation,
     ParticipationStatus,
+    ReportCategory,
 )
 from node.services import notifications
 from node.services.calls import audience, follows, limits
@@ -159,6 +165,40 @@ async def association_requested(node: NodeState, event: AssociationRequested) ->
     ref = str(event.association.id)  # the periodic notice checks it: told once either way
     payload = {"actor": "", "title": event.association.name, "url": "/admin", "ref": ref}
     await _tell(node, "association_awaiting", admins, None, payload)
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+async def _moderators() -> list[UUID]:
+    ids: list[UUID] = await Member.filter(
+        Q(is_moderator=True) | Q(is_admin=True), banned_at=None
+    ).values_list("id", flat=True)  # type: ignore[assignment]
+    return ids
+
+
+async def report_made(node: NodeState, event: ReportMade) -> None:
+    report = event.report
+    payload = {"category": str(report.category), "url": f"/moderation/reports/{report.id}"}
+    if report.category == ReportCategory.DANGER:
+        # Someone in danger: every moderator at once, whatever the hour or their digest.
+        await notifications.notify(node, "report_danger", await _moderators(), payload=payload)
+    else:
+        await notifications.notify(node, "report_received", await _moderators(), payload=payload)
+
+
+async def report_decided(node: NodeState, event: ReportDecided) -> None:
+    report = event.report
+    if report.reporter_id is None:  # type: ignore[attr-defined]
+        return
+    outcome = report.outcome or ""
+    payload = {"result_fr": outcome, "result_en": outcome, "url": "/reports"}
+    await notifications.notify(node, "report_outcome", [report.reporter_id], payload=payload)  # type: ignore[attr-defined]
+
+
+async def member_warned(node: NodeState, event: MemberWarned) -> None:
+    payload = {"reason": event.reason, "verb": event.verb, "url": ""}
+    await notifications.notify(node, "moderation_notice", [event.member.id], payload=payload)
 
 
 # --- the street committee -----------------------------------------------------------------------
@@ -290,3 +330,6 @@ def register(bus: EventBus) -> None:
     bus.listen(CallPosted, call_posted)
     bus.listen(CallUpdated, call_updated)
     bus.listen(CallThanked, call_thanked)
+    bus.listen(ReportMade, report_made)
+    bus.listen(ReportDecided, report_decided)
+    bus.listen(MemberWarned, member_warned)

@@ -137,6 +137,30 @@ KINDS: dict[str, Kind] = {
             "{actor} vous remercie pour « {title} » : {message}",
             "{actor} thanks you for “{title}”: {message}",
         ),
+        # Moderation. Someone in danger cannot wait for a digest or the end of quiet hours.
+        Kind(
+            "report_danger",
+            "Signalement urgent : quelqu'un est en danger. Voyez la file de modération.",
+            "Urgent report: someone is in danger. See the moderation queue.",
+            sms=True,
+            urgent=True,
+        ),
+        Kind(
+            "report_received",
+            "Nouveau signalement ({category}) dans la file de modération.",
+            "New report ({category}) in the moderation queue.",
+        ),
+        Kind(
+            "report_outcome",
+            "Votre signalement est traité : {result_fr}",
+            "Your report was handled: {result_en}",
+        ),
+        Kind(
+            "moderation_notice",
+            "Message de la modération : {reason}",
+            "From the moderators: {reason}",
+            sms=True,
+        ),
         Kind(
             "partner_failing",
             "Le partenaire {actor} ne répond plus.",
