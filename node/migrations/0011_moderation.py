@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_calls')]
+    dependencies = [('models', '0010_association_invitation')]
 
     initial = False
 
