@@ -236,6 +236,28 @@ class Event(ASObject):
     action_status: Text = Field(None, alias="actionStatus")
 
 
+class CallItemDoc(BaseModel):
+    """One line of a call: what is wanted and how much is still missing."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: Text = None
+    name: Text = None
+    wanted: int = Field(ge=0, le=1_000_000)
+    remaining: int = Field(ge=0, le=1_000_000)
+
+
+class Call(ASObject):
+    """Entraide: a call for help (``["Call", "Event"]`` for volunteers, ``["Call", "Note"]``
+    otherwise), with its audience as H3 cells and its quantities."""
+
+    call_kind: Text = Field(None, alias="callKind")
+    call_status: Text = Field(None, alias="callStatus")
+    audience_resolution: int | None = Field(None, alias="audienceResolution", ge=0, le=15)
+    audience_cells: Strings = Field(default_factory=list, alias="audienceCells", max_length=400)
+    call_items: list[CallItemDoc] = Field(default_factory=list, alias="callItems", max_length=30)
+
+
 class Tombstone(ASObject):
     former_type: Text = Field(None, alias="formerType")
     deleted: When = None
@@ -259,6 +281,7 @@ _BY_TYPE: dict[str, type[ASObject]] = {
     "Proposal": Proposal,
     "Event": Event,
     "Tombstone": Tombstone,
+    "Call": Call,
     "Partnership": Partnership,
     "Visit": Visit,
     **{t: Actor for t in ACTOR_TYPES},

@@ -59,3 +59,8 @@ def key_id(actor_iri: str) -> str:
 
 def is_local(s: Settings, iri: str) -> bool:
     return iri == s.base_url or iri.startswith(s.base_url + "/")
+
+
+def call_iri(s: Settings, call_id: UUID | str) -> str:
+    """A local call for help (public: it is a post on the fediverse too)."""
+    return f"{s.base_url}/calls/{call_id}"

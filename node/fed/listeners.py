@@ -13,6 +13,10 @@ from node.events import (
     ActionCreated,
     ActionDeleted,
     ActionUpdated,
+    CallAnswered,
+    CallAnswerWithdrawn,
+    CallPosted,
+    CallUpdated,
     CommitteeQuestionAnswered,
     CommitteeQuestionAsked,
     EventBus,
@@ -27,7 +31,13 @@ from node.events import (
     PartnershipEnded,
     VisitRecorded,
 )
-from node.fed import publish_actions, publish_members, publish_participations, publish_partnerships
+from node.fed import (
+    publish_actions,
+    publish_calls,
+    publish_members,
+    publish_participations,
+    publish_partnerships,
+)
 from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
 from node.fed.publish_visits import publish_visit
@@ -121,9 +131,37 @@ async def committee_question_answered(node: NodeState, event: CommitteeQuestionA
     await send_to_partner(node, event.asker_actor, event.answer)
 
 
+async def call_posted(node: NodeState, event: CallPosted) -> None:
+    await publish_calls.publish_call(node, event.call, update=False)
+
+
+async def call_updated(node: NodeState, event: CallUpdated) -> None:
+    await publish_calls.publish_call(node, event.call, update=True)
+
+
+async def call_answered(node: NodeState, event: CallAnswered) -> None:
+    call, answer = event.call, event.answer
+    if call.origin_domain is None:  # our call: partners see the new quantities
+        await publish_calls.publish_call(node, call, update=True)
+    elif answer.member_id is not None:  # type: ignore[attr-defined]
+        await publish_calls.send_answer(node, call, answer)
+
+
+async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> None:
+    call, answer = event.call, event.answer
+    if call.origin_domain is None:
+        await publish_calls.publish_call(node, call, update=True)
+    elif answer.member_id is not None:  # type: ignore[attr-defined]
+        await publish_calls.send_withdrawal(node, call, answer)
+
+
 def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
+    bus.listen(CallPosted, call_posted)
+    bus.listen(CallUpdated, call_updated)
+    bus.listen(CallAnswered, call_answered)
+    bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)
     bus.listen(ParticipationAsked, participation_asked)

@@ -23,6 +23,7 @@ from federation.vocab import PartnershipScope
 from node.fed.handlers import (
     actions,
     actors,
+    calls,
     committee,
     follow,
     participations,
@@ -87,6 +88,7 @@ class Routes(Mapping[tuple[str, str | None], Route]):
 
 PUBLIC_NEEDS = PartnershipScope.PUBLIC_NEEDS
 OUTREACH = PartnershipScope.OUTREACH
+CALLS = PartnershipScope.CALLS
 # The actor types Mastodon accepts in an Update of an account (ActivityPub::Activity::Update).
 ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
 
@@ -111,11 +113,18 @@ INBOUND = Routes(
         Route("Reject", "Join", participations.reject_join),
         # A chat message, or a partner committee's answer to our committee's question.
         Route("Create", "Note", committee.create_note),
+        # Calls for help of partners with the calls scope, and their members' answers to ours
+        # (an Undo of an Offer is a withdrawn pledge or an ended partnership offer).
+        Route("Create", "Call", calls.create_call, CALLS),
+        Route("Update", "Call", calls.update_call, CALLS),
+        Route("Join", "Call", calls.join_call, CALLS),
+        Route("Offer", "Intent", calls.offer_to_call, CALLS),
+        Route("Undo", "Join", calls.undo_join),
         # Partnerships themselves: asked, answered, ended.
         Route("Offer", "Partnership", partnerships.offer_partnership),
         Route("Accept", "Offer", partnerships.accept_offer),
         Route("Reject", "Offer", partnerships.reject_offer),
-        Route("Undo", "Offer", partnerships.undo_offer),
+        Route("Undo", "Offer", calls.undo_offer),
         Route("Undo", "Accept", partnerships.undo_accept),
         # Partner committees asking ours for an opinion (FEP-9967 Question).
         Route("Create", "Question", committee.create_question, ANY_SCOPE),

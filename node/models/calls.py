@@ -129,6 +129,8 @@ class CallItem(Model):
     label = fields.CharField(max_length=120)
     wanted = fields.IntField()
     remaining = fields.IntField()
+    # A partner's call: the item's IRI on its node (pledges name it).
+    remote_iri = fields.CharField(max_length=2100, null=True)
 
     class Meta:
         table = "call_item"

@@ -1,0 +1,191 @@
+"""Inbox: calls for help of partner nodes, and answers of their members to ours.
+
+* ``Create``/``Update`` of a ``Call`` (the dispatch table asks the ``calls`` scope): only from
+  the association actor that the call is attributed to, on the sender's own domain, with an
+  area of H3 cells inside this node's area; stored and announced like a local call, so our
+  members in the area hear of it.
+* ``Join`` of a ``Call`` / ``Offer`` of ``Intent`` objects targeting a call (``calls`` scope):
+  a partner's member answers one of our calls. Counted once: keyed by the activity id.
+* ``Undo`` of that ``Join``/``Offer``: the answer is withdrawn and the quantities restored.
+
+Refusals of the services (full, over, bad quantities, area outside ours) mark the row
+``ignored`` with their reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from federation import parse as ap
+from federation.origin import domain_of
+from federation.vocab import PartnershipScope
+from node.errors import Problem
+from node.fed.handlers import partnerships
+from node.fed.handlers.context import Ignore, InboxContext
+from node.fed.serializers import actor_display_name, html_to_text
+from node.models import CallKind, CallStatus
+from node.services import partnerships as partnership_service
+from node.services.calls import answers, remote
+from node.services.inputs.calls import MAX_QUANTITY
+
+CALLS = PartnershipScope.CALLS.value
+_NAME_MAX = 100
+
+
+@contextmanager
+def _refusal_ignored() -> Iterator[None]:
+    try:
+        yield
+    except Problem as exc:
+        raise Ignore(exc.detail) from exc
+
+
+def _text(value: str | None, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
+    if not isinstance(obj, ap.Call) or obj.id is None:
+        raise Ignore("not a call")
+    sender = ctx.sender
+    # Only the sender's own associations: the object is attributed to the sending actor,
+    # and lives on its domain.
+    if obj.owner != sender.ap_id or domain_of(obj.id) != sender.domain:
+        raise Ignore("a node relays only its own associations' calls")
+    try:
+        kind = CallKind(obj.call_kind or "")
+        status = CallStatus(obj.call_status or "open")
+    except ValueError as exc:
+        raise Ignore("unknown call kind or status") from exc
+    ends_at: datetime | None = obj.end_time
+    if ends_at is None:
+        raise Ignore("a call has an end")
+    items = tuple(
+        remote.RemoteItem(
+            iri=item.id,
+            label=_text(item.name, 120) or "?",
+            wanted=min(item.wanted, MAX_QUANTITY),
+            remaining=min(item.remaining, item.wanted, MAX_QUANTITY),
+        )
+        for item in obj.call_items
+        if item.id is not None and domain_of(item.id) == sender.domain
+    )
+    location = obj.location[0] if obj.location else None
+    place = location.name if isinstance(location, ap.ASObject) else None
+    body = html_to_text(obj.text or "")
+    return remote.RemoteCall(
+        iri=obj.id,
+        origin_domain=sender.domain,
+        association_iri=sender.ap_id,
+        association_name=actor_display_name(sender.name, sender.preferred_username, sender.ap_id),
+        kind=kind,
+        status=status,
+        title=_text(obj.name, 120) or "Appel",
+        body=body[:2000],
+        place_name=_text(place, 200),
+        starts_at=obj.start_time,
+        ends_at=ends_at,
+        cells=tuple(obj.audience_cells),
+        items=items,
+    )
+
+
+async def create_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    obj = activity.embedded_object
+    if obj is None:
+        raise Ignore("the call is not embedded")
+    with _refusal_ignored():
+        await remote.receive_call(ctx.node, _remote_call(ctx, obj))
+
+
+async def update_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    obj = activity.embedded_object
+    if obj is None:
+        raise Ignore("the call is not embedded")
+    with _refusal_ignored():
+        await remote.update_call(ctx.node, _remote_call(ctx, obj))
+
+
+def _respondent(ctx: InboxContext, activity: ap.Activity) -> answers.Respondent:
+    extra: dict[str, Any] = activity.model_extra or {}
+    token, name = extra.get("respondent"), extra.get("respondentName")
+    if not isinstance(token, str) or not token.isalnum() or not 8 <= len(token) <= 64:
+        raise Ignore("an answer names its respondent with a token")
+    if not isinstance(name, str):
+        name = ""
+    return answers.Respondent(
+        actor_iri=f"{ctx.sender.ap_id}#{token}", name=_text(name, _NAME_MAX) or "Membre"
+    )
+
+
+def _quantity(intent: ap.ASObject) -> int:
+    extra: dict[str, Any] = intent.model_extra or {}
+    quantity = extra.get("resourceQuantity")
+    value = quantity.get("hasNumericalValue") if isinstance(quantity, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise Ignore("a pledge has a whole quantity")
+    return int(value)
+
+
+async def join_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    s = ctx.node.settings
+    assert activity.id is not None
+    with _refusal_ignored():
+        call_id = remote.local_call_id(s.base_url, activity.object_id)
+        who = _respondent(ctx, activity)
+        await remote.answer_from_partner(ctx.node, call_id, who, [], activity.id)
+
+
+async def offer_to_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    s = ctx.node.settings
+    assert activity.id is not None
+    target = ap.id_of(activity.target[0]) if activity.target else None
+    with _refusal_ignored():
+        call_id = remote.local_call_id(s.base_url, target)
+        who = _respondent(ctx, activity)
+        pledges = []
+        for intent in activity.object:
+            if not isinstance(intent, ap.ASObject):
+                raise Ignore("pledges are embedded Intents")
+            extra: dict[str, Any] = intent.model_extra or {}
+            conforms = extra.get("resourceConformsTo")
+            item_id = remote.local_item_id(
+                s.base_url, call_id, conforms if isinstance(conforms, str) else None
+            )
+            pledges.append(answers.Pledge(item_id=item_id, quantity=_quantity(intent)))
+        await remote.answer_from_partner(ctx.node, call_id, who, pledges, activity.id)
+
+
+async def _withdraw(ctx: InboxContext, undone: ap.ASObject) -> None:
+    if not await partnership_service.is_partner_domain(ctx.sender.domain, CALLS):
+        raise Ignore(f"{ctx.sender.domain} is not a partner for {CALLS}")
+    if undone.id is None:
+        raise Ignore("the Undo names no activity")
+    with _refusal_ignored():
+        await remote.withdraw_from_partner(ctx.node, undone.id, ctx.sender.ap_id)
+
+
+async def undo_join(ctx: InboxContext, activity: ap.Activity) -> None:
+    undone = activity.embedded_object
+    if undone is None:
+        raise Ignore("the Undo does not embed the Join")
+    await _withdraw(ctx, undone)
+
+
+def _targets_call(ctx: InboxContext, undone: ap.ASObject) -> bool:
+    target = (
+        ap.id_of(undone.target[0]) if isinstance(undone, ap.Activity) and undone.target else None
+    )
+    return target is not None and target.startswith(f"{ctx.node.settings.base_url}/calls/")
+
+
+async def undo_offer(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Undo`` of an ``Offer``: a pledge to one of our calls, or else a partnership offer."""
+    undone = activity.embedded_object
+    if undone is not None and _targets_call(ctx, undone):
+        await _withdraw(ctx, undone)
+        return
+    await partnerships.undo_offer(ctx, activity)

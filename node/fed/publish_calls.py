@@ -1,0 +1,219 @@
+"""Calls for help on the wire.
+
+A local call travels as ``Create`` (then ``Update`` on every change: words, dates, quantities,
+status) from its association's actor (an urgent call without an association: from the instance
+actor) to the partners whose partnership has the ``calls`` scope and to the followers of that
+actor (any fediverse account). The object is ``["Call", "Event"]`` for volunteers (Mastodon shows
+an ``Event`` as a post with its name and link, Mobilizon as an event) and ``["Call", "Note"]``
+for donations and urgent calls; ``content`` is readable on its own, and Entraide partners read
+the context terms ``callKind``, ``callStatus``, ``audienceResolution``, ``audienceCells`` (H3)
+and ``callItems`` (``wanted``, ``remaining``).
+
+A member of this node answering a partner's call: ``Join`` (volunteers) or ``Offer`` of
+FEP-0837 ``Intent`` objects (donations, one per item with its ``resourceQuantity``), sent by our
+instance actor to the call's association. The member is named by pseudonym and by a per-call
+``respondent`` token (an HMAC of the node secret): never their account, phone, email or place.
+Withdrawal is ``Undo`` of that activity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+from typing import TYPE_CHECKING, Any
+
+from federation import build
+from federation.vocab import PUBLIC, PartnershipScope
+from node.fed.outbox import followers, publish
+from node.fed.serializers import paragraphs
+from node.iris import (
+    association_actor_iri,
+    call_iri,
+    followers_iri,
+    instance_actor_iri,
+    new_activity_iri,
+)
+from node.models import Call, CallAnswer, CallItem, CallKind, CallPledge, RemoteActor
+from node.services.calls.audience import call_cells
+from node.services.calls.reading import effective_status, items_of
+from node.services.partnerships import partners_with_scope
+
+if TYPE_CHECKING:
+    from node.state import NodeState
+
+CALLS = PartnershipScope.CALLS.value
+_KIND_FR = {
+    CallKind.VOLUNTEERS: "Appel à bénévoles",
+    CallKind.DONATIONS: "Appel aux dons",
+    CallKind.URGENT: "Alerte",
+}
+
+
+def author_iri(node: NodeState, call: Call) -> str:
+    association_id = call.association_id  # type: ignore[attr-defined]
+    if association_id is None:
+        return instance_actor_iri(node.settings)
+    return association_actor_iri(node.settings, association_id)
+
+
+def item_iri(node: NodeState, call: Call, item: CallItem) -> str:
+    return f"{call_iri(node.settings, call.id)}#item-{item.id}"
+
+
+async def audience(node: NodeState, call: Call) -> list[RemoteActor]:
+    actors = await followers(author_iri(node, call))
+    actors += await partners_with_scope(CALLS)
+    unique: dict[str, RemoteActor] = {}
+    for actor in actors:
+        unique.setdefault(actor.ap_id, actor)
+    return list(unique.values())
+
+
+def _content(node: NodeState, call: Call, items: list[CallItem], iri: str) -> str:
+    """What Mastodon shows: the title, the text, what is still needed, where, a link."""
+    parts = [f"<p><strong>{html.escape(call.title)}</strong></p>", paragraphs(call.body)]
+    if call.kind == CallKind.DONATIONS and items:
+        lines = "".join(
+            f"<li>{html.escape(i.label)} : {i.remaining} sur {i.wanted}</li>" for i in items
+        )
+        parts.append(f"<ul>{lines}</ul>")
+    elif call.kind == CallKind.VOLUNTEERS and items:
+        parts.append(
+            f"<p>{items[0].remaining} personne(s) encore attendue(s) sur {items[0].wanted}</p>"
+        )
+    where = " · ".join(x for x in (call.place_name, call.opening_hours) if x)
+    if where:
+        parts.append(f"<p>{html.escape(where)}</p>")
+    meta = f"{_KIND_FR[CallKind(call.kind)]} — sur {node.settings.node_name}"
+    parts.append(f'<p>{html.escape(meta)} · <a href="{html.escape(iri)}">répondre</a></p>')
+    return "".join(parts)
+
+
+async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> dict[str, Any]:
+    if call.origin_domain is not None:
+        raise ValueError("a partner's call is served by its own node")
+    iri = call_iri(node.settings, call.id)
+    items = await items_of(call)
+    kind = CallKind(call.kind)
+    second = "Event" if kind == CallKind.VOLUNTEERS else "Note"
+    obj: dict[str, Any] = {
+        "id": iri,
+        "type": ["Call", second],
+        "attributedTo": author_iri(node, call),
+        "name": call.title,
+        "content": _content(node, call, items, iri),
+        "url": iri,
+        "published": build.iso(call.created_at),
+        "endTime": build.iso(call.ends_at),
+        "callKind": kind.value,
+        "callStatus": effective_status(call).value,
+        "audienceResolution": call.resolution,
+        "audienceCells": await call_cells(call),
+        "callItems": [
+            {
+                "id": item_iri(node, call, item),
+                "type": "CallItem",
+                "name": item.label,
+                "wanted": item.wanted,
+                "remaining": item.remaining,
+            }
+            for item in items
+        ],
+        "to": [PUBLIC],
+        "cc": [followers_iri(author_iri(node, call))],
+    }
+    if call.starts_at is not None:
+        obj["startTime"] = build.iso(call.starts_at)
+    if call.place_name:
+        # The association's place, in words only (no coordinates travel with a call).
+        obj["location"] = build.place(name=call.place_name)
+    if edited:
+        obj["updated"] = build.iso(call.updated_at)
+    return build.with_context(obj)
+
+
+async def publish_call(node: NodeState, call: Call, *, update: bool) -> None:
+    if call.origin_domain is not None:
+        return
+    obj = await call_object(node, call, edited=update)
+    make = build.update if update else build.create
+    activity = make(
+        id=new_activity_iri(node.settings),
+        actor=author_iri(node, call),
+        object=obj,
+        to=[PUBLIC],
+        cc=obj["cc"],
+    )
+    await publish(node, activity, to=await audience(node, call), public=True)
+
+
+def respondent_token(node: NodeState, call: Call, answer: CallAnswer) -> str:
+    """Stable per (member, call), meaningless elsewhere: the origin counts one answer per
+    respondent without learning who they are on this node."""
+    message = f"respondent:{answer.member_id}:{call.remote_iri}".encode()  # type: ignore[attr-defined]
+    return hmac.new(node.secret, message, hashlib.sha256).hexdigest()[:24]
+
+
+def answer_id(node: NodeState, call: Call, answer: CallAnswer) -> str:
+    return f"{call_iri(node.settings, call.id)}/answers/{answer.id}"
+
+
+async def _origin(call: Call) -> RemoteActor | None:
+    return await RemoteActor.get_or_none(ap_id=call.remote_association_iri)
+
+
+async def send_answer(node: NodeState, call: Call, answer: CallAnswer) -> None:
+    """Our member answered a partner's call: tell the call's association."""
+    owner = await _origin(call)
+    if owner is None or call.remote_iri is None:
+        return
+    await answer.fetch_related("member")
+    common: dict[str, Any] = {
+        "respondent": respondent_token(node, call, answer),
+        "respondentName": answer.name,
+    }
+    me = instance_actor_iri(node.settings)
+    if call.kind == CallKind.VOLUNTEERS:
+        activity = build.activity(
+            "Join",
+            id=answer_id(node, call, answer),
+            actor=me,
+            object={"id": call.remote_iri, "type": "Call"},
+            to=[owner.ap_id],
+        )
+    else:
+        intents = []
+        for pledge in await CallPledge.filter(answer_id=answer.id).select_related("item"):
+            intents.append(
+                {
+                    "type": "Intent",
+                    "action": "transfer",
+                    "resourceConformsTo": pledge.item.remote_iri,
+                    "resourceQuantity": {"hasNumericalValue": pledge.quantity, "hasUnit": "one"},
+                }
+            )
+        activity = build.activity(
+            "Offer",
+            id=answer_id(node, call, answer),
+            actor=me,
+            object=intents,
+            target=call.remote_iri,
+            to=[owner.ap_id],
+        )
+    activity.update(common)
+    await publish(node, activity, to=[owner])
+
+
+async def send_withdrawal(node: NodeState, call: Call, answer: CallAnswer) -> None:
+    owner = await _origin(call)
+    if owner is None or call.remote_iri is None:
+        return
+    me = instance_actor_iri(node.settings)
+    kind = "Join" if call.kind == CallKind.VOLUNTEERS else "Offer"
+    undone: dict[str, Any] = {"id": answer_id(node, call, answer), "type": kind, "actor": me}
+    undone["object" if kind == "Join" else "target"] = call.remote_iri
+    activity = build.undo(
+        id=new_activity_iri(node.settings), actor=me, object=undone, to=[owner.ap_id]
+    )
+    await publish(node, activity, to=[owner])

@@ -1,0 +1,166 @@
+"""Calls of partner nodes, and answers coming from them.
+
+A partner's call arrives as an object its federation layer has already parsed into
+:class:`RemoteCall`; the rules are here, shared with local calls: its area must be cells inside
+this node's area (:func:`audience.check_cells`), it belongs to the sender's own association
+actor. Its quantities are the partner's (the origin counts): an update replaces them.
+
+Answers from a partner's members come as :class:`answers.Respondent` with an opaque actor key
+(the partner's instance actor plus a per-call respondent token: never the member's account) and
+the activity id that keys them, so a second delivery changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from node import clock
+from node.errors import NotFound, Unprocessable
+from node.events import CallPosted, CallUpdated
+from node.models import AnswerStatus, Call, CallAnswer, CallItem, CallKind, CallStatus
+from node.services.calls import answers
+from node.services.calls.audience import check_cells, save_cells
+
+if TYPE_CHECKING:
+    from node.state import NodeState
+
+_FIELDS = ("title", "body", "place_name", "opening_hours", "starts_at", "ends_at")
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    iri: str
+    label: str
+    wanted: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class RemoteCall:
+    iri: str
+    origin_domain: str
+    association_iri: str
+    association_name: str
+    kind: CallKind
+    status: CallStatus
+    title: str
+    body: str
+    place_name: str
+    starts_at: datetime | None
+    ends_at: datetime
+    cells: tuple[str, ...]
+    items: tuple[RemoteItem, ...]
+    opening_hours: str = ""
+
+
+async def receive_call(node: NodeState, data: RemoteCall) -> Call:
+    """Store a partner's call (a second ``Create`` updates it). 422 for an area outside ours."""
+    existing = await Call.get_or_none(remote_iri=data.iri)
+    if existing is not None:
+        return await update_call(node, data)
+    audience = check_cells(node.settings, data.cells)
+    now = clock.now()
+    async with in_transaction():
+        call = await Call.create(
+            kind=data.kind,
+            status=data.status,
+            title=data.title,
+            body=data.body,
+            place_name=data.place_name,
+            opening_hours=data.opening_hours,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            resolution=audience.resolution,
+            created_at=now,
+            updated_at=now,
+            origin_domain=data.origin_domain,
+            remote_iri=data.iri,
+            remote_association_iri=data.association_iri,
+            remote_association_name=data.association_name,
+        )
+        for position, item in enumerate(data.items):
+            await CallItem.create(
+                call=call,
+                position=position,
+                label=item.label,
+                wanted=item.wanted,
+                remaining=item.remaining,
+                remote_iri=item.iri,
+            )
+        await save_cells(call, audience)
+        await node.events.record(node, CallPosted(call=call))
+    return call
+
+
+async def update_call(node: NodeState, data: RemoteCall) -> Call:
+    """A partner changed its call (words, dates, quantities, status); 404 when unknown, and
+    only the association that posted it may change it."""
+    call = await Call.get_or_none(remote_iri=data.iri)
+    if call is None:
+        raise NotFound("No such call.")
+    if call.remote_association_iri != data.association_iri:
+        raise Unprocessable("Only the association that posted a call may change it.")
+    changed: set[str] = set()
+    async with in_transaction():
+        for name in _FIELDS:
+            value = getattr(data, name)
+            if getattr(call, name) != value:
+                setattr(call, name, value)
+                changed.add(name)
+        if call.status != data.status:
+            call.status = data.status
+            changed.add("status")
+        items = {item.remote_iri: item for item in await CallItem.filter(call_id=call.id)}
+        for item in data.items:
+            row = items.get(item.iri)
+            if row is not None and (row.remaining, row.wanted) != (item.remaining, item.wanted):
+                row.remaining, row.wanted = item.remaining, item.wanted
+                await row.save(update_fields=["remaining", "wanted"])
+                changed.add("items")
+        if changed:
+            call.updated_at = clock.now()
+            await call.save()
+            await node.events.record(node, CallUpdated(call=call, changed=frozenset(changed)))
+    return call
+
+
+def local_call_id(base_url: str, iri: str | None) -> UUID:
+    """The id of one of our calls from its IRI (404 for anything else)."""
+    prefix = f"{base_url}/calls/"
+    if iri is None or not iri.startswith(prefix):
+        raise NotFound("Not one of our calls.")
+    try:
+        return UUID(iri.removeprefix(prefix).split("#", 1)[0])
+    except ValueError:
+        raise NotFound("Not one of our calls.") from None
+
+
+def local_item_id(base_url: str, call_id: UUID, iri: str | None) -> int:
+    prefix = f"{base_url}/calls/{call_id}#item-"
+    if iri is None or not iri.startswith(prefix) or not iri.removeprefix(prefix).isdigit():
+        raise Unprocessable.field("pledges", "this item is not in the call")
+    return int(iri.removeprefix(prefix))
+
+
+async def answer_from_partner(
+    node: NodeState,
+    call_id: UUID,
+    who: answers.Respondent,
+    pledges: list[answers.Pledge],
+    activity_id: str,
+) -> CallAnswer:
+    return await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+
+
+async def withdraw_from_partner(node: NodeState, activity_id: str, sender_iri: str) -> CallAnswer:
+    """Undo of a partner's Join/Offer: only the node that sent it may undo it (404 else)."""
+    row = await CallAnswer.get_or_none(activity_id=activity_id, status=AnswerStatus.ACTIVE)
+    if row is None or not (row.remote_actor_iri or "").startswith(sender_iri + "#"):
+        raise NotFound("There is no answer to withdraw.")
+    who = answers.Respondent(actor_iri=row.remote_actor_iri, name=row.remote_name)
+    return await answers.give_back(node, row.call_id, who)  # type: ignore[attr-defined]
