@@ -24,6 +24,7 @@ def register_api(app: Quart) -> None:
         operations,
         participations,
         partnerships,
+        recovery,
         reports,
         rounds,
         visits,
@@ -32,6 +33,7 @@ def register_api(app: Quart) -> None:
     for module in (
         meta,
         members,
+        recovery,
         associations,
         calls,
         invitations,

@@ -142,3 +142,23 @@ class RateCounter(Model):
     class Meta:
         table = "rate_counter"
         unique_together = (("key", "window_start"),)
+
+
+class PasswordReset(Model):
+    """A request to choose a new password: a 6-digit code texted to the verified number, or a
+    random link mailed to the verified address. Only a keyed hash is stored; it lives minutes
+    (a code) or an hour (a link) and survives a few wrong attempts."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    channel = fields.CharField(max_length=5)  # "sms" or "email"
+    secret_hash = fields.CharField(max_length=64, db_index=True)
+    attempts = fields.IntField(default=0)
+    expires_at = fields.DatetimeField()
+    consumed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "password_reset"

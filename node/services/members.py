@@ -58,7 +58,7 @@ SIGN_UP_LIFETIME = timedelta(hours=24)
 EMAIL_LIFETIME = timedelta(hours=48)
 _BAD_CREDENTIALS = "Wrong phone number or password."
 # Delivery failures of an SMS gateway or SMTP server: the account exists, the client can resend.
-_DELIVERY_ERRORS = (OSError, aiosmtplib.SMTPException, httpx.HTTPError)
+DELIVERY_ERRORS = (OSError, aiosmtplib.SMTPException, httpx.HTTPError)
 
 
 def normalise_email(raw: str) -> str:
@@ -250,7 +250,7 @@ async def send_text(node: NodeState, phone: str, body: str) -> bool:
     """Text ``body`` to ``phone``; False (logged, without the text) when the gateway failed."""
     try:
         await node.sms.send(OutgoingSms(to=phone, body=body))
-    except _DELIVERY_ERRORS as exc:
+    except DELIVERY_ERRORS as exc:
         log.warning("could not send an SMS: %s", type(exc))
         return False
     return True
@@ -347,7 +347,7 @@ async def send_email_link(member: Member, node: NodeState) -> bool:
     subject, body = email_text(await email_link(member, node), node.settings.default_language)
     try:
         await node.mail.send(OutgoingMail(to=member.email, subject=subject, body=body))
-    except _DELIVERY_ERRORS as exc:
+    except DELIVERY_ERRORS as exc:
         log.warning("could not send a verification mail to member %s: %s", member.id, type(exc))
         return False
     return True

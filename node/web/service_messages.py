@@ -11,6 +11,10 @@ from __future__ import annotations
 from node.web.nav import N_
 
 SERVICE_MESSAGES = (
+    N_("Give your phone number or your email address."),
+    N_("This link is not valid or has expired; ask for a new one."),
+    N_("Give the code you received, or open the link."),
+    N_("Too many messages were sent to this address; try again later."),
     N_("No such invitation."),
     N_("This invitation was already answered."),
     N_("This invitation has expired; ask the association for a new one."),

@@ -18,6 +18,7 @@ from node.web.routes import (
     outreach,
     partnerships,
     post,
+    recovery,
     rounds,
 )
 
@@ -26,6 +27,7 @@ ROUTE_BLUEPRINTS = [
     actions.blueprint,
     post.blueprint,
     auth.blueprint,
+    recovery.blueprint,
     email.blueprint,
     me.blueprint,
     notifications.blueprint,

@@ -1,0 +1,77 @@
+"""API routes: a forgotten password (under /api/v1/auth).
+
+``POST /auth/reset`` with a phone number texts a code, with an email address mails a link; the
+answer is the same whatever the number or address. ``POST /auth/reset/confirm`` sets the new
+password with the code or the link's token and ends every session and token of the account.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
+from quart import Blueprint
+from quart_schema import validate_request, validate_response
+
+from node.api.members import Code, Email, Password, limit_phone, rate_limited
+from node.api.types import Phone, Strict
+from node.http_state import current_node
+from node.services import recovery
+
+blueprint = Blueprint("recovery", __name__, url_prefix="/api/v1")
+
+Token = Annotated[
+    str, StringConstraints(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+]
+
+
+class ResetIn(Strict):
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class ConfirmIn(Strict):
+    password: Password
+    phone: Phone | None = None
+    code: Code | None = None
+    token: Token | None = None
+
+
+class SentOut(BaseModel):
+    detail: str
+
+
+class ResetDoneOut(BaseModel):
+    detail: str
+
+
+@blueprint.post("/auth/reset")
+@rate_limited("reset")
+@validate_request(ResetIn)
+@validate_response(SentOut, 202)
+async def ask_reset(data: ResetIn) -> tuple[SentOut, int]:
+    """``{phone}`` or ``{email}``: a code by SMS (15 minutes) or a link by mail (1 hour) when
+    the verified number or address has an account. The same 202 for any number or address;
+    422 without exactly one of them; 429 past the SMS caps or 3 mails per address in 15 minutes
+    (``Retry-After``)."""
+    if data.phone:
+        await limit_phone("reset", data.phone)
+    await recovery.request_reset(current_node(), phone=data.phone, email=data.email)
+    return SentOut(detail="If this belongs to an account, a code or a link was sent."), 202
+
+
+@blueprint.post("/auth/reset/confirm")
+@rate_limited("reset-confirm")
+@validate_request(ConfirmIn)
+@validate_response(ResetDoneOut)
+async def confirm_reset(data: ConfirmIn) -> ResetDoneOut:
+    """``{phone, code, password}`` or ``{token, password}``: the new password. Every web
+    session and API token of the account ends (log in again). 400 wrong, expired or used code
+    or link (a code survives 5 wrong attempts; the body has ``remaining_attempts``); 422 a
+    password out of 8–128 characters or no proof."""
+    if data.phone:
+        await limit_phone("reset-confirm", data.phone)
+    await recovery.confirm_reset(
+        current_node(), password=data.password, phone=data.phone, code=data.code, token=data.token
+    )
+    return ResetDoneOut(detail="Your password is changed; log in again on every device.")
