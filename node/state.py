@@ -8,6 +8,7 @@ Services receive the node as an argument (``node: NodeState``); nothing finds it
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,12 @@ class NodeState:
     work_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     # Open live streams of this process and the poller that wakes them (node.live).
     live: LiveHub = field(default_factory=LiveHub, repr=False)
+
+    # The street committee's executors, change kind → coroutine(node, change, decision),
+    # filled by node.wiring.build_node (node.services.committee.executors).
+    committee_executors: dict[str, Callable[..., Awaitable[None]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def wake_worker(self) -> None:
         self.work_ready.set()

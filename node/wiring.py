@@ -18,6 +18,7 @@ from node.db import Database
 from node.fed import listeners as federation_listeners
 from node.messaging import mail_backend, sms_backend
 from node.notify import listeners as notification_listeners
+from node.services.committee import executors as committee_executors
 from node.settings import Settings
 from node.state import NodeState
 
@@ -33,6 +34,7 @@ def build_node(settings: Settings, *, federate: bool = True, notify: bool = True
         mail=mail_backend(settings.mail_backend, settings.mail_from),
         secret=settings.secret(),
     )
+    committee_executors.register(node.committee_executors)
     if federate:
         federation_listeners.register(node.events)
     if notify:

@@ -49,9 +49,12 @@ async def new_member(
     phone: str | None = None,
     email: str | None = None,
     password: str | None = None,
+    charter: bool = True,
 ) -> tuple[Member, Headers]:
-    """A member (phone verified unless ``verified=False``) and headers with a bearer token."""
+    """A member (phone verified unless ``verified=False``) and headers with a bearer token;
+    they accepted the charter in force unless ``charter=False``."""
     from node.services import passwords
+    from node.services.charter import charter_in_force, record_acceptance
     from node.services.tokens import issue_token
 
     n = next(_numbers)
@@ -64,6 +67,8 @@ async def new_member(
         phone_verified_at=clock.now() if verified else None,
         password_hash=await passwords.hash_password(password) if password else None,
     )
+    if charter:
+        await record_acceptance(member, (await charter_in_force()).version)
     _, secret = await issue_token(member)
     return member, {"Authorization": f"Bearer {secret}"}
 

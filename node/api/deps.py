@@ -6,8 +6,19 @@ from quart import g, request
 
 from node.errors import Forbidden, Unauthorized
 from node.models import Member
-from node.services import admins
+from node.services import admins, charter
 from node.services.tokens import member_for_token
+
+# What a member may do before accepting a new charter: read it, accept it, take their data,
+# leave. Everything else answers 403 (problem type ``/problems/charter-not-accepted``).
+CHARTER_FREE = frozenset(
+    {
+        ("GET", "/api/v1/charter"),
+        ("POST", "/api/v1/charter/accept"),
+        ("GET", "/api/v1/me/export"),
+        ("DELETE", "/api/v1/me"),
+    }
+)
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="entraide"'}
 
@@ -25,6 +36,8 @@ async def optional_member() -> Member | None:
         member = await member_for_token(secret.strip())
         if member is None:
             raise Unauthorized("The token is unknown, expired or revoked.", headers=_CHALLENGE)
+        if (request.method, request.path) not in CHARTER_FREE:
+            await charter.require_accepted(member)
     g.member = member
     return member
 

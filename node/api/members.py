@@ -17,12 +17,13 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_member
 from node.api.types import BEARER, ONE_LINE, Phone, Pseudonym, Strict
-from node.errors import NotFound, Unauthorized
+from node.errors import NotFound, Unauthorized, Unprocessable
 from node.http_state import current_node
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
 from node.services import members as service
 from node.services import ratelimit
 from node.services import sessions as service_sessions
+from node.services.charter_text import charter_in_force
 from node.services.export import export_member
 from node.services.login_throttle import device_token
 from node.services.my_actions import calendar_url
@@ -53,6 +54,12 @@ class SignUpIn(Strict):
     password: Password
     pseudonym: Pseudonym | None = None
     kind: MemberKind = MemberKind.RESIDENT
+    accept_charter: bool = Field(
+        False, description="The person read the node's charter (GET /api/v1/charter) and accepts it"
+    )
+    charter_version: int | None = Field(
+        None, ge=1, description="The version they read (default: the one in force)"
+    )
 
 
 class VerifyPhoneIn(Strict):
@@ -247,7 +254,14 @@ async def sign_up(data: SignUpIn) -> tuple[ProfileOut, int]:
 
     The answer is the same when the number or the address already has an account: the number's
     owner is then told by SMS (no one learns here who has an account). 429 past the SMS caps.
+    422 without ``"accept_charter": true``; 409 when ``charter_version`` is no longer in force.
     """
+    if not data.accept_charter:
+        raise Unprocessable.field(
+            "accept_charter",
+            'Read the node\'s charter (GET /api/v1/charter) and accept it: "accept_charter": true.',
+        )
+    version = data.charter_version or (await charter_in_force()).version
     result = await service.sign_up(
         current_node(),
         phone=data.phone,
@@ -255,6 +269,7 @@ async def sign_up(data: SignUpIn) -> tuple[ProfileOut, int]:
         password=data.password,
         pseudonym=data.pseudonym,
         kind=data.kind,
+        charter_version=version,
     )
     return (
         ProfileOut(

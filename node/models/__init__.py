@@ -14,6 +14,7 @@ from node.models.calls import (
     CallStatus,
     MemberArea,
 )
+from node.models.charter import CharterAcceptance, CharterVersion
 from node.models.committee import (
     CodePurpose,
     Committee,
@@ -119,6 +120,8 @@ __all__ = [
     "CallStatus",
     "ChannelSend",
     "ChannelState",
+    "CharterAcceptance",
+    "CharterVersion",
     "CodePurpose",
     "Committee",
     "CommitteeMember",

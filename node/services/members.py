@@ -27,7 +27,7 @@ from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocess
 from node.events import MemberDeleted
 from node.messaging.backends import OutgoingMail, OutgoingSms
 from node.models import Action, ApiToken, EmailVerification, Member, MemberKind
-from node.services import login_throttle, passwords, sessions, sms_caps
+from node.services import charter, login_throttle, passwords, sessions, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
 from node.state import NodeState
@@ -95,7 +95,10 @@ async def create_member(
     is_admin: bool = False,
     verified: bool = False,
 ) -> Member:
-    """Create an account: normalises phone and email, hashes the password; 409 on duplicates."""
+    """Create an account: normalises phone and email, hashes the password; 409 on duplicates.
+
+    For accounts an operator makes (``entraide init``, the demo): the operator who installs the
+    node takes its charter in force as accepted for them."""
     phone = normalise_phone(phone)
     email = normalise_email(email)
     if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
@@ -107,7 +110,7 @@ async def create_member(
     password_hash = await passwords.hash_password(password)
     now = clock.now()
     try:
-        return await Member.create(
+        member = await Member.create(
             phone=phone,
             email=email,
             password_hash=password_hash,
@@ -120,6 +123,8 @@ async def create_member(
         )
     except IntegrityError:  # a parallel sign-up took the phone or the email
         raise Conflict("This phone number or email address already has an account.") from None
+    await charter.record_acceptance(member, (await charter.charter_in_force()).version)
+    return member
 
 
 # --- sign-up -----------------------------------------------------------------------------------
@@ -159,8 +164,12 @@ async def sign_up(
     password: str,
     pseudonym: str | None,
     kind: MemberKind,
+    charter_version: int,
 ) -> SignUp:
     """Sign up; the phone's owner gets an SMS either way, the answer never says which case.
+
+    ``charter_version``: the version of the charter the person read and accepted (409 when it
+    is no longer the one in force); the new account records its acceptance.
 
     - a free number and address: an unverified account, a code by SMS, a link by mail;
     - the number of a verified account: its owner is told by SMS that they already have one;
@@ -177,6 +186,12 @@ async def sign_up(
         raise Unprocessable.field(
             "password",
             f"Use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+        )
+    in_force = await charter.charter_in_force()
+    if charter_version != in_force.version:
+        raise Conflict.field(
+            "charter_version",
+            f"The charter changed (version {in_force.version}); read it and accept it again.",
         )
     await sms_caps.reserve(node, phone)  # before anything: the caps count every attempt
     await purge_unverified_sign_ups()
@@ -205,6 +220,7 @@ async def sign_up(
         except IntegrityError:  # a parallel sign-up took the number or the address
             await send_text(node, phone, _sign_up_failed_text(node))
             return answer
+        await charter.record_acceptance(member, charter_version)
         await _text_code(node, member)
         await send_email_link(member, node)
         return replace(answer, id=member.id, member=member)

@@ -17,10 +17,13 @@ from quart import Blueprint, Quart, Response, g, request, url_for
 
 from node.errors import Forbidden
 from node.http_state import app_node
+from node.services import charter
 from node.services.notifications import unread_count
 from node.web import context, errors, headers, nav
 from node.web.format import register_filters
+from node.web.forms import see_other
 from node.web.i18n import LANGUAGE_NAMES, LANGUAGES
+from node.web.routes.charter import CHARTER_FREE_ENDPOINTS
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -97,13 +100,20 @@ def register_web(app: Quart) -> None:
     register_filters(env)
 
     @app.before_request
-    async def _web_before() -> None:
+    async def _web_before() -> Response | None:
         if errors.is_machine_path(request.path):
-            return
+            return None
         g.lang, g.lang_chosen = context.choose_language()
         if request.blueprint not in errors.WEB_BLUEPRINTS or request.blueprint == assets.name:
-            return
+            return None
         g.member = await context.load_member()
+        if (
+            g.member is not None
+            and request.endpoint not in CHARTER_FREE_ENDPOINTS
+            and await charter.needs_acceptance(g.member) is not None
+        ):
+            # A new version of the charter: the member reads and accepts it first.
+            return see_other(url_for("web_charter.charter_page", next=request.full_path))
         g.nav = await nav.visible_entries(g.member)
         if g.member is not None:
             g.unread = await unread_count(g.member.id)
@@ -113,6 +123,7 @@ def register_web(app: Quart) -> None:
                 raise Forbidden(
                     "The form has expired or did not come from this site; please try again."
                 )
+        return None
 
     @app.after_request
     async def _web_after(response: Response) -> Response:

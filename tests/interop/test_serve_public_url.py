@@ -85,6 +85,7 @@ def test_serve_without_base_url_names_itself_by_its_port(tmp_path: Path) -> None
                 "phone": "06 12 34 56 78",
                 "email": "lea@example.org",
                 "password": "un mot de passe",
+                "accept_charter": True,
             },
         )
         posted = _readme_first_session(here, tmp_path)

@@ -85,6 +85,7 @@ def _sign_up(page: Any, node: Node, phone: str, pseudonym: str, labels: dict[str
     page.get_by_label(labels["pseudonym"]).fill(pseudonym)
     page.locator("#f-password").fill(PASSWORD)  # the label is also a prefix of the next one
     page.get_by_label(labels["password_again"]).fill(PASSWORD)
+    page.locator("#f-accept_charter").check()
     page.get_by_role("button", name=labels["create"]).click()
     page.wait_for_url("**/verify")
     e164 = "+33" + phone.replace(" ", "")[1:]

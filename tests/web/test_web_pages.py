@@ -47,6 +47,7 @@ async def _sign_up(client: Any, sms_outbox: Any, phone: str = "06 12 34 56 78") 
             "password_again": "un mot de passe",
             "pseudonym": "Léa",
             "kind": "resident",
+            "accept_charter": "yes",
         },
     )
     assert response.status_code == 303, await _text(response)
@@ -175,6 +176,7 @@ async def test_sign_up_errors_are_rendered_in_the_form(client: Any) -> None:
             "password": "un mot de passe",
             "password_again": "un mot de passe",
             "kind": "resident",
+            "accept_charter": "yes",
         },
         headers=FR,
     )
@@ -191,6 +193,7 @@ async def test_sign_up_errors_are_rendered_in_the_form(client: Any) -> None:
             "password": "un mot de passe",
             "password_again": "autre chose",
             "kind": "resident",
+            "accept_charter": "yes",
         },
     )
     assert "Les deux mots de passe diffèrent." in await _text(response)
@@ -207,6 +210,7 @@ async def test_wrong_code_says_attempts_left(client: Any, sms_outbox: Any) -> No
             "password": "un mot de passe",
             "password_again": "un mot de passe",
             "kind": "resident",
+            "accept_charter": "yes",
         },
     )
     token = await csrf_of(client, "/verify")

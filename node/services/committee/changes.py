@@ -1,24 +1,27 @@
 """Every change the committee can be asked about, as a typed payload.
 
 A proposal stores ``change.model_dump(mode="json")``; once approved, the node parses it back and
-calls :meth:`Change.execute`, which goes through the same service function an admin's action
-calls, with the :class:`~node.models.Decision` in hand so that the gate lets it pass. The
+calls the change's executor (:mod:`.executors`, a table the node is built with), which goes
+through the same service function an admin's action calls, with the
+:class:`~node.models.Decision` in hand so that the gate lets it pass. This module imports none
+of the services it changes: they import it (to open proposals), never the other way round. The
 ``before``/``after`` rows are what the committee reads: plain values, no ids.
 """
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from node.models import CommitteeRole
-from node.services.committee.rules import Gate
+from node.models import AllowedDomain, CommitteeRole, FederationPolicy
+from node.services.charter_text import charter_in_force
+from node.services.committee.rules import Gate, get_committee
 
 if TYPE_CHECKING:
-    from node.models import Decision
-    from node.state import NodeState
+    pass
 
 Rows = dict[str, str]
 
@@ -43,9 +46,6 @@ class _Change(BaseModel):
     async def current(self) -> Rows:
         """The state this change would replace, as the committee reads it."""
         return {}
-
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        raise NotImplementedError
 
 
 def _yes(value: bool) -> str:
@@ -75,14 +75,6 @@ class AcceptPartnership(_Change):
         before = {"partner": self.domain, "partnership": "pending", "scopes": "—"}
         return before, {**before, "partnership": "accepted", "scopes": ", ".join(self.scopes)}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import partnerships
-
-        p = await partnerships.get_partnership(self.partnership_id)
-        await partnerships.decide_partnership(
-            node, p, accept=True, decided_by=None, decision=decision
-        )
-
 
 class EndPartnership(_Change):
     kind: Literal["partnership.end"] = "partnership.end"
@@ -109,12 +101,6 @@ class EndPartnership(_Change):
         before = {"partner": self.domain, "partnership": "accepted", "scopes": scopes}
         return before, {**before, "partnership": "ended", "scopes": "—"}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import partnerships
-
-        p = await partnerships.get_partnership(self.partnership_id)
-        await partnerships.end_partnership(node, p, decision=decision)
-
 
 class BlockDomain(_Change):
     kind: Literal["federation.block"] = "federation.block"
@@ -138,11 +124,6 @@ class BlockDomain(_Change):
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return {"domain": self.domain, "blocked": "no"}, {"domain": self.domain, "blocked": "yes"}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import federation_policy as policy
-
-        await policy.block_domain(self.domain, self.reason, node=node, decision=decision)
-
 
 class UnblockDomain(_Change):
     kind: Literal["federation.unblock"] = "federation.unblock"
@@ -162,11 +143,6 @@ class UnblockDomain(_Change):
 
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return {"domain": self.domain, "blocked": "yes"}, {"domain": self.domain, "blocked": "no"}
-
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import federation_policy as policy
-
-        await policy.unblock_domain(self.domain, node=node, decision=decision)
 
 
 class SetAllowlist(_Change):
@@ -200,10 +176,13 @@ class SetAllowlist(_Change):
         return "Nœuds autorisés", " ".join(fr), " ".join(en)
 
     async def current(self) -> Rows:
-        from node.services import federation_policy as policy
-
-        mode, domains = await policy.current_policy()
-        return {"allowlist_mode": _yes(mode), "allowed_domains": ", ".join(domains) or "—"}
+        policy = await FederationPolicy.get_or_none(id=1)
+        domains = await AllowedDomain.all().order_by("domain").values_list("domain", flat=True)
+        mode = bool(policy and policy.allowlist_mode)
+        return {
+            "allowlist_mode": _yes(mode),
+            "allowed_domains": ", ".join(map(str, domains)) or "—",
+        }
 
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         after = dict(current)
@@ -212,16 +191,6 @@ class SetAllowlist(_Change):
         if self.allowed_domains is not None:
             after["allowed_domains"] = ", ".join(sorted(self.allowed_domains)) or "—"
         return current, after
-
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import federation_policy as policy
-
-        await policy.set_policy(
-            allowlist_mode=self.allowlist_mode,
-            allowed_domains=self.allowed_domains,
-            node=node,
-            decision=decision,
-        )
 
 
 class ApproveAssociation(_Change):
@@ -249,12 +218,6 @@ class ApproveAssociation(_Change):
             "status": "approved",
         }
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services import associations
-
-        association = await associations.get_association(self.association_id)
-        await associations.decide(association, True, node=node, decision=decision)
-
 
 class AddSeat(_Change):
     kind: Literal["committee.seat_add"] = "committee.seat_add"
@@ -278,11 +241,6 @@ class AddSeat(_Change):
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return {"member": self.name, "seat": "no"}, {"member": self.name, "seat": self.role.value}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services.committee import seats
-
-        await seats.add_seat(node, self, decision=decision)
-
 
 class RemoveSeat(_Change):
     kind: Literal["committee.seat_remove"] = "committee.seat_remove"
@@ -304,11 +262,6 @@ class RemoveSeat(_Change):
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return {"member": self.name, "seat": "yes"}, {"member": self.name, "seat": "no"}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services.committee import seats
-
-        await seats.remove_seat(node, self, decision=decision)
-
 
 class ChangeRules(_Change):
     kind: Literal["committee.rules"] = "committee.rules"
@@ -328,18 +281,11 @@ class ChangeRules(_Change):
         )
 
     async def current(self) -> Rows:
-        from node.services.committee.rules import get_committee
-
         c = await get_committee()
         return {"quorum": str(c.quorum), "voting_days": str(c.voting_days)}
 
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return current, {"quorum": str(self.quorum), "voting_days": str(self.voting_days)}
-
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services.committee import seats
-
-        await seats.change_rules(node, self, decision=decision)
 
 
 class ChangeGates(_Change):
@@ -360,17 +306,54 @@ class ChangeGates(_Change):
         )
 
     async def current(self) -> Rows:
-        from node.services.committee.rules import get_committee
-
         return {"gates": ", ".join((await get_committee()).gate_list) or "—"}
 
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return current, {"gates": ", ".join(g.value for g in self.gates) or "—"}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services.committee import seats
 
-        await seats.change_gates(node, self, decision=decision)
+def _changed_lines(before: str, after: str) -> str:
+    """The lines that go (``-``) and come (``+``), for the committee to read the change."""
+    lines = difflib.ndiff(before.splitlines(), after.splitlines())
+    return "\n".join(line for line in lines if line[:2] in ("- ", "+ ")) or "—"
+
+
+class ChangeCharter(_Change):
+    """A new version of the node's ethics charter; members accept it again on their next visit."""
+
+    kind: Literal["charter.change"] = "charter.change"
+    gate: ClassVar[Gate] = Gate.CHARTER
+    text_fr: str
+    text_en: str
+
+    @property
+    def subject(self) -> str:
+        return "charter"
+
+    def describe(self) -> tuple[str, str, str]:
+        return (
+            "Nouvelle version de la charte",
+            "La charte du nœud changerait. Chaque membre devrait l'accepter de nouveau.",
+            "The node's charter would change. Every member would accept it again.",
+        )
+
+    async def current(self) -> Rows:
+        charter = await charter_in_force()
+        return {
+            "version": str(charter.version),
+            "text_fr": charter.text_fr,
+            "text_en": charter.text_en,
+        }
+
+    def before_after(self, current: Rows) -> tuple[Rows, Rows]:
+        after = {
+            "version": str(int(current["version"]) + 1),
+            "text_fr": self.text_fr,
+            "text_en": self.text_en,
+            "changed_fr": _changed_lines(current["text_fr"], self.text_fr),
+            "changed_en": _changed_lines(current["text_en"], self.text_en),
+        }
+        return current, after
 
 
 class GiveOpinion(_Change):
@@ -399,11 +382,6 @@ class GiveOpinion(_Change):
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:
         return {"partner": self.asker_domain}, {"partner": self.asker_domain}
 
-    async def execute(self, node: NodeState, decision: Decision) -> None:
-        from node.services.committee.opinions import send_answer
-
-        await send_answer(node, self, decision)
-
 
 Change = Annotated[
     AcceptPartnership
@@ -416,7 +394,8 @@ Change = Annotated[
     | RemoveSeat
     | ChangeRules
     | ChangeGates
-    | GiveOpinion,
+    | GiveOpinion
+    | ChangeCharter,
     Field(discriminator="kind"),
 ]
 CHANGE = TypeAdapter[Change](Change)

@@ -101,7 +101,7 @@ async def execute_decision(
                 return False
             decision.executed_at = now
             try:
-                await change.execute(node, decision)
+                await node.committee_executors[change.kind](node, change, decision)
             except Problem as exc:
                 raise _ExecutionFailed(exc.detail) from exc
     except _ExecutionFailed as failed:

@@ -26,6 +26,7 @@ class Gate(StrEnum):
     FEDERATION_POLICY = "federation_policy"  # allowlist mode and domain blocks
     ASSOCIATIONS = "associations"  # approving an association
     COMMITTEE = "committee"  # the committee's own members, rules and gate list
+    CHARTER = "charter"  # the node's ethics charter
 
 
 DEFAULT_GATES = tuple(g.value for g in Gate)

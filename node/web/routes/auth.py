@@ -15,6 +15,7 @@ from node.errors import Problem, Unauthorized, Unprocessable
 from node.http_state import current_node
 from node.models import MemberKind
 from node.services import login_throttle, members, ratelimit
+from node.services.charter_text import charter_in_force
 from node.web import context
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, render, safe_next, see_other, text
@@ -36,11 +37,22 @@ async def _limit_phone(name: str, raw_phone: str) -> None:
     await ratelimit.check(f"{name}:phone:{phone}", current_node().settings.rate_limit_per_minute)
 
 
+async def _signup_page(status: int, values: Any, errors: FormErrors) -> Response:
+    charter = await charter_in_force()
+    return await render(
+        "signup.html",
+        status,
+        values=values,
+        errors=errors,
+        kinds=KINDS,
+        charter_text=charter.text(context.language()),
+        charter_version=charter.version,
+    )
+
+
 @blueprint.get("/signup")
 async def signup() -> Response:
-    return await render(
-        "signup.html", values={"kind": "resident"}, errors=FormErrors(), kinds=KINDS
-    )
+    return await _signup_page(200, {"kind": "resident"}, FormErrors())
 
 
 @blueprint.post("/signup")
@@ -54,6 +66,9 @@ async def signup_post() -> Response:
             raise Unprocessable.field("kind", "Choose one of the list.")
         if text(form, "password", 200) != text(form, "password_again", 200):
             raise Unprocessable.field("password_again", "The two passwords differ.")
+        if form.get("accept_charter") != "yes":
+            raise Unprocessable.field("accept_charter", "Tick the box to accept the charter.")
+        version = text(form, "charter_version", 9)
         result = await members.sign_up(
             node,
             phone=text(form, "phone", 40),
@@ -61,11 +76,12 @@ async def signup_post() -> Response:
             password=text(form, "password", 200),
             pseudonym=text(form, "pseudonym", 50) or None,
             kind=MemberKind(kind),
+            charter_version=int(version)
+            if version.isdigit()
+            else (await charter_in_force()).version,
         )
     except Problem as exc:
-        return await render(
-            "signup.html", exc.status, values=form, errors=FormErrors.from_problem(exc), kinds=KINDS
-        )
+        return await _signup_page(exc.status, form, FormErrors.from_problem(exc))
     session["pending_phone"] = result.phone
     return see_other(url_for("web_auth.verify"))
 

@@ -50,7 +50,7 @@ async def test_defaults_and_an_empty_committee_gates_nothing(app: EntraideApp) -
         "quorum": 5,
         "majority": "simple",
         "voting_days": 7,
-        "gates": ["partnerships", "federation_policy", "associations", "committee"],
+        "gates": ["partnerships", "federation_policy", "associations", "committee", "charter"],
         "members_count": 0,
     }
     # No member yet: the admin decides alone.
@@ -187,7 +187,7 @@ async def test_seats_rules_and_gates_become_decisions(app: EntraideApp) -> None:
     with app.node.db.activate():
         assert await CommitteeMember.filter(active_member_id__not_isnull=True).count() == 1
         committee = await Committee.get(id=1)
-        assert committee.quorum == 5 and len(committee.gate_list) == 4
+        assert committee.quorum == 5 and len(committee.gate_list) == 5
     # Rejection paths.
     assert (
         await call(

@@ -41,6 +41,7 @@ def signup_body(**overrides: Any) -> dict[str, Any]:
         "password": "correct horse",
         "pseudonym": "Alice",
         "kind": "resident",
+        "accept_charter": True,
     }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not None}

@@ -149,6 +149,7 @@ async def test_web_sign_up_of_a_taken_number_looks_like_any_other(
                 "password": "un mot de passe",
                 "password_again": "un mot de passe",
                 "kind": "resident",
+                "accept_charter": "yes",
             },
         )
         pages.append((response.status_code, response.headers.get("Location")))

@@ -76,6 +76,7 @@ async def test_the_node_caps_its_sms_per_hour(node_factory: Any, sms_outbox: Out
                 "phone": f"06987654{n:02d}",
                 "email": f"m{n}@example.org",
                 "password": "correct horse",
+                "accept_charter": True,
             },
             scope_base={"client": (f"10.2.0.{n}", 40000)},
         )
