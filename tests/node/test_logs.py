@@ -56,8 +56,13 @@ async def test_a_full_scenario_logs_no_personal_data(
     password = "un mot de passe pour les logs"
     response = await client.post(
         "/api/v1/members",
-        json={"phone": PHONE_TYPED, "email": EMAIL, "password": password, "kind": "resident",
-              "accept_charter": True},
+        json={
+            "phone": PHONE_TYPED,
+            "email": EMAIL,
+            "password": password,
+            "kind": "resident",
+            "accept_charter": True,
+        },
     )
     assert response.status_code == 201
     sms = read_jsonl(Path(paris.node.settings.sms_backend[len("file:") :]))

@@ -63,8 +63,12 @@ async def test_sign_up_mails_a_working_link_over_smtp(
     client = node.test_client()
     response = await client.post(
         "/api/v1/members",
-        json={"phone": "0612345678", "email": "Zoe@Example.org", "password": "correct horse",
-              "accept_charter": True},
+        json={
+            "phone": "0612345678",
+            "email": "Zoe@Example.org",
+            "password": "correct horse",
+            "accept_charter": True,
+        },
     )
     assert response.status_code == 201, await response.get_json()
 
@@ -88,7 +92,11 @@ async def test_sign_up_survives_an_unreachable_smtp_server(node_factory: Any) ->
     node = await node_factory("smtpdown", mail_backend=f"smtp://127.0.0.1:{_free_port()}")
     response = await node.test_client().post(
         "/api/v1/members",
-        json={"phone": "0612345678", "email": "zoe@example.org", "password": "correct horse",
-              "accept_charter": True},
+        json={
+            "phone": "0612345678",
+            "email": "zoe@example.org",
+            "password": "correct horse",
+            "accept_charter": True,
+        },
     )
     assert response.status_code == 201
