@@ -134,21 +134,22 @@ def answer(category: str, where: str, places: list[NearbyPlace], language: str =
         return fit(NONE_OPEN[language].format(label=label, where=_shorten(where, 40)))
     header = HEADER[language].format(label=label)
     chosen = places[:3]
-    # Shorten names, then drop addresses, then places, until the text is one SMS.
+    # Shorten addresses, then names, then drop addresses, then places, until it is one SMS.
+    lengths = [(n, a) for a in (40, 30, 24, 18) for n in (40, 30, 24, 18)]
+    lengths += [(n, 0) for n in (40, 30, 24, 18, 14, 10)]
     for count in range(len(chosen), 0, -1):
-        for with_address in (True, False):
-            for name_length in (40, 30, 24, 18, 14, 10):
-                lines = [header]
-                for number, place in enumerate(chosen[:count], start=1):
-                    line = f"{number} {_shorten(place.name, name_length)}"
-                    if with_address and place.address:
-                        line += f", {_shorten(place.address, name_length)}"
-                    line += f", {_distance(place.distance_km, language)}"
-                    line += _closes(place.closes_at, language)
-                    lines.append(line)
-                text = to_gsm7("\n".join(lines))
-                if septets(text) <= SMS_LIMIT:
-                    return text
+        for name_length, address_length in lengths:
+            lines = [header]
+            for number, place in enumerate(chosen[:count], start=1):
+                line = f"{number} {_shorten(place.name, name_length)}"
+                if address_length and place.address:
+                    line += f", {_shorten(place.address, address_length)}"
+                line += f", {_distance(place.distance_km, language)}"
+                line += _closes(place.closes_at, language)
+                lines.append(line)
+            text = to_gsm7("\n".join(lines))
+            if septets(text) <= SMS_LIMIT:
+                return text
     return fit(header)
 
 
