@@ -10,6 +10,7 @@ BENCHES = [
     ["bench.bench_servers"],
     ["bench.bench_signatures"],
     ["bench.bench_delivery"],
+    ["bench.bench_calls"],
 ]
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import h3
 
-from node import clock
+from node import clock, sql
 from node.errors import Unprocessable
 from node.models import Call, CallCell, Member, MemberArea
 from node.services import geo
@@ -86,12 +86,21 @@ async def call_cells(call: Call) -> list[str]:
 
 
 async def members_in(resolution: int, cells: Sequence[str]) -> list[UUID]:
-    """Members of this node whose area lies in ``cells`` (all of resolution ``resolution``)."""
-    column = COLUMN[resolution]
-    ids: list[UUID] = await MemberArea.filter(**{f"{column}__in": list(cells)}).values_list(
-        "member_id", flat=True
-    )  # type: ignore[assignment]
-    return ids
+    """Members of this node whose area lies in ``cells`` (all of resolution ``resolution``).
+
+    Plain SQL: for 10,000 members in an area the ORM's row handling cost more than the indexed
+    lookup itself (``bench/bench_calls.py``)."""
+    if not cells:
+        return []
+    column = COLUMN[resolution]  # one of three constant names, never from the input
+    marks = ", ".join("?" for _ in cells)
+    statement = f'SELECT "member_id" FROM "member_area" WHERE "{column}" IN ({marks})'
+    rows = await sql.query(MemberArea, statement, list(cells))
+    return [_uuid(row["member_id"]) for row in rows]
+
+
+def _uuid(value: object) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 async def set_member_area(member: Member, lat: float, lon: float) -> MemberArea:
