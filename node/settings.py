@@ -167,6 +167,12 @@ class Settings(BaseSettings):
         15, ge=1, le=1440, description="An unread notification goes into a digest mail after this"
     )
     digest_max_per_day: int = Field(3, ge=1, le=24, description="Digest mails per member per day")
+    guide_sms_per_hour: int = Field(
+        6, ge=1, le=100, description="Guide questions answered per phone number per hour"
+    )
+    guide_sms_per_node_per_hour: int = Field(
+        300, ge=1, description="Guide answers the whole node may send per hour"
+    )
     sms_per_member_per_day: int = Field(3, ge=0, le=50, description="Notification SMS cap")
     sms_per_node_per_day: int = Field(200, ge=0, description="Notification SMS cap for the node")
     federation_allow_private: bool = False

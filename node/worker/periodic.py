@@ -21,6 +21,7 @@ from node.services.actions import expire_due_actions
 from node.services.association_invitations import purge_expired as purge_expired_invitations
 from node.services.committee.closing import close_due_proposals
 from node.services.committee.reminders import send_opening_links, send_reminders
+from node.services.guide_sms import purge_counters as purge_guide_sms_counters
 from node.services.members import purge_unverified_sign_ups
 from node.worker.heartbeat import Heartbeat
 from node.worker.notifications import notice_jobs
@@ -47,6 +48,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
         "committee_links": lambda: send_opening_links(node),
         "committee_reminders": lambda: send_reminders(node),
         **notice_jobs(node),
+        "purge_guide_sms_counters": purge_guide_sms_counters,
     }
 
 
