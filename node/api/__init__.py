@@ -9,6 +9,7 @@ def register_api(app: Quart) -> None:
     from node.api import (
         actions,
         associations,
+        blocks,
         calls,
         charter,
         chat,
@@ -53,6 +54,7 @@ def register_api(app: Quart) -> None:
         notifications,
         my_actions,
         reports,
+        blocks,
         operations,
     ):
         app.register_blueprint(module.blueprint)

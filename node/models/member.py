@@ -162,3 +162,22 @@ class PasswordReset(Model):
 
     class Meta:
         table = "password_reset"
+
+
+class MemberBlock(Model):
+    """``member`` blocked someone: a member of this node (``blocked_member``) or a person of
+    another node (``blocked_actor_iri``). Enforced here only: nothing is sent to the other."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="blocks", on_delete=fields.CASCADE
+    )
+    blocked_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="blocked_by", null=True, on_delete=fields.CASCADE
+    )
+    blocked_actor_iri = fields.CharField(max_length=2048, null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "member_block"
+        unique_together = (("member", "blocked_member"), ("member", "blocked_actor_iri"))

@@ -36,7 +36,7 @@ from node.models import (
     Member,
     Visibility,
 )
-from node.services import geo
+from node.services import blocks, geo
 from node.services.associations import membership_role
 from node.services.inputs.actions import CAPACITY, DESCRIPTION, PLACE_NAME, TITLE
 from node.services.inputs.types import Text
@@ -97,9 +97,22 @@ async def can_manage(action: Action, member: Member) -> bool:
 async def get_visible_action(action_id: uuid.UUID, viewer: Member | None) -> Action:
     """The action with author, proxy and association loaded; 404 when unknown or invisible."""
     action = await Action.get_or_none(id=action_id).select_related(*_RELATED)
-    if action is None or not await can_view(action, viewer):
+    if action is None or not await can_view(action, viewer) or await _blocked(action, viewer):
         raise NotFound("No such action.")
     return action
+
+
+async def _blocked(action: Action, viewer: Member | None) -> bool:
+    """An action of someone the viewer blocked, or who blocked the viewer, does not exist for
+    them (its page, joining it, its chat)."""
+    if viewer is None:
+        return False
+    author_id = action.author_id  # type: ignore[attr-defined]
+    if author_id is not None and author_id != viewer.id:
+        return await blocks.between(viewer.id, author_id)
+    if action.remote_actor_iri is not None:
+        return await blocks.blocks_actor(viewer.id, action.remote_actor_iri)
+    return False
 
 
 def _text(field: str, value: str, rule: Text) -> str:

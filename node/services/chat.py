@@ -16,6 +16,7 @@ from node import clock
 from node.errors import Conflict, Forbidden, Unprocessable
 from node.events import MessagePosted
 from node.models import Action, Member, Message
+from node.services import blocks
 from node.services.actions import get_visible_action
 from node.services.inputs.actions import CHAT_MESSAGE
 from node.services.participations import is_in_chat, members_in_chat, remote_in_chat
@@ -79,10 +80,22 @@ async def list_messages(
             query = query.filter(id__lt=before)
         query = query.order_by("-id")
     rows = await query.limit(limit + 1).select_related("author")
-    page = MessagePage(items=rows[:limit])
+    page = MessagePage(items=await _shown(rows[:limit], member))
     if len(rows) > limit:
         page.next_cursor = rows[limit - 1].id
     return page
+
+
+async def _shown(rows: list[Message], viewer: Member) -> list[Message]:
+    """The messages but those of people the viewer blocked or who blocked the viewer (the
+    cursor still walks past them)."""
+    hidden = await blocks.hidden_for(viewer)
+    return [
+        row
+        for row in rows
+        if not hidden.hides_member(row.author_id)  # type: ignore[attr-defined]
+        and not hidden.hides_actor(row.remote_actor_iri)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +125,8 @@ async def post_remote_message(
         allowed = action.origin_domain == author.origin and await members_in_chat(action)
     if not allowed:
         raise Forbidden("Only the author and accepted participants can use this chat.")
+    if await blocks.blocks_actor(action.author_id, author.actor_iri):  # type: ignore[attr-defined]
+        raise Forbidden("The author of this action does not take part with this person.")
     async with in_transaction():
         if await Message.exists(ap_id=ap_id):
             raise Conflict("This message is already stored.")

@@ -25,6 +25,7 @@ from node.models import (
     ParticipationStatus,
     Visibility,
 )
+from node.services import blocks
 from node.services.actions import can_manage, effective_status, get_visible_action
 from node.services.inputs.actions import JOIN_MESSAGE
 from node.services.received_text import received_text
@@ -114,7 +115,14 @@ async def list_participations(action_id: uuid.UUID, viewer: Member) -> list[Part
     query = Participation.filter(action_id=action.id)
     if not await can_manage(action, viewer):
         query = query.filter(member_id=viewer.id)
-    return await query.order_by("created_at", "id").select_related("member")
+    rows = await query.order_by("created_at", "id").select_related("member")
+    hidden = await blocks.hidden_for(viewer)
+    return [
+        row
+        for row in rows
+        if not hidden.hides_member(row.member_id)  # type: ignore[attr-defined]
+        and not hidden.hides_actor(row.remote_actor_iri)
+    ]
 
 
 async def _participation(action: Action, participation_id: int) -> Participation:
@@ -224,6 +232,8 @@ async def join_remote(
     async with in_transaction():
         await _lock_action(action_id)
         action = await local_public_action(action_id)
+        if await blocks.blocks_actor(action.author_id, who.actor_iri):  # type: ignore[attr-defined]
+            raise Forbidden("The author of this action does not take part with this person.")
         status = effective_status(action)
         if status != ActionStatus.OPEN:
             raise Conflict(f"The action is {status.value}: it cannot be joined.")

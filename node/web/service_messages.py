@@ -11,6 +11,10 @@ from __future__ import annotations
 from node.web.nav import N_
 
 SERVICE_MESSAGES = (
+    N_("You do not block them."),
+    N_("You already block them."),
+    N_("You cannot block yourself."),
+    N_("Give a member or an actor, not both."),
     N_("Give your phone number or your email address."),
     N_("This link is not valid or has expired; ask for a new one."),
     N_("Give the code you received, or open the link."),

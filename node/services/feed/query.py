@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from node import clock
 from node.errors import Unprocessable
 from node.models import ActionCategory, ActionKind, ActionStatus, Member, Visibility
-from node.services import geo
+from node.services import blocks, geo
 from node.services.actions import viewer_association_ids
 
 DEFAULT_RADIUS_KM = 10.0
@@ -79,6 +79,9 @@ class NearbyQuery:
     viewer_id: uuid.UUID | None
     association_ids: tuple[uuid.UUID, ...]
     local_only: bool = False  # this node's actions only, none of its partners'
+    # Members and remote actors the viewer blocked or who blocked them (node.services.blocks).
+    hidden_author_ids: tuple[uuid.UUID, ...] = ()
+    hidden_actor_iris: tuple[str, ...] = ()
 
 
 def filters(q: NearbyQuery, p: Sql) -> tuple[str, str]:
@@ -111,6 +114,12 @@ def filters(q: NearbyQuery, p: Sql) -> tuple[str, str]:
             scoped = p(Visibility.ASSOCIATION.value)
             visible.append(f"(a.visibility = {scoped} AND a.association_id IN ({ids}))")
         conditions.append("(" + " OR ".join(visible) + ")")
+    if q.hidden_author_ids:
+        ids = ", ".join(p(i) for i in q.hidden_author_ids)
+        conditions.append(f"(a.author_id IS NULL OR a.author_id NOT IN ({ids}))")
+    if q.hidden_actor_iris:
+        iris = ", ".join(p(i) for i in q.hidden_actor_iris)
+        conditions.append(f"(a.remote_actor_iri IS NULL OR a.remote_actor_iri NOT IN ({iris}))")
     x, y, z = (p(v) for v in geo.unit_vector(q.lat, q.lon))
     chord2 = (
         f"((a.unit_x - {x}) * (a.unit_x - {x}) + (a.unit_y - {y}) * (a.unit_y - {y})"
@@ -216,6 +225,7 @@ async def nearby_query(
         raise Unprocessable.field("radius_km", f"must be more than 0 and at most {MAX_RADIUS_KM}")
     if not 1 <= limit <= MAX_LIMIT:
         raise Unprocessable.field("limit", f"must be 1 to {MAX_LIMIT}")
+    hidden = await blocks.hidden_for(viewer)
     return NearbyQuery(
         lat=lat,
         lon=lon,
@@ -226,4 +236,6 @@ async def nearby_query(
         viewer_id=viewer.id if viewer is not None else None,
         association_ids=tuple(await viewer_association_ids(viewer)),
         local_only=local_only,
+        hidden_author_ids=tuple(sorted(hidden.member_ids, key=str)),
+        hidden_actor_iris=tuple(sorted(hidden.actor_iris)),
     )

@@ -11,7 +11,7 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Action, ApiToken, AssociationMembership
-from node.services import association_invitations, members, my_actions, sessions
+from node.services import association_invitations, blocks, members, my_actions, sessions
 from node.services.export import export_member
 from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.web import context
@@ -34,6 +34,7 @@ async def _page(status: int = 200, **extra: Any) -> Response:
     extra["current_session_id"] = context.current_session_id()
     extra["api_tokens"] = await ApiToken.filter(member_id=me.id, revoked_at=None).order_by("-id")
     extra["invitations"] = await association_invitations.pending_invitations(me)
+    extra["blocks"] = await blocks.blocks_of(me)
     extra.setdefault("form", None)
     return await render(
         "me.html",
