@@ -1,6 +1,7 @@
 """``entraide worker`` and ``entraide federation …``: background workers and federation admin.
 
-entraide worker [--concurrency 2]           # loops until SIGTERM; run several for big nodes
+entraide worker [--concurrency 2] [--queues deliveries,notifications,inbox,periodic]
+                                            # loops until SIGTERM; run several for big nodes
 entraide federation deliveries [--status queued|failed|abandoned|delivered]
 entraide federation retry ID
 entraide federation block DOMAIN [--reason …] / unblock DOMAIN
@@ -44,18 +45,36 @@ def _with_node(work: Callable[[NodeState], Awaitable[T]]) -> T:
         raise SystemExit(0) from None
 
 
+def _queues(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from node.worker.queues import UnknownQueue, parse_queues
+
+    try:
+        return parse_queues(value)
+    except UnknownQueue as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command()
 @click.option(
     "--concurrency",
     default=1,
     show_default=True,
     type=click.IntRange(1, 32),
-    help="Worker loops in this process (each claims its own rows).",
+    help="Federation loops in this process (each claims its own rows).",
 )
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between idle polls.")
-def worker(concurrency: int, interval: float) -> None:
-    """Run the background workers (federation inbox and deliveries, notifications, periodic
-    jobs) until SIGTERM. Several processes can run at once: rows are claimed, never shared."""
+@click.option(
+    "--queues",
+    default="all",
+    show_default=True,
+    callback=_queues,
+    help="Comma-separated queues this process serves: deliveries, notifications, inbox, "
+    "periodic (or all).",
+)
+def worker(concurrency: int, interval: float, queues: tuple[str, ...]) -> None:
+    """Run the background workers (federation deliveries and inbox, notifications, periodic
+    jobs) until SIGTERM. Several processes can run at once, each on some queues: rows are
+    claimed, never shared, and each periodic job runs once per period across all of them."""
     settings = settings_or_exit()
     if "base_url" not in settings.model_fields_set:
         click.echo(
@@ -78,14 +97,21 @@ def worker(concurrency: int, interval: float) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        federation_queues = [queue for queue in queues if queue in ("deliveries", "inbox")]
         with node.db.activate():
-            tasks = [
-                asyncio.create_task(run_federation(node, interval=interval))
-                for _ in range(concurrency)
-            ]
-            tasks.append(asyncio.create_task(run_periodic(node)))
-            tasks.append(asyncio.create_task(run_notifications(node)))
-            click.echo(f"entraide worker: {concurrency} federation loop(s) running")
+            tasks = []
+            if federation_queues:
+                tasks += [
+                    asyncio.create_task(
+                        run_federation(node, interval=interval, queues=federation_queues)
+                    )
+                    for _ in range(concurrency)
+                ]
+            if "notifications" in queues:
+                tasks.append(asyncio.create_task(run_notifications(node)))
+            if "periodic" in queues:
+                tasks.append(asyncio.create_task(run_periodic(node)))
+            click.echo(f"entraide worker: queues {', '.join(queues)} running")
             await stop.wait()
             for task in tasks:
                 task.cancel()

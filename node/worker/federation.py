@@ -1,4 +1,5 @@
-"""The federation worker: steps due inbox rows, then due deliveries.
+"""The federation worker: steps due deliveries, then due inbox rows (local work before remote
+ingress, see :mod:`node.worker.queues`); a worker can take only one of the two queues.
 
 ``run_once`` is what tests call (no sleeping, Takahē's ``run_single_cycle``); ``run_forever``
 is the in-process loop of ``serve`` and the body of ``entraide worker``. Several can run at once:
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 
 from node.fed.delivery import send_due
 from node.fed.processing import process_due
@@ -19,24 +21,42 @@ from node.worker.heartbeat import Heartbeat
 log = logging.getLogger("entraide.worker")
 
 
-async def run_once(node: NodeState, *, limit: int = 100) -> dict[str, int]:
-    """Process due inbox items, then due deliveries, once each; returns how many rows each
-    step handled. The node's database must be active (``node.db.activate()``)."""
-
-    inbox = await process_due(node, limit=limit)
-    deliveries = await send_due(node, limit=limit)
-    return {"inbox": inbox, "deliveries": deliveries}
+FEDERATION_QUEUES = ("deliveries", "inbox")
 
 
-async def run_forever(node: NodeState, *, interval: float = 1.0, limit: int = 100) -> None:
+async def run_once(
+    node: NodeState, *, limit: int = 100, queues: Sequence[str] = FEDERATION_QUEUES
+) -> dict[str, int]:
+    """Send due deliveries, then process due inbox items, once each (those of ``queues``);
+    returns how many rows each step handled. The node's database must be active
+    (``node.db.activate()``)."""
+    done: dict[str, int] = {}
+    if "deliveries" in queues:
+        done["deliveries"] = await send_due(node, limit=limit)
+    if "inbox" in queues:
+        done["inbox"] = await process_due(node, limit=limit)
+        if done["inbox"] and "deliveries" in queues:
+            # The answers the inbox just queued (an Accept to a Follow) go in the same round.
+            done["deliveries"] += await send_due(node, limit=limit)
+    return done
+
+
+async def run_forever(
+    node: NodeState,
+    *,
+    interval: float = 1.0,
+    limit: int = 100,
+    queues: Sequence[str] = FEDERATION_QUEUES,
+) -> None:
     """Loop until cancelled: run immediately again while there is work, otherwise wait for
     ``interval`` seconds or a wake-up."""
     event = node.work_ready
-    heartbeat = Heartbeat("federation")
+    chosen = tuple(queue for queue in FEDERATION_QUEUES if queue in queues)
+    heartbeat = Heartbeat("federation" if chosen == FEDERATION_QUEUES else "+".join(chosen))
     while True:
         try:
             await heartbeat.beat()
-            done = await run_once(node, limit=limit)
+            done = await run_once(node, limit=limit, queues=chosen)
         except asyncio.CancelledError:
             raise
         except Exception:  # the rows stay due; the next round retries them
