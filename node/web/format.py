@@ -17,6 +17,17 @@ from node.web.context import gettext, language
 from node.web.nav import N_
 
 KIND_LABELS = {"need": N_("Need"), "offer": N_("Offer"), "outing": N_("Outing")}
+CALL_KIND_LABELS = {
+    "volunteers": N_("Call for volunteers"),
+    "donations": N_("Call for donations"),
+    "urgent": N_("Alert"),
+}
+CALL_STATUS_LABELS = {
+    "open": N_("open"),
+    "full": N_("full, thank you"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
 CATEGORY_LABELS = {
     "food": N_("Food"),
     "clothes": N_("Clothes"),
@@ -116,5 +127,7 @@ def register_filters(env: Environment) -> None:
         round_mode_label=_label(ROUND_MODE_LABELS),
         item_label=_label(ITEM_LABELS),
         scope_label=_label(SCOPE_LABELS),
+        call_kind_label=_label(CALL_KIND_LABELS),
+        call_status_label=_label(CALL_STATUS_LABELS),
         origin_domain=origin_domain,
     )

@@ -13,6 +13,8 @@ from node.http_state import current_node
 from node.models import Association, AssociationRole, AssociationStatus, Member
 from node.services import association_invitations
 from node.services import associations as service
+from node.services.calls import follows as call_follows
+from node.services.calls import reading as call_reading
 from node.services.inputs import parse
 from node.services.inputs.associations import AssociationRequest, ProxyProfile
 from node.web import nav
@@ -95,6 +97,10 @@ async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Respo
         proxies=await service.list_proxies(association) if inside else [],
         roles=list(AssociationRole),
         sections=sections,
+        open_calls=await call_reading.of_association(association.id),
+        following=await call_follows.follows(viewer, association.id),
+        followers=await call_follows.count(association.id),
+        can_post_calls=await call_reading.can_coordinate(viewer, association.id),
         **extra,
     )
 

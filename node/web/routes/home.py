@@ -10,6 +10,7 @@ from node.errors import Problem
 from node.http_state import current_node
 from node.models import ActionCategory, ActionKind
 from node.services import feed
+from node.services.calls import reading as call_reading
 from node.services.partner_nodes import node_names
 from node.web.context import current_member
 from node.web.forms import FormErrors, render
@@ -87,8 +88,10 @@ async def index() -> Any:
             for item in page.items
         ],
     }
+    viewer = current_member()
     return await render(
         "home.html",
+        calls_near=await call_reading.near(viewer, 5) if viewer else [],
         node_names=await node_names(item.action.origin_domain for item in page.items),
         items=page.items,
         filters=filters,

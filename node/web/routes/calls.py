@@ -1,0 +1,234 @@
+"""Calls for help on the web: an association's coordinators post, edit, close and thank; a
+member answers ("I'm coming", or pledges per item) and withdraws; anyone reads a call. Plain
+forms: everything works without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from quart import Blueprint, Response, flash, request, url_for
+
+from node import clock
+from node.errors import Problem, Unprocessable
+from node.http_state import current_node
+from node.models import Association, CallKind
+from node.services.calls import answers, audience, follows, posting, reading
+from node.services.inputs import parse
+from node.services.inputs.calls import CallChanges, CallIn, MyAreaIn, ThanksIn
+from node.web.context import current_member
+from node.web.context import gettext as _
+from node.web.forms import FormErrors, login_required, member, number, raw, render, see_other
+
+blueprint = Blueprint("web_calls", __name__)
+
+RADII = (0.5, 1, 2, 5, 10)
+DURATIONS = (1, 3, 7, 14, 30)
+
+
+def _items(text: str) -> list[dict[str, Any]]:
+    """``Duvets: 20`` per line → items (422 for a line without a whole quantity)."""
+    items = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        label, _sep, quantity = line.rpartition(":")
+        if not label.strip() or not quantity.strip().isdigit():
+            raise Unprocessable.field("items", "Write one item per line: name: quantity.")
+        items.append({"label": label.strip(), "quantity": int(quantity.strip())})
+    return items
+
+
+def _url(call_id: UUID) -> str:
+    return url_for("web_calls.show", call_id=call_id)
+
+
+async def _new_page(association: Association, status: int = 200, **extra: Any) -> Response:
+    extra.setdefault("errors", FormErrors())
+    extra.setdefault("values", {})
+    return await render(
+        "call_new.html",
+        status,
+        association=association,
+        radius_options=[(format(r, "g"), _("%(km)s km", km=format(r, "g"))) for r in RADII],
+        duration_options=[(str(d), _("%(num)d days", num=d)) for d in DURATIONS],
+        **extra,
+    )
+
+
+async def _coordinated(association_id: UUID) -> Association:
+    association = await Association.get_or_none(id=association_id)
+    if association is None or not await reading.can_coordinate(member(), association.id):
+        raise Problem("Only the association's coordinators can post its calls.", status=403)
+    return association
+
+
+@blueprint.get("/associations/<uuid:association_id>/calls/new")
+@login_required
+async def new(association_id: UUID) -> Response:
+    return await _new_page(await _coordinated(association_id))
+
+
+@blueprint.post("/associations/<uuid:association_id>/calls")
+@login_required
+async def create(association_id: UUID) -> Response:
+    association = await _coordinated(association_id)
+    form = await request.form
+    node = current_node()
+    try:
+        kind = raw(form, "kind")
+        days = int(raw(form, "days") or 7)
+        body: dict[str, Any] = {
+            "kind": kind,
+            "title": raw(form, "title"),
+            "body": raw(form, "body"),
+            "place_name": raw(form, "place_name"),
+            "opening_hours": raw(form, "opening_hours"),
+            "ends_at": clock.now() + timedelta(days=days if days in DURATIONS else 7),
+            "area": {
+                "lat": node.settings.area_lat,
+                "lon": node.settings.area_lon,
+                "radius_km": number(form, "radius_km"),
+            },
+        }
+        if kind == CallKind.VOLUNTEERS.value:
+            body["people"] = raw(form, "people") or None
+            body["skills"] = raw(form, "skills")
+        else:
+            body["items"] = _items(raw(form, "items"))
+        call = await posting.post_call(node, member(), parse(CallIn, body), association.id)
+    except (Problem, ValueError) as exc:
+        problem = exc if isinstance(exc, Problem) else Unprocessable.field("days", str(exc))
+        errors = FormErrors.from_problem(problem)
+        return await _new_page(association, problem.status, errors=errors, values=form)
+    await flash(_("Your call is posted."))
+    return see_other(_url(call.id))
+
+
+async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
+    viewer = current_member()
+    call = await reading.get_call(call_id)
+    association_id = call.association_id  # type: ignore[attr-defined]
+    manager = call.origin_domain is None and await reading.can_coordinate(viewer, association_id)
+    extra.setdefault("errors", FormErrors())
+    return await render(
+        "call.html",
+        status,
+        call=call,
+        status_now=reading.effective_status(call),
+        items=await reading.items_of(call),
+        answer_count=await reading.answer_count(call),
+        mine=await reading.my_answer(call, viewer),
+        manager=manager,
+        respondents=await reading.respondents(call, viewer) if manager and viewer else [],
+        **extra,
+    )
+
+
+@blueprint.get("/calls/<uuid:call_id>")
+async def show(call_id: UUID) -> Response:
+    return await _page(call_id)
+
+
+@blueprint.post("/calls/<uuid:call_id>/answer")
+@login_required
+async def answer(call_id: UUID) -> Response:
+    form = await request.form
+    call = await reading.get_call(call_id)
+    try:
+        pledges = []
+        if call.kind == CallKind.DONATIONS:
+            for item in await reading.items_of(call):
+                value = raw(form, f"item-{item.id}").strip()
+                if value and value != "0":
+                    if not value.isdigit():
+                        raise Unprocessable.field("pledges", "Enter a whole number.")
+                    pledges.append(answers.Pledge(item_id=item.id, quantity=int(value)))
+        await answers.answer(current_node(), member(), call_id, pledges)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("Thank you! The association counts on you."))
+    return see_other(_url(call_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/withdraw")
+@login_required
+async def withdraw(call_id: UUID) -> Response:
+    try:
+        await answers.withdraw(current_node(), member(), call_id)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("Your answer is withdrawn."))
+    return see_other(_url(call_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/edit")
+@login_required
+async def edit(call_id: UUID) -> Response:
+    form = await request.form
+    try:
+        changes = parse(
+            CallChanges,
+            {
+                name: raw(form, name)
+                for name in ("title", "body", "place_name", "opening_hours")
+                if name in form
+            },
+        )
+        await posting.edit_call(current_node(), member(), call_id, changes)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("The call is changed; the people who answered are told."))
+    return see_other(_url(call_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/close")
+@login_required
+async def close(call_id: UUID) -> Response:
+    form = await request.form
+    try:
+        cancel = raw(form, "cancel") == "1"
+        await posting.close_call(current_node(), member(), call_id, cancel=cancel)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("The call is closed."))
+    return see_other(_url(call_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/thanks")
+@login_required
+async def thanks(call_id: UUID) -> Response:
+    form = await request.form
+    try:
+        message = parse(ThanksIn, {"message": raw(form, "message")}).message
+        await posting.thank_all(current_node(), member(), call_id, message)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("Your thanks are sent to everyone who answered."))
+    return see_other(_url(call_id))
+
+
+@blueprint.post("/associations/<uuid:association_id>/follow")
+@login_required
+async def follow(association_id: UUID) -> Response:
+    form = await request.form
+    if raw(form, "stop") == "1":
+        await follows.unfollow(member(), association_id)
+    else:
+        await follows.follow(member(), association_id)
+    return see_other(url_for("web_associations.show", association_id=association_id))
+
+
+@blueprint.post("/me/calls-area")
+@login_required
+async def set_area() -> Response:
+    form = await request.form
+    try:
+        place = parse(MyAreaIn, {"lat": number(form, "lat"), "lon": number(form, "lon")})
+    except Problem:
+        await flash(_("We could not read this place."))
+        return see_other("/")
+    await audience.set_member_area(member(), place.lat, place.lon)
+    await flash(_("You will hear about calls around this place."))
+    return see_other("/")

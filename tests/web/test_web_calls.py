@@ -1,0 +1,107 @@
+"""Web pages of calls for help, without JavaScript: a coordinator posts a donations call from
+the association's space, a resident pledges on the call page and withdraws, the coordinator
+sees the count, thanks and closes; the association page shows open calls and a follow button;
+the home page lists calls near me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from node.http_state import EntraideApp
+from node.models import AssociationRole
+from tests.factories import make_association
+from tests.web.conftest import csrf_of, log_in
+
+
+async def _page(client: Any, path: str, status: int = 200) -> str:
+    response = await client.get(path)
+    assert response.status_code == status, path
+    return str(await response.get_data(as_text=True))
+
+
+async def test_post_pledge_withdraw_thank_and_close(app: EntraideApp, make_member: Any) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    assert "Lancer un appel" in await _page(coordinator, space)
+    new = f"{space}/calls/new"
+    token = await csrf_of(coordinator, new)
+    form = {
+        "csrf_token": token,
+        "kind": "donations",
+        "title": "Grand froid : duvets",
+        "items": "Duvets: 20\nChaussures 42-44: 10",
+        "place_name": "12 rue des Lilas",
+        "radius_km": "1",
+        "days": "7",
+    }
+    bad = await coordinator.post(f"{space}/calls", form={**form, "items": "Duvets beaucoup"})
+    assert bad.status_code == 422
+    assert "Un par ligne" in str(await bad.get_data(as_text=True))
+    posted = await coordinator.post(f"{space}/calls", form=form)
+    assert posted.status_code == 303
+    call_url = posted.headers["Location"]
+    page = await _page(coordinator, call_url)
+    assert "Appel aux dons" in page and "<strong>20</strong> / 20" in page
+
+    resident = await log_in(app, make_member, pseudonym="Léa")
+    # A resident cannot post for the association.
+    assert (await resident.get(new)).status_code == 403
+    await resident.post(
+        "/me/calls-area",
+        form={"csrf_token": await csrf_of(resident, "/"), "lat": "48.8566", "lon": "2.3522"},
+    )
+    assert "Grand froid : duvets" in await _page(resident, "/")
+    call_page = await _page(resident, call_url)
+    assert "Je peux apporter" in call_page
+    item_field = call_page.split('name="item-', 1)[1].split('"', 1)[0]
+    token = await csrf_of(resident, call_url)
+    too_many = await resident.post(
+        f"{call_url}/answer", form={"csrf_token": token, f"item-{item_field}": "99"}
+    )
+    assert too_many.status_code == 422
+    answered = await resident.post(
+        f"{call_url}/answer", form={"csrf_token": token, f"item-{item_field}": "5"}
+    )
+    assert answered.status_code == 303
+    page = await _page(coordinator, call_url)
+    assert "<strong>15</strong> / 20" in page and "Léa" in page
+    assert '<dd id="answer-count">1</dd>' in page
+
+    token = await csrf_of(resident, call_url)
+    assert (
+        await resident.post(f"{call_url}/withdraw", form={"csrf_token": token})
+    ).status_code == 303
+    assert "<strong>20</strong> / 20" in await _page(coordinator, call_url)
+    token = await csrf_of(resident, call_url)
+    await resident.post(f"{call_url}/answer", form={"csrf_token": token, f"item-{item_field}": "2"})
+
+    token = await csrf_of(coordinator, call_url)
+    thanks = await coordinator.post(
+        f"{call_url}/thanks", form={"csrf_token": token, "message": "Merci !"}
+    )
+    assert thanks.status_code == 303
+    token = await csrf_of(coordinator, call_url)
+    closed = await coordinator.post(f"{call_url}/close", form={"csrf_token": token, "cancel": "1"})
+    assert closed.status_code == 303
+    assert "annulé" in await _page(resident, call_url)
+    token = await csrf_of(resident, call_url)
+    refused = await resident.post(f"{call_url}/close", form={"csrf_token": token})
+    assert refused.status_code == 403
+
+
+async def test_follow_from_the_association_page(app: EntraideApp, make_member: Any) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(app, {coordinator.member: AssociationRole.ADMIN})
+    resident = await log_in(app, make_member, pseudonym="Omar")
+    space = f"/associations/{association.id}"
+    page = await _page(resident, space)
+    assert "Suivre cette association" in page and "Aucun appel ouvert." in page
+    token = await csrf_of(resident, space)
+    assert (await resident.post(f"{space}/follow", form={"csrf_token": token})).status_code == 303
+    page = await _page(resident, space)
+    assert "Ne plus suivre" in page and "1 abonné·e" in page
+    assert "Lancer un appel" not in page
+    await _page(resident, "/calls/00000000-0000-4000-8000-000000000000", status=404)
