@@ -245,7 +245,7 @@ def read(
         if rejection is not None:
             reading.rejections.append(Rejection(name, number, *rejection))
         elif record is not None:
-            reading.records.append(record)
+            reading.add(record, name, number)
     return reading
 
 

@@ -74,8 +74,15 @@ class Reading:
     records: list[PlaceRecord] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     rows: int = 0
+    # (file, row) of each record, in the same order, for the rows a store refuses later.
+    origins: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, record: PlaceRecord, file: str, row: int) -> None:
+        self.records.append(record)
+        self.origins.append((file, row))
 
     def extend(self, other: Reading) -> None:
         self.records.extend(other.records)
+        self.origins.extend(other.origins)
         self.rejections.extend(other.rejections)
         self.rows += other.rows

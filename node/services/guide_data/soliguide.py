@@ -145,7 +145,7 @@ def read(name: str, data: bytes, check_hours: HoursCheck | None = None) -> Readi
             )
             continue
         seen[record.source_id] = number
-        reading.records.append(record)
+        reading.add(record, name, number)
     return reading
 
 
