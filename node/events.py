@@ -42,6 +42,7 @@ from node.models import (
     Participation,
     PartnerOpinion,
     Partnership,
+    RemoteActor,
     Report,
     Visit,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "ProposalOpened",
     "QuorumAtRisk",
     "ReportDecided",
+    "ReportForwarded",
     "ReportMade",
     "VisitRecorded",
     "VoteReminderDue",
@@ -333,6 +335,16 @@ class ReportDecided(Event):
     """A moderator resolved or dismissed a report; its reporter is told the outcome."""
 
     report: Report
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportForwarded(Event):
+    """A moderator sends a report to the server of the reported content (a ``Flag``)."""
+
+    report: Report
+    actor: RemoteActor  # the reported account
+    objects: tuple[str, ...]  # the reported objects' IRIs
+    text: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ def register_api(app: Quart) -> None:
         invitations,
         members,
         meta,
+        moderation,
         my_actions,
         network,
         notifications,
@@ -55,6 +56,7 @@ def register_api(app: Quart) -> None:
         my_actions,
         reports,
         blocks,
+        moderation,
         operations,
     ):
         app.register_blueprint(module.blueprint)

@@ -29,6 +29,7 @@ from node.events import (
     PartnershipAsked,
     PartnershipDecided,
     PartnershipEnded,
+    ReportForwarded,
     VisitRecorded,
 )
 from node.fed import (
@@ -40,6 +41,7 @@ from node.fed import (
 )
 from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
+from node.fed.publish_reports import publish_flag
 from node.fed.publish_visits import publish_visit
 from node.fed.remote import get_remote_actor
 from node.models import ParticipationStatus, Partnership, PartnershipStatus
@@ -164,6 +166,7 @@ def register(bus: EventBus) -> None:
     bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)
+    bus.listen(ReportForwarded, publish_flag)
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)
     bus.listen(ParticipationLeft, participation_left)

@@ -25,6 +25,7 @@ from node.fed.handlers import (
     actors,
     calls,
     committee,
+    flags,
     follow,
     participations,
     partnerships,
@@ -137,6 +138,8 @@ INBOUND = Routes(
         Route("Delete", "Tombstone", actors.delete_actor_or_object),
         Route("Delete", None, actors.delete_actor_or_object),
         *(Route("Delete", t, actors.delete_actor_or_object) for t in ACTOR_TYPES),
+        # A moderation report from any server: it waits in the queue for a moderator.
+        Route("Flag", None, flags.flag),
         # An account's new profile or key, from the account itself.
         *(Route("Update", t, actors.update_actor) for t in ACTOR_TYPES),
     ]

@@ -11,6 +11,8 @@ from tortoise.models import Model
 from node.models.enums import MemberKind
 
 if TYPE_CHECKING:  # only for annotations: the models refer to each other by name
+    from datetime import datetime
+
     from node.models.association import Association
 
 
@@ -51,6 +53,12 @@ class Member(Model):
     @property
     def is_verified(self) -> bool:
         return self.phone_verified_at is not None
+
+    def is_barred(self, now: "datetime") -> bool:
+        """Banned, or suspended until after ``now``: no log-in, no token, no session."""
+        if self.banned_at is not None:
+            return True
+        return self.suspended_until is not None and self.suspended_until > now
 
     @property
     def display_name(self) -> str:

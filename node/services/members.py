@@ -439,6 +439,9 @@ async def authenticate(
             await login_throttle.failed(phone)
         raise Unauthorized(_BAD_CREDENTIALS)
     assert password_hash is not None
+    if member.is_barred(clock.now()):
+        # Only after the right password: a stranger learns nothing about the account.
+        raise Forbidden("This account is suspended by the node's moderators.")
     if passwords.needs_rehash(password_hash):
         member.password_hash = await passwords.hash_password(password)
         await member.save(update_fields=["password_hash"])

@@ -131,14 +131,22 @@ async def _local(kind: ReportTarget, raw_id: str) -> Target:
 
 
 async def _remote(iri: str) -> Target:
-    """An object of another server: its actor is the one we know by that IRI, or the author
-    of the action we hold under it."""
+    """An object of another server. Its actor is the one we know by that IRI, the author of
+    the action or chat line we hold under it, or the known actor whose IRI starts the object's
+    (Mastodon's ``…/users/x/statuses/1``, GoToSocial's ``…/users/x/statuses/01H…``)."""
     actor = await RemoteActor.get_or_none(ap_id=iri)
     if actor is not None:
         return Target(ReportTarget.REMOTE, iri, iri)
     action = await Action.get_or_none(ap_id=iri)
-    owner = action.remote_actor_iri if action is not None else None
-    return Target(ReportTarget.REMOTE, iri, owner)
+    if action is not None and action.remote_actor_iri is not None:
+        return Target(ReportTarget.REMOTE, iri, action.remote_actor_iri)
+    message = await Message.get_or_none(ap_id=iri)
+    if message is not None and message.remote_actor_iri is not None:
+        return Target(ReportTarget.REMOTE, iri, message.remote_actor_iri)
+    host = urlsplit(iri).hostname or ""
+    known = await RemoteActor.filter(domain=host).limit(500).values_list("ap_id", flat=True)
+    owners = [str(a) for a in known if iri.startswith(f"{a}/")]
+    return Target(ReportTarget.REMOTE, iri, max(owners, key=len) if owners else None)
 
 
 async def resolve_target(settings: Settings, raw: str) -> Target:
@@ -205,3 +213,44 @@ async def make_report(
 async def reports_by(member: Member, limit: int = 50) -> list[Report]:
     """The member's own reports, newest first, with their outcome."""
     return await Report.filter(reporter=member).order_by("-created_at", "-id").limit(limit)
+
+
+async def receive_flag(
+    node: NodeState,
+    *,
+    origin_domain: str,
+    activity_id: str,
+    objects: list[str],
+    content: str,
+) -> Report | None:
+    """A ``Flag`` from another server about content of this node: one report in the queue,
+    never an action by itself. ``objects`` are IRIs (Mastodon and GoToSocial send the reported
+    actor first, then the reported posts); the first post of ours is the target, else the first
+    actor of ours. None when nothing named is ours, or the same Flag came twice."""
+    if await Report.exists(flag_activity_id=activity_id):
+        return None
+    found: list[Target] = []
+    for iri in objects[:50]:
+        if len(iri) > IRI_MAX or not is_local(node.settings, iri):
+            continue
+        try:
+            found.append(await resolve_target(node.settings, iri))
+        except Problem:
+            continue  # an IRI of ours that names nothing (any more)
+    if not found:
+        return None
+    posts = [t for t in found if t.kind != ReportTarget.MEMBER]
+    target = (posts or found)[0]
+    async with in_transaction():
+        report = await Report.create(
+            reporter=None,
+            target_kind=target.kind,
+            target_id=target.id,
+            category=ReportCategory.OTHER,
+            text=content.strip()[:TEXT_MAX],
+            origin_domain=origin_domain,
+            flag_activity_id=activity_id[:IRI_MAX],
+            created_at=clock.now(),
+        )
+        await node.events.record(node, ReportMade(report=report))
+    return report

@@ -41,7 +41,7 @@ async def live_session(secret: str) -> WebSession | None:
         "member"
     )
     now = clock.now()
-    if row is None or row.expires_at <= now:
+    if row is None or row.expires_at <= now or row.member.is_barred(now):
         return None
     if row.last_seen_at is None or now - row.last_seen_at > _TOUCH_EVERY:
         await WebSession.filter(id=row.id).update(last_seen_at=now)

@@ -62,6 +62,8 @@ async def member_for_token(secret: str) -> Member | None:
     now = clock.now()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
+    if row.member.is_barred(now):  # suspended or banned by the moderators
+        return None
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
         await ApiToken.filter(id=row.id).update(last_used_at=now)
     return row.member

@@ -1,0 +1,190 @@
+"""API routes of the moderation queue (moderators and admins), the moderator role (admins)
+and the audit log (admins and the street committee)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node.api.deps import require_member
+from node.api.reports import ReportOut, report_out
+from node.api.types import BEARER, MULTI_LINE, Strict
+from node.http_state import current_node
+from node.models import ModerationEntry, ModerationVerb, ReportStatus
+from node.services import moderation as service
+
+blueprint = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
+
+Reason = Annotated[str, Field(max_length=service.REASON_MAX), MULTI_LINE]
+
+
+class QueueQuery(Strict):
+    status: ReportStatus | None = ReportStatus.OPEN
+    limit: int = Field(50, ge=1, le=service.PAGE_MAX)
+
+
+class QueueOut(BaseModel):
+    items: list[ReportOut]
+
+
+class EntryOut(BaseModel):
+    id: int
+    moderator: str = Field(description="The moderator's pseudonym when they acted")
+    verb: ModerationVerb
+    target: str
+    report_id: int | None
+    reason: str
+    until: datetime | None
+    created_at: datetime
+
+
+class ReportDetailOut(BaseModel):
+    report: ReportOut
+    text: str
+    reporter_id: UUID | None
+    origin_domain: str | None
+    context: dict[str, Any] = Field(description="The reported content as people saw it")
+    found: bool = Field(description="False when the content is gone")
+    entries: list[EntryOut]
+
+
+class ActIn(Strict):
+    verb: Literal["warn", "suspend", "ban", "anonymise", "resolve", "dismiss"]
+    reason: Reason = Field(description="Why: kept in the log (and told to a warned member)")
+    days: int | None = Field(None, ge=1, le=service.SUSPEND_MAX_DAYS)
+    outcome: Annotated[str, Field(max_length=service.OUTCOME_MAX), MULTI_LINE] = Field(
+        "", description="resolve/dismiss: what the reporter is told (name nobody)"
+    )
+
+
+class ForwardIn(Strict):
+    text: Reason = Field(
+        "", description="What the other server's moderators read; the reporter is never named"
+    )
+
+
+class LogOut(BaseModel):
+    items: list[EntryOut]
+
+
+class RoleIn(Strict):
+    reason: Reason = ""
+
+
+class RoleOut(BaseModel):
+    member_id: UUID
+    moderator: bool
+
+
+def entry_out(entry: ModerationEntry) -> EntryOut:
+    return EntryOut(
+        id=entry.id,
+        moderator=entry.moderator_name,
+        verb=entry.verb,
+        target=f"{entry.target_kind}:{entry.target_id}" if entry.target_kind else "",
+        report_id=entry.report_id,  # type: ignore[attr-defined]
+        reason=entry.reason,
+        until=entry.until,
+        created_at=entry.created_at,
+    )
+
+
+async def _moderator() -> Any:
+    return service.require_moderator(await require_member())
+
+
+@blueprint.get("/reports")
+@security_scheme(BEARER)
+@validate_querystring(QueueQuery)
+@validate_response(QueueOut)
+async def queue(query_args: QueueQuery) -> QueueOut:
+    """The queue: open reports by default, someone in danger first."""
+    await _moderator()
+    rows = await service.list_reports(query_args.status, query_args.limit)
+    return QueueOut(items=[report_out(r) for r in rows])
+
+
+async def _detail(report_id: int) -> ReportDetailOut:
+    report = await service.get_report(report_id)
+    seen = await service.context(report)
+    return ReportDetailOut(
+        report=report_out(report),
+        text=report.text,
+        reporter_id=report.reporter_id,  # type: ignore[attr-defined]
+        origin_domain=report.origin_domain,
+        context=seen.summary,
+        found=seen.found,
+        entries=[entry_out(e) for e in await service.entries_of(report)],
+    )
+
+
+@blueprint.get("/reports/<int:report_id>")
+@security_scheme(BEARER)
+@validate_response(ReportDetailOut)
+async def report_detail(report_id: int) -> ReportDetailOut:
+    """One report with the reported content in context and what was done about it."""
+    await _moderator()
+    return await _detail(report_id)
+
+
+@blueprint.post("/reports/<int:report_id>/actions")
+@security_scheme(BEARER)
+@validate_request(ActIn)
+@validate_response(ReportDetailOut)
+async def act(report_id: int, data: ActIn) -> ReportDetailOut:
+    """Do something about a report; every action is logged with its reason."""
+    moderator = await _moderator()
+    node = current_node()
+    report = await service.get_report(report_id)
+    verb = ModerationVerb(data.verb)
+    if verb in service.MEMBER_VERBS:
+        await service.act_on_member(node, moderator, report, verb, data.reason, days=data.days)
+    else:
+        status = ReportStatus.RESOLVED if verb == ModerationVerb.RESOLVE else ReportStatus.DISMISSED
+        await service.decide(node, moderator, report, status, data.reason, data.outcome)
+    return await _detail(report_id)
+
+
+@blueprint.post("/reports/<int:report_id>/flag")
+@security_scheme(BEARER)
+@validate_request(ForwardIn)
+@validate_response(ReportDetailOut)
+async def forward(report_id: int, data: ForwardIn) -> ReportDetailOut:
+    """Send the report to the server of the reported content as a ``Flag`` (by choice only)."""
+    moderator = await _moderator()
+    report = await service.get_report(report_id)
+    await service.forward(current_node(), moderator, report, data.text)
+    return await _detail(report_id)
+
+
+@blueprint.get("/log")
+@security_scheme(BEARER)
+@validate_response(LogOut)
+async def log() -> LogOut:
+    """The audit log, newest first: admins and the committee's members."""
+    await service.require_audit_reader(await require_member())
+    return LogOut(items=[entry_out(e) for e in await service.audit_log()])
+
+
+@blueprint.put("/moderators/<uuid:member_id>")
+@security_scheme(BEARER)
+@validate_request(RoleIn)
+@validate_response(RoleOut)
+async def grant(member_id: UUID, data: RoleIn) -> RoleOut:
+    """Make a member a moderator (admins only)."""
+    member = await service.set_moderator(await require_member(), member_id, True, data.reason)
+    return RoleOut(member_id=member.id, moderator=True)
+
+
+@blueprint.delete("/moderators/<uuid:member_id>")
+@security_scheme(BEARER)
+@validate_response(RoleOut)
+async def revoke(member_id: UUID) -> RoleOut:
+    """Take the moderator role back (admins only)."""
+    member = await service.set_moderator(await require_member(), member_id, False)
+    return RoleOut(member_id=member.id, moderator=False)
