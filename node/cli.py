@@ -149,6 +149,34 @@ async def _create_admin(phone: str, email: str, password: str, pseudonym: str | 
     return member.phone or str(member.id)
 
 
+@main.command("moderator")
+@click.argument("change", type=click.Choice(["grant", "revoke"]))
+@click.option("--phone", required=True, help="The member's phone number.")
+def moderator(change: str, phone: str) -> None:
+    """Make a member a moderator of the report queue, or take the role back."""
+    settings = settings_or_exit()
+    done = run_on_node(settings, lambda node: _set_moderator(phone, change == "grant"))
+    if not done:
+        click.echo("entraide: no member has this phone number.", err=True)
+        sys.exit(1)
+    click.echo(f"Moderator role {'granted' if change == 'grant' else 'taken back'}.")
+
+
+async def _set_moderator(phone: str, on: bool) -> bool:
+    from node.errors import Problem
+    from node.services import moderation
+    from node.services.members import member_by_phone
+
+    try:
+        member = await member_by_phone(phone)
+    except Problem:  # not a phone number
+        return False
+    if member is None:
+        return False
+    await moderation.operator_set_moderator(member, on)
+    return True
+
+
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Only seed when the node has no member yet.")
 @click.option(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from quart import Blueprint
+from quart import Blueprint, request
 from quart_schema import security_scheme, validate_request, validate_response
 
 from node.api.action_views import ActionOut, action_out
@@ -14,6 +14,7 @@ from node.api.types import BEARER
 from node.errors import Unprocessable
 from node.http_state import current_node
 from node.services import actions as actions_service
+from node.services import word_list
 from node.services.inputs.actions import ActionChanges, ActionDraft
 
 blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
@@ -24,8 +25,13 @@ blueprint = Blueprint("actions", __name__, url_prefix="/api/v1")
 @validate_request(ActionDraft)
 @validate_response(ActionOut, 201)
 async def create_action(data: ActionDraft) -> tuple[ActionOut, int]:
-    """Post a need, an offer or an outing (verified members only)."""
+    """Post a need, an offer or an outing (verified members only). Text holding words of the
+    moderators' list is refused with 422 ``/problems/screened-words`` until it is sent again
+    with ``?confirm_screened=true``."""
     member = await require_verified_member()
+    published = " \n".join(p for p in (data.title, data.description, data.place_name) if p)
+    confirmed = request.args.get("confirm_screened", "").lower() in ("true", "1", "yes")
+    await word_list.check_text(published, confirmed)
     action = await actions_service.create_action(
         member,
         **data.model_dump(),

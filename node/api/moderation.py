@@ -17,6 +17,7 @@ from node.api.types import BEARER, MULTI_LINE, Strict
 from node.http_state import current_node
 from node.models import ModerationEntry, ModerationVerb, ReportStatus
 from node.services import moderation as service
+from node.services import word_list
 
 blueprint = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 
@@ -188,3 +189,45 @@ async def revoke(member_id: UUID) -> RoleOut:
     """Take the moderator role back (admins only)."""
     member = await service.set_moderator(await require_member(), member_id, False)
     return RoleOut(member_id=member.id, moderator=False)
+
+
+class WordIn(Strict):
+    word: Annotated[str, Field(min_length=1, max_length=word_list.WORD_MAX)]
+
+
+class WordOut(BaseModel):
+    id: int
+    word: str
+    created_at: datetime
+
+
+class WordsOut(BaseModel):
+    items: list[WordOut]
+
+
+@blueprint.get("/words")
+@security_scheme(BEARER)
+@validate_response(WordsOut)
+async def words() -> WordsOut:
+    """The word list authors are warned about before posting."""
+    await _moderator()
+    rows = await word_list.list_words()
+    return WordsOut(items=[WordOut(id=w.id, word=w.word, created_at=w.created_at) for w in rows])
+
+
+@blueprint.post("/words")
+@security_scheme(BEARER)
+@validate_request(WordIn)
+@validate_response(WordOut, 201)
+async def add_word(data: WordIn) -> tuple[WordOut, int]:
+    """Add a word or a short phrase (409 when it is there already); logged."""
+    row = await word_list.add_word(await _moderator(), data.word)
+    return WordOut(id=row.id, word=row.word, created_at=row.created_at), 201
+
+
+@blueprint.delete("/words/<int:word_id>")
+@security_scheme(BEARER)
+async def remove_word(word_id: int) -> tuple[str, int]:
+    """Take a word off the list; logged."""
+    await word_list.remove_word(await _moderator(), word_id)
+    return "", 204

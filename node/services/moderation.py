@@ -73,8 +73,8 @@ async def require_audit_reader(member: Member) -> Member:
     raise Forbidden("Only administrators and the committee read the moderation log.")
 
 
-async def _entry(
-    moderator: Member,
+async def record_entry(
+    moderator: Member | None,
     verb: ModerationVerb,
     *,
     kind: str = "",
@@ -85,7 +85,8 @@ async def _entry(
 ) -> ModerationEntry:
     return await ModerationEntry.create(
         moderator=moderator,
-        moderator_name=moderator.display_name,
+        # None: the operator, from the command line.
+        moderator_name=moderator.display_name if moderator is not None else "entraide (CLI)",
         verb=verb,
         target_kind=kind,
         target_id=target,
@@ -110,8 +111,17 @@ async def set_moderator(admin: Member, member_id: UUID, on: bool, reason: str = 
         member.is_moderator = on
         await member.save(update_fields=["is_moderator"])
         verb = ModerationVerb.GRANT_MODERATOR if on else ModerationVerb.REVOKE_MODERATOR
-        await _entry(admin, verb, kind="member", target=str(member.id), reason=reason)
+        await record_entry(admin, verb, kind="member", target=str(member.id), reason=reason)
     return member
+
+
+async def operator_set_moderator(member: Member, on: bool) -> None:
+    """The operator grants or takes back the role from the command line; logged too."""
+    async with in_transaction():
+        member.is_moderator = on
+        await member.save(update_fields=["is_moderator"])
+        verb = ModerationVerb.GRANT_MODERATOR if on else ModerationVerb.REVOKE_MODERATOR
+        await record_entry(None, verb, kind="member", target=str(member.id), reason="CLI")
 
 
 # --- the queue --------------------------------------------------------------------------------
@@ -280,7 +290,7 @@ async def act_on_member(
             await member.save(update_fields=["pseudonym"])
         elif verb != ModerationVerb.WARN:
             raise Unprocessable.field("verb", f"Unknown member action: {verb}.")
-        entry = await _entry(
+        entry = await record_entry(
             moderator,
             verb,
             kind="member",
@@ -320,7 +330,7 @@ async def decide(
         report.decided_by = moderator
         await report.save(update_fields=["status", "outcome", "decided_at", "decided_by_id"])
         verb = ModerationVerb.RESOLVE if status == ReportStatus.RESOLVED else ModerationVerb.DISMISS
-        entry = await _entry(
+        entry = await record_entry(
             moderator,
             verb,
             kind=str(report.target_kind),
@@ -379,7 +389,7 @@ async def forward(node: NodeState, moderator: Member, report: Report, text: str)
     async with in_transaction():
         report.forwarded_at = clock.now()
         await report.save(update_fields=["forwarded_at"])
-        entry = await _entry(
+        entry = await record_entry(
             moderator,
             ModerationVerb.FORWARD,
             kind=str(report.target_kind),

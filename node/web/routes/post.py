@@ -22,6 +22,7 @@ from node.models import (
     Visibility,
 )
 from node.services import actions as actions_service
+from node.services import word_list
 from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.actions import ActionDraft
@@ -66,6 +67,7 @@ async def _choices(author: Member) -> dict[str, Any]:
 async def _form_page(values: Any, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("errors", FormErrors())
     extra.setdefault("warnings", [])
+    extra.setdefault("screened", [])
     settings = current_node().settings
     gazetteer = node_gazetteer(settings)
     return await render(
@@ -157,8 +159,9 @@ async def create() -> Response:
             part for part in (draft.title, draft.description, draft.place_name) if part
         )
         warnings = find_personal_data(published)
-        if warnings and not checked(form, "privacy_confirmed"):
-            return await _form_page(form, 200, warnings=warnings)
+        screened = await word_list.find_screened_words(published)
+        if (warnings or screened) and not checked(form, "privacy_confirmed"):
+            return await _form_page(form, 200, warnings=warnings, screened=screened)
         action = await actions_service.create_action(
             author,
             **draft.model_dump(),
