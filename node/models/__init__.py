@@ -84,7 +84,7 @@ from node.models.notification import (
     PushSubscription,
     SendCounter,
 )
-from node.models.operations import PartnerFigures, WorkerHeartbeat
+from node.models.operations import PartnerFigures, PeriodicRun, WorkerHeartbeat
 from node.models.outreach import (
     Encounter,
     OutreachItem,
@@ -161,6 +161,7 @@ __all__ = [
     "PartnershipDirection",
     "PartnershipStatus",
     "PasswordReset",
+    "PeriodicRun",
     "PhoneVerification",
     "ProposalOrigin",
     "ProposalState",

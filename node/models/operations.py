@@ -38,3 +38,18 @@ class PartnerFigures(Model):
     class Meta:
         table = "partner_figures"
         table_description = "Usage figures of partner nodes, from their NodeInfo."
+
+
+class PeriodicRun(Model):
+    """When each periodic job may run next. A worker runs a job only after moving its
+    ``next_run_at`` forward in one ``UPDATE … WHERE next_run_at <= now``: of several processes
+    racing for the same period exactly one changes the row (PostgreSQL re-checks the condition
+    on the row it waited for; SQLite has one writer), so each job runs once per period."""
+
+    name = fields.CharField(primary_key=True, max_length=100)
+    next_run_at = fields.DatetimeField()
+    last_run_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "periodic_run"
+        table_description = "Next run of each periodic job, claimed by one worker per period."
