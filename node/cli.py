@@ -21,6 +21,7 @@ from node.cli_common import run_on_node, settings_or_exit
 from node.cli_federation import register as register_federation
 from node.cli_guide import register as register_guide
 from node.cli_operations import backup_command, restore_command
+from node.cli_partnerships import register as register_partnerships
 from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -349,6 +350,7 @@ def _name_committee(phones: tuple[str, ...]) -> None:
 
 
 register_federation(main)
+register_partnerships(main)
 register_guide(main)
 _register_committee(main)
 main.add_command(backup_command)

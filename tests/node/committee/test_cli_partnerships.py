@@ -1,0 +1,120 @@
+"""``entraide partnerships …`` and ``entraide associations …`` go through the same gates as
+the pages and the API: with a seated committee, accepting a partnership or approving an
+association opens a proposal and changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from click.testing import CliRunner
+
+from node import clock
+from node.cli import main
+from node.db import Database
+from node.models import (
+    Association,
+    AssociationStatus,
+    CommitteeProposal,
+    Partnership,
+    PartnershipDirection,
+    PartnershipStatus,
+)
+from node.settings import load_settings
+
+T = TypeVar("T")
+
+
+def _in_db(env: dict[str, str], monkeypatch: Any, work: Callable[[], Awaitable[T]]) -> T:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+
+    async def run() -> T:
+        db = Database(settings)
+        await db.open()
+        try:
+            with db.activate():
+                return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def test_partnership_and_association_commands_wait_for_the_committee(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    runner = CliRunner()
+    env = {
+        "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
+        "ENTRAIDE_BASE_URL": "http://127.0.0.1:18997",
+        "ENTRAIDE_CONFIG": str(tmp_path / "entraide.toml"),
+    }
+    monkeypatch.chdir(tmp_path)
+    init = [
+        "init",
+        "--admin-phone",
+        "0611223344",
+        "--admin-email",
+        "a@example.org",
+        "--admin-password",
+        "un mot de passe solide",
+        "--committee",
+        "0611223344",
+    ]
+    assert runner.invoke(main, init, env=env).exit_code == 0
+
+    async def seed() -> tuple[uuid.UUID, uuid.UUID]:
+        partnership = await Partnership.create(
+            id=uuid.uuid4(),
+            remote_domain="lyon.test",
+            active_domain="lyon.test",
+            remote_actor_iri="https://lyon.test/actor",
+            direction=PartnershipDirection.INCOMING,
+            scopes="actions",
+            status=PartnershipStatus.PENDING,
+            offer_activity_id="https://lyon.test/offers/1",
+            object_iri="https://lyon.test/partnerships/1",
+            created_at=clock.now(),
+        )
+        association = await Association.create(
+            name="Les Amis", slug="les-amis", status=AssociationStatus.PENDING
+        )
+        return partnership.id, association.id
+
+    partnership_id, association_id = _in_db(env, monkeypatch, seed)
+    listed = runner.invoke(main, ["partnerships", "list"], env=env)
+    assert listed.exit_code == 0 and "lyon.test" in listed.output and "pending" in listed.output
+    listed = runner.invoke(main, ["associations", "list"], env=env)
+    assert listed.exit_code == 0 and "Les Amis" in listed.output
+
+    for args in (
+        ["partnerships", "accept", str(partnership_id)],
+        ["associations", "approve", str(association_id)],
+    ):
+        result = runner.invoke(main, args, env=env)
+        assert result.exit_code == 0, result.output
+        assert "Waiting for the street committee: proposal" in result.output
+
+    async def state() -> tuple[str, str, list[str]]:
+        p = await Partnership.get(id=partnership_id)
+        a = await Association.get(id=association_id)
+        kinds = await CommitteeProposal.all().order_by("number").values_list("kind", flat=True)
+        return p.status.value, str(a.status), [str(k) for k in kinds]
+
+    assert _in_db(env, monkeypatch, state) == (
+        "pending",
+        "pending",
+        ["partnership.accept", "association.approve"],
+    )
+    # Refusing is not gated; unknown ids and bad scopes are refused plainly.
+    result = runner.invoke(main, ["associations", "reject", str(association_id)], env=env)
+    assert result.exit_code == 0 and "refused" in result.output
+    result = runner.invoke(main, ["partnerships", "end", str(uuid.uuid4())], env=env)
+    assert result.exit_code == 1 and "No such partnership" in result.output
+    result = runner.invoke(main, ["associations", "approve", "not-a-uuid"], env=env)
+    assert result.exit_code == 2
