@@ -61,4 +61,5 @@ def register_api(app: Quart) -> None:
     ):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(my_actions.feeds)
+    app.register_blueprint(federation_admin.published)
     operations.install_request_hooks(app)

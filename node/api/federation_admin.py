@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
-from quart import Blueprint
+from quart import Blueprint, Response, request
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
 from node.http_state import current_node
+from node.services import blocklists
 from node.services import deliveries as service
 from node.services import federation_policy as policy
 
@@ -157,3 +158,75 @@ async def put_policy(data: PolicyIn) -> PolicyOut:
         by=admin,
     )
     return PolicyOut(allowlist_mode=mode, allowed_domains=domains)
+
+
+# --- shared blocklists (Mastodon's CSV) --------------------------------------------------------
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class ImportQuery(Strict):
+    only: Annotated[str, StringConstraints(max_length=20_000), ONE_LINE] | None = Field(
+        None, description="Comma-separated domains: apply only these entries of the file"
+    )
+
+
+class ProposedOut(BaseModel):
+    domain: str
+    proposal_number: int
+
+
+class SkippedOut(BaseModel):
+    domain: str
+    why: str
+
+
+class ImportOut(BaseModel):
+    blocked: list[str] = Field(description="Blocked now (no committee sits)")
+    proposed: list[ProposedOut] = Field(description="Each waits for the street committee")
+    skipped: list[SkippedOut]
+
+
+@blueprint.get("/blocks.csv")
+@security_scheme(BEARER)
+async def export_blocks() -> Response:
+    """The node's domain blocks in Mastodon's CSV format (Mastodon's admin import reads it)."""
+    await require_node_admin()
+    return Response(await blocklists.published_csv(), content_type=CSV_TYPE)
+
+
+@blueprint.post("/blocks/import")
+@validate_querystring(ImportQuery)
+@validate_response(ImportOut)
+@security_scheme(BEARER)
+async def import_blocks(query_args: ImportQuery) -> ImportOut:
+    """Apply a Mastodon domain-blocks CSV (the request body, ``text/csv``), such as a partner's
+    published blocklist: its ``suspend`` rows become blocks, each one a proposal where the
+    street committee decides. 413 past 256 KiB or 5000 rows; 422 for a file that is not such a
+    CSV (nothing is applied)."""
+    admin = await require_node_admin()
+    body = await request.get_data(cache=False, as_text=False)
+    entries = blocklists.parse_csv(body if isinstance(body, bytes) else body.encode())
+    only = None
+    if query_args.only:
+        only = {policy.normalize_domain(d) for d in query_args.only.split(",") if d.strip()}
+    result = await blocklists.apply(current_node(), entries, by=admin, only=only)
+    return ImportOut(
+        blocked=result.blocked,
+        proposed=[ProposedOut(domain=d, proposal_number=n) for d, n in result.proposed],
+        skipped=[SkippedOut(domain=d, why=w) for d, w in result.skipped],
+    )
+
+
+published = Blueprint("published_blocklist", __name__, url_prefix="/api/v1/federation")
+
+
+@published.get("/blocklist.csv")
+async def published_blocklist() -> Response:
+    """Public: the domains this node blocks, in Mastodon's CSV format, for partners' admins to
+    review and apply (``POST /api/v1/admin/federation/blocks/import`` on an Entraide node)."""
+    return Response(
+        await blocklists.published_csv(),
+        content_type=CSV_TYPE,
+        headers={"Cache-Control": "public, max-age=300"},
+    )
