@@ -7,6 +7,8 @@ entraide partnerships ask TARGET [--scope actions --scope chat] [--message …]
 entraide partnerships accept ID / reject ID / end ID
 entraide associations list [--status pending|approved|rejected]
 entraide associations approve ID / reject ID
+entraide charter show / publish --fr FILE --en FILE
+entraide blocklist export / import FILE [--only DOMAIN …]
 """
 
 from __future__ import annotations
@@ -175,9 +177,90 @@ def reject_association(association_id: UUID) -> None:
     click.echo(f"Association {a.name} refused.")
 
 
+@click.group()
+def charter() -> None:
+    """The node's ethics charter: show it, publish a new version (a committee decision)."""
+
+
+@charter.command("show")
+def show_charter() -> None:
+    from node.services.charter_text import Charter, charter_in_force
+
+    async def work(node: NodeState) -> Charter:
+        return await charter_in_force()
+
+    current = _run(work)
+    click.echo(f"version {current.version}\n\n{current.text_fr}\n{current.text_en}")
+
+
+@charter.command("publish")
+@click.option("--fr", "fr_file", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--en", "en_file", required=True, type=click.Path(exists=True, dir_okay=False))
+def publish_charter(fr_file: str, en_file: str) -> None:
+    """A new version from two text files; members accept it again on their next visit."""
+    from pathlib import Path
+
+    from node.services import charter as service
+    from node.services.charter_text import Charter
+
+    text_fr = Path(fr_file).read_text(encoding="utf-8")
+    text_en = Path(en_file).read_text(encoding="utf-8")
+
+    async def work(node: NodeState) -> Charter:
+        return await service.publish(node, text_fr, text_en)
+
+    click.echo(f"Charter version {_run(work).version} is in force.")
+
+
+@click.group()
+def blocklist() -> None:
+    """Shared blocklists in Mastodon's CSV format."""
+
+
+@blocklist.command("export")
+def export_blocklist() -> None:
+    """Print the node's blocks as Mastodon's domain-blocks CSV."""
+    from node.services import blocklists
+
+    async def work(node: NodeState) -> str:
+        return await blocklists.published_csv()
+
+    click.echo(_run(work), nl=False)
+
+
+@blocklist.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--only", multiple=True, help="Apply only this domain of the file (repeat).")
+def import_blocklist(path: str, only: tuple[str, ...]) -> None:
+    """Apply a Mastodon domain-blocks CSV (a partner's published list): its suspend rows
+    become blocks, each one a proposal where the street committee decides."""
+    from pathlib import Path
+
+    from node.services import blocklists
+    from node.services import federation_policy as policy
+
+    with Path(path).open("rb") as handle:
+        data = handle.read(blocklists.MAX_BYTES + 1)
+
+    async def work(node: NodeState) -> blocklists.Applied:
+        entries = blocklists.parse_csv(data)
+        chosen = {policy.normalize_domain(d) for d in only} if only else None
+        return await blocklists.apply(node, entries, by=None, only=chosen)
+
+    result = _run(work)
+    for domain in result.blocked:
+        click.echo(f"blocked   {domain}")
+    for domain, number in result.proposed:
+        click.echo(f"proposed  {domain} (waiting for the street committee: proposal {number})")
+    for domain, why in result.skipped:
+        click.echo(f"skipped   {domain} ({why})")
+
+
 def register(main: click.Group) -> None:
     main.add_command(partnerships)
     main.add_command(associations)
+    main.add_command(charter)
+    main.add_command(blocklist)
 
 
 __all__ = ["register"]

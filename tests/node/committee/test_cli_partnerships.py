@@ -118,3 +118,61 @@ def test_partnership_and_association_commands_wait_for_the_committee(
     assert result.exit_code == 1 and "No such partnership" in result.output
     result = runner.invoke(main, ["associations", "approve", "not-a-uuid"], env=env)
     assert result.exit_code == 2
+
+
+def test_charter_and_blocklist_commands_wait_for_the_committee(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    runner = CliRunner()
+    env = {
+        "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
+        "ENTRAIDE_BASE_URL": "http://127.0.0.1:18996",
+        "ENTRAIDE_CONFIG": str(tmp_path / "entraide.toml"),
+    }
+    monkeypatch.chdir(tmp_path)
+    init = [
+        "init",
+        "--admin-phone",
+        "0611223344",
+        "--admin-email",
+        "a@example.org",
+        "--admin-password",
+        "un mot de passe solide",
+    ]
+    assert runner.invoke(main, init, env=env).exit_code == 0
+    shown = runner.invoke(main, ["charter", "show"], env=env)
+    assert shown.exit_code == 0 and "version 1" in shown.output and "argent" in shown.output
+    (tmp_path / "fr.txt").write_text("Charte\n1. Respect.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Charter\n1. Respect.\n", encoding="utf-8")
+    publish = ["charter", "publish", "--fr", "fr.txt", "--en", "en.txt"]
+    # No committee yet: the admin decides alone.
+    result = runner.invoke(main, publish, env=env)
+    assert result.exit_code == 0 and "version 2 is in force" in result.output
+    result = runner.invoke(main, publish, env=env)
+    assert result.exit_code == 1 and "charter in force already" in result.output
+    sample = Path(__file__).parents[2] / "vectors" / "mastodon_domain_blocks.csv"
+    result = runner.invoke(main, ["blocklist", "import", str(sample)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "blocked   spam.example" in result.output and "skipped   quiet.example" in result.output
+    exported = runner.invoke(main, ["blocklist", "export"], env=env)
+    assert exported.output.splitlines()[1:] == [
+        "hate.example,suspend,false,false,Hate speech,false",
+        'spam.example,suspend,false,false,"Spam, lots of it",false',
+    ]
+    (tmp_path / "bad.csv").write_text("domain;severity\n", encoding="utf-8")
+    result = runner.invoke(main, ["blocklist", "import", "bad.csv"], env=env)
+    assert result.exit_code == 1 and "#domain" in result.output
+    # Once the committee sits, both are proposals.
+    assert runner.invoke(main, ["committee", "add", "0611223344"], env=env).exit_code == 0
+    (tmp_path / "fr.txt").write_text("Charte\n1. Respect de tous.\n", encoding="utf-8")
+    result = runner.invoke(main, publish, env=env)
+    assert result.exit_code == 0 and "Waiting for the street committee" in result.output
+    (tmp_path / "more.csv").write_text("#domain,#severity\nother.example,suspend\n")
+    result = runner.invoke(main, ["blocklist", "import", "more.csv"], env=env)
+    assert result.exit_code == 0 and "proposed  other.example" in result.output
+
+    async def kinds() -> list[str]:
+        rows = await CommitteeProposal.all().order_by("number").values_list("kind", flat=True)
+        return [str(k) for k in rows]
+
+    assert _in_db(env, monkeypatch, kinds) == ["charter.change", "federation.block"]
