@@ -41,6 +41,12 @@ KIND_LABELS = {
     "partnership_requested": N_("A node asks for a partnership (administrators)"),
     "association_awaiting": N_("An association waits for approval (administrators)"),
     "partner_failing": N_("A partner node no longer answers (administrators)"),
+    "call_nearby": N_("A call for help near me"),
+    "call_followed": N_("A call from an association I follow"),
+    "call_urgent": N_("An urgent alert in my area"),
+    "call_changed": N_("A call I answered changes"),
+    "call_cancelled": N_("A call I answered is cancelled"),
+    "call_thanks": N_("An association thanks me"),
 }
 CHANNEL_LABELS = {"email": N_("Mail"), "push": N_("Push"), "sms": N_("SMS")}
 
