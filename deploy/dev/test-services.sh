@@ -8,6 +8,7 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)   # the TLS test runs nodes behind nginx
+[ -x /usr/sbin/pgbouncer ] || need_apt+=(pgbouncer)   # the node behind PgBouncer in transaction mode
 
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
