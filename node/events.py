@@ -42,6 +42,7 @@ from node.models import (
     Participation,
     PartnerOpinion,
     Partnership,
+    Place,
     RemoteActor,
     Report,
     Visit,
@@ -75,6 +76,9 @@ __all__ = [
     "PartnershipAsked",
     "PartnershipDecided",
     "PartnershipEnded",
+    "PlaceCreated",
+    "PlaceDeleted",
+    "PlaceUpdated",
     "ProposalClosed",
     "ProposalOpened",
     "QuorumAtRisk",
@@ -361,6 +365,28 @@ class MemberWarned(Event):
 
 E = TypeVar("E", bound=Event)
 Listener = Callable[["NodeState", E], Awaitable[None]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceCreated(Event):
+    """A solidarity place was made on the node, imported, or received from a partner."""
+
+    place: Place
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceUpdated(Event):
+    """``changed`` names the columns that changed (hours, closure, full tonight...)."""
+
+    place: Place
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceDeleted(Event):
+    """Recorded before the row goes, so listeners can still read it."""
+
+    place: Place
 
 
 class EventBus:

@@ -7,6 +7,7 @@ by ``ENTRAIDE_CONFIG`` (or ``./entraide.toml`` when it exists), then the default
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Literal
@@ -68,6 +69,24 @@ def _refuse_console_in_production(value: str, info: ValidationInfo, leaks: str, 
         )
 
 
+# The solidarity guide's standard categories (the data·inclusion and Soliguide readers map onto
+# them); a node adds its own with ``guide_categories``.
+GUIDE_CATEGORIES = (
+    "food",
+    "shelter",
+    "shower",
+    "laundry",
+    "toilets",
+    "day_centre",
+    "health",
+    "dental",
+    "domiciliation",
+    "luggage",
+    "water",
+    "charging",
+)
+
+
 class Settings(BaseSettings):
     """Everything an operator can configure. Field ``x`` is read from ``ENTRAIDE_X``."""
 
@@ -96,6 +115,13 @@ class Settings(BaseSettings):
         max_length=1000,
         description="Emergency numbers shown for a danger report, as number=label,… "
         "(default: the country's)",
+    )
+    guide_categories: str = Field(
+        "",
+        max_length=1000,
+        description="More categories for the solidarity guide, comma-separated words "
+        "(besides food, shelter, shower, laundry, toilets, day_centre, health, dental, "
+        "domiciliation, luggage, water, charging)",
     )
     reports_per_hour: int = Field(10, ge=1, le=1000, description="Reports a member may make")
     area_lat: float = Field(48.8566, ge=-90, le=90, description="Centre of the node's area")
@@ -260,6 +286,20 @@ class Settings(BaseSettings):
     def _gazetteer(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"{value} is not a readable file")
+        return value
+
+    @property
+    def place_categories(self) -> tuple[str, ...]:
+        """The guide's categories: the standard list, then the node's own."""
+        extra = [word.strip() for word in self.guide_categories.split(",") if word.strip()]
+        return GUIDE_CATEGORIES + tuple(word for word in extra if word not in GUIDE_CATEGORIES)
+
+    @field_validator("guide_categories")
+    @classmethod
+    def _guide_categories(cls, value: str) -> str:
+        for word in value.split(","):
+            if word.strip() and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", word.strip()):
+                raise ValueError(f"a category is a lowercase word: {word.strip()!r}")
         return value
 
     @field_validator("timezone")

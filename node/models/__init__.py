@@ -96,8 +96,10 @@ from node.models.outreach import (
     Visit,
 )
 from node.models.partnership import Partnership, PartnershipDirection, PartnershipStatus
+from node.models.place import LOCAL_SOURCE, Place
 
 __all__ = [
+    "LOCAL_SOURCE",
     "Action",
     "ActionCategory",
     "ActionKind",
@@ -163,6 +165,7 @@ __all__ = [
     "PasswordReset",
     "PeriodicRun",
     "PhoneVerification",
+    "Place",
     "ProposalOrigin",
     "ProposalState",
     "PushSubscription",

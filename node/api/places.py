@@ -1,0 +1,193 @@
+"""API routes: the solidarity guide (/api/v1/places).
+
+Places are organisations' doors: their address and point are public, and anyone may look for
+them, logged in or not. Only the owning association's coordinators and node admins change them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
+
+from node import clock
+from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.types import BEARER
+from node.http_state import current_node
+from node.models import Member, Place
+from node.services.inputs.places import PlaceChanges, PlaceIn, PlaceQuery
+from node.services.places import store
+from node.services.places.finding import find_places
+from node.services.places.hours import HoursNow, hours_now
+from node.services.places.words import hours_in_words
+
+blueprint = Blueprint("places", __name__, url_prefix="/api/v1")
+
+
+class PlacePostIn(PlaceIn):
+    association_id: UUID | None = Field(
+        None, description="The owning association (its coordinators edit the place)"
+    )
+
+
+class HoursNowOut(BaseModel):
+    state: str = Field(description="open, closed, closed_for_a_period or unknown")
+    closes_at: datetime | None
+    opens_at: datetime | None
+    reopens_on: date | None
+    full_tonight: bool
+    words_fr: str
+    words_en: str
+
+
+class PlaceOut(BaseModel):
+    id: UUID
+    name: str
+    description: str
+    categories: list[str]
+    audiences: list[str]
+    conditions: str
+    languages: list[str]
+    address: str
+    postcode: str
+    town: str
+    lat: float
+    lon: float
+    opening_hours: str
+    closed_from: date | None
+    closed_to: date | None
+    closure_reason: str
+    phone: str
+    email: str
+    website: str
+    free: bool | None
+    source: str
+    checked_on: date
+    association_id: UUID | None
+    origin_domain: str | None = Field(description="The partner node it comes from, if any")
+    now: HoursNowOut
+    distance_km: float | None = None
+    can_edit: bool
+
+
+class PlaceListOut(BaseModel):
+    items: list[PlaceOut]
+
+
+def _now_out(now: HoursNow, at: datetime) -> HoursNowOut:
+    return HoursNowOut(
+        state=now.state.value,
+        closes_at=now.closes_at,
+        opens_at=now.opens_at,
+        reopens_on=now.reopens_on,
+        full_tonight=now.full_tonight,
+        words_fr=hours_in_words(now, at, "fr"),
+        words_en=hours_in_words(now, at, "en"),
+    )
+
+
+async def place_out(
+    place: Place,
+    viewer: Member | None,
+    *,
+    now: HoursNow | None = None,
+    distance: float | None = None,
+) -> PlaceOut:
+    settings = current_node().settings
+    at = clock.now().astimezone(ZoneInfo(settings.timezone))
+    if now is None:
+        now = hours_now(place, at, tz=settings.timezone, country=settings.country)
+    return PlaceOut(
+        id=place.id,
+        name=place.name,
+        description=place.description,
+        categories=list(place.categories),
+        audiences=list(place.audiences),
+        conditions=place.conditions,
+        languages=list(place.languages),
+        address=place.address,
+        postcode=place.postcode,
+        town=place.town,
+        lat=place.lat,
+        lon=place.lon,
+        opening_hours=place.opening_hours,
+        closed_from=place.closed_from,
+        closed_to=place.closed_to,
+        closure_reason=place.closure_reason,
+        phone=place.phone,
+        email=place.email,
+        website=place.website,
+        free=place.free,
+        source=place.source,
+        checked_on=place.checked_on,
+        association_id=place.association_id,  # type: ignore[attr-defined]
+        origin_domain=place.origin_domain or None,
+        now=_now_out(now, at),
+        distance_km=round(distance, 2) if distance is not None else None,
+        can_edit=await store.may_edit(viewer, place),
+    )
+
+
+@blueprint.get("/places")
+@validate_querystring(PlaceQuery)
+@validate_response(PlaceListOut)
+async def list_places(query_args: PlaceQuery) -> PlaceListOut:
+    """Places within ``radius_km`` (default 5, at most 50) of ``lat``/``lon``, nearest first;
+    ``category``, ``audience`` and ``open_now=true`` narrow the list. No log-in needed. 422 for
+    a bad point, radius or word."""
+    member = await optional_member()
+    found = await find_places(current_node(), query_args)
+    return PlaceListOut(
+        items=[
+            await place_out(item.place, member, now=item.now, distance=item.distance_km)
+            for item in found
+        ]
+    )
+
+
+@blueprint.post("/places")
+@security_scheme(BEARER)
+@validate_request(PlacePostIn)
+@validate_response(PlaceOut, 201)
+async def post_place(data: PlacePostIn) -> tuple[PlaceOut, int]:
+    """Add a place: a coordinator of ``association_id``, or a node admin. 401 anonymous, 403
+    others, 404 unknown association, 422 bad hours, category or dates."""
+    member = await require_verified_member()
+    fields = data.model_dump(exclude={"association_id"})
+    place = await store.create_place(
+        current_node(), member, PlaceIn.model_validate(fields), association_id=data.association_id
+    )
+    return await place_out(place, member), 201
+
+
+@blueprint.get("/places/<uuid:place_id>")
+@validate_response(PlaceOut)
+async def get_place(place_id: UUID) -> PlaceOut:
+    """A place (public); 404 when there is none."""
+    member = await optional_member()
+    return await place_out(await store.get_place(place_id), member)
+
+
+@blueprint.patch("/places/<uuid:place_id>")
+@security_scheme(BEARER)
+@validate_request(PlaceChanges)
+@validate_response(PlaceOut)
+async def edit_place(place_id: UUID, data: PlaceChanges) -> PlaceOut:
+    """Change a place; ``full_tonight: true`` says it is full until tomorrow morning. 403 for
+    anyone but its association's coordinators and node admins, 404, 422."""
+    member = await require_member()
+    place = await store.update_place(current_node(), member, place_id, data)
+    return await place_out(place, member)
+
+
+@blueprint.delete("/places/<uuid:place_id>")
+@security_scheme(BEARER)
+async def delete_place(place_id: UUID) -> tuple[str, int]:
+    """Remove a place. 403, 404."""
+    member = await require_member()
+    await store.delete_place(current_node(), member, place_id)
+    return "", 204
