@@ -11,7 +11,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,9 @@ from node.cli_guide import register as register_guide
 from node.cli_operations import backup_command, restore_command
 from node.cli_partnerships import register as register_partnerships
 from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from node.state import NodeState
 
 T = TypeVar("T")
 
@@ -123,17 +126,22 @@ def create_admin(phone: str, email: str, password: str, pseudonym: str | None) -
     """Create a node administrator (phone already verified)."""
     settings = settings_or_exit()
     _migrate(settings)
-    member = run_on_node(settings, lambda node: _create_admin(phone, email, password, pseudonym))
+    member = run_on_node(
+        settings, lambda node: _create_admin(node, phone, email, password, pseudonym)
+    )
     click.echo(f"Administrator {member} created.")
 
 
-async def _create_admin(phone: str, email: str, password: str, pseudonym: str | None) -> str:
+async def _create_admin(
+    node: NodeState, phone: str, email: str, password: str, pseudonym: str | None
+) -> str:
     from node.errors import Problem
     from node.models import MemberKind
     from node.services.members import create_member
 
     try:
         member = await create_member(
+            node,
             phone=phone,
             email=email,
             password=password,
@@ -317,7 +325,7 @@ def init(
             "Admin password", hide_input=True, confirmation_prompt=True
         )
         who = run_on_node(
-            settings, lambda node: _create_admin(admin_phone, admin_email, password, None)
+            settings, lambda node: _create_admin(node, admin_phone, admin_email, password, None)
         )
         click.echo(f"Administrator {who} created.")
     if committee_phones:

@@ -167,13 +167,15 @@ async def seed_demo(node: NodeState, *, only_if_empty: bool, committee: bool = T
     )
 
 
-async def _association(name: str, description: str, admin: Member | None) -> Association:
+async def _association(
+    node: NodeState, name: str, description: str, admin: Member | None
+) -> Association:
     """The demo association, or the node's own one of that name (kept as it is)."""
     existing = await Association.get_or_none(name=name)
     if existing is not None:
         return existing
     return await create_association(
-        name=name, description=description, created_by=admin, approved=True
+        name=name, description=description, created_by=admin, approved=True, node=node
     )
 
 
@@ -183,6 +185,7 @@ async def _seed(node: NodeState, *, committee: bool) -> None:
     people: dict[str, Member] = {}
     for person in PEOPLE:
         people[person.pseudonym] = await create_member(
+            node,
             phone=person.phone,
             email=f"demo{person.phone[-2:]}@example.org",
             password=DEMO_PASSWORD,
@@ -193,7 +196,9 @@ async def _seed(node: NodeState, *, committee: bool) -> None:
         )
     associations = {}
     for name, description, admin in ASSOCIATIONS:
-        associations[name] = await _association(name, description, people[admin] if admin else None)
+        associations[name] = await _association(
+            node, name, description, people[admin] if admin else None
+        )
     await add_member(associations["Emmaüs Solidarité"], people["Karim"], AssociationRole.VOLUNTEER)
     sophie = people["Sophie (Emmaüs)"]
     proxy = await create_proxy_profile(

@@ -221,6 +221,13 @@ class Settings(BaseSettings):
     api_token_days: int = Field(
         30, ge=1, le=365, description="Days an API token lives before it must be refreshed"
     )
+    # Argon2id costs (RFC 9106; argon2-cffi's defaults). A hash keeps its own parameters, so a
+    # change applies to new passwords and to each account at its next log-in.
+    password_time_cost: int = Field(3, ge=1, le=20, description="Argon2id passes over memory")
+    password_memory_kib: int = Field(
+        65536, ge=64, le=4 * 1024 * 1024, description="Argon2id memory per hash, in KiB"
+    )
+    password_parallelism: int = Field(4, ge=1, le=16, description="Argon2id lanes")
     metrics_token: SecretStr | None = Field(
         None, description="Bearer token that may read /metrics (node admins always may)"
     )

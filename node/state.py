@@ -18,6 +18,7 @@ from node.caches import FeedCache
 from node.db import Database
 from node.events import EventBus
 from node.live import LiveHub
+from node.passwords import Passwords
 from node.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class NodeState:
     work_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     # Open live streams of this process and the poller that wakes them (node.live).
     live: LiveHub = field(default_factory=LiveHub, repr=False)
+    # Password hashing with the Argon2id costs of the settings (node.passwords).
+    passwords: Passwords = field(default_factory=Passwords, repr=False)
 
     # The street committee's executors, change kind → coroutine(node, change, decision),
     # filled by node.wiring.build_node (node.services.committee.executors).

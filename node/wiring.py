@@ -18,6 +18,7 @@ from node.db import Database
 from node.fed import listeners as federation_listeners
 from node.messaging import mail_backend, sms_backend
 from node.notify import listeners as notification_listeners
+from node.passwords import Passwords
 from node.services.committee import executors as committee_executors
 from node.settings import Settings
 from node.state import NodeState
@@ -33,6 +34,11 @@ def build_node(settings: Settings, *, federate: bool = True, notify: bool = True
         sms=sms_backend(settings.sms_backend),
         mail=mail_backend(settings.mail_backend, settings.mail_from),
         secret=settings.secret(),
+        passwords=Passwords(
+            time_cost=settings.password_time_cost,
+            memory_kib=settings.password_memory_kib,
+            parallelism=settings.password_parallelism,
+        ),
     )
     committee_executors.register(node.committee_executors)
     if federate:

@@ -23,6 +23,7 @@ from node.app import create_app
 from node.db import migrate
 from node.http_state import EntraideApp
 from node.settings import Settings
+from tests.factories import CHEAP_PASSWORDS
 
 PG_URL = os.environ.get("ENTRAIDE_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
@@ -128,6 +129,7 @@ async def node_factory(
             "mail_backend": f"file:{data_dir / 'mail.jsonl'}",
             "node_name": f"Entraide {name}",
             "worker_in_process": False,
+            **CHEAP_PASSWORDS,
         }
         values.update(overrides)
         app = create_app(Settings(**values))

@@ -29,6 +29,7 @@ from node.models import (
     Member,
     MemberKind,
 )
+from node.passwords import Passwords
 
 Headers = dict[str, str]
 PARIS = (48.8566, 2.3522)
@@ -38,6 +39,15 @@ _numbers = itertools.count(1)
 
 
 # --- members -------------------------------------------------------------------------------------
+
+# Argon2id with production costs spends ~0.15 s a hash: test nodes take cheap ones through their
+# settings (tests/conftest.py), and hashes made here use the same.
+CHEAP_PASSWORDS: dict[str, int] = {
+    "password_time_cost": 1,
+    "password_memory_kib": 1024,
+    "password_parallelism": 1,
+}
+PASSWORDS = Passwords(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 async def new_member(
@@ -53,7 +63,6 @@ async def new_member(
 ) -> tuple[Member, Headers]:
     """A member (phone verified unless ``verified=False``) and headers with a bearer token;
     they accepted the charter in force unless ``charter=False``."""
-    from node.services import passwords
     from node.services.charter import charter_in_force, record_acceptance
     from node.services.tokens import issue_token
 
@@ -65,7 +74,7 @@ async def new_member(
         kind=MemberKind(kind),
         is_admin=admin,
         phone_verified_at=clock.now() if verified else None,
-        password_hash=await passwords.hash_password(password) if password else None,
+        password_hash=await PASSWORDS.hash(password) if password else None,
     )
     if charter:
         await record_acceptance(member, (await charter_in_force()).version)

@@ -20,6 +20,7 @@ from node.api.types import BEARER, ONE_LINE, Phone, Pseudonym, Strict
 from node.errors import NotFound, Unauthorized, Unprocessable
 from node.http_state import current_node
 from node.models import ApiToken, AssociationMembership, Member, MemberKind
+from node.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services import members as service
 from node.services import ratelimit
 from node.services import sessions as service_sessions
@@ -27,7 +28,6 @@ from node.services.charter_text import charter_in_force
 from node.services.export import export_member
 from node.services.login_throttle import device_token
 from node.services.my_actions import calendar_url
-from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services.sessions import sessions_of
 from node.services.tokens import hash_token, refresh_token, revoke_token
 

@@ -83,12 +83,12 @@ async def create_association(
     description: str,
     created_by: Member | None,
     approved: bool,
-    node: NodeState | None = None,
+    node: NodeState,
 ) -> Association:
     """A new association, approved (node admin) or pending (a member's request); the creator,
     if any, becomes its first admin. 409 when the name is taken (case-insensitive). Where the
     street committee approves associations, an admin's creation stays pending and opens a
-    proposal to approve it (``node`` is then required)."""
+    proposal to approve it."""
     name = " ".join(name.split())
     slug = await _check_name_and_pick_slug(name)
     now = clock.now()
@@ -118,8 +118,6 @@ async def create_association(
         from node.models import ProposalOrigin
         from node.services.committee.proposals import propose
 
-        if node is None:
-            raise TypeError("create_association needs the node when the committee decides")
         change = ApproveAssociation(association_id=association.id, name=association.name)
         await propose(node, change, origin=ProposalOrigin.ADMIN, by=created_by)
     return association

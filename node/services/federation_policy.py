@@ -36,7 +36,6 @@ from node.models import (
 from node.services import partnerships
 from node.services.committee import gates
 from node.services.committee.changes import BlockDomain, SetAllowlist, UnblockDomain
-from node.services.committee.rules import is_gated
 
 if TYPE_CHECKING:
     from node.models import Decision, Member
@@ -108,7 +107,7 @@ async def block_domain(
     domain: str,
     reason: str = "",
     *,
-    node: NodeState | None = None,
+    node: NodeState,
     by: Member | None = None,
     emergency: bool = False,
     decision: Decision | None = None,
@@ -122,11 +121,8 @@ async def block_domain(
     reason = reason.strip()
     if emergency and not reason:
         raise Unprocessable.field("reason", "Say what abuse makes this block urgent.")
-    if node is not None:
-        change = BlockDomain(domain=domain, reason=reason)
-        await gates.require(node, change, by=by, decision=decision, emergency=emergency)
-    elif await is_gated(BlockDomain.gate):
-        raise TypeError("a gated change needs the node")
+    change = BlockDomain(domain=domain, reason=reason)
+    await gates.require(node, change, by=by, decision=decision, emergency=emergency)
     async with in_transaction():
         block, created = await DomainBlock.get_or_create(
             domain=domain, defaults={"reason": reason, "created_at": clock.now()}
@@ -152,10 +148,10 @@ async def _covered_domains(block: str) -> list[str]:
     return sorted(d for d in known if isinstance(d, str) and block in block_candidates(d))
 
 
-async def purge_domain(domain: str, *, node: NodeState | None = None) -> None:
+async def purge_domain(domain: str, *, node: NodeState) -> None:
     """What a block removes: followers and cached actors of the domain, its unprocessed inbox
-    rows, pending deliveries to it, the partnership (the partner is told when ``node`` is
-    given) and what the partner shared."""
+    rows, pending deliveries to it, the partnership (the partner is told) and what the partner
+    shared."""
     actors = RemoteActor.filter(domain=domain)
     await Follower.filter(remote_actor__domain=domain).delete()
     await InboxItem.filter(
@@ -167,14 +163,14 @@ async def purge_domain(domain: str, *, node: NodeState | None = None) -> None:
     await Delivery.filter(
         host=domain, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
     ).update(status=DeliveryStatus.ABANDONED, last_error="domain blocked")
-    await partnerships.purge_partner_domain(domain, node)
+    await partnerships.purge_partner_domain(node, domain)
     await actors.delete()
 
 
 async def unblock_domain(
     domain: str,
     *,
-    node: NodeState | None = None,
+    node: NodeState,
     by: Member | None = None,
     decision: Decision | None = None,
 ) -> None:
@@ -182,10 +178,7 @@ async def unblock_domain(
     domain = normalize_domain(domain)
     if not await DomainBlock.filter(domain=domain).exists():
         raise NotFound(f"{domain} is not blocked.")
-    if node is not None:
-        await gates.require(node, UnblockDomain(domain=domain), by=by, decision=decision)
-    elif await is_gated(UnblockDomain.gate):
-        raise TypeError("a gated change needs the node")
+    await gates.require(node, UnblockDomain(domain=domain), by=by, decision=decision)
     deleted = await DomainBlock.filter(domain=domain).delete()
     blocks_changed()
     if not deleted:
@@ -200,7 +193,7 @@ async def set_policy(
     *,
     allowlist_mode: bool | None = None,
     allowed_domains: list[str] | None = None,
-    node: NodeState | None = None,
+    node: NodeState,
     by: Member | None = None,
     decision: Decision | None = None,
 ) -> tuple[bool, list[str]]:
@@ -216,10 +209,7 @@ async def set_policy(
     if allowlist_mode is None and allowed_domains is None:
         return mode_now, domains_now
     change = SetAllowlist(allowlist_mode=allowlist_mode, allowed_domains=allowed_domains)
-    if node is not None:
-        await gates.require(node, change, by=by, decision=decision)
-    elif await is_gated(change.gate):
-        raise TypeError("a gated change needs the node")
+    await gates.require(node, change, by=by, decision=decision)
     async with in_transaction():
         policy = await get_policy()
         if allowlist_mode is not None:
@@ -238,7 +228,7 @@ async def set_policy(
 
 
 async def allow_domain(
-    domain: str, *, allowed: bool = True, node: NodeState | None = None, by: Member | None = None
+    domain: str, *, node: NodeState, allowed: bool = True, by: Member | None = None
 ) -> tuple[bool, list[str]]:
     """Add ``domain`` to the allowed domains (or remove it), through :func:`set_policy`."""
     domain = normalize_domain(domain)

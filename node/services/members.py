@@ -21,13 +21,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from node import clock
+from node import clock, passwords
 from node.caches import actions_changed
 from node.errors import BadRequest, Conflict, Forbidden, Unauthorized, Unprocessable
 from node.events import MemberDeleted
 from node.messaging.backends import OutgoingMail, OutgoingSms
 from node.models import Action, ApiToken, EmailVerification, Member, MemberKind
-from node.services import charter, login_throttle, passwords, sessions, sms_caps
+from node.services import charter, login_throttle, sessions, sms_caps
 from node.services.phone import CodeRejected, check_code, issue_code, normalise_phone, sms_text
 from node.services.tokens import issue_token
 from node.state import NodeState
@@ -86,6 +86,7 @@ async def _ensure_free(phone: str | None, email: str | None, exclude: UUID | Non
 
 
 async def create_member(
+    node: NodeState,
     *,
     phone: str,
     email: str,
@@ -107,7 +108,7 @@ async def create_member(
             f"Use {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
         )
     await _ensure_free(phone, email)
-    password_hash = await passwords.hash_password(password)
+    password_hash = await node.passwords.hash(password)
     now = clock.now()
     try:
         member = await Member.create(
@@ -196,7 +197,7 @@ async def sign_up(
     await sms_caps.reserve(node, phone)  # before anything: the caps count every attempt
     await purge_unverified_sign_ups()
     now = clock.now()
-    password_hash = await passwords.hash_password(password)  # the same work in every case
+    password_hash = await node.passwords.hash(password)  # the same work in every case
     holders = await Member.filter(Q(phone=phone) | Q(email=email))
     answer = SignUp(
         id=uuid4(),
@@ -399,14 +400,12 @@ async def log_in(
     password: str,
     token_name: str = "api",
     *,
-    node: NodeState | None = None,
+    node: NodeState,
     device: str | None = None,
 ) -> tuple[ApiToken, str]:
     """A new bearer token for the right phone and password; one generic 401 for anything else."""
     member = await authenticate(raw_phone, password, node=node, device=device)
-    days = node.settings.api_token_days if node is not None else None
-    if days is None:
-        return await issue_token(member, token_name)
+    days = node.settings.api_token_days
     return await issue_token(member, token_name, lifetime=timedelta(days=days))
 
 
@@ -414,7 +413,7 @@ async def authenticate(
     raw_phone: str,
     password: str,
     *,
-    node: NodeState | None = None,
+    node: NodeState,
     device: str | None = None,
 ) -> Member:
     """The member with this phone and password (the web session's log-in); 401 otherwise, 429
@@ -426,15 +425,11 @@ async def authenticate(
         phone, member = None, None
     else:
         member = await Member.get_or_none(phone=phone)
-    known = (
-        member is not None
-        and node is not None
-        and login_throttle.is_known_device(device, member.id, node.secret)
-    )
+    known = member is not None and login_throttle.is_known_device(device, member.id, node.secret)
     if phone is not None and not known:
         await login_throttle.check(phone)
     password_hash = member.password_hash if member is not None else None
-    if not await passwords.verify_password(password_hash, password) or member is None:
+    if not await node.passwords.verify(password_hash, password) or member is None:
         if phone is not None and not known:
             await login_throttle.failed(phone)
         raise Unauthorized(_BAD_CREDENTIALS)
@@ -442,14 +437,16 @@ async def authenticate(
     if member.is_barred(clock.now()):
         # Only after the right password: a stranger learns nothing about the account.
         raise Forbidden("This account is suspended by the node's moderators.")
-    if passwords.needs_rehash(password_hash):
-        member.password_hash = await passwords.hash_password(password)
+    if node.passwords.needs_rehash(password_hash):
+        member.password_hash = await node.passwords.hash(password)
         await member.save(update_fields=["password_hash"])
     return member
 
 
-async def check_password(member: Member, password: str, field: str = "password") -> None:
-    if not await passwords.verify_password(member.password_hash, password):
+async def check_password(
+    node: NodeState, member: Member, password: str, field: str = "password"
+) -> None:
+    if not await node.passwords.verify(member.password_hash, password):
         raise Forbidden("The password is wrong.", errors=[{"field": field, "message": "wrong"}])
 
 
@@ -468,8 +465,8 @@ async def update_profile(
         current = changes.get("current_password")
         if not current:
             raise Unprocessable.field("current_password", "Give the current password.")
-        await check_password(member, current, "current_password")
-        member.password_hash = await passwords.hash_password(changes["password"])
+        await check_password(node, member, current, "current_password")
+        member.password_hash = await node.passwords.hash(changes["password"])
         fields.append("password_hash")
     if "pseudonym" in changes:
         member.pseudonym = changes["pseudonym"] or None
@@ -506,7 +503,7 @@ async def delete_member(member: Member, password: str, node: NodeState) -> None:
 
     :class:`MemberDeleted` is recorded first, in the same transaction, with the member's actions
     and the other nodes' actions they joined as they were: partners are told (federation)."""
-    await check_password(member, password)
+    await check_password(node, member, password)
     await erase_member(member, node)
 
 

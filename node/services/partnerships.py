@@ -320,11 +320,12 @@ async def withdraw_remote_content(domain: str) -> int:
     return await delete_domain_actions(domain)
 
 
-async def purge_partner_domain(domain: str, node: NodeState | None = None) -> None:
+async def purge_partner_domain(node: NodeState, domain: str, *, farewell: bool = True) -> None:
     """Purge hook of a domain block: the partnership ends and what it shared leaves the feed.
-    With ``node``, the other side is told (an ``Undo``, the one activity a blocked domain still
-    receives), so that it does not keep the partnership "accepted" on its side."""
-    if node is not None:
+    With ``farewell``, the other side is told (an ``Undo``, the one activity a blocked domain
+    still receives), so that it does not keep the partnership "accepted" on its side; without,
+    when the partner's actor itself is gone and nobody is left to tell."""
+    if farewell:
         for p in await Partnership.filter(active_domain=domain, status__in=ACTIVE_STATUSES):
             await node.events.record(node, PartnershipEnded(partnership=p, farewell=True))
     now = clock.now()

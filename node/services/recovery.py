@@ -21,11 +21,11 @@ from urllib.parse import quote
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from node import clock
+from node import clock, passwords
 from node.errors import BadRequest, TooManyRequests, Unprocessable
 from node.messaging.backends import OutgoingMail
 from node.models import Member, PasswordReset
-from node.services import members, passwords, ratelimit, sessions, sms_caps
+from node.services import members, ratelimit, sessions, sms_caps
 from node.services.phone import MAX_ATTEMPTS, CodeRejected, hash_code, new_code, normalise_phone
 from node.state import NodeState
 
@@ -205,7 +205,7 @@ async def confirm_reset(
         row = await _code_reset(phone, code, node)
     else:
         raise Unprocessable.field("code", "Give the code you received, or open the link.")
-    password_hash = await passwords.hash_password(password)
+    password_hash = await node.passwords.hash(password)
     now = clock.now()
     async with in_transaction():
         if not await PasswordReset.filter(id=row.id, consumed_at=None).update(consumed_at=now):

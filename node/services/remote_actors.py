@@ -99,7 +99,7 @@ async def forget_actor(node: NodeState, actor: RemoteActor) -> Forgotten:
                 status=DeliveryStatus.ABANDONED, last_error="the actor deleted its account"
             )
         if await Partnership.filter(active_domain=actor.domain, remote_actor_iri=iri).exists():
-            await partnerships.purge_partner_domain(actor.domain)
+            await partnerships.purge_partner_domain(node, actor.domain, farewell=False)
         await RemoteActor.filter(id=actor.id).delete()
     actor_stored(iri)  # its cached copy and key go too
     if actions:

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from argon2 import PasswordHasher
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
@@ -27,12 +26,11 @@ from node import clock
 from node.app import create_app
 from node.db import Database, migrate
 from node.models import Member, MemberKind
-from node.services import passwords
 from node.services.tokens import issue_token
 from node.settings import Settings
+from tests.factories import CHEAP_PASSWORDS, PASSWORDS
 
 EXAMPLES = int(os.environ.get("ENTRAIDE_FUZZ_EXAMPLES", "6"))
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Ending the caller's own session would leave the rest of the run anonymous.
 SESSION_ENDERS = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/me/logout-everywhere")}
@@ -59,7 +57,7 @@ async def _seed(settings: Settings) -> dict[str, dict[str, str]]:
                     kind=MemberKind.RESIDENT,
                     is_admin=name == "admin",
                     phone_verified_at=clock.now(),
-                    password_hash=await passwords.hash_password("fuzz password"),
+                    password_hash=await PASSWORDS.hash("fuzz password"),
                 )
                 _, secret = await issue_token(member)
                 callers[name] = {"Authorization": f"Bearer {secret}"}
@@ -78,6 +76,7 @@ def _settings(data_dir: Path) -> Settings:
         mail_backend=f"file:{data_dir / 'mail.jsonl'}",
         worker_in_process=False,
         rate_limit_per_minute=100_000,  # explore past the rate limits (they have their tests)
+        **CHEAP_PASSWORDS,  # log-in attempts hash every time
     )
 
 
@@ -104,14 +103,11 @@ schema = (
 def fuzz_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzNode]:
     node_settings = _settings(tmp_path_factory.mktemp("fuzz"))
     asyncio.run(migrate(node_settings.database_url))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "hasher", CHEAP_HASHER)  # log-in attempts hash every time
-        patch.setattr(passwords, "_DUMMY_HASH", None)
-        callers = asyncio.run(_seed(node_settings))
-        app = create_app(node_settings)
-        with asgi.get_client(app) as client:  # runs the app's start-up in schemathesis' loop
-            yield FuzzNode(client=client, callers=callers)
-        asgi.shutdown_lifespans()
+    callers = asyncio.run(_seed(node_settings))
+    app = create_app(node_settings)
+    with asgi.get_client(app) as client:  # runs the app's start-up in schemathesis' loop
+        yield FuzzNode(client=client, callers=callers)
+    asgi.shutdown_lifespans()
 
 
 @schema.parametrize()

@@ -1,25 +1,15 @@
-"""Fixtures of the web tests: a cheap password hasher, and helpers to read CSRF tokens."""
+"""Helpers of the web tests: a logged-in client, CSRF tokens."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
-
 from node.http_state import EntraideApp
 from node.models import Member
-from node.services import passwords
+from tests.factories import PASSWORDS
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        passwords, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 async def csrf_of(client: Any, path: str) -> str:
@@ -34,7 +24,7 @@ async def log_in(app: EntraideApp, make_member: Any, **kwargs: Any) -> Any:
     member, _ = await make_member(target=app, **kwargs)
     with app.node.db.activate():
         await Member.filter(id=member.id).update(
-            password_hash=await passwords.hash_password("un mot de passe")
+            password_hash=await PASSWORDS.hash("un mot de passe")
         )
     client = app.test_client()
     token = await csrf_of(client, "/login")

@@ -13,6 +13,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Action, Association, AssociationStatus, Member
 from tests.conftest import MemberFactory
+from tests.factories import PASSWORDS
 from tests.web.conftest import csrf_of
 
 
@@ -223,9 +224,7 @@ async def test_wrong_code_says_attempts_left(client: Any, sms_outbox: Any) -> No
 
 async def _logged_in(client: Any, make_member: MemberFactory, **kwargs: Any) -> Member:
     member, _ = await make_member(**kwargs)
-    from node.services import members as service
-
-    member.password_hash = await service.passwords.hash_password("un mot de passe")
+    member.password_hash = await PASSWORDS.hash("un mot de passe")
     await member.save()
     token = await csrf_of(client, "/login")
     response = await client.post(

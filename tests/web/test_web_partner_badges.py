@@ -9,8 +9,8 @@ from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import Member
-from node.services import passwords
 from tests.conftest import NodeFactory
+from tests.factories import PASSWORDS
 from tests.fedtools import federated_nodes, settle
 from tests.node.fed_support import feed, member, need, ok, partner
 from tests.web.conftest import csrf_of
@@ -26,9 +26,7 @@ async def text(client: Any, path: str) -> str:
 
 async def web_login(app: EntraideApp, row: Member) -> Any:
     with app.node.db.activate():
-        await Member.filter(id=row.id).update(
-            password_hash=await passwords.hash_password("un mot de passe")
-        )
+        await Member.filter(id=row.id).update(password_hash=await PASSWORDS.hash("un mot de passe"))
     client = app.test_client()
     token = await csrf_of(client, "/login")
     response = await client.post(

@@ -12,6 +12,7 @@ import pytest
 from node.http_state import EntraideApp
 from node.models import ApiToken, WebSession
 from tests.conftest import MemberFactory
+from tests.factories import PASSWORDS
 from tests.web.conftest import csrf_of, log_in
 
 
@@ -102,9 +103,7 @@ async def test_the_api_lists_sessions_and_logs_out_everywhere(
     app: EntraideApp, make_member: MemberFactory
 ) -> None:
     member, headers = await make_member()
-    from node.services import passwords
-
-    member.password_hash = await passwords.hash_password("un mot de passe")
+    member.password_hash = await PASSWORDS.hash("un mot de passe")
     await member.save(update_fields=["password_hash"])
     browser = await _second_browser(app, member)
     api = app.test_client()

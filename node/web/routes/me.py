@@ -11,9 +11,9 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Action, ApiToken, AssociationMembership
+from node.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services import association_invitations, blocks, members, my_actions, sessions
 from node.services.export import export_member
-from node.services.passwords import MAX_LENGTH, MIN_LENGTH
 from node.web import context
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text

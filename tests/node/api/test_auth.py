@@ -21,18 +21,11 @@ from node.models import (
     Message,
     Participation,
 )
-from node.services import passwords
 from node.services.associations import add_member, create_association
 
 Outbox = Callable[[], list[dict[str, Any]]]
 PASSWORD = "correct horse"
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(passwords, "hasher", FAST)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
 
 
 @pytest.fixture
@@ -149,7 +142,7 @@ async def test_me_shows_own_data_tokens_and_memberships(
     member, headers = await make_user()
     with app.node.db.activate():
         association = await create_association(
-            name="Emmaüs Test", description="", created_by=None, approved=True
+            name="Emmaüs Test", description="", created_by=None, approved=True, node=app.node
         )
         await add_member(association, member, "coordinator")  # type: ignore[arg-type]
     second = await (await log_in(client, member.phone)).get_json()
@@ -355,7 +348,7 @@ async def _content(app: EntraideApp, member: Member, other: Member) -> None:
         await Message.create(action=others, author=member, body="Merci !")
         await Message.create(action=others, author=other, body="De rien")
         await create_association(
-            name="Armée du Salut", description="", created_by=member, approved=True
+            name="Armée du Salut", description="", created_by=member, approved=True, node=app.node
         )
 
 

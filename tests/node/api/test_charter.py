@@ -6,12 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
-
 from node.http_state import EntraideApp
 from node.models import CharterAcceptance, CharterVersion, Member
-from node.services import passwords
 from tests.node.committee_support import reach_deadline, seat, votes
 from tests.node.fed_support import call, member, ok
 
@@ -22,14 +18,6 @@ NEW = {
     "text_en": "Charter\n\n1. I respect everyone.\n",
 }
 SIGN_UP = {"phone": "06 12 34 56 78", "email": "lea@example.org", "password": "un mot de passe"}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        passwords, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
 
 
 async def test_anyone_reads_the_shipped_charter(app: EntraideApp) -> None:

@@ -9,25 +9,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 
 from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
-from node.services import passwords
 
 RESET = "/api/v1/auth/reset"
 CONFIRM = "/api/v1/auth/reset/confirm"
 OLD = "l'ancien mot de passe"
 NEW = "un tout nouveau mot de passe"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        passwords, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ Mastodon sends it), and their answer on Marseille with it."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-
 from federation.vocab import PUBLIC
 from node import iris
 from node.http_state import EntraideApp
 from node.models import Delivery, Member, OutboxActivity, Participation, RemoteActor
 from tests.conftest import NodeFactory
+from tests.factories import PASSWORDS
 from tests.fedtools import federated_nodes, settle
 from tests.node.fed_support import call, feed, member, need, ok, partner
 
@@ -20,9 +19,8 @@ PASSWORD = "un mot de passe assez long"
 
 
 async def _with_password(app: EntraideApp, row: Member) -> None:
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with app.node.db.activate():
-        await Member.filter(id=row.id).update(password_hash=cheap.hash(PASSWORD))
+        await Member.filter(id=row.id).update(password_hash=await PASSWORDS.hash(PASSWORD))
 
 
 def _titles(items: list[dict[str, object]]) -> set[object]:

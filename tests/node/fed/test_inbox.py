@@ -146,7 +146,7 @@ async def test_blocked_domain_is_403_without_fetching_its_key(
     node: EntraideApp, fedi: FakeFediverse, alice: FakeActor
 ) -> None:
     with node.node.db.activate():
-        await policy.block_domain("remote.test")
+        await policy.block_domain("remote.test", node=node.node)
     fedi.requests.clear()
     response = await alice.post(fedi, INBOX, follow_of(alice))
     assert response.status_code == 403
@@ -159,7 +159,9 @@ async def test_allowlist_mode_refuses_other_domains(
 ) -> None:
     bob = fedi.add_actor("friend.test", "bob")
     with node.node.db.activate():
-        await policy.set_policy(allowlist_mode=True, allowed_domains=["friend.test"])
+        await policy.set_policy(
+            allowlist_mode=True, allowed_domains=["friend.test"], node=node.node
+        )
     assert (await alice.post(fedi, INBOX, follow_of(alice))).status_code == 403
     assert (await bob.post(fedi, INBOX, follow_of(bob))).status_code == 202
 
@@ -217,7 +219,9 @@ async def test_allowlist_mode_rejects_followers_that_are_not_partners(
     # Admitted when it arrived; allowlist mode (without remote.test) is on when it is processed.
     assert (await alice.post(fedi, INBOX, follow_of(alice))).status_code == 202
     with node.node.db.activate():
-        await policy.set_policy(allowlist_mode=True, allowed_domains=["friend.test"])
+        await policy.set_policy(
+            allowlist_mode=True, allowed_domains=["friend.test"], node=node.node
+        )
         await run_once(node.node)
         assert await Follower.all().count() == 0
     [reject] = fedi.deliveries_to(alice.shared_inbox)

@@ -208,7 +208,7 @@ async def test_a_fetched_actor_claiming_a_foreign_id_is_not_stored(
 
 async def block(node: EntraideApp, domain: str) -> None:
     with node.node.db.activate():
-        await policy.block_domain(domain)
+        await policy.block_domain(domain, node=node.node)
 
 
 @pytest.mark.parametrize(

@@ -352,7 +352,7 @@ async def test_inbox_rules_for_visits(node_factory: NodeFactory) -> None:
     await settle(*apps)
     assert len(await visits(nord, "sud.test")) == 1
     with nord.node.db.activate():
-        await block_domain("sud.test")
+        await block_domain("sud.test", node=nord.node)
     assert await visits(nord, "sud.test") == []
     with nord.node.db.activate():
         assert (await InboxItem.filter(status=InboxStatus.FAILED).count()) == 0

@@ -13,11 +13,10 @@ import pytest
 from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
-from node.services import passwords
-from tests.node.api.test_auth import FAST, PASSWORD, fast_passwords  # noqa: F401
+from tests.factories import PASSWORDS
+from tests.node.api.test_auth import FAST, PASSWORD
 from tests.web.conftest import csrf_of
 
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 _addresses = count()
 
 
@@ -103,9 +102,7 @@ async def test_a_device_token_of_another_account_does_not_help(
 
 
 async def test_web_log_in_remembers_the_device(app: EntraideApp, owner: Member) -> None:
-    await Member.filter(id=owner.id).update(
-        password_hash=await passwords.hash_password("un mot de passe")
-    )
+    await Member.filter(id=owner.id).update(password_hash=await PASSWORDS.hash("un mot de passe"))
     browser, stranger = app.test_client(), app.test_client()
 
     async def web_log_in(client: Any, password: str) -> Any:

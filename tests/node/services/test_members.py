@@ -13,25 +13,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 
 from node import clock
 from node.http_state import EntraideApp
 from node.models import EmailVerification, Member, PhoneVerification
-from node.services import passwords, ratelimit
+from node.services import ratelimit
 from tests.conftest import read_jsonl
 
 Outbox = Callable[[], list[dict[str, Any]]]
 PHONE = "+33612345678"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with production parameters costs ~0.15 s a hash here; tests use cheap ones."""
-    monkeypatch.setattr(
-        passwords, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", None)
 
 
 def signup_body(**overrides: Any) -> dict[str, Any]:

@@ -15,10 +15,9 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Association, Member, MemberKind
 from node.services.members import purge_unverified_sign_ups
-from tests.node.services.test_members import PHONE, fast_passwords, last_code, sign_up, verify  # noqa: F401
+from tests.node.services.test_members import PHONE, last_code, sign_up, verify
 
 Outbox = Callable[[], list[dict[str, Any]]]
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.fixture(autouse=True)

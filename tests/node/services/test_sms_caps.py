@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from node import clock
-from tests.node.services.test_members import fast_passwords, sign_up  # noqa: F401
+from tests.node.services.test_members import sign_up
 
 Outbox = Callable[[], list[dict[str, Any]]]
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 async def _resend(client: Any, phone: str, n: int = 0) -> Any:
