@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         description="Requests in progress per server process; more are answered 503 at once",
     )
     rate_limit_per_minute: int = Field(10, ge=1, description="Sign-up, log-in and code requests")
+    phone_change_delay_hours: int = Field(
+        72,
+        ge=0,
+        le=720,
+        description="Hours between a confirmed change of a lost phone number and its effect",
+    )
     sms_per_hour: int = Field(
         300, ge=1, description="Verification SMS the whole node may send per hour"
     )

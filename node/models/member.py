@@ -189,3 +189,27 @@ class MemberBlock(Model):
     class Meta:
         table = "member_block"
         unique_together = (("member", "blocked_member"), ("member", "blocked_actor_iri"))
+
+
+class PhoneChange(Model):
+    """A member who lost their phone asks, with their verified email, to move the account to a
+    new number. The mail link and a code texted to the new number prove both ends; the change
+    then waits ``phone_change_delay_hours`` (the old number is told and may cancel)."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="phone_changes", on_delete=fields.CASCADE
+    )
+    new_phone = fields.CharField(max_length=16)
+    link_hash = fields.CharField(max_length=64, unique=True)
+    code_hash = fields.CharField(max_length=64)
+    cancel_hash = fields.CharField(max_length=64, null=True, unique=True)
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()  # for the confirmation
+    effective_at = fields.DatetimeField(null=True)  # set once confirmed
+    cancelled_at = fields.DatetimeField(null=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "phone_change"

@@ -87,7 +87,7 @@ def parse_channel(phone: str | None, email: str | None) -> Channel:
     return Channel(email=members.normalise_email(email))
 
 
-async def _cap_mail(email: str) -> None:
+async def cap_mail(email: str) -> None:
     window, limit = MAIL_CAP
     count, start = await ratelimit.hit(f"reset-mail:{email}", window)
     if count > limit:
@@ -125,7 +125,7 @@ async def request_reset(node: NodeState, *, phone: str | None, email: str | None
         await members.send_text(node, channel.phone, reset_sms_text(code, language))
         return
     assert channel.email is not None
-    await _cap_mail(channel.email)
+    await cap_mail(channel.email)
     member = await Member.get_or_none(email=channel.email, email_verified_at__isnull=False)
     if member is None:
         return

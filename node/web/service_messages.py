@@ -11,6 +11,7 @@ from __future__ import annotations
 from node.web.nav import N_
 
 SERVICE_MESSAGES = (
+    N_("This change is not valid or has expired; ask again."),
     N_("You do not block them."),
     N_("You already block them."),
     N_("You cannot block yourself."),

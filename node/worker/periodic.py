@@ -30,6 +30,7 @@ from node.services.committee.closing import close_due_proposals
 from node.services.committee.reminders import send_opening_links, send_reminders
 from node.services.guide_sms import purge_counters as purge_guide_sms_counters
 from node.services.members import purge_unverified_sign_ups
+from node.services.phone_change import apply_due_changes as apply_phone_changes
 from node.worker.heartbeat import Heartbeat
 from node.worker.notifications import notice_jobs
 from node.worker.outreach import outreach_jobs
@@ -49,6 +50,7 @@ def default_jobs(node: NodeState) -> dict[str, Job]:
         "expire_actions": expire_due_actions,
         "purge_unverified_sign_ups": purge_unverified_sign_ups,
         "purge_expired_invitations": purge_expired_invitations,
+        "apply_phone_changes": apply_phone_changes,
         **outreach_jobs(node),
         "refresh_network_figures": refresh_network_figures,
         "committee_close": lambda: close_due_proposals(node),

@@ -99,3 +99,50 @@ async def test_reset_by_mail_link(app: EntraideApp, make_member: Any, mail_outbo
     assert response.status_code == 303
     again = await client.post("/password/reset", form=form)
     assert again.status_code == 400
+
+
+async def test_lost_phone_pages(
+    app: EntraideApp, make_member: Any, sms_outbox: Any, mail_outbox: Any
+) -> None:
+    member, _ = await make_member()
+    with app.node.db.activate():
+        await Member.filter(id=member.id).update(email_verified_at=clock.now())
+    client = app.test_client()
+    forgot = await (await client.get("/password/forgot")).get_data(as_text=True)
+    assert 'href="/phone/lost"' in forgot
+    token = await csrf_of(client, "/phone/lost")
+    new = "+33698765410"
+    form = {"csrf_token": token, "email": member.email, "new_phone": new}
+    assert (await client.post("/phone/lost", form=form)).status_code == 200
+    bad = await client.post("/phone/lost", form={**form, "new_phone": "12"})
+    assert bad.status_code == 422
+    link = re.search(r"(http\S+/phone/change\?token=\S+)", mail_outbox()[-1]["body"]).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", sms_outbox()[-1]["body"]).group(1)  # type: ignore[union-attr]
+    path = urlsplit(link).path + "?" + urlsplit(link).query
+    page = await client.get(path)
+    assert page.status_code == 200
+    secret = urlsplit(link).query.split("=", 1)[1]
+    token = await csrf_of(client, path)
+    wrong = await client.post(
+        "/phone/change",
+        form={
+            "csrf_token": token,
+            "token": secret,
+            "code": "000000" if code != "000000" else "111111",
+        },
+    )
+    assert wrong.status_code == 400
+    done = await client.post(
+        "/phone/change", form={"csrf_token": token, "token": secret, "code": code}
+    )
+    assert done.status_code == 303
+    told = [s for s in sms_outbox() if s["to"] == member.phone][-1]
+    cancel = re.search(r"(http\S+/phone/cancel\?code=\d{12})", told["body"]).group(1)  # type: ignore[union-attr]
+    cancel_path = urlsplit(cancel).path + "?" + urlsplit(cancel).query
+    assert (await client.get(cancel_path)).status_code == 200
+    token = await csrf_of(client, cancel_path)
+    cancel_code = urlsplit(cancel).query.split("=", 1)[1]
+    response = await client.post("/phone/cancel", form={"csrf_token": token, "code": cancel_code})
+    assert response.status_code == 303
+    again = await client.post("/phone/cancel", form={"csrf_token": token, "code": cancel_code})
+    assert again.status_code == 400

@@ -10,7 +10,7 @@ from quart import Blueprint, Response, flash, request, session, url_for
 
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
-from node.services import ratelimit, recovery
+from node.services import phone_change, ratelimit, recovery
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, render, see_other, text
 
@@ -78,4 +78,71 @@ async def reset_post() -> Response:
         return await render("password_reset.html", exc.status, values=values, errors=errors)
     session.pop("reset_phone", None)
     await flash(_("Your password is changed. Log in with it; every other device is logged out."))
+    return see_other(url_for("web_auth.login"))
+
+
+@blueprint.get("/phone/lost")
+async def phone_lost() -> Response:
+    return await render("phone_lost.html", values={}, errors=FormErrors())
+
+
+@blueprint.post("/phone/lost")
+async def phone_lost_post() -> Response:
+    form = await request.form
+    try:
+        await _limit("phone-change")
+        await phone_change.request_change(
+            current_node(), email=text(form, "email", 254), new_phone=text(form, "new_phone", 40)
+        )
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await render("phone_lost.html", exc.status, values=form, errors=errors)
+    return await render("password_sent.html")
+
+
+@blueprint.get("/phone/change")
+async def phone_change_page() -> Response:
+    values = {"token": request.args.get("token", "")[:200]}
+    return await render("phone_change.html", values=values, errors=FormErrors())
+
+
+@blueprint.post("/phone/change")
+async def phone_change_post() -> Response:
+    form = await request.form
+    token = text(form, "token", 200)
+    try:
+        await _limit("phone-change-confirm")
+        row = await phone_change.confirm_change(
+            current_node(), token=token, code=text(form, "code", 20)
+        )
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await render("phone_change.html", exc.status, values={"token": token}, errors=errors)
+    assert row.effective_at is not None
+    await flash(
+        _(
+            "Your account moves to the new number in %(hours)s hours.",
+            hours=current_node().settings.phone_change_delay_hours,
+        )
+    )
+    return see_other(url_for("web_auth.login"))
+
+
+@blueprint.get("/phone/cancel")
+async def phone_cancel() -> Response:
+    values = {"code": request.args.get("code", "")[:20]}
+    return await render("phone_cancel.html", values=values, errors=FormErrors())
+
+
+@blueprint.post("/phone/cancel")
+async def phone_cancel_post() -> Response:
+    form = await request.form
+    try:
+        await phone_change.cancel_change(text(form, "code", 20))
+    except Problem as exc:
+        values = {"code": text(form, "code", 20)}
+        return await render(
+            "phone_cancel.html", exc.status, values=values, errors=FormErrors.from_problem(exc)
+        )
+    await flash(_("The change of number is cancelled."))
     return see_other(url_for("web_auth.login"))
