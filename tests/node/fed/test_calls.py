@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from federation import build
+from federation.testing import FakeFediverse
+from node import iris
 from node.models import (
     Call,
     CallItem,
@@ -168,3 +171,32 @@ async def test_inbound_rules_scope_owner_and_area(node_factory: NodeFactory) -> 
         assert await Call.all().count() == 0
         row = await InboxItem.get(type="Create")
         assert row.status == "ignored" and "area" in (row.last_error or "")
+
+
+async def test_a_mastodon_account_following_the_association_gets_a_readable_event(
+    node_factory: NodeFactory,
+) -> None:
+    """Any fediverse account may follow an association actor: it receives its calls as a
+    public ``Create`` whose object Mastodon shows (a volunteers call is an ``Event``)."""
+    (paris,) = await federated_nodes(node_factory, "paris")
+    router = router_of(paris)
+    fedi = FakeFediverse(local={"paris.test": router.apps["paris.test"]})
+    router.extra["mastodon.test"] = fedi.transport
+    alice = fedi.add_actor("mastodon.test", "alice")
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    actor = iris.association_actor_iri(paris.node.settings, association.id)
+    follow = build.follow(id=alice.new_id(), actor=alice.id, object=actor)
+    assert (await alice.post(fedi, "http://paris.test/inbox", follow)).status_code == 202
+    await settle(paris)
+    body = call_body("volunteers", association=association, title="Soupe du soir")
+    await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
+    await settle(paris)
+    received = fedi.deliveries_to(alice.shared_inbox) + fedi.deliveries_to(alice.inbox)
+    creates = [a for a in received if a["type"] == "Create"]
+    assert len(creates) == 1
+    obj = creates[0]["object"]
+    assert creates[0]["actor"] == actor and obj["attributedTo"] == actor
+    assert "Event" in obj["type"] and obj["name"] == "Soupe du soir"
+    assert "Soupe du soir" in obj["content"] and "3 personne(s)" in obj["content"]
+    assert "https://www.w3.org/ns/activitystreams#Public" in creates[0]["to"]
