@@ -14,6 +14,7 @@ from node.web.routes import (
     committee_meetings,
     email,
     federation,
+    guide,
     home,
     me,
     network,
@@ -46,6 +47,7 @@ ROUTE_BLUEPRINTS = [
     rounds.blueprint,
     outreach.blueprint,
     network.blueprint,
+    guide.blueprint,
 ]
 
 # Blueprints outside the pages' sessions and CSRF checks: the RFC 8058 one-click unsubscribe,
