@@ -18,7 +18,7 @@ from federation import VerificationError, build, nodeinfo, verify_request, webfi
 from federation.errors import ParseError
 from federation.origin import InvalidOrigin, parse_domain
 from node import __version__, clock, iris
-from node.fed import actors
+from node.fed import actors, publish_calls
 from node.fed.collections import collection_response, outbox_page
 from node.fed.inbox import http_request, problem, receive
 from node.fed.jsonld import (
@@ -44,6 +44,7 @@ from node.models import (
     Action,
     Association,
     AssociationStatus,
+    Call,
     Member,
     OutboxActivity,
     Partnership,
@@ -310,12 +311,13 @@ async def visit_document(ident: UUID) -> Response:
 
 @blueprint.before_app_request
 async def negotiate_objects() -> Response | None:
-    """``/actions/<id>``, ``/associations/<id>`` and ``/members/<id>`` serve HTML (web pages)
-    or, for ``Accept: application/activity+json`` / ``application/ld+json; profile=…``, JSON."""
+    """``/actions/<id>``, ``/calls/<id>``, ``/associations/<id>`` and ``/members/<id>`` serve
+    HTML (web pages) or, for ``Accept: application/activity+json`` /
+    ``application/ld+json; profile=…``, JSON."""
     if request.method not in ("GET", "HEAD"):
         return None
     parts = request.path.strip("/").split("/")
-    if len(parts) != 2 or parts[0] not in ("actions", "associations", "members"):
+    if len(parts) != 2 or parts[0] not in ("actions", "calls", "associations", "members"):
         return None
     try:
         ident = UUID(parts[1])
@@ -336,6 +338,9 @@ async def negotiate_objects() -> Response | None:
 
 
 async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
+    if kind == "calls":  # a call of this node (public: it is a post); a partner's is theirs
+        call = await Call.get_or_none(id=ident, origin_domain=None)
+        return None if call is None else await publish_calls.call_object(node, call)
     if kind != "actions":
         return await _actor_document(node, kind, ident)
     # Only what is federated at all: a public action of this node (a remote one is served by

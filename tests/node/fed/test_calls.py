@@ -200,3 +200,6 @@ async def test_a_mastodon_account_following_the_association_gets_a_readable_even
     assert "Event" in obj["type"] and obj["name"] == "Soupe du soir"
     assert "Soupe du soir" in obj["content"] and "3 personne(s)" in obj["content"]
     assert "https://www.w3.org/ns/activitystreams#Public" in creates[0]["to"]
+    # Mastodon fetches the object by its id when it meets it elsewhere: AS2 on negotiation.
+    fetched = await alice.get(fedi, obj["id"])
+    assert fetched.status_code == 200 and fetched.json()["callKind"] == "volunteers"
