@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from quart import Blueprint, Response, request, url_for
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
@@ -180,7 +180,10 @@ class RefreshedOut(BaseModel):
 
 
 class ExportOut(BaseModel):
-    """Everything the node stores about the member (DESIGN §5)."""
+    """Everything the node stores about the member (DESIGN §5): the fields below, and one list
+    of rows per further section of ``node.services.export.SECTIONS``."""
+
+    model_config = ConfigDict(extra="allow")
 
     exported_at: datetime
     profile: dict[str, Any]
