@@ -199,6 +199,11 @@ class Settings(BaseSettings):
         15, ge=1, le=1440, description="An unread notification goes into a digest mail after this"
     )
     digest_max_per_day: int = Field(3, ge=1, le=24, description="Digest mails per member per day")
+    guide_sms_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret of the SMS gateway posting to /api/v1/sms/inbound; "
+        "the webhook is off while empty",
+    )
     guide_sms_per_hour: int = Field(
         6, ge=1, le=100, description="Guide questions answered per phone number per hour"
     )

@@ -465,3 +465,25 @@ async def set_area(client: Any, headers: Headers, point: tuple[float, float] = P
         "/api/v1/members/me/area", json={"lat": point[0], "lon": point[1]}, headers=headers
     )
     assert response.status_code == 200, await response.get_data(as_text=True)
+
+
+async def new_guide_place(name: str, lat: float, lon: float, **fields: Any) -> Any:
+    """A place of the solidarity guide, stored as an import is (so events are recorded as for
+    a real one); open round the clock unless ``opening_hours`` says otherwise."""
+    from node.services.guide_data.records import PlaceRecord
+    from node.services.places.store import store_record
+
+    node = fields.pop("node")
+    values: dict[str, Any] = {
+        "source": "test-places",
+        "source_id": f"p{next(_numbers)}",
+        "name": name,
+        "lat": lat,
+        "lon": lon,
+        "categories": ("shower",),
+        "opening_hours": "24/7",
+        "checked_on": clock.now().date(),
+    }
+    values.update(fields)
+    values["categories"] = tuple(values["categories"])
+    return (await store_record(node, PlaceRecord(**values))).place

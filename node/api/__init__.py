@@ -17,6 +17,8 @@ def register_api(app: Quart) -> None:
         encounters,
         federation_admin,
         feed,
+        guide_data,
+        guide_sms,
         invitations,
         members,
         meta,
@@ -60,6 +62,8 @@ def register_api(app: Quart) -> None:
         blocks,
         moderation,
         operations,
+        guide_sms,
+        guide_data,
     ):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(my_actions.feeds)

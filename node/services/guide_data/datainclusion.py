@@ -279,7 +279,7 @@ def _service_place(
     if hours and check_hours is not None:
         problem = check_hours(hours)
         if problem:
-            return None, ("horaires_accueil", f"not in the opening_hours syntax: {problem}")
+            return None, ("horaires_accueil", problem)
     audiences = tuple(
         dict.fromkeys(
             PUBLIC_AUDIENCES[public]

@@ -203,7 +203,7 @@ def _lieu(lieu: Any, check_hours: HoursCheck | None) -> PlaceRecord:
     if hours and check_hours is not None:
         problem = check_hours(hours)
         if problem:
-            raise _Refused("newhours", f"not in the opening_hours syntax: {problem}")
+            raise _Refused("newhours", problem)
     updated = _day(lieu.get("updatedAt"))
     if updated is None:
         raise _Refused("updatedAt", "missing or not a date")

@@ -15,6 +15,7 @@ from node.web.routes import (
     email,
     federation,
     guide,
+    guide_data,
     home,
     me,
     network,
@@ -48,6 +49,7 @@ ROUTE_BLUEPRINTS = [
     outreach.blueprint,
     network.blueprint,
     guide.blueprint,
+    guide_data.blueprint,
 ]
 
 # Blueprints outside the pages' sessions and CSRF checks: the RFC 8058 one-click unsubscribe,
