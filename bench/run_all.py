@@ -11,6 +11,7 @@ BENCHES = [
     ["bench.bench_signatures"],
     ["bench.bench_delivery"],
     ["bench.bench_calls"],
+    ["bench.bench_places"],
 ]
 
 if __name__ == "__main__":
