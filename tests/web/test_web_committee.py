@@ -302,3 +302,11 @@ async def test_the_facilitator_records_a_meeting_and_members_confirm(
 async def _someone_opens_the_meetings(app: EntraideApp, make_member: MemberFactory) -> Any:
     someone = await log_in(app, make_member)
     return await someone.get("/committee/meetings")
+
+
+def test_every_gate_has_words_on_the_rules_form() -> None:
+    """An unlabelled checkbox is unusable with a screen reader (and axe-core's "label" rule)."""
+    from node.services.committee.rules import Gate
+    from node.web.routes.committee import GATE_LABELS
+
+    assert set(GATE_LABELS) == {gate.value for gate in Gate}

@@ -78,6 +78,7 @@ GATE_LABELS = {
     "federation_policy": N_("Blocked and chosen nodes"),
     "associations": N_("New associations"),
     "committee": N_("The committee itself: members, rules, this list"),
+    "charter": N_("The charter"),
 }
 STATE_LABELS = {
     "open": N_("Vote open"),
