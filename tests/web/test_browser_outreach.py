@@ -123,6 +123,8 @@ def test_a_volunteer_records_an_encounter_on_a_phone(
     page.get_by_role("button", name="Afficher").click()
     page.get_by_role("heading", name="2 passages").wait_for()
     assert "Sous le porche" not in page.content() and "Va bien" not in page.content()
+    # Leaflet draws the areas after the page's script has run: wait for the second one.
+    page.locator("#visits-map path.leaflet-interactive").nth(1).wait_for(state="attached")
     assert page.locator("#visits-map path.leaflet-interactive").count() >= 2
     areas = page.locator("#visits-map path.leaflet-interactive")
     for index in range(areas.count()):  # the visits share a cell: one is on top of the other
