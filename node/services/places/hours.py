@@ -149,7 +149,3 @@ def today_ranges(place: Place, day: date, *, tz: str, country: str) -> list[tupl
             finish_time = time(23, 59) if finish >= end else finish.astimezone(zone).time()
             ranges.append((begin.astimezone(zone).time(), finish_time))
     return ranges
-
-
-def is_open(place: Place, at: datetime, *, tz: str, country: str) -> bool:
-    return hours_now(place, at, tz=tz, country=country).state == Now.OPEN
