@@ -13,8 +13,9 @@ import itertools
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from node import clock
 from node.http_state import EntraideApp
@@ -36,6 +37,18 @@ PARIS = (48.8566, 2.3522)
 NORTH = (48.8809, 2.3553)  # Gare du Nord
 
 _numbers = itertools.count(1)
+
+
+def advance_to_local(timezone: str, at: time) -> datetime:
+    """Move the clock forward to the next ``at`` in ``timezone``, so that a test counting "today"
+    (daily caps, quiet hours) does not depend on the hour the suite runs at; returns that time."""
+    zone = ZoneInfo(timezone)
+    local = clock.now().astimezone(zone)
+    target = datetime.combine(local.date(), at, tzinfo=zone)
+    if target <= local:
+        target = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
+    clock.advance(target - local)
+    return target
 
 
 # --- members -------------------------------------------------------------------------------------

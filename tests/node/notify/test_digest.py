@@ -5,7 +5,7 @@ that works without logging in."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from email.header import decode_header, make_header
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ from node.http_state import EntraideApp
 from node.models import Member, Notification
 from node.worker.digests import gather_digests, send_digests
 from tests.conftest import MemberFactory, NodeFactory
-from tests.factories import post_action
+from tests.factories import advance_to_local, post_action
 from tests.node.test_mail_smtp import Inbox
 
 
@@ -116,6 +116,8 @@ async def test_read_in_time_means_no_mail_and_daily_cap(
     app: EntraideApp, client: Any, make_member: MemberFactory, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, _ = smtp
+    # "A day" is the node's local day: start mid-morning so the rounds below stay in one day.
+    advance_to_local(app.node.settings.timezone, time(10))
     author, headers = await make_member()
     await verified(app, author)
     first = await post_action(client, headers, title="Premier")
