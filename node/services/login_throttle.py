@@ -18,6 +18,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from node.errors import TooManyRequests
+from node.models import RateCounter
 from node.services import ratelimit
 
 WINDOWS = ((timedelta(minutes=15), 5), (timedelta(hours=1), 10), (timedelta(days=1), 20))
@@ -47,6 +48,12 @@ async def check(phone: str) -> None:
 async def failed(phone: str) -> None:
     for window, _ in WINDOWS:
         await ratelimit.hit(_key(phone, window), window)
+
+
+async def forgive(phone: str) -> None:
+    """Forget the failures counted for ``phone``: its owner proved who they are (a new password
+    through a reset), so the guesses made before no longer hold the account back."""
+    await RateCounter.filter(key__in=[_key(phone, window) for window, _ in WINDOWS]).delete()
 
 
 def device_token(member_id: UUID, secret: bytes) -> str:

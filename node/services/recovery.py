@@ -25,7 +25,7 @@ from node import clock, passwords
 from node.errors import BadRequest, TooManyRequests, Unprocessable
 from node.messaging.backends import OutgoingMail
 from node.models import Member, PasswordReset
-from node.services import members, ratelimit, sessions, sms_caps
+from node.services import login_throttle, members, ratelimit, sessions, sms_caps
 from node.services.phone import MAX_ATTEMPTS, CodeRejected, hash_code, new_code, normalise_phone
 from node.state import NodeState
 
@@ -215,4 +215,6 @@ async def confirm_reset(
         await member.save(update_fields=["password_hash"])
         await PasswordReset.filter(member_id=member.id, consumed_at=None).update(consumed_at=now)
         await sessions.log_out_everywhere(member)
+        if member.phone:
+            await login_throttle.forgive(member.phone)
     return member

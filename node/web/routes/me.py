@@ -14,7 +14,7 @@ from node.models import Action, ApiToken, AssociationMembership
 from node.passwords import MAX_LENGTH, MIN_LENGTH
 from node.services import association_invitations, blocks, members, my_actions, sessions
 from node.services.export import export_member
-from node.web import context
+from node.web import context, data_sections
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text
 
@@ -153,6 +153,24 @@ async def export() -> Response:
     )
 
 
+@blueprint.get("/me/data")
+@login_required
+async def data() -> Response:
+    """Everything the node stores about me, section by section, to read or print."""
+    export = await export_member(member())
+    response = await render(
+        "me_data.html", exported_at=export["exported_at"], sections=data_sections.readable(export)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/me/delete")
+@login_required
+async def confirm_delete() -> Response:
+    return await render("me_delete.html", errors=FormErrors())
+
+
 @blueprint.post("/me/delete")
 @login_required
 async def delete() -> Response:
@@ -163,7 +181,7 @@ async def delete() -> Response:
         )
     except Problem as exc:
         errors = FormErrors(fields={"delete_password": _("The password is wrong.")})
-        return await _page(exc.status, errors=errors, form="delete")
+        return await render("me_delete.html", exc.status, errors=errors)
     await context.log_out()
     await flash(_("Your account and everything attached to it are deleted."))
     return see_other("/")

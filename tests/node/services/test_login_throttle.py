@@ -3,6 +3,7 @@ Retry-After; a device that logged in before is never locked out by others' failu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -118,3 +119,16 @@ async def test_web_log_in_remembers_the_device(app: EntraideApp, owner: Member) 
     await _fail(app.test_client(), owner.phone, 5)
     assert (await web_log_in(stranger, "un mot de passe")).status_code == 429
     assert (await web_log_in(browser, "un mot de passe")).status_code == 303
+
+
+async def test_a_password_reset_lifts_the_hold(client: Any, owner: Member, sms_outbox: Any) -> None:
+    """Someone guessed until the number was held; its owner resets the password by SMS and logs
+    in at once with the new one, from a device that never logged in before."""
+    assert owner.phone is not None
+    assert await _fail(client, owner.phone, 6) == [401] * 5 + [429]
+    assert (await client.post("/api/v1/auth/reset", json={"phone": owner.phone})).status_code == 202
+    (sms,) = sms_outbox()
+    code = re.findall(r"\b\d{6}\b", sms["body"])[0]
+    body = {"phone": owner.phone, "code": code, "password": "un tout nouveau mot de passe"}
+    assert (await client.post("/api/v1/auth/reset/confirm", json=body)).status_code == 200
+    assert (await _token(client, owner.phone, "un tout nouveau mot de passe")).status_code == 200
