@@ -11,6 +11,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.deps import require_node_admin
 from node.api.types import BEARER, MULTI_LINE, ONE_LINE, Strict
+from node.fed import blocklists as fed_blocklists
 from node.http_state import current_node
 from node.services import blocklists
 from node.services import deliveries as service
@@ -211,6 +212,71 @@ async def import_blocks(query_args: ImportQuery) -> ImportOut:
     if query_args.only:
         only = {policy.normalize_domain(d) for d in query_args.only.split(",") if d.strip()}
     result = await blocklists.apply(current_node(), entries, by=admin, only=only)
+    return ImportOut(
+        blocked=result.blocked,
+        proposed=[ProposedOut(domain=d, proposal_number=n) for d, n in result.proposed],
+        skipped=[SkippedOut(domain=d, why=w) for d, w in result.skipped],
+    )
+
+
+class ReviewedOut(BaseModel):
+    domain: str
+    severity: str = Field(description="suspend, silence or noop (Mastodon's words)")
+    comment: str = Field(description="The partner's public comment")
+    status: str = Field(description="new, already_blocked or not_a_block")
+
+
+class PartnerListOut(BaseModel):
+    partner: str
+    items: list[ReviewedOut]
+
+
+class ApplyIn(Strict):
+    domains: list[Annotated[str, StringConstraints(max_length=255), ONE_LINE]] = Field(
+        min_length=1, max_length=blocklists.MAX_ROWS, description="The entries to apply"
+    )
+
+
+def _reviewed(domain: str, rows: list[blocklists.Reviewed]) -> PartnerListOut:
+    items = [
+        ReviewedOut(
+            domain=r.entry.domain,
+            severity=r.entry.severity,
+            comment=r.entry.comment,
+            status=r.status,
+        )
+        for r in rows
+    ]
+    return PartnerListOut(partner=domain, items=items)
+
+
+@blueprint.get("/partners/<domain>/blocklist")
+@validate_response(PartnerListOut)
+@security_scheme(BEARER)
+async def partner_blocklist(domain: str) -> PartnerListOut:
+    """Fetch an accepted partner's published blocklist and set it beside ours: each entry is
+    ``new``, ``already_blocked`` or ``not_a_block``. 404 for a node that is no accepted
+    partner; 422 (field ``list``) when its list cannot be read."""
+    await require_node_admin()
+    entries = await fed_blocklists.fetch_partner_list(current_node(), domain)
+    partner = await blocklists.accepted_partner(domain)
+    return _reviewed(partner, await blocklists.review(entries))
+
+
+@blueprint.post("/partners/<domain>/blocklist/apply")
+@validate_request(ApplyIn)
+@validate_response(ImportOut)
+@security_scheme(BEARER)
+async def apply_partner_blocklist(domain: str, data: ApplyIn) -> ImportOut:
+    """Fetch the partner's list again and apply the chosen entries, as manual blocks: where
+    the street committee decides on blocks, each one opens a proposal (``proposed``). A chosen
+    domain that is no longer on the list comes back in ``skipped``."""
+    admin = await require_node_admin()
+    chosen = {policy.normalize_domain(d) for d in data.domains}
+    entries = await fed_blocklists.fetch_partner_list(current_node(), domain)
+    result = await blocklists.apply(current_node(), entries, by=admin, only=chosen)
+    listed = {e.domain for e in entries}
+    result.skipped.extend((d, "not on the partner's list") for d in sorted(chosen - listed))
     return ImportOut(
         blocked=result.blocked,
         proposed=[ProposedOut(domain=d, proposal_number=n) for d, n in result.proposed],

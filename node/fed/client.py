@@ -45,9 +45,11 @@ def signing_client(
     offload: bool = False,
     timeout: float = 10.0,
     limits: httpx.Limits | None = None,
+    max_response_bytes: int = 2_000_000,
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` signing every request as ``actor_iri`` (instance actor by
-    default). Use it as ``async with signing_client(node) as client: ...``."""
+    default). Use it as ``async with signing_client(node) as client: ...``. A response body
+    past ``max_response_bytes`` raises :class:`federation.errors.ResponseTooLarge`."""
     allow = node.settings.federation_allow_private
     loopback = allow or node.settings.federation_allow_loopback
     transport = node.http_transport
@@ -59,6 +61,7 @@ def signing_client(
         resolver=_loopback_resolver if (transport is not None and allow) else None,
         transport=transport,
         limits=limits,
+        max_response_bytes=max_response_bytes,
         verify=tls_context(node.settings.federation_ca_file),
     )
 

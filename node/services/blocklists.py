@@ -17,8 +17,8 @@ import io
 from dataclasses import dataclass, field
 
 from federation.origin import InvalidOrigin
-from node.errors import Problem, Unprocessable
-from node.models import DomainBlock, Member
+from node.errors import NotFound, Problem, Unprocessable
+from node.models import DomainBlock, Member, Partnership, PartnershipStatus
 from node.services import federation_policy as policy
 from node.services.committee.gates import Proposed
 from node.state import NodeState
@@ -52,6 +52,19 @@ class Applied:
     blocked: list[str] = field(default_factory=list)
     proposed: list[tuple[str, int]] = field(default_factory=list)  # (domain, proposal number)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (domain, why)
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """One entry of a partner's list beside ours: ``new`` (not blocked here yet),
+    ``already_blocked``, or ``not_a_block`` (a ``silence``/``noop`` row, not applied here)."""
+
+    entry: Entry
+    status: str
+
+
+# A partner's published list is read from this path of its domain (see docs/federation.md).
+PUBLISHED_PATH = "/api/v1/federation/blocklist.csv"
 
 
 def export_csv(blocks: list[DomainBlock]) -> str:
@@ -128,3 +141,45 @@ async def apply(
                 result.blocked.append(entry.domain)
             blocked.add(entry.domain)
     return result
+
+
+async def accepted_partner(raw_domain: str) -> str:
+    """The normalised domain of a partner whose partnership is accepted; 422 for a bad domain,
+    404 for any other node (an unknown one, a pending or ended partnership): only partners'
+    lists are read, so the node never fetches an address an admin merely typed."""
+    try:
+        domain = policy.normalize_domain(raw_domain)
+    except (InvalidOrigin, Problem):
+        raise Unprocessable.field("domain", "This is not a domain.") from None
+    if not await Partnership.exists(active_domain=domain, status=PartnershipStatus.ACCEPTED):
+        raise NotFound("No accepted partnership with this node.")
+    return domain
+
+
+def parse_published(data: bytes) -> list[Entry]:
+    """:func:`parse_csv` for a list a partner serves: whatever is wrong with it (too large, not
+    CSV, a bad row) is a 422 about the partner's list, not about the admin's request."""
+    try:
+        return parse_csv(data)
+    except Problem as problem:
+        raise Unprocessable.field("list", f"The partner's list is unusable: {problem}") from None
+
+
+async def review(entries: list[Entry]) -> list[Reviewed]:
+    """Each entry beside our own blocks, new ones first, then by domain."""
+    blocked = {str(d) for d in await DomainBlock.all().values_list("domain", flat=True)}
+    seen: set[str] = set()
+    rows = []
+    for entry in entries:
+        if entry.domain in seen:
+            continue
+        seen.add(entry.domain)
+        if entry.severity != "suspend":
+            status = "not_a_block"
+        elif entry.domain in blocked:
+            status = "already_blocked"
+        else:
+            status = "new"
+        rows.append(Reviewed(entry, status))
+    order = {"new": 0, "already_blocked": 1, "not_a_block": 2}
+    return sorted(rows, key=lambda r: (order[r.status], r.entry.domain))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from node.http_state import EntraideApp
 from node.models import Member
 from tests.factories import PARIS, make_member, need_body
-from tests.fedtools import settle
+from tests.fedtools import federated_nodes, settle
 
 need = need_body  # the need most federation tests post (tests.factories.need_body)
 
@@ -62,3 +63,32 @@ async def partner(
     rows = await ok(asker, "GET", "/api/v1/admin/partnerships", asker_admin)
     mine = next(p for p in rows["items"] if p["id"] == mine["id"])
     return mine, incoming
+
+
+async def partners_with_blocks(
+    node_factory: Callable[..., Awaitable[EntraideApp]],
+) -> tuple[EntraideApp, dict[str, str], EntraideApp]:
+    """Paris and Lyon partners; Lyon blocks spam.example and hate.example, Paris hate.example.
+    Returns (paris, paris admin's headers, lyon)."""
+    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
+    _, paris_admin = await member(paris, "Admin Paris", admin=True)
+    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
+    await partner(paris, paris_admin, lyon, lyon_admin, paris, lyon)
+    for domain, reason in (("spam.example", "Spam, beaucoup"), ("hate.example", "Haine")):
+        status, body = await call(
+            lyon,
+            "POST",
+            "/api/v1/admin/federation/blocks",
+            lyon_admin,
+            json={"domain": domain, "reason": reason},
+        )
+        assert status in (200, 201), body
+    status, body = await call(
+        paris,
+        "POST",
+        "/api/v1/admin/federation/blocks",
+        paris_admin,
+        json={"domain": "hate.example"},
+    )
+    assert status in (200, 201), body
+    return paris, paris_admin, lyon

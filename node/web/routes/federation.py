@@ -9,9 +9,10 @@ from typing import Any
 from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Problem
+from node.fed import blocklists as fed_blocklists
 from node.http_state import current_node
 from node.models import Member
-from node.services import deliveries
+from node.services import blocklists, deliveries
 from node.services import federation_policy as policy
 from node.services.committee.gates import Proposed
 from node.web import nav
@@ -107,6 +108,57 @@ async def unblock() -> Response:
         return await _page(exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("%(domain)s is no longer blocked.", domain=domain))
     return see_other(url_for("web_federation.index") + "#blocks")
+
+
+# --- a partner's published blocklist -------------------------------------------------------------
+
+
+async def _partner_list_page(domain: str, status: int = 200, **extra: Any) -> Response:
+    rows: list[blocklists.Reviewed] = []
+    errors = extra.pop("errors", FormErrors())
+    try:
+        entries = await fed_blocklists.fetch_partner_list(current_node(), domain)
+        rows = await blocklists.review(entries)
+    except Problem as exc:
+        if exc.status == 404:
+            raise
+        status, errors = exc.status, FormErrors.from_problem(exc)
+    return await render(
+        "admin_partner_blocklist.html", status, partner=domain, rows=rows, errors=errors, **extra
+    )
+
+
+@blueprint.get("/partners/<domain>/blocklist")
+@login_required
+async def partner_blocklist(domain: str) -> Response:
+    """An accepted partner's published blocklist beside ours, to choose entries to apply."""
+    _require_admin()
+    return await _partner_list_page(await blocklists.accepted_partner(domain))
+
+
+@blueprint.post("/partners/<domain>/blocklist")
+@login_required
+async def apply_partner_blocklist(domain: str) -> Response:
+    me = _require_admin()
+    domain = await blocklists.accepted_partner(domain)
+    form = await request.form
+    chosen = {str(d)[:255] for d in form.getlist("domain")[: blocklists.MAX_ROWS]}
+    if not chosen:
+        errors = FormErrors(fields={"domain": _("Choose at least one domain.")})
+        return await _partner_list_page(domain, 422, errors=errors)
+    try:
+        entries = await fed_blocklists.fetch_partner_list(current_node(), domain)
+        result = await blocklists.apply(current_node(), entries, by=me, only=chosen)
+    except Problem as exc:
+        return await _partner_list_page(domain, exc.status, errors=FormErrors.from_problem(exc))
+    if result.blocked:
+        await flash(_("Blocked now: %(domains)s.", domains=", ".join(result.blocked)))
+    if result.proposed:
+        domains = ", ".join(d for d, _number in result.proposed)
+        await flash(_("Waiting for the street committee: %(domains)s.", domains=domains))
+    if not result.blocked and not result.proposed:
+        await flash(_("Nothing to apply: these domains are already blocked or not blocks."))
+    return see_other(url_for("web_federation.partner_blocklist", domain=domain))
 
 
 @blueprint.post("/policy")
