@@ -210,6 +210,14 @@ class PhoneChange(Model):
     effective_at = fields.DatetimeField(null=True)  # set once confirmed
     cancelled_at = fields.DatetimeField(null=True)
     done_at = fields.DatetimeField(null=True)
+    # A change vouched for by a coordinator of an association the member belongs to (instead of
+    # the mailed link and the waiting time): who vouched, and for which association.
+    vouched_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="phone_changes_vouched", null=True, on_delete=fields.SET_NULL
+    )
+    vouched_association: fields.ForeignKeyNullableRelation["Association"] = fields.ForeignKeyField(
+        "models.Association", related_name="phone_changes", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "phone_change"

@@ -44,6 +44,7 @@ SECTIONS: tuple[MemberDataSection, ...] = (
     _section("email_verifications", models.EmailVerification),
     _section("password_resets", models.PasswordReset),
     _section("phone_changes", models.PhoneChange),
+    _section("phone_vouches_made", models.PhoneChange, "vouched_by", omit=("new_phone",)),
     _section("web_sessions", models.WebSession),
     _section("memberships", models.AssociationMembership),
     _section("association_invitations_sent", models.AssociationInvitation, "invited_by"),

@@ -22,10 +22,6 @@ TITLES: dict[str, tuple[str, str]] = {
     "email_verifications": (N_("Email checks"), N_("The links we mailed to check your address.")),
     "password_resets": (N_("Password resets"), N_("Each time you asked for a new password.")),
     "phone_changes": (N_("Phone number changes"), N_("Each time you asked to change your number.")),
-    "phone_vouches": (
-        N_("Number changes through an association"),
-        N_("Changes of your number that an association's coordinator vouched for."),
-    ),
     "phone_vouches_made": (
         N_("Number changes I vouched for"),
         N_("As a coordinator, the changes of number you vouched for."),
