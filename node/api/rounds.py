@@ -242,7 +242,11 @@ async def activity_csv(query_args: ActivityQuery) -> Response:
     member = await require_verified_member()
     association = await service.exporting_association(member, query_args.association_id)
     filename, body = await round_summaries.activity_export(
-        association, period=query_args.period, since=query_args.since, until=query_args.until
+        association,
+        period=query_args.period,
+        since=query_args.since,
+        until=query_args.until,
+        timezone=current_node().settings.timezone,
     )
     return Response(
         body,

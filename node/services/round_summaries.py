@@ -13,9 +13,10 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from aiosmtplib import SMTPException
 
@@ -196,8 +197,10 @@ async def mail_pending_summaries(
     return sent
 
 
-def period_start(moment: datetime, period: Period) -> datetime:
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+def period_start(moment: datetime, period: Period, zone: ZoneInfo) -> datetime:
+    """The local day, week (from Monday) or month that ``moment`` falls in: an association's
+    report counts a round begun at half past midnight in Paris on that Paris day."""
+    day = moment.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "day":
         return day
     if period == "week":
@@ -218,7 +221,12 @@ CSV_COLUMNS = [
 
 
 async def activity_csv(
-    association: Association, *, period: Period, since: datetime, until: datetime
+    association: Association,
+    *,
+    period: Period,
+    since: datetime,
+    until: datetime,
+    timezone: str = "Europe/Paris",
 ) -> str:
     """Aggregated counts per period of the association's ended rounds started in [since, until)."""
     rounds = await Round.filter(
@@ -227,11 +235,12 @@ async def activity_csv(
         started_at__gte=since,
         started_at__lt=until,
     ).values_list("id", "started_at", "ended_at")
+    zone = ZoneInfo(timezone)
     period_of: dict[UUID, datetime] = {}
     rows: dict[datetime, dict[str, int]] = {}
     cells: dict[datetime, set[str]] = {}
     for rid, started, ended in rounds:
-        key = period_start(started, period)
+        key = period_start(started, period, zone)
         period_of[UUID(str(rid))] = key
         row = rows.setdefault(key, Counter())
         row["rounds"] += 1
@@ -269,18 +278,26 @@ async def activity_csv(
 
 
 async def activity_export(
-    association: Association, *, period: Period, since: date | None, until: date | None
+    association: Association,
+    *,
+    period: Period,
+    since: date | None,
+    until: date | None,
+    timezone: str = "Europe/Paris",
 ) -> tuple[str, str]:
-    """The file name and the CSV of :func:`activity_csv` for the days [since, until] (default:
-    the year up to today); 422 when the period runs backwards or spans more than 5 years."""
-    until = until or clock.now().date()
+    """The file name and the CSV of :func:`activity_csv` for the local days [since, until] of
+    ``timezone`` (default: the year up to today); 422 when the period runs backwards or spans
+    more than 5 years."""
+    zone = ZoneInfo(timezone)
+    until = until or clock.now().astimezone(zone).date()
     since = since or until - timedelta(days=365)
     if since > until or until - since > timedelta(days=366 * 5):
         raise Unprocessable.field("since", "The period runs forward and spans at most 5 years.")
     body = await activity_csv(
         association,
         period=period,
-        since=datetime.combine(since, time(), UTC),
-        until=datetime.combine(until + timedelta(days=1), time(), UTC),
+        since=datetime.combine(since, time(), zone),
+        until=datetime.combine(until + timedelta(days=1), time(), zone),
+        timezone=timezone,
     )
     return f"maraudes-{association.slug}-{since}-{until}.csv", body

@@ -220,7 +220,11 @@ async def activity_csv(association_id: UUID) -> Response:
         if period is None:
             raise Unprocessable.field("period", "Choose one of the list.")
         filename, body = await round_summaries.activity_export(
-            association, period=period, since=_date(args, "since"), until=_date(args, "until")
+            association,
+            period=period,
+            since=_date(args, "since"),
+            until=_date(args, "until"),
+            timezone=current_node().settings.timezone,
         )
     except Problem as exc:
         errors = FormErrors.from_problem(exc)

@@ -10,7 +10,7 @@ import io
 import re
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from email.message import Message
 from typing import Any
 
@@ -21,7 +21,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import Round
 from node.worker.periodic import run_jobs_once
-from tests.factories import Cast, make_cast, record, started_round
+from tests.factories import Cast, advance_to_local, make_cast, record, started_round
 from tests.node.services.test_rounds import make_cast_for
 
 NOTE = "très fatigué, proposer le 115"
@@ -137,7 +137,13 @@ async def test_the_worker_mails_the_summaries_of_auto_closed_rounds(
     assert rid
 
 
-async def test_activity_csv(client: Any, app: EntraideApp, make_member: Any) -> None:
+@pytest.mark.parametrize("local_start", [time(10), time(0, 30)])
+async def test_activity_csv(
+    client: Any, app: EntraideApp, make_member: Any, local_start: time
+) -> None:
+    # Days are the node's local days: rounds begun at half past midnight in Paris (still the
+    # day before in UTC) count on that Paris day.
+    started = advance_to_local(app.node.settings.timezone, local_start)
     cast = await make_cast(app)
     rid = await _run_a_round(client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
@@ -153,7 +159,7 @@ async def test_activity_csv(client: Any, app: EntraideApp, make_member: Any) -> 
     rows = list(csv.DictReader(io.StringIO(await response.get_data(as_text=True))))
     assert len(rows) == 1
     [row] = rows
-    assert row["period_start"] == clock.now().date().isoformat()
+    assert row["period_start"] == started.date().isoformat()
     assert row["rounds"] == "2" and row["encounters"] == "3" and row["meal"] == "2"
     assert row["blanket"] == "1" and row["asleep"] == "1" and row["cells_visited"] == "2"
     assert NOTE not in await response.get_data(as_text=True)
