@@ -24,6 +24,9 @@ from node.db import migrate
 from node.http_state import EntraideApp
 from node.settings import Settings
 from tests.factories import CHEAP_PASSWORDS
+from tests.route_builders import share_builders
+
+share_builders()
 
 PG_URL = os.environ.get("ENTRAIDE_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
