@@ -11,7 +11,7 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Forbidden, Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, AssociationRole, AssociationStatus, Member
-from node.services import association_invitations
+from node.services import association_invitations, phone_vouch
 from node.services import associations as service
 from node.services.calls import follows as call_follows
 from node.services.calls import reading as call_reading
@@ -93,6 +93,7 @@ async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Respo
         inside=inside,
         manager=viewer is not None and (viewer.is_admin or role in service.MANAGERS),
         proxy_maker=viewer is not None and (viewer.is_admin or role in service.PROXY_MAKERS),
+        vouches=role in service.PROXY_MAKERS,
         members=await service.list_members(association) if inside else [],
         proxies=await service.list_proxies(association) if inside else [],
         roles=list(AssociationRole),
@@ -142,6 +143,62 @@ async def add_member(association_id: UUID) -> Response:
         errors = FormErrors.from_problem(exc)
         return await _space(association_id, exc.status, errors=errors, form="member")
     await flash(_("The invitation is sent by text message. The person joins when they accept it."))
+    return _back(association_id, "#members")
+
+
+@blueprint.post("/associations/<uuid:association_id>/phone-changes")
+@login_required
+async def vouch_phone(association_id: UUID) -> Response:
+    """A coordinator vouches for a member who lost their phone; the code page comes next."""
+    form = await request.form
+    try:
+        association = await service.get_association(association_id)
+        try:
+            member_id = UUID(text(form, "member_id", 40))
+        except ValueError:
+            raise Unprocessable.field("member_id", "Choose one of the list.") from None
+        row = await phone_vouch.vouch(
+            current_node(), association, member_id, text(form, "new_phone", 40), by=member()
+        )
+    except Problem as exc:
+        errors = FormErrors.from_problem(exc)
+        return await _space(association_id, exc.status, errors=errors, form="lost-phone")
+    return see_other(
+        url_for("web_associations.phone_code", association_id=association_id, change_id=row.id)
+    )
+
+
+@blueprint.get("/associations/<uuid:association_id>/phone-changes/<int:change_id>")
+@login_required
+async def phone_code(association_id: UUID, change_id: int) -> Response:
+    association = await service.get_association(association_id)
+    return await render(
+        "association_phone_code.html",
+        association=association,
+        change_id=change_id,
+        errors=FormErrors(),
+    )
+
+
+@blueprint.post("/associations/<uuid:association_id>/phone-changes/<int:change_id>")
+@login_required
+async def confirm_phone(association_id: UUID, change_id: int) -> Response:
+    form = await request.form
+    association = await service.get_association(association_id)
+    try:
+        code = text(form, "code", 20)
+        if not (len(code) == 6 and code.isdigit()):
+            raise Unprocessable.field("code", "The code has 6 digits.")
+        moved = await phone_vouch.confirm(current_node(), association, change_id, code, by=member())
+    except Problem as exc:
+        return await render(
+            "association_phone_code.html",
+            exc.status,
+            association=association,
+            change_id=change_id,
+            errors=FormErrors.from_problem(exc),
+        )
+    await flash(_("The account of %(name)s is on its new number.", name=moved.display_name))
     return _back(association_id, "#members")
 
 
