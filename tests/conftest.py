@@ -2,7 +2,7 @@
 ``ENTRAIDE_TEST_DATABASE_URL`` names one), node apps, clients and ready-made members.
 
 SQLite: the schema is migrated once per session into a template file that each test copies.
-PostgreSQL: one database per node name is migrated once per session and truncated per test.
+PostgreSQL: one database per node name is migrated once per session and emptied per test.
 """
 
 from __future__ import annotations
@@ -50,12 +50,20 @@ async def _pg_create_and_migrate(url: str) -> None:
         if exists:
             await conn.execute(f'DROP DATABASE "{dbname}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{dbname}"')
+        # A throwaway database: commits need not wait for the disk.
+        await conn.execute(f'ALTER DATABASE "{dbname}" SET synchronous_commit = off')
     finally:
         await conn.close()
     await migrate(url)
 
 
-async def _pg_truncate(url: str) -> None:
+async def _pg_empty(url: str) -> None:
+    """Empty every table of a migrated test database.
+
+    ``DELETE`` with foreign-key triggers off (``session_replication_role = replica``, the
+    postgres superuser may) takes ~35 ms for the ~60 nearly empty tables of a test, where one
+    ``TRUNCATE … CASCADE`` of them all takes ~210 ms: TRUNCATE gives each table a new file.
+    Sequences restart, as TRUNCATE's RESTART IDENTITY did."""
     import asyncpg
 
     conn = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(scheme="postgresql")))
@@ -64,9 +72,14 @@ async def _pg_truncate(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'tortoise_migrations'"
         )
-        if tables:
-            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        sequences = await conn.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        statements = ["SET session_replication_role = replica"]
+        statements += [f'DELETE FROM "{row["tablename"]}"' for row in tables]
+        statements += [f'ALTER SEQUENCE "{row["sequencename"]}" RESTART' for row in sequences]
+        statements.append("SET session_replication_role = DEFAULT")
+        await conn.execute("; ".join(statements))
     finally:
         await conn.close()
 
@@ -90,7 +103,7 @@ class DatabaseFactory:
                 await _pg_create_and_migrate(url)
                 self._pg_ready.add(url)
             else:
-                await _pg_truncate(url)
+                await _pg_empty(url)
             return url
         if self._template is None:
             template = self.root / "template.sqlite3"
