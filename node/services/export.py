@@ -113,4 +113,23 @@ async def export_member(member: Member) -> dict[str, Any]:
     )
     for row in export["memberships"]:
         row["association_name"] = names.get(row["association_id"])
+    export["association_invitations_received"] = await _invitations_to(member)
     return export
+
+
+async def _invitations_to(member: Member) -> list[dict[str, Any]]:
+    """Invitations sent to the member's number: they name it, not the member (no foreign key;
+    an invitation reveals nothing of an account), so they are found by the number."""
+    if not member.phone:
+        return []
+    columns = [
+        c
+        for c in models.AssociationInvitation._meta.fields_db_projection
+        if not _secret(c) and c != "invited_by_id"  # who invited is the inviter's data
+    ]
+    rows = (
+        await models.AssociationInvitation.filter(phone=member.phone)
+        .order_by("created_at")
+        .values(*columns, association_name="association__name")
+    )
+    return [dict(row) for row in rows]

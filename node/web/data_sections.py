@@ -32,6 +32,10 @@ TITLES: dict[str, tuple[str, str]] = {
         N_("Invitations I sent"),
         N_("The people you invited to an association."),
     ),
+    "association_invitations_received": (
+        N_("Invitations I received"),
+        N_("The associations that invited your number."),
+    ),
     "associations_followed": (N_("Associations I follow"), N_("The associations you follow.")),
     "proxy_profiles_recorded": (
         N_("Profiles I recorded"),

@@ -15,8 +15,10 @@ from tortoise.models import Model
 
 from node import clock
 from node.http_state import EntraideApp
-from node.models import Member
+from node.models import AssociationRole, Member
+from node.services import association_invitations
 from node.services.export import NOT_EXPORTED, SECTIONS, export_member
+from tests.factories import new_association
 from tests.web.conftest import csrf_of, log_in
 
 _n = count(1)
@@ -128,6 +130,23 @@ async def test_every_member_table_filled_comes_back_in_the_export(
         chunk = page[start : page.index("</section>", start)]
         assert f"<dd>{pk}</dd>" in chunk, f"{model.__name__}.{key}: row {pk} not on /me/data"
     assert "Maëlle" in page
+
+
+async def test_invitations_to_my_number_are_in_my_data(app: EntraideApp, make_member: Any) -> None:
+    """An invitation names a number, not an account: the export finds it by the number."""
+    client = await log_in(app, make_member)
+    inviter, _ = await make_member(target=app, pseudonym="Inviteuse")
+    with app.node.db.activate():
+        association = await new_association("La Halte", {inviter: AssociationRole.ADMIN})
+        await association_invitations.invite(
+            app.node, association, client.member.phone, AssociationRole.VOLUNTEER, by=inviter
+        )
+        export = await export_member(client.member)
+    (row,) = export["association_invitations_received"]
+    assert row["association_name"] == "La Halte" and "invited_by_id" not in row
+    assert not [key for key in row if key.endswith("_hash")]
+    page = await (await client.get("/me/data?lang=en")).get_data(as_text=True)
+    assert "Invitations I received" in page and "La Halte" in page
 
 
 async def test_my_page_leads_to_my_data_and_deletion_in_one_click(
