@@ -31,11 +31,17 @@ Json = dict[str, Any]
 Ref = str | Mapping[str, Any]
 
 
-def iso(value: dt.datetime) -> str:
-    """RFC 3339 in UTC with a ``Z``, seconds precision (what every server parses)."""
+def iso(value: dt.datetime, *, milliseconds: bool = False) -> str:
+    """RFC 3339 in UTC with a ``Z``, seconds precision (what every server parses), or with
+    milliseconds (Mastodon's own ``updated``: ``2024-01-01T10:00:00.123Z``) where two versions
+    of an object a second apart must stay in order."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    value = value.astimezone(dt.UTC)
+    if milliseconds:
+        stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{stamp}.{value.microsecond // 1000:03d}Z"
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def with_context(obj: Mapping[str, Any], context: Sequence[str] = DEFAULT_CONTEXT) -> Json:

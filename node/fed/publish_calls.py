@@ -129,7 +129,7 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
         # The association's place, in words only (no coordinates travel with a call).
         obj["location"] = build.place(name=call.place_name)
     if edited:
-        obj["updated"] = build.iso(call.updated_at)
+        obj["updated"] = build.iso(call.updated_at, milliseconds=True)
     return build.with_context(obj)
 
 

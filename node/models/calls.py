@@ -89,6 +89,9 @@ class Call(Model):
     remote_iri = fields.CharField(max_length=2048, null=True, unique=True)
     remote_association_iri = fields.CharField(max_length=2048, null=True)
     remote_association_name = fields.CharField(max_length=120, null=True)
+    # The partner's own ``updated`` of the last version applied: an older ``Update`` that
+    # arrives after a newer one (deliveries are not ordered) is left aside.
+    remote_updated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "call"

@@ -90,6 +90,7 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
         ends_at=ends_at,
         cells=tuple(obj.audience_cells),
         items=items,
+        updated=obj.updated or obj.published,
     )
 
 

@@ -99,6 +99,14 @@ async def _active(call: Call, who: Respondent) -> CallAnswer | None:
     return await query.first()
 
 
+async def _touch(call: Call) -> None:
+    """Our call's quantities changed: a new version, so that partners receiving its Updates
+    out of order keep the newest (they compare ``updated``)."""
+    if call.origin_domain is None:
+        call.updated_at = clock.now()
+        await call.save(update_fields=["updated_at"])
+
+
 async def _set_full(node: NodeState, call: Call, full: bool) -> None:
     """Close a call when nothing is missing any more; reopen it when a withdrawal frees room."""
     status = CallStatus(call.status)
@@ -157,6 +165,7 @@ async def take(
             if not taken:  # only reachable without the row lock; keep the rule anyway
                 raise Conflict("Someone was faster: this is no longer needed.")
             await CallPledge.create(answer=answer, item_id=pledge.item_id, quantity=pledge.quantity)
+        await _touch(call)
         await node.events.record(node, CallAnswered(call=call, answer=answer))
         left = await CallItem.filter(call_id=call.id, remaining__gt=0).exists()
         await _set_full(node, call, full=bool(items) and not left)
@@ -219,6 +228,7 @@ async def give_back(node: NodeState, call_id: UUID, who: Respondent) -> CallAnsw
                 await CallItem.filter(id=pledge.item_id).update(  # type: ignore[attr-defined]
                     remaining=F("remaining") + pledge.quantity
                 )
+            await _touch(call)
         await node.events.record(node, CallAnswerWithdrawn(call=call, answer=row))
         if call.origin_domain is None and effective_status(call) == CallStatus.FULL:
             await _set_full(node, call, full=False)

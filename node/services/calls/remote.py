@@ -56,6 +56,8 @@ class RemoteCall:
     cells: tuple[str, ...]
     items: tuple[RemoteItem, ...]
     opening_hours: str = ""
+    # The partner's ``updated`` (or ``published``) of this version.
+    updated: datetime | None = None
 
 
 async def receive_call(node: NodeState, data: RemoteCall) -> Call:
@@ -82,6 +84,7 @@ async def receive_call(node: NodeState, data: RemoteCall) -> Call:
             remote_iri=data.iri,
             remote_association_iri=data.association_iri,
             remote_association_name=data.association_name,
+            remote_updated_at=data.updated,
         )
         for position, item in enumerate(data.items):
             await CallItem.create(
@@ -105,8 +108,14 @@ async def update_call(node: NodeState, data: RemoteCall) -> Call:
         raise NotFound("No such call.")
     if call.remote_association_iri != data.association_iri:
         raise Unprocessable("Only the association that posted a call may change it.")
+    if _stale(call.remote_updated_at, data.updated):
+        # Deliveries are not ordered: the version of a later change already arrived (as
+        # Mastodon's UpdateStatusService keeps the newer edit).
+        raise Stale("an older version of the call than the one already received")
     changed: set[str] = set()
     async with in_transaction():
+        if data.updated is not None:
+            call.remote_updated_at = data.updated
         for name in _FIELDS:
             value = getattr(data, name)
             if getattr(call, name) != value:
@@ -126,7 +135,17 @@ async def update_call(node: NodeState, data: RemoteCall) -> Call:
             call.updated_at = clock.now()
             await call.save()
             await node.events.record(node, CallUpdated(call=call, changed=frozenset(changed)))
+        elif data.updated is not None:
+            await call.save(update_fields=["remote_updated_at"])
     return call
+
+
+class Stale(Unprocessable):
+    """An ``Update`` older than the version this node holds."""
+
+
+def _stale(held: datetime | None, incoming: datetime | None) -> bool:
+    return held is not None and incoming is not None and incoming < held
 
 
 def local_call_id(base_url: str, iri: str | None) -> UUID:

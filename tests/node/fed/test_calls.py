@@ -7,11 +7,12 @@ leaves any node."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from federation import build
 from federation.testing import FakeFediverse
-from node import iris
+from node import clock, iris
 from node.models import (
     Call,
     CallItem,
@@ -22,6 +23,7 @@ from node.models import (
     Notification,
     OutboxActivity,
 )
+from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 from tests.factories import PARIS, call_body, make_association, set_area
 from tests.fedtools import federated_nodes, router_of, settle
@@ -203,3 +205,44 @@ async def test_a_mastodon_account_following_the_association_gets_a_readable_even
     # Mastodon fetches the object by its id when it meets it elsewhere: AS2 on negotiation.
     fetched = await alice.get(fedi, obj["id"])
     assert fetched.status_code == 200 and fetched.json()["callKind"] == "volunteers"
+
+
+async def test_an_older_update_arriving_after_a_newer_one_is_left_aside(
+    node_factory: NodeFactory,
+) -> None:
+    """Deliveries are not ordered: when the Update of "full" reaches Lyon before the Update of
+    the pledge that came before it, Lyon keeps "full" and the newest quantities."""
+    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
+    _, paris_admin = await member(paris, "Admin Paris", admin=True)
+    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
+    await partner(paris, paris_admin, lyon, lyon_admin, paris, lyon, scopes=("calls",))
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    body = call_body(association=association)
+    posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
+    await settle(paris, lyon)
+    bags, shoes = (i["id"] for i in posted["items"])
+    url = f"/api/v1/calls/{posted['id']}/answers"
+    _, zoe = await member(paris, "Zoé")
+    _, yann = await member(paris, "Yann")
+    await ok(paris, "POST", url, zoe, json={"pledges": [{"item_id": shoes, "quantity": 10}]})
+    await ok(paris, "POST", url, yann, json={"pledges": [{"item_id": bags, "quantity": 20}]})
+    with paris.node.db.activate():
+        await run_once(paris.node, queues=("deliveries",))
+    with lyon.node.db.activate():
+        updates = await InboxItem.filter(type="Update").order_by("id")
+        # The pledge of the shoes (still open), then the last pledge and "full" (two versions).
+        assert len(updates) == 3
+        first = updates[0]
+        await InboxItem.filter(id=first.id).update(next_attempt_at=clock.now() + timedelta(days=1))
+    await settle(lyon)  # the two newer versions
+    with lyon.node.db.activate():
+        await InboxItem.filter(id=first.id).update(next_attempt_at=clock.now())
+    await settle(paris, lyon)  # then the older one
+    with lyon.node.db.activate():
+        mirror = await Call.get(remote_iri=iris.call_iri(paris.node.settings, posted["id"]))
+        assert mirror.status == "full"
+        remaining = await CallItem.filter(call_id=mirror.id).order_by("position")
+        assert [item.remaining for item in remaining] == [0, 0]
+        stale = await InboxItem.get(id=first.id)
+        assert stale.status == "ignored" and "older version" in (stale.last_error or "")
