@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ActionCreated",
     "ActionDeleted",
+    "ActionHidden",
+    "ActionRestored",
     "ActionUpdated",
     "AssociationRequested",
     "CallAnswerWithdrawn",
@@ -359,6 +361,21 @@ class MemberWarned(Event):
     verb: str
     reason: str
     until: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionHidden(Event):
+    """Moderators hid an action: for partners it is gone (a ``Delete``) until restored."""
+
+    action: Action
+    when: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionRestored(Event):
+    """Moderators showed a hidden action again: partners receive it anew (a ``Create``)."""
+
+    action: Action
 
 
 # --- the bus ----------------------------------------------------------------------------------

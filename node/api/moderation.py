@@ -55,7 +55,7 @@ class ReportDetailOut(BaseModel):
 
 
 class ActIn(Strict):
-    verb: Literal["warn", "suspend", "ban", "anonymise", "resolve", "dismiss"]
+    verb: Literal["hide", "restore", "warn", "suspend", "ban", "anonymise", "resolve", "dismiss"]
     reason: Reason = Field(description="Why: kept in the log (and told to a warned member)")
     days: int | None = Field(None, ge=1, le=service.SUSPEND_MAX_DAYS)
     outcome: Annotated[str, Field(max_length=service.OUTCOME_MAX), MULTI_LINE] = Field(
@@ -145,6 +145,9 @@ async def act(report_id: int, data: ActIn) -> ReportDetailOut:
     verb = ModerationVerb(data.verb)
     if verb in service.MEMBER_VERBS:
         await service.act_on_member(node, moderator, report, verb, data.reason, days=data.days)
+    elif verb in (ModerationVerb.HIDE, ModerationVerb.RESTORE):
+        hide = verb == ModerationVerb.HIDE
+        await service.set_hidden(node, moderator, report, hide, data.reason)
     else:
         status = ReportStatus.RESOLVED if verb == ModerationVerb.RESOLVE else ReportStatus.DISMISSED
         await service.decide(node, moderator, report, status, data.reason, data.outcome)

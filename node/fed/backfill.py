@@ -68,6 +68,7 @@ async def _actions(node: NodeState, partner: RemoteActor) -> int:
             origin_domain=None,
             visibility=Visibility.PUBLIC,
             status=ActionStatus.OPEN,
+            hidden_at=None,
             expires_at__gt=now,
             created_at__gte=now - timedelta(days=ACTIONS_DAYS),
         )

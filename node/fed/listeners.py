@@ -12,6 +12,8 @@ from __future__ import annotations
 from node.events import (
     ActionCreated,
     ActionDeleted,
+    ActionHidden,
+    ActionRestored,
     ActionUpdated,
     CallAnswered,
     CallAnswerWithdrawn,
@@ -62,6 +64,14 @@ async def action_updated(node: NodeState, event: ActionUpdated) -> None:
 
 async def action_deleted(node: NodeState, event: ActionDeleted) -> None:
     await publish_actions.publish_delete(node, event.action, event.when)
+
+
+async def action_hidden(node: NodeState, event: ActionHidden) -> None:
+    await publish_actions.publish_delete(node, event.action, event.when)
+
+
+async def action_restored(node: NodeState, event: ActionRestored) -> None:
+    await publish_actions.publish_create(node, event.action)
 
 
 async def participation_asked(node: NodeState, event: ParticipationAsked) -> None:
@@ -166,6 +176,8 @@ def register(bus: EventBus) -> None:
     bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)
+    bus.listen(ActionHidden, action_hidden)
+    bus.listen(ActionRestored, action_restored)
     bus.listen(ReportForwarded, publish_flag)
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)

@@ -70,7 +70,8 @@ async def publish_create(node: NodeState, action: Action) -> None:
 
 
 async def publish_update(node: NodeState, action: Action) -> None:
-    if not federates(action):
+    # A hidden action was deleted for partners: its author's edits stay on this node.
+    if not federates(action) or action.hidden_at is not None:
         return
     obj = await action_object(node, action, edited=True)
     obj["cc"] = _cc(node, action)

@@ -346,7 +346,7 @@ async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str,
     # Only what is federated at all: a public action of this node (a remote one is served by
     # its own node; node- or association-only actions never leave it).
     action = await Action.get_or_none(id=ident, origin_domain=None, visibility="public")
-    if action is None:
+    if action is None or action.hidden_at is not None:
         return None
     document: dict[str, Any] | None = await action_object(node, action)
     return document

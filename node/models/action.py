@@ -65,6 +65,8 @@ class Action(Model):
     capacity = fields.IntField(null=True)
     expires_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set while moderators hide it: only its author and moderators see it, partners got Delete.
+    hidden_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -124,6 +126,8 @@ class Message(Model):
     ap_id = fields.CharField(max_length=2048, null=True, unique=True)
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set while moderators hide it: the conversation shows it to its author and moderators only.
+    hidden_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "message"

@@ -2,9 +2,9 @@
 word list.
 
 A report names its target as a kind and an id: a local object's UUID (``action``, ``message``,
-``member``, ``association``) or, for an object of another server, its IRI (``remote``). New kinds
-of local objects plug in by adding a :class:`ReportTarget` value and a resolver in
-``node.services.reports``.
+``member``, ``association``, ``call``, ``place``) or, for an object of another server, its IRI
+(``remote``). New kinds of local objects plug in by adding a :class:`ReportTarget` value and a
+resolver in ``node.services.reports``.
 """
 
 from enum import StrEnum
@@ -30,6 +30,8 @@ class ReportTarget(StrEnum):
     MESSAGE = "message"
     MEMBER = "member"
     ASSOCIATION = "association"
+    CALL = "call"
+    PLACE = "place"  # a place of the solidarity guide
     REMOTE = "remote"  # any object of another server, by IRI
 
 

@@ -73,6 +73,10 @@ async def viewer_association_ids(viewer: Member | None) -> list[uuid.UUID]:
 
 
 async def can_view(action: Action, viewer: Member | None) -> bool:
+    if action.hidden_at is not None:  # hidden by the moderators: its author and they see it
+        return viewer is not None and (
+            action.author_id == viewer.id or viewer.is_moderator or viewer.is_admin  # type: ignore[attr-defined]
+        )
     visibility = Visibility(action.visibility)
     if visibility == Visibility.PUBLIC:
         return True

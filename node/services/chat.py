@@ -90,11 +90,14 @@ async def _shown(rows: list[Message], viewer: Member) -> list[Message]:
     """The messages but those of people the viewer blocked or who blocked the viewer (the
     cursor still walks past them)."""
     hidden = await blocks.hidden_for(viewer)
+    moderates = viewer.is_moderator or viewer.is_admin
     return [
         row
         for row in rows
         if not hidden.hides_member(row.author_id)  # type: ignore[attr-defined]
         and not hidden.hides_actor(row.remote_actor_iri)
+        # Hidden by the moderators: only its author and they still see it.
+        and (row.hidden_at is None or moderates or row.author_id == viewer.id)  # type: ignore[attr-defined]
     ]
 
 

@@ -7,7 +7,7 @@ notification: no digest, no quiet hours). The reporter is later told the outcome
 that names nobody.
 
 Targets are written ``kind:id`` (``action:<uuid>``, ``message:<number>``, ``member:<uuid>``,
-``association:<uuid>``) or given as an IRI: one of this node's (``https://node/actions/<uuid>``)
+``association:<uuid>``, ``call:<uuid>``, ``place:<uuid>``) or given as an IRI: one of this node's (``https://node/actions/<uuid>``)
 is the local object, any other ``https`` IRI is a remote object.
 """
 
@@ -28,8 +28,10 @@ from node.iris import is_local
 from node.models import (
     Action,
     Association,
+    Call,
     Member,
     Message,
+    Place,
     RemoteActor,
     Report,
     ReportCategory,
@@ -98,6 +100,7 @@ _LOCAL_PATHS = {
     "actions": ReportTarget.ACTION,
     "members": ReportTarget.MEMBER,
     "associations": ReportTarget.ASSOCIATION,
+    "calls": ReportTarget.CALL,
 }
 _KIND_ID = re.compile(r"^([a-z]+):(.+)$")
 
@@ -123,6 +126,10 @@ async def _local(kind: ReportTarget, raw_id: str) -> Target:
         exists = await Action.exists(id=uuid)
     elif kind == ReportTarget.MEMBER:
         exists = await Member.exists(id=uuid)
+    elif kind == ReportTarget.CALL:
+        exists = await Call.exists(id=uuid)
+    elif kind == ReportTarget.PLACE:
+        exists = await Place.exists(id=uuid)
     else:
         exists = await Association.exists(id=uuid)
     if not exists:

@@ -114,6 +114,7 @@ def filters(q: NearbyQuery, p: Sql) -> tuple[str, str]:
             scoped = p(Visibility.ASSOCIATION.value)
             visible.append(f"(a.visibility = {scoped} AND a.association_id IN ({ids}))")
         conditions.append("(" + " OR ".join(visible) + ")")
+    conditions.append("a.hidden_at IS NULL")  # hidden by the moderators
     if q.hidden_author_ids:
         ids = ", ".join(p(i) for i in q.hidden_author_ids)
         conditions.append(f"(a.author_id IS NULL OR a.author_id NOT IN ({ids}))")
