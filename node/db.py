@@ -18,6 +18,7 @@ from tortoise.context import (
 )
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+from node.clock import Clock
 from node.settings import Settings
 
 MODELS_APP = "models"
@@ -58,19 +59,28 @@ def _ensure_sqlite_dir(database_url: str) -> None:
 
 
 class NodeContext(TortoiseContext):
-    """A node's Tortoise context, which also carries the node's in-memory caches of derived data
-    (see :func:`node_caches`): they belong to one database, never to the process."""
+    """A node's Tortoise context, which also carries the node's clock (:class:`node.clock.Clock`)
+    and its in-memory caches of derived data (see :func:`node_caches`): they belong to one
+    database, never to the process."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.clock = Clock()
         self.caches: dict[str, Any] = {}
+
+
+def active_context() -> NodeContext | None:
+    """The context of the node whose database is active, or None outside a node (a bare
+    ``TortoiseContext``: migrations, scripts)."""
+    context = _current_context.get()
+    return context if isinstance(context, NodeContext) else None
 
 
 def node_caches() -> dict[str, Any] | None:
     """The caches of the node whose database is active, or None outside a node (a bare
     ``TortoiseContext``: migrations, scripts), where callers read the database every time."""
-    context = _current_context.get()
-    return context.caches if isinstance(context, NodeContext) else None
+    context = active_context()
+    return context.caches if context is not None else None
 
 
 class Database:
@@ -81,9 +91,13 @@ class Database:
         self.context = NodeContext()
         self._open = False
 
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
+
     @contextmanager
     def activate(self) -> Iterator[None]:
-        """Make this node's connections the current ones for the code inside.
+        """Make this node's connections, and its clock, the current ones for the code inside.
 
         The token is kept on the stack, not on the shared ``TortoiseContext`` (whose own
         ``__enter__`` stores it on the instance): a node entered concurrently by several tasks
@@ -91,7 +105,8 @@ class Database:
         must restore each caller's previous context, not the last one's."""
         token = _current_context.set(self.context)
         try:
-            yield
+            with self.context.clock.activate():
+                yield
         finally:
             _current_context.reset(token)
 

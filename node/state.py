@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from node.caches import FeedCache
+from node.clock import Clock
 from node.db import Database
 from node.events import EventBus
 from node.live import LiveHub
@@ -51,6 +52,12 @@ class NodeState:
     committee_executors: dict[str, Callable[..., Awaitable[None]]] = field(
         default_factory=dict, repr=False
     )
+
+    @property
+    def clock(self) -> Clock:
+        """This node's time (:mod:`node.clock`): ``clock.now()`` reads it while the node's
+        database is active; tests move it forward with ``node.clock.advance(…)``."""
+        return self.db.clock
 
     def wake_worker(self) -> None:
         self.work_ready.set()

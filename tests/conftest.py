@@ -19,7 +19,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from node import clock
 from node.app import create_app
 from node.db import migrate
 from node.http_state import EntraideApp
@@ -127,11 +126,6 @@ class DatabaseFactory:
 @pytest.fixture(scope="session")
 def database_factory(tmp_path_factory: pytest.TempPathFactory) -> DatabaseFactory:
     return DatabaseFactory(tmp_path_factory.mktemp("db"))
-
-
-@pytest.fixture(autouse=True)
-def _reset_clock() -> None:
-    clock.reset()
 
 
 NodeFactory = Callable[..., Awaitable[EntraideApp]]

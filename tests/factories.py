@@ -39,15 +39,16 @@ NORTH = (48.8809, 2.3553)  # Gare du Nord
 _numbers = itertools.count(1)
 
 
-def advance_to_local(timezone: str, at: time) -> datetime:
-    """Move the clock forward to the next ``at`` in ``timezone``, so that a test counting "today"
-    (daily caps, quiet hours) does not depend on the hour the suite runs at; returns that time."""
-    zone = ZoneInfo(timezone)
-    local = clock.now().astimezone(zone)
+def advance_to_local(app: EntraideApp, at: time) -> datetime:
+    """Move the node's clock forward to the next ``at`` in its timezone, so that a test counting
+    "today" (daily caps, quiet hours) does not depend on the hour the suite runs at; returns that
+    time."""
+    zone = ZoneInfo(app.node.settings.timezone)
+    local = app.node.clock.now().astimezone(zone)
     target = datetime.combine(local.date(), at, tzinfo=zone)
     if target <= local:
         target = datetime.combine(local.date() + timedelta(days=1), at, tzinfo=zone)
-    clock.advance(target - local)
+    app.node.clock.advance(target - local)
     return target
 
 

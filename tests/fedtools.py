@@ -13,6 +13,7 @@ hosts (e.g. a :class:`federation.testing.FakeFediverse` transport for Mastodon-l
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -64,6 +65,13 @@ def router_of(app: EntraideApp) -> Router:
     transport = app.node.http_transport
     assert isinstance(transport, Router)
     return transport
+
+
+def advance(delta: timedelta, *apps: EntraideApp) -> None:
+    """Move the clocks of ``apps`` forward together: time that passes for partners whose clocks
+    agree (a signature dated by one is in the other's window)."""
+    for app in apps:
+        app.node.clock.advance(delta)
 
 
 async def settle(*apps: EntraideApp, rounds: int = 20) -> dict[str, int]:

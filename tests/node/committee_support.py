@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import CommitteeProposal, CommitteeRole, Decision, Member
 from node.services.committee import seats
@@ -58,9 +57,13 @@ async def votes(
         await vote(app, proposal_id, headers, choice)
 
 
-async def reach_deadline(app: EntraideApp, days: int = 8) -> int:
-    """Move past the voting period and run the closing job once."""
-    clock.advance(timedelta(days=days))
+async def reach_deadline(
+    app: EntraideApp, days: int = 8, *, partners: tuple[EntraideApp, ...] = ()
+) -> int:
+    """Move the node's clock past the voting period and run the closing job once; the clocks of
+    ``partners`` move as well (what the node then sends them must be dated within their window)."""
+    for node in (app, *partners):
+        node.node.clock.advance(timedelta(days=days))
     with app.node.db.activate():
         return await close_due_proposals(app.node)
 

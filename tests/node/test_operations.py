@@ -36,7 +36,7 @@ async def test_ready_needs_a_live_worker_loop(app: EntraideApp, client: Any) -> 
         "checks": {"database": "ok", "migrations": "ok", "worker": "ok"},
     }
 
-    clock.advance(timedelta(minutes=5))  # the loop died: its row goes stale
+    app.node.clock.advance(timedelta(minutes=5))  # the loop died: its row goes stale
     response = await client.get("/ready")
     assert response.status_code == 503
 
@@ -64,10 +64,10 @@ async def test_heartbeat_writes_at_most_every_few_seconds(app: EntraideApp) -> N
         heartbeat = Heartbeat("federation")
         await heartbeat.beat()
         first = (await WorkerHeartbeat.get(id=heartbeat.worker)).beat_at
-        clock.advance(timedelta(seconds=5))
+        app.node.clock.advance(timedelta(seconds=5))
         await heartbeat.beat()
         assert (await WorkerHeartbeat.get(id=heartbeat.worker)).beat_at == first
-        clock.advance(timedelta(seconds=20))
+        app.node.clock.advance(timedelta(seconds=20))
         await heartbeat.beat()
         assert (await WorkerHeartbeat.get(id=heartbeat.worker)).beat_at > first
 

@@ -188,7 +188,7 @@ async def test_sms_vote_link_works_once_and_expires(
     assert (await anonymous.get(path)).status_code == 410
     assert (await anonymous.get("/v/not-a-real-code")).status_code == 404
     # The second member's link expires after three days.
-    clock.advance(timedelta(days=3, minutes=1))
+    app.node.clock.advance(timedelta(days=3, minutes=1))
     late = links[1].removeprefix("http://node.test")
     assert (await anonymous.get(late, headers=FR)).status_code == 410
     with app.node.db.activate():

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
 from tests.node.services.test_members import PHONE, Outbox, link_token, sign_up
@@ -69,11 +68,11 @@ async def test_api_clients_still_get_json(
     ],
 )
 async def test_an_expired_link_says_so_on_the_page(
-    client: Any, mail_outbox: Outbox, language: str, message: str
+    app: EntraideApp, client: Any, mail_outbox: Outbox, language: str, message: str
 ) -> None:
     await sign_up(client)
     token = link_token(mail_outbox()[-1]["body"])
-    clock.advance(timedelta(hours=49))
+    app.node.clock.advance(timedelta(hours=49))
     page = await _open_in_browser(client, token, language)
     assert page.status_code == 400
     assert message in html.unescape(await page.get_data(as_text=True))

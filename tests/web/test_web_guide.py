@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Member
 from node.services.inputs.places import PlaceIn
@@ -39,16 +38,16 @@ async def _places(app: EntraideApp) -> dict[str, Any]:
         return made
 
 
-def _wednesday(hour: int) -> None:
+def _wednesday(app: EntraideApp, hour: int) -> None:
     target = datetime(2026, 12, 2, hour, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    clock.advance(target - clock.now())
+    app.node.clock.advance(target - app.node.clock.now())
 
 
 async def test_anyone_finds_what_is_open_now_and_reads_a_place(
     app: EntraideApp, client: Any
 ) -> None:
     made = await _places(app)
-    _wednesday(10)
+    _wednesday(app, 10)
     home = await (await client.get("/?lang=fr")).get_data(as_text=True)
     assert "Guide solidaire" in home and 'href="/guide"' in home
     page = html.unescape(await (await client.get("/guide?lang=fr")).get_data(as_text=True))

@@ -86,7 +86,7 @@ async def test_pages_show_times_in_words(
             capacity=10,
             node=app.node,
         )
-    clock.advance(timedelta(minutes=5))
+    app.node.clock.advance(timedelta(minutes=5))
     body = html.unescape(
         await (await client.get(f"/actions/{action.id}?lang={language}")).get_data(as_text=True)
     )

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Action, Association, AssociationStatus, Member
 from tests.conftest import MemberFactory
@@ -159,7 +158,7 @@ async def test_open_redirect_is_refused(client: Any, sms_outbox: Any) -> None:
 async def test_session_expires(client: Any, sms_outbox: Any, app: Any) -> None:
     await _sign_up(client, sms_outbox)
     assert (await client.get("/me")).status_code == 200
-    clock.advance(timedelta(days=app.node.settings.session_days, minutes=1))
+    app.node.clock.advance(timedelta(days=app.node.settings.session_days, minutes=1))
     response = await client.get("/me")
     assert response.status_code == 303 and response.headers["Location"].startswith("/login")
     body = await _text(await client.get("/login"))

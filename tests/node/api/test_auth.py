@@ -119,7 +119,7 @@ async def test_log_in_is_rate_limited_per_ip(node_factory: Any) -> None:
     client = limited.test_client()
     statuses = [(await log_in(client, f"06987654{n:02d}")).status_code for n in range(3)]
     assert statuses == [401, 401, 429]
-    clock.advance(timedelta(minutes=1))
+    limited.node.clock.advance(timedelta(minutes=1))
     assert (await log_in(client, "0698765400")).status_code == 401
 
 
@@ -428,7 +428,9 @@ async def test_routes_are_documented(client: Any) -> None:
     assert spec["paths"]["/api/v1/members"]["post"]["description"]
 
 
-async def test_tokens_expire_and_can_be_refreshed(client: Any, make_user: Any) -> None:
+async def test_tokens_expire_and_can_be_refreshed(
+    app: EntraideApp, client: Any, make_user: Any
+) -> None:
     member, _ = await make_user()
     response = await log_in(client, member.phone)
     body = await response.get_json()
@@ -448,7 +450,7 @@ async def test_tokens_expire_and_can_be_refreshed(client: Any, make_user: Any) -
         await client.get("/api/v1/me", headers=bearer(renewed["access_token"]))
     ).status_code == 200
 
-    clock.advance(timedelta(days=31))  # not refreshed in time: log in again
+    app.node.clock.advance(timedelta(days=31))  # not refreshed in time: log in again
     late = renewed["access_token"]
     assert (await client.get("/api/v1/me", headers=bearer(late))).status_code == 401
     assert (await client.post("/api/v1/auth/refresh", headers=bearer(late))).status_code == 401

@@ -200,7 +200,7 @@ async def test_association_limit_per_day_has_retry_after(
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 86400
     assert "24 hours" in (await refused.get_json())["detail"]
-    clock.advance(timedelta(days=1, seconds=1))
+    app.node.clock.advance(timedelta(days=1, seconds=1))
     await _post(client, headers, association)
 
 
@@ -280,7 +280,7 @@ async def test_calls_near_me_follow_the_member_area(
     )
     assert bad_area.status_code == 422
     # After its end date, a call is closed and leaves the lists.
-    clock.advance(timedelta(days=8))
+    app.node.clock.advance(timedelta(days=8))
     assert (await (await client.get("/api/v1/calls", headers=inside)).get_json())["items"] == []
     assert (await (await client.get(f"/api/v1/calls/{call['id']}")).get_json())[
         "status"

@@ -142,10 +142,10 @@ async def test_the_printed_guide_holds_the_places_and_today_s_hours(
     assert bad.status_code in (400, 422)
 
 
-async def test_printing_is_capped_per_address(client: Any) -> None:
+async def test_printing_is_capped_per_address(app: EntraideApp, client: Any) -> None:
     # At the start of a minute, so that the limit's window does not turn during the test.
     now = clock.now()
-    clock.advance(timedelta(seconds=60.5 - now.second - now.microsecond / 1e6))
+    app.node.clock.advance(timedelta(seconds=60.5 - now.second - now.microsecond / 1e6))
     query = {"lat": 48.8566, "lon": 2.3522}
     for _ in range(10):
         assert (await client.get("/api/v1/places/guide.pdf", query_string=query)).status_code == 200

@@ -154,14 +154,14 @@ async def test_a_number_asking_too_often_is_capped_then_forgotten(
         assert len(keys) == 2
         assert not any("612345678" in key or "698765432" in key for key in keys)
     # Once the window has passed, the next question deletes the counters of the last one…
-    clock.advance(timedelta(hours=1, minutes=1))
+    app.node.clock.advance(timedelta(hours=1, minutes=1))
     assert (
         await client.post(URL, json={"from": "+33698765432", "text": "aide"}, headers=AUTH)
     ).status_code == 200
     with app.node.db.activate():
         assert await RateCounter.filter(key__startswith="guide-sms:").count() == 1
     # …and the periodic job deletes the rest: nothing about any number is left.
-    clock.advance(timedelta(hours=1, minutes=1))
+    app.node.clock.advance(timedelta(hours=1, minutes=1))
     with app.node.db.activate():
         results = await run_jobs_once(app.node)
         assert results["purge_guide_sms_counters"] == 1

@@ -157,7 +157,7 @@ async def test_member_actions_are_logged_and_take_effect(
     if verb == "suspend":
         assert fresh.suspended_until is not None
         assert fresh.suspended_until - clock.now() > timedelta(days=6)
-        clock.advance(timedelta(days=8))  # the suspension ends by itself
+        app.node.clock.advance(timedelta(days=8))  # the suspension ends by itself
         assert (await client.post("/api/v1/auth/token", json=log_in)).status_code == 200
     if verb == "anonymise":
         assert fresh.pseudonym is None and fresh.display_name == "Membre"

@@ -77,7 +77,7 @@ async def test_network_sums_partners_with_shares(node_factory: NodeFactory) -> N
     with paris.node.db.activate():
         assert (await run_jobs_once(paris.node))["refresh_network_figures"] == 0
     router_of(paris).down.add("lyon.test")
-    clock.advance(timedelta(minutes=16))
+    paris.node.clock.advance(timedelta(minutes=16))
     with paris.node.db.activate():
         assert (await run_jobs_once(paris.node))["refresh_network_figures"] == 0
         row = await PartnerFigures.get(domain="lyon.test")
@@ -86,7 +86,7 @@ async def test_network_sums_partners_with_shares(node_factory: NodeFactory) -> N
     assert body["total"]["members_total"] == 11
 
     # Figures older than two days are no longer shown.
-    clock.advance(timedelta(days=3))
+    paris.node.clock.advance(timedelta(days=3))
     _, body = await call(paris, "GET", "/api/v1/network/stats")
     assert [node["domain"] for node in body["nodes"]] == ["paris.test"]
     await settle(paris, lyon)

@@ -130,7 +130,7 @@ async def test_confirm_answers_the_same_for_an_unknown_number(
 
 
 async def test_a_code_expires_and_dies_after_five_wrong_tries(
-    client: Any, lea: tuple[Member, dict[str, str]], sms_outbox: Any
+    app: EntraideApp, client: Any, lea: tuple[Member, dict[str, str]], sms_outbox: Any
 ) -> None:
     member, _ = lea
     await client.post(RESET, json={"phone": member.phone})
@@ -146,7 +146,7 @@ async def test_a_code_expires_and_dies_after_five_wrong_tries(
     # A new code, too late.
     await client.post(RESET, json={"phone": member.phone})
     code = _code(sms_outbox()[-1])
-    clock.advance(timedelta(minutes=16))
+    app.node.clock.advance(timedelta(minutes=16))
     right["code"] = code
     response = await client.post(CONFIRM, json=right)
     assert response.status_code == 400
@@ -155,12 +155,12 @@ async def test_a_code_expires_and_dies_after_five_wrong_tries(
 
 
 async def test_a_link_expires_after_an_hour(
-    client: Any, lea: tuple[Member, dict[str, str]], mail_outbox: Any
+    app: EntraideApp, client: Any, lea: tuple[Member, dict[str, str]], mail_outbox: Any
 ) -> None:
     member, _ = lea
     await client.post(RESET, json={"email": member.email})
     token = _token(mail_outbox()[-1])
-    clock.advance(timedelta(minutes=61))
+    app.node.clock.advance(timedelta(minutes=61))
     response = await client.post(CONFIRM, json={"token": token, "password": NEW})
     assert response.status_code == 400
 
@@ -181,7 +181,11 @@ async def test_a_new_request_kills_the_older_code(
 
 
 async def test_the_caps_hold_any_number_and_address(
-    client: Any, lea: tuple[Member, dict[str, str]], sms_outbox: Any, mail_outbox: Any
+    app: EntraideApp,
+    client: Any,
+    lea: tuple[Member, dict[str, str]],
+    sms_outbox: Any,
+    mail_outbox: Any,
 ) -> None:
     member, _ = lea
     for ask in ({"phone": member.phone}, {"phone": "+33698765432"}):
@@ -190,7 +194,7 @@ async def test_the_caps_hold_any_number_and_address(
         response = await client.post(RESET, json=ask)
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
-    clock.advance(timedelta(minutes=1))  # the client's per-minute limit starts again
+    app.node.clock.advance(timedelta(minutes=1))  # the client's per-minute limit starts again
     for ask in ({"email": member.email}, {"email": "personne@example.org"}):
         for _ in range(3):
             assert (await client.post(RESET, json=ask)).status_code == 202
@@ -198,7 +202,7 @@ async def test_the_caps_hold_any_number_and_address(
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
     assert len(sms_outbox()) == 3 and len(mail_outbox()) == 3
-    clock.advance(timedelta(minutes=15))
+    app.node.clock.advance(timedelta(minutes=15))
     assert (await client.post(RESET, json={"phone": member.phone})).status_code == 202
     assert len(sms_outbox()) == 4
 

@@ -65,10 +65,10 @@ async def test_the_change_waits_then_moves_the_account(
     told = [s for s in sms_outbox() if s["to"] == member.phone]
     assert len(told) == 1 and "annulez" in told[0]["body"]
     # Not before the delay (72 hours by default).
-    clock.advance(timedelta(hours=71))
+    app.node.clock.advance(timedelta(hours=71))
     assert await _apply(app) == 0
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
-    clock.advance(timedelta(hours=2))
+    app.node.clock.advance(timedelta(hours=2))
     assert await _apply(app) == 1
     with app.node.db.activate():
         moved = await Member.get(id=member.id)
@@ -86,7 +86,7 @@ async def test_the_old_number_cancels(
     code = _code(told, 12)
     assert (await client.post(CANCEL, json={"code": code})).status_code == 204
     assert (await client.post(CANCEL, json={"code": code})).status_code == 400
-    clock.advance(timedelta(hours=73))
+    app.node.clock.advance(timedelta(hours=73))
     assert await _apply(app) == 0
     with app.node.db.activate():
         assert (await Member.get(id=member.id)).phone == member.phone
@@ -113,7 +113,7 @@ async def test_the_answer_is_the_same_for_any_address_or_number(
 
 
 async def test_wrong_codes_and_links(
-    client: Any, lea: Any, sms_outbox: Any, mail_outbox: Any
+    app: EntraideApp, client: Any, lea: Any, sms_outbox: Any, mail_outbox: Any
 ) -> None:
     member, _ = lea
     await client.post(ASK, json={"email": member.email, "new_phone": NEW})
@@ -126,10 +126,10 @@ async def test_wrong_codes_and_links(
         assert response.status_code == 400
     assert (await client.post(CONFIRM, json={"token": token, "code": code})).status_code == 400
     # A fresh request, confirmed too late.
-    clock.advance(timedelta(minutes=16))
+    app.node.clock.advance(timedelta(minutes=16))
     await client.post(ASK, json={"email": member.email, "new_phone": NEW})
     token, code = _token(mail_outbox()[-1]), _code(sms_outbox()[-1])
-    clock.advance(timedelta(minutes=61))
+    app.node.clock.advance(timedelta(minutes=61))
     assert (await client.post(CONFIRM, json={"token": token, "code": code})).status_code == 400
 
 

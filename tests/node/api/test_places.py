@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import AssociationRole
 from tests.conftest import MemberFactory
@@ -33,10 +32,10 @@ def place_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def _wednesday(hour: int) -> None:
+def _wednesday(app: EntraideApp, hour: int) -> None:
     """Put the node's clock on Wednesday 2 December 2026 at ``hour`` in Paris."""
     target = datetime(2026, 12, 2, hour, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    clock.advance(target - clock.now())
+    app.node.clock.advance(target - app.node.clock.now())
 
 
 async def _admin(make_member: MemberFactory) -> Any:
@@ -51,9 +50,9 @@ async def _post(client: Any, headers: Any, **overrides: Any) -> dict[str, Any]:
 
 
 async def test_anyone_finds_places_near_a_point_nearest_first_with_todays_words(
-    client: Any, make_member: MemberFactory
+    app: EntraideApp, client: Any, make_member: MemberFactory
 ) -> None:
-    _wednesday(10)
+    _wednesday(app, 10)
     admin = await _admin(make_member)
     await _post(client, admin)
     await _post(
@@ -82,7 +81,7 @@ async def test_anyone_finds_places_near_a_point_nearest_first_with_todays_words(
     assert [p["name"] for p in open_now["items"]] == ["Bains-douches Oberkampf"]
     shelters = await (await client.get(f"/api/v1/places?{query}&category=shelter")).get_json()
     assert [p["name"] for p in shelters["items"]] == ["Halte de nuit Gare du Nord"]
-    _wednesday(23)
+    _wednesday(app, 23)
     night = await (await client.get(f"/api/v1/places?{query}&open_now=true")).get_json()
     assert [p["name"] for p in night["items"]] == ["Halte de nuit Gare du Nord"]
     assert night["items"][0]["now"]["words_fr"] == "ouvert jusqu'à demain 8 h"
@@ -91,7 +90,7 @@ async def test_anyone_finds_places_near_a_point_nearest_first_with_todays_words(
 async def test_a_coordinator_edits_the_associations_place_and_says_full_tonight(
     app: EntraideApp, client: Any, make_member: MemberFactory
 ) -> None:
-    _wednesday(21)
+    _wednesday(app, 21)
     coordinator, headers = await make_member(pseudonym="Coord")
     association = await make_association(app, {coordinator: AssociationRole.COORDINATOR})
     place = await _post(

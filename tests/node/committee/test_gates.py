@@ -33,9 +33,11 @@ async def _gated(app: EntraideApp, method: str, path: str, headers: Any, **kw: A
     return body["proposal"]
 
 
-async def _approve(app: EntraideApp, proposal: dict[str, Any], people: list[Any]) -> None:
+async def _approve(
+    app: EntraideApp, proposal: dict[str, Any], people: list[Any], *partners: EntraideApp
+) -> None:
     await votes(app, proposal["id"], people, *["for"] * len(people))
-    assert await reach_deadline(app) == 1
+    assert await reach_deadline(app, partners=partners) == 1
     decision = await decision_of(app, proposal["id"])
     assert decision.outcome == ProposalState.APPROVED and decision.executed_at is not None
 
@@ -62,7 +64,7 @@ async def test_incoming_partnership_opens_a_proposal_and_the_accept_waits(
     with lyon.node.db.activate():
         assert (await Partnership.get(id=incoming["id"])).status == PartnershipStatus.PENDING
         assert not await OutboxActivity.filter(type="Accept").exists()
-    await _approve(lyon, again, people)
+    await _approve(lyon, again, people, paris)
     await settle(paris, lyon)
     assert (await ok(lyon, "GET", PARTNERSHIPS, lyon_admin))["items"][0]["status"] == "accepted"
     mine = (await ok(paris, "GET", PARTNERSHIPS, paris_admin))["items"][0]
@@ -81,7 +83,7 @@ async def test_incoming_partnership_opens_a_proposal_and_the_accept_waits(
     ending = await _gated(lyon, "DELETE", f"{PARTNERSHIPS}/{incoming['id']}", lyon_admin)
     assert ending["kind"] == "partnership.end"
     assert (await ok(lyon, "GET", PARTNERSHIPS, lyon_admin))["items"][0]["status"] == "accepted"
-    await _approve(lyon, ending, people)
+    await _approve(lyon, ending, people, paris)
     await settle(paris, lyon)
     assert (await ok(paris, "GET", PARTNERSHIPS, paris_admin))["items"][0]["status"] == "ended"
 
@@ -99,7 +101,7 @@ async def test_a_refused_partnership_stays_pending_and_the_admin_may_refuse_it(
     await settle(paris, lyon)
     proposal = await only_proposal(lyon)
     await votes(lyon, str(proposal.id), people, "against")
-    await reach_deadline(lyon)
+    await reach_deadline(lyon, partners=(paris,))
     incoming = (await ok(lyon, "GET", PARTNERSHIPS, lyon_admin))["items"][0]
     assert incoming["status"] == "pending"  # refused: nothing happened
     # Refusing shares nothing: not gated.

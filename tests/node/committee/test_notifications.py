@@ -62,7 +62,7 @@ async def test_reminder_once_to_those_who_have_not_voted_and_quorum_warning(
     # Too early: nothing yet.
     with app.node.db.activate():
         assert await send_reminders(app.node) == 0
-    clock.advance(timedelta(days=6, hours=1))
+    app.node.clock.advance(timedelta(days=6, hours=1))
     with app.node.db.activate():
         assert await send_reminders(app.node) == 1
         assert await send_reminders(app.node) == 0  # exactly once, however often the job runs
@@ -87,7 +87,7 @@ async def test_no_quorum_warning_when_enough_members_voted(app: EntraideApp) -> 
     people = await seat(app, 2, quorum=1)
     proposal_id = await _open_block(app)
     await vote(app, proposal_id, people[1][1], "for")
-    clock.advance(timedelta(days=6, hours=1))
+    app.node.clock.advance(timedelta(days=6, hours=1))
     with app.node.db.activate():
         assert await send_reminders(app.node) == 1
     assert "committee_quorum_at_risk" not in [k for k, _ in await _kinds(app, people[0][1])]

@@ -10,7 +10,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import CommitteeProposal, OutboxActivity, ProposalOrigin, ProposalState
 from tests.conftest import NodeFactory
-from tests.fedtools import federated_nodes, settle
+from tests.fedtools import advance, federated_nodes, settle
 from tests.node.committee_support import decision_of, seat, votes
 from tests.node.fed_support import call, member, ok, partner
 
@@ -54,7 +54,7 @@ async def test_a_partner_committee_gives_its_opinion(node_factory: NodeFactory) 
     assert asked.title == "Avis demandé par paris.test : Bloquer spam.example"
     assert asked.deadline < clock.now() + timedelta(days=7)  # answers before Paris closes
     await votes(lyon, str(asked.id), lyon_people, "against", "against")
-    clock.advance(timedelta(days=7) - timedelta(minutes=30))
+    advance(timedelta(days=7) - timedelta(minutes=30), paris, lyon, nantes)
     with lyon.node.db.activate():
         from node.services.committee.closing import close_due_proposals
 
@@ -74,7 +74,7 @@ async def test_a_partner_committee_gives_its_opinion(node_factory: NodeFactory) 
     assert [(o["domain"], o["answer"]) for o in seen["opinions"]] == [("lyon.test", "against")]
     # Not binding: Paris's own committee decides.
     await votes(paris, proposal_id, paris_people, "for")
-    clock.advance(timedelta(hours=1))
+    advance(timedelta(hours=1), paris, lyon, nantes)
     with paris.node.db.activate():
         assert await close_due_proposals(paris.node) == 1
     assert (await decision_of(paris, proposal_id)).outcome == ProposalState.APPROVED

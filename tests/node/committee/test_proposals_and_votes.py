@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Committee, CommitteeMember, DomainBlock, ProposalState
 from node.services.committee import closing
@@ -88,7 +87,7 @@ async def test_two_workers_execute_an_approval_once(app: EntraideApp) -> None:
     people = await seat(app, 1, quorum=1)
     proposal = await _propose_block(app)
     await vote(app, str(proposal["id"]), people[0][1], "for")
-    clock.advance(timedelta(days=8))
+    app.node.clock.advance(timedelta(days=8))
     with app.node.db.activate():
         row = await only_proposal(app)
         first, second = await asyncio.gather(
@@ -138,7 +137,7 @@ async def test_votes_change_until_the_deadline_and_only_seats_vote(app: Entraide
     assert (await call(app, "PUT", f"{path}/vote", None, json={"choice": "for"}))[0] == 401
     missing = "/api/v1/committee/proposals/00000000-0000-0000-0000-000000000000/vote"
     assert (await call(app, "PUT", missing, people[0][1], json={"choice": "for"}))[0] == 404
-    clock.advance(timedelta(days=7, seconds=1))  # the deadline passed, not closed yet
+    app.node.clock.advance(timedelta(days=7, seconds=1))  # the deadline passed, not closed yet
     status, body = await call(app, "PUT", f"{path}/vote", people[0][1], json={"choice": "against"})
     assert status == 409
     assert await reach_deadline(app, days=0) == 1

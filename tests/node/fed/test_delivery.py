@@ -26,7 +26,7 @@ from node.models import (
     RemoteActor,
 )
 from tests.conftest import MemberFactory, NodeFactory
-from tests.fedtools import federated_nodes, router_of, settle
+from tests.fedtools import advance, federated_nodes, router_of, settle
 
 
 async def _follow(paris: EntraideApp, target: RemoteActor) -> str:
@@ -56,7 +56,7 @@ async def test_a_node_down_receives_the_delivery_after_it_comes_back(
     await settle(paris, lyon)  # not due yet: no sleeping, the clock decides
     with lyon.node.db.activate():
         assert not await InboxItem.filter(activity_id=follow_id).exists()
-    clock.advance(timedelta(minutes=2))
+    paris.node.clock.advance(timedelta(minutes=2))
     await settle(paris, lyon)
     with lyon.node.db.activate():
         assert (await InboxItem.get(activity_id=follow_id)).status == InboxStatus.DONE
@@ -80,7 +80,7 @@ async def test_a_permanent_failure_is_not_retried(node_factory: NodeFactory) -> 
     with paris.node.db.activate():
         row = await Delivery.get()
         assert row.status == DeliveryStatus.ABANDONED and row.last_status == 404
-        clock.advance(timedelta(days=3))
+        paris.node.clock.advance(timedelta(days=3))
     await settle(paris, lyon)
     with paris.node.db.activate():
         assert (await Delivery.get(id=row.id)).attempts == 1
@@ -97,7 +97,7 @@ async def test_a_killed_worker_loses_nothing(node_factory: NodeFactory) -> None:
     await settle(paris, lyon)  # the lease holds: nobody else takes it
     with paris.node.db.activate():
         assert (await Delivery.get(id=claimed.id)).status == DeliveryStatus.SENDING
-    clock.advance(LEASE + timedelta(seconds=1))
+    paris.node.clock.advance(LEASE + timedelta(seconds=1))
     await settle(paris, lyon)
     with lyon.node.db.activate():
         item = await InboxItem.get(activity_id=follow_id)
@@ -117,7 +117,7 @@ async def test_a_killed_worker_loses_nothing(node_factory: NodeFactory) -> None:
     await settle(paris, lyon)
     with lyon.node.db.activate():
         assert (await InboxItem.get(id=item.id)).status == InboxStatus.PROCESSING
-    clock.advance(INBOX_LEASE + timedelta(seconds=1))
+    lyon.node.clock.advance(INBOX_LEASE + timedelta(seconds=1))
     await settle(paris, lyon)
     with lyon.node.db.activate():
         assert (await InboxItem.get(id=item.id)).status == InboxStatus.DONE
@@ -153,7 +153,7 @@ async def test_a_host_failing_repeatedly_is_unavailable_until_it_answers(
         await _follow(paris, lyon_actor)
     for attempt in range(UNAVAILABLE_AFTER):
         if attempt:
-            clock.advance(timedelta(hours=13))
+            advance(timedelta(hours=13), paris, lyon)
         await settle(paris, lyon)
     with paris.node.db.activate():
         host = await Host.get(domain="lyon.test")
@@ -165,9 +165,9 @@ async def test_a_host_failing_repeatedly_is_unavailable_until_it_answers(
     await settle(paris, lyon)  # the probe is not due yet (probed when marked)
     with paris.node.db.activate():
         assert (await Delivery.get(id=second.id)).attempts == 0
-    clock.advance(timedelta(minutes=11))
+    advance(timedelta(minutes=11), paris, lyon)
     await settle(paris, lyon)
-    clock.advance(timedelta(minutes=1))
+    advance(timedelta(minutes=1), paris, lyon)
     await settle(paris, lyon)
     with paris.node.db.activate():
         host = await Host.get(domain="lyon.test")

@@ -135,7 +135,7 @@ async def test_replayed_request_outside_the_window_is_401(
     alice.auth().sign(request)
     async with fedi.client() as client:
         assert (await client.send(request)).status_code == 202
-        clock.advance(timedelta(hours=2))
+        node.node.clock.advance(timedelta(hours=2))
         replay = await client.send(request)
     assert replay.status_code == 401
     assert replay.json()["reason"] == "date_out_of_window"
@@ -274,7 +274,7 @@ async def test_handler_outcomes_are_recorded_and_transient_ones_retried(
         assert retried.status == InboxStatus.QUEUED and retried.last_error == "remote not ready"
         assert retried.next_attempt_at > clock.now()
         assert await process_due(node.node, routes=TEST_ROUTES) == 0
-        clock.advance(timedelta(minutes=1))
+        node.node.clock.advance(timedelta(minutes=1))
         assert await process_due(node.node, routes=TEST_ROUTES) == 1
         assert (await InboxItem.get(id=retried.id)).status == InboxStatus.DONE
         assert await Delivery.all().count() == 0

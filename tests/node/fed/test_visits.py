@@ -29,7 +29,7 @@ from node.services.federation_policy import block_domain
 from node.services.visits import VISIT_TIME_STEP, cell_of, coarse_time
 from tests.conftest import NodeFactory
 from tests.factories import add_member, make_association
-from tests.fedtools import Router, federated_nodes, router_of, settle
+from tests.fedtools import Router, advance, federated_nodes, router_of, settle
 from tests.node.fed.test_privacy import Capture
 from tests.node.fed_support import call, member, ok, partner
 
@@ -114,7 +114,7 @@ async def test_two_association_nodes_share_visits_and_nothing_more(
     await settle(*apps)
     assert await visits(sud, "nord.test") == []  # the window has not ended yet
     assert posts_to(router, "sud.test") == 0
-    clock.advance(VISIT_TIME_STEP)
+    advance(VISIT_TIME_STEP, *apps)
     await settle(*apps)
     assert posts_to(router, "ville.test") == 0 and posts_to(router, "sud.test") == 1
     with nord.node.db.activate():
@@ -151,7 +151,7 @@ async def test_two_association_nodes_share_visits_and_nothing_more(
     [warning] = answer["warnings"]
     assert "by Maraude Nord: meal, blanket given, asleep — do not wake" in warning["message"]
     assert warning["visit"]["origin"] == "nord.test" and warning["minutes_ago"] >= 5
-    clock.advance(VISIT_TIME_STEP)
+    advance(VISIT_TIME_STEP, *apps)
     await settle(*apps)
     # Nord's coordination view shows both teams' visits; Sud's visit came back as a partner's.
     query = f"/api/v1/visits?lat={EXACT[0]}&lon={EXACT[1]}&radius_m=500"
@@ -222,7 +222,7 @@ async def test_two_association_nodes_share_visits_and_nothing_more(
     assert len(await visits(nord)) == 1 and len(await visits(sud)) == 1  # own visits stay
     router.requests.clear()
     await record(nord, nord_round, nord_coord, EXACT)
-    clock.advance(VISIT_TIME_STEP)
+    advance(VISIT_TIME_STEP, *apps)
     await settle(*apps)
     assert posts_to(router, "sud.test") == 0 and posts_to(router, "ville.test") == 0
     assert await visits(sud, "nord.test") == []

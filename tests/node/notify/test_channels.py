@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import ChannelSend, ChannelState, PushSubscription
 from node.services.notifications import notify
@@ -118,9 +117,9 @@ async def test_push_subscription_rejections(client: Any, make_member: MemberFact
     assert (await subscribe(client, headers, tenth)).status_code == 409  # ten devices at most
 
 
-def _next_local(hour: int) -> timedelta:
-    """How far the clock must move for the node's local time to be ``hour``:00 next."""
-    now = clock.now().astimezone(PARIS)
+def _next_local(app: EntraideApp, hour: int) -> timedelta:
+    """How far the node's clock must move for its local time to be ``hour``:00 next."""
+    now = app.node.clock.now().astimezone(PARIS)
     target = now.replace(hour=hour, minute=0, second=0, microsecond=0)
     if target <= now:
         target += timedelta(days=1)
@@ -140,7 +139,7 @@ async def test_quiet_hours_hold_push_until_morning_except_urgent(
         assert (
             await subscribe(client, headers, device.subscription(service.base))
         ).status_code == 201
-        clock.advance(_next_local(23))  # 23:00 in Paris
+        node.node.clock.advance(_next_local(node, 23))  # 23:00 in Paris
         action = await post_action(client, headers, title="Un repas chaud")
         await join(client, action, member_h)
         with node.node.db.activate():
@@ -153,7 +152,7 @@ async def test_quiet_hours_hold_push_until_morning_except_urgent(
                 urgent=True,
             )
             assert await send_push(node.node) == 1  # urgent goes at night
-            clock.advance(_next_local(8) + timedelta(minutes=1))
+            node.node.clock.advance(_next_local(node, 8) + timedelta(minutes=1))
             assert await send_push(node.node) == 1  # the held one, in the morning
     assert [r.payload["body"] for r in service.received] == [
         "Le partenaire lyon.test ne répond plus.",
@@ -192,7 +191,7 @@ async def test_sms_opt_in_and_daily_caps(
         statuses = await ChannelSend.filter(channel="sms").values_list("status", flat=True)
         assert sorted(statuses) == ["sent"] * 3 + ["skipped"] * 2
         # The caps are per day: tomorrow's messages go again.
-        clock.advance(timedelta(days=1))
+        app.node.clock.advance(timedelta(days=1))
         tomorrow = await post_action(client, awa_h, title="Demain")
         _, joiner = await make_member()
         await join(client, tomorrow, joiner)
@@ -242,7 +241,7 @@ async def test_killed_mid_batch_loses_none_and_sends_none_twice(
             # belong to the dead worker's claim.
             assert states == ["sending"] * 3 + ["sent"] * 2
             assert await send_push(app.node) == 0  # still leased to the dead worker
-            clock.advance(LEASE + timedelta(seconds=1))
+            app.node.clock.advance(LEASE + timedelta(seconds=1))
             assert await send_push(app.node) == 3
             assert await ChannelSend.filter(status=ChannelState.SENT).count() == 5
         release.set()

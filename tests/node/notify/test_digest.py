@@ -69,7 +69,7 @@ async def test_one_digest_for_several_events_and_one_click_unsubscribe(
     for name in ("Basile", "Chloé", "Dris"):
         await joined_by(client, make_member, action, name)
     assert await digest_round(app) == (0, 0)  # not before the delay: they may read it first
-    clock.advance(timedelta(minutes=16))
+    app.node.clock.advance(timedelta(minutes=16))
     assert await digest_round(app) == (1, 1)
     assert await digest_round(app) == (0, 0)  # nothing twice
 
@@ -107,7 +107,7 @@ async def test_one_digest_for_several_events_and_one_click_unsubscribe(
     ).get_json()
     assert all(not channels["email"] for channels in prefs.values())
     await joined_by(client, make_member, await post_action(client, headers), "Eve")
-    clock.advance(timedelta(minutes=16))
+    app.node.clock.advance(timedelta(minutes=16))
     assert await digest_round(app) == (0, 0)
     assert len(inbox.messages) == 1
 
@@ -117,25 +117,25 @@ async def test_read_in_time_means_no_mail_and_daily_cap(
 ) -> None:
     inbox, _ = smtp
     # "A day" is the node's local day: start mid-morning so the rounds below stay in one day.
-    advance_to_local(app.node.settings.timezone, time(10))
+    advance_to_local(app, time(10))
     author, headers = await make_member()
     await verified(app, author)
     first = await post_action(client, headers, title="Premier")
     await joined_by(client, make_member, first, "Basile")
     read = await client.post("/api/v1/notifications/read", json={"all": True}, headers=headers)
     assert read.status_code == 200
-    clock.advance(timedelta(minutes=16))
+    app.node.clock.advance(timedelta(minutes=16))
     assert await digest_round(app) == (0, 0)
 
     # At most two digests a day (this node's setting); the rest waits for the next day.
     for n in range(3):
         await joined_by(client, make_member, first, f"Membre {n}")
-        clock.advance(timedelta(minutes=16))
+        app.node.clock.advance(timedelta(minutes=16))
         await digest_round(app)
     assert len(inbox.messages) == 2
     with app.node.db.activate():
         assert await Notification.filter(email_status="pending").count() == 1
-    clock.advance(timedelta(days=1))
+    app.node.clock.advance(timedelta(days=1))
     assert await digest_round(app) == (1, 1)
 
 

@@ -38,7 +38,7 @@ async def test_reminder_the_day_before_an_outing(
     assert (await client.post(url, json={}, headers=member_h)).status_code == 201
     with app.node.db.activate():
         assert await remind_outings(app.node) == 0  # not yet
-        clock.advance(timedelta(days=1, hours=1))
+        app.node.clock.advance(timedelta(days=1, hours=1))
         assert await remind_outings(app.node) == 1
         assert await remind_outings(app.node) == 0  # once
         [told] = await Notification.filter(kind="outing_reminder")

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Action, ActionStatus, AssociationRole, AssociationStatus
 from node.services import geo
@@ -312,7 +311,7 @@ async def test_open_actions_expire(
     author, headers = await make_member()
     created = await post_action(client, headers)
     url = f"/api/v1/actions/{created['id']}"
-    clock.advance(timedelta(days=app.node.settings.action_ttl_days, seconds=1))
+    app.node.clock.advance(timedelta(days=app.node.settings.action_ttl_days, seconds=1))
     with app.node.db.activate():  # a month later the author's app holds a renewed token
         _, secret = await issue_token(author)
     headers = {"Authorization": f"Bearer {secret}"}

@@ -159,13 +159,13 @@ async def test_a_code_dies_after_five_wrong_tries(
 
 
 async def test_invitations_expire(
-    client: Any, space: dict[str, Any], make_member: Any, sms_outbox: Any
+    app: EntraideApp, client: Any, space: dict[str, Any], make_member: Any, sms_outbox: Any
 ) -> None:
     person, headers = await make_member()
     await client.post(space["url"], json={"phone": person.phone}, headers=space["admin"][1])
     (invitation,) = (await (await client.get(INVITATIONS, headers=headers)).get_json())["items"]
     code = _code(sms_outbox()[-1])
-    clock.advance(timedelta(days=7, minutes=1))
+    app.node.clock.advance(timedelta(days=7, minutes=1))
     assert (await (await client.get(INVITATIONS, headers=headers)).get_json())["items"] == []
     response = await client.post(f"{INVITATIONS}/{invitation['id']}/accept", headers=headers)
     assert response.status_code == 409

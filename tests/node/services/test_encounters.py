@@ -27,10 +27,10 @@ async def cast(app: EntraideApp, make_member: Any) -> Cast:
     return await make_cast(app)
 
 
-def _align_clock() -> None:
-    """Move the clock to the start of the next 5-minute step (visit times are rounded)."""
-    now = clock.now()
-    clock.advance(coarse_time(now) + VISIT_TIME_STEP - now)
+def _align_clock(app: EntraideApp) -> None:
+    """Move the node's clock to the start of the next 5-minute step (visit times are rounded)."""
+    now = app.node.clock.now()
+    app.node.clock.advance(coarse_time(now) + VISIT_TIME_STEP - now)
 
 
 async def test_record_and_read_back_an_encounter(client: Any, cast: Cast) -> None:
@@ -186,8 +186,10 @@ def test_same_plaintext_gives_different_ciphertexts() -> None:
         FieldCipher(b"")
 
 
-async def test_warning_when_another_team_visited_the_cell(client: Any, cast: Cast) -> None:
-    _align_clock()
+async def test_warning_when_another_team_visited_the_cell(
+    app: EntraideApp, client: Any, cast: Cast
+) -> None:
+    _align_clock(app)
     other = await started_round(
         client,
         cast,
@@ -200,7 +202,7 @@ async def test_warning_when_another_team_visited_the_cell(client: Any, cast: Cas
     first = await record(client, cast, other["id"], who="other_coord", items=["meal"], asleep=True)
     assert first.status_code == 201
     assert (await first.get_json())["warnings"] == []
-    clock.advance(timedelta(minutes=40))
+    app.node.clock.advance(timedelta(minutes=40))
     ours = await started_round(client, cast)
     response = await record(client, cast, ours["id"], items=["hot_drink"])
     body = await response.get_json()
@@ -222,7 +224,9 @@ async def test_warning_when_another_team_visited_the_cell(client: Any, cast: Cas
     assert [w["visit"]["association"] for w in again["warnings"]] == ["Samu Social"]
 
 
-async def test_no_warning_elsewhere_or_after_the_window(client: Any, cast: Cast) -> None:
+async def test_no_warning_elsewhere_or_after_the_window(
+    app: EntraideApp, client: Any, cast: Cast
+) -> None:
     other = await started_round(
         client, cast, by="other_coord", starter="other_coord",
         association_id=str(cast.other.id), team=[],
@@ -231,7 +235,7 @@ async def test_no_warning_elsewhere_or_after_the_window(client: Any, cast: Cast)
     ours = await started_round(client, cast)
     far = await record(client, cast, ours["id"], lat=48.8566, lon=2.3522)  # 2.7 km away
     assert (await far.get_json())["warnings"] == []
-    clock.advance(timedelta(hours=12, minutes=6))
+    app.node.clock.advance(timedelta(hours=12, minutes=6))
     await client.post(f"/api/v1/rounds/{ours['id']}/end", headers=cast.h("vol"))
     late = await started_round(client, cast)
     response = await record(client, cast, late["id"])
@@ -249,10 +253,10 @@ async def test_the_window_follows_the_setting(node_factory: Any, make_member: An
         association_id=str(cast.other.id), team=[],
     )  # fmt: skip
     await record(client, cast, other["id"], who="other_coord")
-    clock.advance(timedelta(minutes=30))
+    app.node.clock.advance(timedelta(minutes=30))
     ours = await started_round(client, cast)
     assert len((await (await record(client, cast, ours["id"])).get_json())["warnings"]) == 1
-    clock.advance(timedelta(minutes=40))
+    app.node.clock.advance(timedelta(minutes=40))
     assert (await (await record(client, cast, ours["id"])).get_json())["warnings"] == []
 
 

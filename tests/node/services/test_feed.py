@@ -122,7 +122,7 @@ async def test_expired_actions_leave_the_feed_without_the_job(
     await seed_actions(
         app, author, ring_points(PARIS, [3]), expires_at=clock.now() + timedelta(days=60)
     )
-    clock.advance(timedelta(days=31))
+    app.node.clock.advance(timedelta(days=31))
     items = (await get_page(client))["items"]
     assert len(items) == 1 and items[0]["status"] == "open"
     expired = (await get_page(client, status="expired"))["items"]

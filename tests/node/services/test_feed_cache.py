@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from node import clock
 from node.api.action_views import action_out
 from node.api.feed import FeedOut
 from node.http_state import EntraideApp
@@ -112,7 +111,7 @@ async def test_cache_expires_after_its_ttl(
     assert len((await (await get(client)).get_json())["items"]) == 1
     await seed_actions(app, author, ring_points(PARIS, [2]))
     assert len((await (await get(client)).get_json())["items"]) == 1  # still cached
-    clock.advance(timedelta(seconds=app.node.feed_cache.ttl_s - 1))
+    app.node.clock.advance(timedelta(seconds=app.node.feed_cache.ttl_s - 1))
     assert len((await (await get(client)).get_json())["items"]) == 1
-    clock.advance(timedelta(seconds=2))
+    app.node.clock.advance(timedelta(seconds=2))
     assert len((await (await get(client)).get_json())["items"]) == 2

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from node import clock
 from node.errors import TooManyRequests, Unprocessable
 from node.http_state import EntraideApp
 from node.models import RateCounter
@@ -122,11 +121,11 @@ async def test_a_number_asking_too_often_is_capped_and_forgotten_after_the_windo
         assert guide_sms.number_key(app.node, SENDER) in keys
 
         # The next question after the window deletes the counters of the last one…
-        clock.advance(timedelta(hours=1, minutes=1))
+        app.node.clock.advance(timedelta(hours=1, minutes=1))
         await guide_sms.answer_sms(app.node, "+33698765432", "aide", finder)
         assert await RateCounter.filter(key__startswith="guide-sms:").count() == 1
         # …and the periodic job the rest: nothing about any number is left.
-        clock.advance(timedelta(hours=1, minutes=1))
+        app.node.clock.advance(timedelta(hours=1, minutes=1))
         results = await run_jobs_once(app.node)
         assert results["purge_guide_sms_counters"] == 1
         assert await RateCounter.filter(key__startswith="guide-sms:").count() == 0

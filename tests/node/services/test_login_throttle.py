@@ -49,7 +49,7 @@ async def _fail(client: Any, phone: str, times: int) -> list[int]:
 
 @pytest.mark.parametrize("known_number", [True, False], ids=["account", "no-account"])
 async def test_five_failures_hold_the_number_for_15_minutes(
-    client: Any, owner: Member, known_number: bool
+    app: EntraideApp, client: Any, owner: Member, known_number: bool
 ) -> None:
     phone = owner.phone if known_number else "+33698765432"
     assert await _fail(client, phone, 6) == [401] * 5 + [429]
@@ -58,26 +58,28 @@ async def test_five_failures_hold_the_number_for_15_minutes(
     assert response.status_code == 429  # the right password waits too, without a known device
     assert 1 <= int(response.headers["Retry-After"]) <= 15 * 60
     assert "Too many failed log-ins with this number" in body["detail"]
-    clock.advance(timedelta(minutes=15))
+    app.node.clock.advance(timedelta(minutes=15))
     assert (await _token(client, phone, PASSWORD)).status_code == (200 if known_number else 401)
 
 
-async def test_ten_an_hour_and_twenty_a_day(client: Any, owner: Member) -> None:
+async def test_ten_an_hour_and_twenty_a_day(app: EntraideApp, client: Any, owner: Member) -> None:
     now = clock.now()
     midnight = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
-    clock.advance(midnight - now + timedelta(minutes=1))  # the day's window, from its start
+    app.node.clock.advance(
+        midnight - now + timedelta(minutes=1)
+    )  # the day's window, from its start
     statuses = await _fail(client, owner.phone, 5)
-    clock.advance(timedelta(minutes=15))
+    app.node.clock.advance(timedelta(minutes=15))
     statuses += await _fail(client, owner.phone, 6)
     assert statuses == [401] * 10 + [429]  # 10 in the hour
     for _ in range(2):
-        clock.advance(timedelta(hours=1))
+        app.node.clock.advance(timedelta(hours=1))
         statuses += await _fail(client, owner.phone, 5)
     assert statuses[11:] == [401] * 10
     response = await _token(client, owner.phone, PASSWORD)
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 3600
-    clock.advance(timedelta(days=1))
+    app.node.clock.advance(timedelta(days=1))
     assert (await _token(client, owner.phone, PASSWORD)).status_code == 200
 
 

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import EmailVerification, Member, PhoneVerification
 from node.services import ratelimit
@@ -167,10 +166,12 @@ async def test_right_code_on_the_fifth_attempt_works(client: Any, sms_outbox: Ou
     assert (await verify(client, code)).status_code == 200
 
 
-async def test_code_expires_after_ten_minutes(client: Any, sms_outbox: Outbox) -> None:
+async def test_code_expires_after_ten_minutes(
+    app: EntraideApp, client: Any, sms_outbox: Outbox
+) -> None:
     await sign_up(client)
     code = last_code(sms_outbox)
-    clock.advance(timedelta(minutes=11))
+    app.node.clock.advance(timedelta(minutes=11))
     response = await verify(client, code)
     body = await response.get_json()
     assert response.status_code == 400
@@ -273,10 +274,12 @@ async def test_email_link_is_opaque_stored_hashed_and_works_once(
     assert "no longer valid" in (await again.get_json())["detail"]
 
 
-async def test_email_link_expires_after_48_hours(client: Any, mail_outbox: Outbox) -> None:
+async def test_email_link_expires_after_48_hours(
+    app: EntraideApp, client: Any, mail_outbox: Outbox
+) -> None:
     await sign_up(client)
     token = link_token(mail_outbox()[-1]["body"])
-    clock.advance(timedelta(hours=49))
+    app.node.clock.advance(timedelta(hours=49))
     response = await client.get("/api/v1/members/verify-email", query_string={"token": token})
     assert response.status_code == 400
     assert "expired" in (await response.get_json())["detail"]
@@ -319,7 +322,7 @@ async def test_sign_up_is_rate_limited_per_ip(node_factory: Any) -> None:
     # Even a malformed request counts, and is refused first.
     response = await client.post("/api/v1/members", json={})
     assert response.status_code == 429
-    clock.advance(timedelta(seconds=61))
+    limited.node.clock.advance(timedelta(seconds=61))
     response = await sign_up(client, phone="0698765499", email="late@example.org")
     assert response.status_code == 201
 

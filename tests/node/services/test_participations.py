@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from node import clock
+from node.http_state import EntraideApp
 from tests.conftest import MemberFactory, assert_no_private_data
 from tests.factories import outing_body, post_action
 
@@ -73,7 +73,7 @@ async def test_join_rejections(client: Any, make_member: MemberFactory) -> None:
 
 
 async def test_closed_and_expired_actions_cannot_be_joined(
-    client: Any, make_member: MemberFactory
+    app: EntraideApp, client: Any, make_member: MemberFactory
 ) -> None:
     _, headers = await make_member()
     _, member_headers = await make_member()
@@ -83,7 +83,7 @@ async def test_closed_and_expired_actions_cannot_be_joined(
     )
     assert (await client.post(parts(closed), json={}, headers=member_headers)).status_code == 409
     expiring = await post_action(client, headers)
-    clock.advance(timedelta(days=31))
+    app.node.clock.advance(timedelta(days=31))
     _, member_headers = await make_member()  # a month later: the earlier token has expired
     assert (await client.post(parts(expiring), json={}, headers=member_headers)).status_code == 409
 

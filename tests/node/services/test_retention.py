@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Encounter, Round, Visit
 from node.settings import Settings, SettingsError, load_settings
@@ -43,14 +42,14 @@ async def test_details_are_purged_48_hours_after_the_end(
     client: Any, cast: Cast, app: EntraideApp
 ) -> None:
     rid = await _round_with_encounter(client, cast)
-    clock.advance(timedelta(hours=1))
+    app.node.clock.advance(timedelta(hours=1))
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     with app.node.db.activate():
-        clock.advance(timedelta(hours=47, minutes=59))
+        app.node.clock.advance(timedelta(hours=47, minutes=59))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 0
         [kept] = await _encounters(client, cast, rid)
         assert kept["note"] == NOTE and kept["lat"] is not None and kept["purged_at"] is None
-        clock.advance(timedelta(minutes=2))
+        app.node.clock.advance(timedelta(minutes=2))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 1
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 0  # idempotent
         raw = await app.node.db.context.db().execute_query_dict(
@@ -75,7 +74,7 @@ async def test_details_are_purged_48_hours_after_the_end(
 async def test_an_open_round_keeps_its_details(client: Any, cast: Cast, app: EntraideApp) -> None:
     rid = await _round_with_encounter(client, cast)
     with app.node.db.activate():
-        clock.advance(timedelta(hours=3))
+        app.node.clock.advance(timedelta(hours=3))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 0
     assert (await _encounters(client, cast, rid))[0]["note"] == NOTE
 
@@ -85,12 +84,12 @@ async def test_an_auto_closed_round_is_purged_from_its_deadline(
 ) -> None:
     rid = await _round_with_encounter(client, cast)
     with app.node.db.activate():
-        clock.advance(timedelta(hours=10))  # closed at start + 4 h by the first pass
+        app.node.clock.advance(timedelta(hours=10))  # closed at start + 4 h by the first pass
         results = await run_jobs_once(app.node)
         assert results["close_overdue_rounds"] == 1 and results["purge_encounter_details"] == 0
-        clock.advance(timedelta(hours=4 + 48 - 10, minutes=-1))
+        app.node.clock.advance(timedelta(hours=4 + 48 - 10, minutes=-1))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 0
-        clock.advance(timedelta(minutes=2))
+        app.node.clock.advance(timedelta(minutes=2))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 1
         assert (await Encounter.get(round_id=rid)).note_ct is None
 
@@ -102,9 +101,9 @@ async def test_the_retention_is_configurable(node_factory: Any, make_member: Any
     rid = await _round_with_encounter(client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     with app.node.db.activate():
-        clock.advance(timedelta(hours=1, minutes=59))
+        app.node.clock.advance(timedelta(hours=1, minutes=59))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 0
-        clock.advance(timedelta(minutes=2))
+        app.node.clock.advance(timedelta(minutes=2))
         assert (await run_jobs_once(app.node))["purge_encounter_details"] == 1
 
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import Round
 from node.worker.periodic import run_jobs_once
@@ -56,12 +55,12 @@ def smtp() -> Iterator[tuple[int, _Inbox]]:
         controller.stop()
 
 
-async def _run_a_round(client: Any, cast: Cast) -> str:
+async def _run_a_round(app: EntraideApp, client: Any, cast: Cast) -> str:
     round_ = await started_round(client, cast)
     rid = str(round_["id"])
     await record(client, cast, rid, items=["meal", "water"], asleep=True, note=NOTE)
     await record(client, cast, rid, lat=48.8760, lon=2.3590, items=["meal"], needs_follow_up=True)
-    clock.advance(timedelta(minutes=75))
+    app.node.clock.advance(timedelta(minutes=75))
     return rid
 
 
@@ -69,7 +68,7 @@ async def test_the_summary_counts_the_round(
     client: Any, app: EntraideApp, make_member: Any
 ) -> None:
     cast = await make_cast(app)
-    rid = await _run_a_round(client, cast)
+    rid = await _run_a_round(app, client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     response = await client.get(f"/api/v1/rounds/{rid}/report", headers=cast.h("vol2"))
     summary = await response.get_json()
@@ -88,7 +87,7 @@ async def test_the_summary_is_mailed_to_coordinators_over_smtp(
     app = await node_factory("mailing", mail_backend=f"smtp://127.0.0.1:{port}")
     cast = await make_cast_for(app, make_member)
     client = app.test_client()
-    rid = await _run_a_round(client, cast)
+    rid = await _run_a_round(app, client, cast)
     ended = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     assert ended.status_code == 200
     recipients = sorted(str(m["To"]) for m in inbox.messages)
@@ -113,7 +112,7 @@ async def test_a_failed_mail_is_retried_by_the_worker(node_factory: Any, make_me
     app = await node_factory("nomail", mail_backend=f"smtp://127.0.0.1:{free_port()}")
     cast = await make_cast_for(app, make_member)
     client = app.test_client()
-    rid = await _run_a_round(client, cast)
+    rid = await _run_a_round(app, client, cast)
     ended = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     assert ended.status_code == 200  # the round ends even when the mail server is down
     with app.node.db.activate():
@@ -124,8 +123,8 @@ async def test_the_worker_mails_the_summaries_of_auto_closed_rounds(
     client: Any, app: EntraideApp, make_member: Any, mail_outbox: Any
 ) -> None:
     cast = await make_cast(app)
-    rid = await _run_a_round(client, cast)
-    clock.advance(timedelta(hours=4))
+    rid = await _run_a_round(app, client, cast)
+    app.node.clock.advance(timedelta(hours=4))
     with app.node.db.activate():
         results = await run_jobs_once(app.node)
         assert results["close_overdue_rounds"] == 1
@@ -143,9 +142,9 @@ async def test_activity_csv(
 ) -> None:
     # Days are the node's local days: rounds begun at half past midnight in Paris (still the
     # day before in UTC) count on that Paris day.
-    started = advance_to_local(app.node.settings.timezone, local_start)
+    started = advance_to_local(app, local_start)
     cast = await make_cast(app)
-    rid = await _run_a_round(client, cast)
+    rid = await _run_a_round(app, client, cast)
     await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     second = await started_round(client, cast)
     await record(client, cast, second["id"], items=["blanket"])
@@ -217,8 +216,8 @@ async def test_a_separate_worker_process_mails_summaries(
     assert [name for name in jobs if name in outreach] == outreach  # in this order
     assert jobs.index("expire_actions") < jobs.index("close_overdue_rounds")
     cast = await make_cast(app)
-    await _run_a_round(client, cast)
-    clock.advance(timedelta(hours=4))
+    await _run_a_round(app, client, cast)
+    app.node.clock.advance(timedelta(hours=4))
     with app.node.db.activate():
         assert (await run_jobs_once(app.node))["mail_round_summaries"] == 2
     assert len(mail_outbox()) == 2

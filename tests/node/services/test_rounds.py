@@ -131,7 +131,7 @@ async def test_listing_filters(client: Any, cast: Cast) -> None:
     assert (await client.get("/api/v1/rounds?status=lost", headers=h)).status_code == 422
 
 
-async def test_start_and_end_by_the_team(client: Any, cast: Cast) -> None:
+async def test_start_and_end_by_the_team(app: EntraideApp, client: Any, cast: Cast) -> None:
     round_ = await planned_round(client, cast)
     rid = round_["id"]
     # a volunteer who is not on the team neither starts nor ends it
@@ -150,7 +150,7 @@ async def test_start_and_end_by_the_team(client: Any, cast: Cast) -> None:
     assert (
         await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol2"))
     ).status_code == 403
-    clock.advance(timedelta(minutes=90))
+    app.node.clock.advance(timedelta(minutes=90))
     ended = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
     assert ended.status_code == 200 and (await ended.get_json())["status"] == "ended"
     twice = await client.post(f"/api/v1/rounds/{rid}/end", headers=cast.h("vol"))
@@ -217,9 +217,9 @@ async def test_rounds_left_open_close_after_the_configured_time(
     client = app.test_client()
     round_ = await started_round(client, cast)
     with app.node.db.activate():
-        clock.advance(timedelta(hours=1, minutes=59))
+        app.node.clock.advance(timedelta(hours=1, minutes=59))
         assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 0
-        clock.advance(timedelta(minutes=2))
+        app.node.clock.advance(timedelta(minutes=2))
         assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 1
         row = await Round.get(id=round_["id"])
     assert row.status == RoundStatus.ENDED and row.auto_closed
@@ -241,9 +241,9 @@ async def test_the_default_auto_close_is_four_hours(
 ) -> None:
     round_ = await started_round(client, cast)
     with app.node.db.activate():
-        clock.advance(timedelta(hours=3, minutes=59))
+        app.node.clock.advance(timedelta(hours=3, minutes=59))
         assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 0
-        clock.advance(timedelta(minutes=1))
+        app.node.clock.advance(timedelta(minutes=1))
         assert (await run_jobs_once(app.node))["close_overdue_rounds"] == 1
         assert (await Round.get(id=round_["id"])).status == RoundStatus.ENDED
 

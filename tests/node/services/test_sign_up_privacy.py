@@ -95,10 +95,12 @@ async def test_the_address_of_a_verified_account_creates_nothing(
     assert sms_outbox()[-1]["to"] == PHONE and "n'a pas abouti" in sms_outbox()[-1]["body"]
 
 
-async def test_unverified_sign_ups_expire_after_24_hours(client: Any, sms_outbox: Outbox) -> None:
+async def test_unverified_sign_ups_expire_after_24_hours(
+    app: EntraideApp, client: Any, sms_outbox: Outbox
+) -> None:
     await sign_up(client, email="squatter@example.org")
     code = last_code(sms_outbox)
-    clock.advance(timedelta(hours=24, minutes=1))
+    app.node.clock.advance(timedelta(hours=24, minutes=1))
     assert (await verify(client, code)).status_code == 400  # the sign-up is over
     response = await sign_up(client, email="owner@example.org", password="owner password")
     assert response.status_code == 201

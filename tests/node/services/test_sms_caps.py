@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from node import clock
+from node.http_state import EntraideApp
 from tests.node.services.test_members import sign_up
 
 Outbox = Callable[[], list[dict[str, Any]]]
@@ -26,7 +26,7 @@ async def _resend(client: Any, phone: str, n: int = 0) -> Any:
 
 @pytest.mark.parametrize("pending", [True, False], ids=["pending", "unknown"])
 async def test_three_codes_per_number_in_15_minutes(
-    client: Any, sms_outbox: Outbox, pending: bool
+    app: EntraideApp, client: Any, sms_outbox: Outbox, pending: bool
 ) -> None:
     sent = 0
     if pending:
@@ -40,17 +40,19 @@ async def test_three_codes_per_number_in_15_minutes(
     assert 1 <= int(response.headers["Retry-After"]) <= 15 * 60
     assert "Too many codes were sent to this number" in body["detail"]
     assert len(sms_outbox()) == (3 if pending else 0)
-    clock.advance(timedelta(minutes=15))
+    app.node.clock.advance(timedelta(minutes=15))
     assert (await _resend(client, "0612345678", 10)).status_code == 202
 
 
-async def test_ten_codes_per_number_a_day(client: Any, sms_outbox: Outbox) -> None:
+async def test_ten_codes_per_number_a_day(
+    app: EntraideApp, client: Any, sms_outbox: Outbox
+) -> None:
     assert (await sign_up(client)).status_code == 201
     statuses = []
     for n in range(12):
         statuses.append((await _resend(client, "0612345678", n)).status_code)
         if n % 3 == 2:
-            clock.advance(timedelta(minutes=15))
+            app.node.clock.advance(timedelta(minutes=15))
     assert statuses.count(202) == 9 and statuses[-1] == 429  # 1 sign-up + 9 resends
     response = await _resend(client, "0612345678", 99)
     assert response.status_code == 429

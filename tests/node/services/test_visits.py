@@ -84,7 +84,7 @@ async def test_visits_show_no_note_name_or_exact_place(client: Any, cast: Cast) 
     }  # fmt: skip
 
 
-async def test_radius_and_window(client: Any, cast: Cast) -> None:
+async def test_radius_and_window(app: EntraideApp, client: Any, cast: Cast) -> None:
     await _two_teams_visited(client, cast)
     h = cast.h("vol")
     chatelet = (48.8584, 2.3470)  # ~2.6 km from Gare du Nord
@@ -92,13 +92,13 @@ async def test_radius_and_window(client: Any, cast: Cast) -> None:
     assert (await near.get_json())["items"] == []
     wide = await client.get(_query(*chatelet, radius_m=3000), headers=h)
     assert len((await wide.get_json())["items"]) == 2
-    clock.advance(timedelta(hours=11))
+    app.node.clock.advance(timedelta(hours=11))
     assert len((await (await client.get(_query(), headers=h)).get_json())["items"]) == 2
-    clock.advance(timedelta(hours=1, minutes=6))
+    app.node.clock.advance(timedelta(hours=1, minutes=6))
     body = await (await client.get(_query(), headers=h)).get_json()
     assert body["items"] == []
     assert len((await (await client.get(_query(hours=24), headers=h)).get_json())["items"]) == 2
-    past = (clock.now() - timedelta(hours=6)).isoformat().replace("+00:00", "Z")
+    past = (app.node.clock.now() - timedelta(hours=6)).isoformat().replace("+00:00", "Z")
     in_past = await client.get(_query(until=past), headers=h)
     assert len((await in_past.get_json())["items"]) == 2
 

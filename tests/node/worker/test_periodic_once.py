@@ -7,7 +7,6 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from node import clock
 from node.http_state import EntraideApp
 from node.models import PeriodicRun
 from node.worker.periodic import Job, run_due_jobs
@@ -44,9 +43,9 @@ async def test_two_racing_workers_run_each_job_once_per_period(
             assert sorted(name for result in done for name in result) == sorted(jobs)
             assert runs == Counter(dict.fromkeys(jobs, period))
             # Later in the same period nobody runs them again.
-            clock.advance(EVERY / 2)
+            app.node.clock.advance(EVERY / 2)
             assert await run_due_jobs(app.node, EVERY, jobs) == {}
-            clock.advance(EVERY / 2)
+            app.node.clock.advance(EVERY / 2)
         assert await PeriodicRun.all().count() == len(jobs)
 
 
@@ -64,6 +63,6 @@ async def test_a_failing_job_does_not_stop_the_others_and_waits_for_its_next_per
     with app.node.db.activate():
         assert set(await run_due_jobs(app.node, EVERY, jobs)) == set(jobs) - {"broken"}
         assert await run_due_jobs(app.node, EVERY, jobs) == {}
-        clock.advance(EVERY)
+        app.node.clock.advance(EVERY)
         await run_due_jobs(app.node, EVERY, jobs)
     assert runs["broken"] == 2 and runs["reminders"] == 2
