@@ -220,6 +220,29 @@ class Place(ASObject):
     radius: OptFloat = None
     units: Text = None
     address: Any = None  # Mobilizon: a schema.org PostalAddress object; kept as sent
+    # Entraide: a solidarity place of the guide (food, shelter, showers, care...).
+    place_categories: Strings = Field(default_factory=list, alias="placeCategories")
+    opening_hours: Text = Field(None, alias="openingHours")
+    place_audiences: Strings = Field(default_factory=list, alias="placeAudiences")
+    place_conditions: Text = Field(None, alias="placeConditions")
+    place_languages: Strings = Field(default_factory=list, alias="placeLanguages")
+    closed_from: Text = Field(None, alias="closedFrom")
+    closed_to: Text = Field(None, alias="closedTo")
+    closure_reason: Text = Field(None, alias="closureReason")
+    full_since: When = Field(None, alias="fullSince")
+    phone: Text = None
+    website: Text = None
+    free: OptBool = None
+    checked_on: Text = Field(None, alias="checkedOn")
+
+    def address_part(self, name: str) -> str | None:
+        """One field of a schema.org ``PostalAddress`` (``streetAddress``, ``postalCode``…);
+        a plain string address is the street."""
+        if isinstance(self.address, str):
+            return self.address if name == "streetAddress" else None
+        if isinstance(self.address, Mapping):
+            return _text(self.address.get(name))
+        return None
 
 
 class Proposal(ASObject):

@@ -115,6 +115,7 @@ class PartnershipScope(enum.StrEnum):
     PUBLIC_NEEDS = "public_needs"  # see each other's public needs and offers
     OUTREACH = "outreach"  # coordinate street rounds (visited areas, "asleep: do not wake")
     CALLS = "calls"  # relay calls for volunteers
+    GUIDE = "guide"  # share the solidarity guide's places (food, shelter, showers, care...)
 
 
 class NodeKind(enum.StrEnum):
@@ -135,3 +136,17 @@ TERM_NODE_KIND: Final = "nodeKind"
 TERM_CELL: Final = "cell"
 TERM_GIVEN_ITEMS: Final = "givenItems"
 TERM_ASLEEP: Final = "asleep"
+# A solidarity place (an AS2 ``Place`` with these terms; see docs/federation.md).
+TERM_PLACE_CATEGORIES: Final = "placeCategories"
+TERM_OPENING_HOURS: Final = "openingHours"  # OSM opening_hours syntax, not schema.org's
+TERM_PLACE_AUDIENCES: Final = "placeAudiences"
+TERM_PLACE_CONDITIONS: Final = "placeConditions"
+TERM_PLACE_LANGUAGES: Final = "placeLanguages"
+TERM_CLOSED_FROM: Final = "closedFrom"
+TERM_CLOSED_TO: Final = "closedTo"
+TERM_CLOSURE_REASON: Final = "closureReason"
+TERM_FULL_SINCE: Final = "fullSince"
+TERM_PHONE: Final = "phone"
+TERM_WEBSITE: Final = "website"
+TERM_FREE: Final = "free"
+TERM_CHECKED_ON: Final = "checkedOn"

@@ -64,3 +64,9 @@ def is_local(s: Settings, iri: str) -> bool:
 def call_iri(s: Settings, call_id: UUID | str) -> str:
     """A local call for help (public: it is a post on the fediverse too)."""
     return f"{s.base_url}/calls/{call_id}"
+
+
+def place_iri(s: Settings, place_id: UUID | str) -> str:
+    """A place of the solidarity guide made on this node (its public page, and its AS2 object
+    on content negotiation)."""
+    return f"{s.base_url}/guide/{place_id}"

@@ -84,6 +84,7 @@ class GuideQuery(Strict):
     large: bool = False
     lang: str = Field("fr", pattern="^(fr|en)$")
     area: str = Field("", max_length=80)
+    partners: bool = Field(True, description="Include partner nodes' places (guide scope)")
 
 
 @blueprint.get("/places/guide.pdf")
@@ -100,6 +101,7 @@ async def guide_pdf(query_args: GuideQuery) -> Response:
         radius_km=query_args.radius_km,
         categories=[c for c in query_args.category.split(",") if c],
         language=query_args.lang,
+        partners=query_args.partners,
     )
     pdf = printed.guide_pdf(
         entries,

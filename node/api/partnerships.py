@@ -30,7 +30,7 @@ class PartnershipIn(Strict):
     target: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), ONE_LINE
     ] = Field(description="lyon.example, acct:node@lyon.example or an actor URL")
-    scopes: list[PartnershipScope] = Field(min_length=1, max_length=3)
+    scopes: list[PartnershipScope] = Field(min_length=1, max_length=len(PartnershipScope))
     message: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=1000), MULTI_LINE
     ] = ""

@@ -44,6 +44,12 @@ class HoursNowOut(BaseModel):
     words_en: str
 
 
+class PlaceOriginOut(BaseModel):
+    domain: str = Field(description="The partner node that shares the place")
+    name: str = Field(description="Who it is attributed to there: an association or the node")
+    url: str = Field(description="The place on its own node")
+
+
 class PlaceOut(BaseModel):
     id: UUID
     name: str
@@ -69,6 +75,9 @@ class PlaceOut(BaseModel):
     checked_on: date
     association_id: UUID | None
     origin_domain: str | None = Field(description="The partner node it comes from, if any")
+    origin: PlaceOriginOut | None = Field(
+        description="For a partner's place (the guide scope): its node; null for this node's"
+    )
     now: HoursNowOut
     distance_km: float | None = None
     can_edit: bool
@@ -87,6 +96,16 @@ def _now_out(now: HoursNow, at: datetime) -> HoursNowOut:
         full_tonight=now.full_tonight,
         words_fr=hours_in_words(now, at, "fr"),
         words_en=hours_in_words(now, at, "en"),
+    )
+
+
+def _origin(place: Place) -> PlaceOriginOut | None:
+    if not place.origin_domain or place.remote_iri is None:
+        return None
+    return PlaceOriginOut(
+        domain=place.origin_domain,
+        name=place.remote_owner_name or place.origin_domain,
+        url=place.remote_iri,
     )
 
 
@@ -126,6 +145,7 @@ async def place_out(
         checked_on=place.checked_on,
         association_id=place.association_id,  # type: ignore[attr-defined]
         origin_domain=place.origin_domain or None,
+        origin=_origin(place),
         now=_now_out(now, at),
         distance_km=round(distance, 2) if distance is not None else None,
         can_edit=await store.may_edit(viewer, place),

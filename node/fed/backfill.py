@@ -8,7 +8,9 @@ delivery queue like any activity:
   last :data:`ACTIONS_DAYS` days (at most :data:`ACTIONS_MAX`, newest first), addressed to the
   partner's instance actor only — the object itself stays public, as it was first sent;
 - scope ``outreach``: a ``Create`` of every local visit of the last :data:`VISITS_DAYS` days
-  (the age an inbox still accepts), as :mod:`node.fed.publish_visits` sends them.
+  (the age an inbox still accepts), as :mod:`node.fed.publish_visits` sends them;
+- scope ``guide``: a ``Create`` of every place made on this node, whatever its age (a place
+  lasts), as :mod:`node.fed.publish_places` sends them.
 
 The receiver stores them idempotently by object id, as it would have the first time.
 """
@@ -22,6 +24,7 @@ from federation import build
 from federation.vocab import PartnershipScope
 from node import clock
 from node.fed.outbox import publish
+from node.fed.publish_places import backfill_places
 from node.fed.publish_visits import visit_object
 from node.fed.serializers import action_object, author_actor_iri
 from node.iris import new_activity_iri
@@ -58,6 +61,8 @@ async def backfill_partner(node: NodeState, partnership: Partnership, partner: R
         sent += await _actions(node, partner)
     if PartnershipScope.OUTREACH.value in scopes:
         sent += await _visits(node, partner)
+    if PartnershipScope.GUIDE.value in scopes:
+        sent += await backfill_places(node, partner)
     return sent
 
 

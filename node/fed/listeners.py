@@ -31,6 +31,9 @@ from node.events import (
     PartnershipAsked,
     PartnershipDecided,
     PartnershipEnded,
+    PlaceCreated,
+    PlaceDeleted,
+    PlaceUpdated,
     ReportForwarded,
     VisitRecorded,
 )
@@ -40,6 +43,7 @@ from node.fed import (
     publish_members,
     publish_participations,
     publish_partnerships,
+    publish_places,
 )
 from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
@@ -167,6 +171,18 @@ async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> 
         await publish_calls.send_withdrawal(node, call, answer)
 
 
+async def place_created(node: NodeState, event: PlaceCreated) -> None:
+    await publish_places.publish_place(node, event.place, update=False)
+
+
+async def place_updated(node: NodeState, event: PlaceUpdated) -> None:
+    await publish_places.publish_place(node, event.place, update=True)
+
+
+async def place_deleted(node: NodeState, event: PlaceDeleted) -> None:
+    await publish_places.publish_place_deleted(node, event.place)
+
+
 def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
@@ -191,3 +207,6 @@ def register(bus: EventBus) -> None:
     bus.listen(PartnershipEnded, partnership_ended)
     bus.listen(CommitteeQuestionAsked, committee_question_asked)
     bus.listen(CommitteeQuestionAnswered, committee_question_answered)
+    bus.listen(PlaceCreated, place_created)
+    bus.listen(PlaceUpdated, place_updated)
+    bus.listen(PlaceDeleted, place_deleted)

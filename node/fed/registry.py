@@ -29,6 +29,7 @@ from node.fed.handlers import (
     follow,
     participations,
     partnerships,
+    places,
     visits,
 )
 from node.fed.handlers.context import Handler, Ignore, InboxContext
@@ -90,6 +91,7 @@ class Routes(Mapping[tuple[str, str | None], Route]):
 PUBLIC_NEEDS = PartnershipScope.PUBLIC_NEEDS
 OUTREACH = PartnershipScope.OUTREACH
 CALLS = PartnershipScope.CALLS
+GUIDE = PartnershipScope.GUIDE
 # The actor types Mastodon accepts in an Update of an account (ActivityPub::Activity::Update).
 ACTOR_TYPES = ("Person", "Group", "Application", "Service", "Organization")
 
@@ -134,7 +136,11 @@ INBOUND = Routes(
         Route("Create", "ent:Visit", visits.create_visit, OUTREACH),
         Route("Delete", "Visit", visits.delete_visit),
         Route("Delete", "ent:Visit", visits.delete_visit),
-        # A deleted object (action or visit) or a deleted account, by tombstone or by IRI.
+        # Places of partners' solidarity guides (an Update of one we missed is stored too).
+        Route("Create", "Place", places.receive_place, GUIDE),
+        Route("Update", "Place", places.receive_place, GUIDE),
+        Route("Delete", "Place", places.delete_place),
+        # A deleted object (action, visit or place) or a deleted account, by tombstone or by IRI.
         Route("Delete", "Tombstone", actors.delete_actor_or_object),
         Route("Delete", None, actors.delete_actor_or_object),
         *(Route("Delete", t, actors.delete_actor_or_object) for t in ACTOR_TYPES),

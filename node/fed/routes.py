@@ -18,7 +18,7 @@ from federation import VerificationError, build, nodeinfo, verify_request, webfi
 from federation.errors import ParseError
 from federation.origin import InvalidOrigin, parse_domain
 from node import __version__, clock, iris
-from node.fed import actors, publish_calls
+from node.fed import actors, publish_calls, publish_places
 from node.fed.collections import collection_response, outbox_page
 from node.fed.inbox import http_request, problem, receive
 from node.fed.jsonld import (
@@ -41,6 +41,7 @@ from node.fed.serializers import action_object
 from node.fed.stats import usage
 from node.http_state import current_node
 from node.models import (
+    LOCAL_SOURCE,
     Action,
     Association,
     AssociationStatus,
@@ -49,6 +50,7 @@ from node.models import (
     OutboxActivity,
     Partnership,
     PartnershipStatus,
+    Place,
     Visit,
 )
 from node.services.federation_policy import domain_of
@@ -311,13 +313,13 @@ async def visit_document(ident: UUID) -> Response:
 
 @blueprint.before_app_request
 async def negotiate_objects() -> Response | None:
-    """``/actions/<id>``, ``/calls/<id>``, ``/associations/<id>`` and ``/members/<id>`` serve
-    HTML (web pages) or, for ``Accept: application/activity+json`` /
+    """``/actions/<id>``, ``/calls/<id>``, ``/guide/<id>``, ``/associations/<id>`` and
+    ``/members/<id>`` serve HTML (web pages) or, for ``Accept: application/activity+json`` /
     ``application/ld+json; profile=…``, JSON."""
     if request.method not in ("GET", "HEAD"):
         return None
     parts = request.path.strip("/").split("/")
-    if len(parts) != 2 or parts[0] not in ("actions", "calls", "associations", "members"):
+    if len(parts) != 2 or parts[0] not in ("actions", "calls", "associations", "members", "guide"):
         return None
     try:
         ident = UUID(parts[1])
@@ -338,6 +340,9 @@ async def negotiate_objects() -> Response | None:
 
 
 async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
+    if kind == "guide":  # a place made on this node (public: an organisation's door)
+        place = await Place.get_or_none(id=ident, origin_domain="", source=LOCAL_SOURCE)
+        return None if place is None else publish_places.place_object(node, place)
     if kind == "calls":  # a call of this node (public: it is a post); a partner's is theirs
         call = await Call.get_or_none(id=ident, origin_domain=None)
         return None if call is None else await publish_calls.call_object(node, call)

@@ -35,6 +35,12 @@ class Place(Model):
     # Set for a partner's place: the domain it came from and its IRI there.
     origin_domain = fields.CharField(max_length=253, default="", db_index=True)
     remote_iri = fields.CharField(max_length=2048, null=True, unique=True)
+    # A partner's place: the actor it is attributed to there (its association or its node),
+    # that actor's name as shown here, and the ``updated`` of the version held (an older
+    # Update arriving late is left aside).
+    remote_owner_iri = fields.CharField(max_length=2048, null=True)
+    remote_owner_name = fields.CharField(max_length=150, default="")
+    remote_updated_at = fields.DatetimeField(null=True)
 
     name = fields.CharField(max_length=150)
     description = fields.TextField(default="")

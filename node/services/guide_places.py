@@ -159,8 +159,11 @@ async def guide_entries(
     categories: list[str],
     language: str,
     at: datetime | None = None,
+    partners: bool = True,
 ) -> list[GuideEntry]:
-    """The places of a printed guide (the nearest :data:`MAX_PRINTED`), with today's hours."""
+    """The places of a printed guide (the nearest :data:`MAX_PRINTED`), with today's hours;
+    partners' places (the ``guide`` scope) too unless ``partners`` is false, each saying who
+    shares it."""
     moment = at or clock.now()
     only = categories[0] if len(categories) == 1 else None
     query = PlaceQuery(lat=lat, lon=lon, radius_km=radius_km, category=only, limit=MAX_PRINTED)
@@ -168,6 +171,8 @@ async def guide_entries(
     for found in await find_places(node, query, at=moment):
         place = found.place
         if categories and not set(categories) & set(place.categories):
+            continue
+        if place.origin_domain and not partners:
             continue
         words = ", ".join(LABELS[language][c] for c in place.categories if c in LABELS[language])
         entries.append(
@@ -177,6 +182,14 @@ async def guide_entries(
                 categories=words,
                 today=_today(node, place, moment, language),
                 phone=place.phone,
+                origin=_origin(place),
             )
         )
     return entries
+
+
+def _origin(place: Place) -> str:
+    if not place.origin_domain:
+        return ""
+    name = place.remote_owner_name or place.origin_domain
+    return name if name == place.origin_domain else f"{name} ({place.origin_domain})"

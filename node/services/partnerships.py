@@ -42,6 +42,7 @@ from node.services.committee import gates
 from node.services.committee.changes import AcceptPartnership, EndPartnership
 from node.services.committee.proposals import propose
 from node.services.committee.rules import is_gated
+from node.services.places.remote import remove_partner_places
 from node.services.remote_actions import delete_domain_actions
 from node.services.visits import remove_partner_visits
 from node.state import NodeState
@@ -314,9 +315,10 @@ async def partners_with_scope(scope: str) -> list[RemoteActor]:
 
 
 async def withdraw_remote_content(domain: str) -> int:
-    """Remove what ``domain`` shared with us: its actions (with their chats and participations)
-    and its outreach visits. Returns how many actions left."""
+    """Remove what ``domain`` shared with us: its actions (with their chats and participations),
+    its outreach visits and its guide's places. Returns how many actions left."""
     await remove_partner_visits(domain)
+    await remove_partner_places(domain)
     return await delete_domain_actions(domain)
 
 

@@ -66,6 +66,7 @@ SCOPE_LABELS = {
     "public_needs": N_("Public needs and offers"),
     "outreach": N_("Outreach coordination"),
     "calls": N_("Calls for volunteers"),
+    "guide": N_("Solidarity guide places"),
 }
 ROLE_LABELS = {
     "admin": N_("Administrator"),

@@ -40,6 +40,7 @@ WORDS = {
         "other": "Autres adresses",
         "today": "Aujourd'hui :",
         "phone": "Tél.",
+        "shared": "Lieu partagé par",
         "emergency": "Urgence : 115 (hébergement), 15 (Samu), 17 (police), 112.",
     },
     "en": {
@@ -49,6 +50,7 @@ WORDS = {
         "other": "Other addresses",
         "today": "Today:",
         "phone": "Phone",
+        "shared": "Shared by",
         "emergency": "Emergency: 115 (shelter), 15 (ambulance), 17 (police), 112.",
     },
 }
@@ -61,6 +63,7 @@ class GuideEntry:
     categories: str  # already in words, "Douche, laverie"
     today: str  # today's hours in words, "9 h – 12 h 30" or "fermé"
     phone: str = ""
+    origin: str = ""  # a partner's place: who shares it ("Chaleur (paris.example)")
 
 
 @cache
@@ -146,6 +149,8 @@ def guide_pdf(
             ]
             if entry.phone:
                 block.append(Paragraph(escape(f"{words['phone']} {entry.phone}"), styles["line"]))
+            if entry.origin:
+                block.append(Paragraph(escape(f"{words['shared']} {entry.origin}"), styles["line"]))
             story.append(KeepTogether(block))
     document.build(story)  # type: ignore[arg-type]
     return out.getvalue()

@@ -26,6 +26,9 @@ from node.services.places.hours import check_opening_hours
 if TYPE_CHECKING:
     from node.state import NodeState
 
+# The ``source`` of partners' places (node.services.places.remote).
+PARTNER_SOURCE = "partner"
+
 # The columns an import may set; comparing them tells "unchanged" from "updated".
 RECORD_COLUMNS = (
     "name",
@@ -52,7 +55,7 @@ RECORD_COLUMNS = (
 NULLABLE = frozenset({"closed_from", "closed_to", "free"})
 
 
-def _cells(lat: float, lon: float) -> dict[str, Any]:
+def place_cells(lat: float, lon: float) -> dict[str, Any]:
     return {"h3_r7": h3.latlng_to_cell(lat, lon, 7), "h3_r5": h3.latlng_to_cell(lat, lon, 5)}
 
 
@@ -107,7 +110,7 @@ async def create_place(
             source_id=str(place_id),
             association_id=association_id,
             checked_on=clock.now().date(),
-            **_cells(data.lat, data.lon),
+            **place_cells(data.lat, data.lon),
             **values,
         )
         await node.events.record(node, PlaceCreated(place=place))
@@ -134,7 +137,7 @@ async def update_place(
                 setattr(place, key, value)
                 changed.add(key)
         if changed & {"lat", "lon"}:
-            for key, cell in _cells(place.lat, place.lon).items():
+            for key, cell in place_cells(place.lat, place.lon).items():
                 setattr(place, key, cell)
         if full or (full is False and place.full_since is not None):
             place.full_since = clock.now() if full else None  # saying it again renews it
@@ -171,8 +174,8 @@ def _record_values(record: PlaceRecord) -> dict[str, Any]:
 async def store_record(node: NodeState, record: PlaceRecord) -> Stored:
     """An imported place, keyed on ``(source, source_id)``: created the first time, updated
     when a column differs, left alone (and not announced) when nothing did."""
-    if record.source == LOCAL_SOURCE:
-        raise Unprocessable.field("source", f"{LOCAL_SOURCE!r} names places made on this node")
+    if record.source in (LOCAL_SOURCE, PARTNER_SOURCE):
+        raise Unprocessable.field("source", f"{record.source!r} names places made on a node")
     values = _record_values(record)
     values["categories"] = [c for c in values["categories"] if c in node.settings.place_categories]
     if not values["categories"]:
@@ -187,7 +190,7 @@ async def store_record(node: NodeState, record: PlaceRecord) -> Stored:
             place = await Place.create(
                 source=record.source,
                 source_id=record.source_id,
-                **_cells(record.lat, record.lon),
+                **place_cells(record.lat, record.lon),
                 **values,
             )
             await node.events.record(node, PlaceCreated(place=place))
@@ -197,7 +200,7 @@ async def store_record(node: NodeState, record: PlaceRecord) -> Stored:
             return Stored(place, "unchanged")
         for key in changed:
             setattr(place, key, values[key])
-        for key, cell in _cells(place.lat, place.lon).items():
+        for key, cell in place_cells(place.lat, place.lon).items():
             setattr(place, key, cell)
         await place.save()
         await node.events.record(node, PlaceUpdated(place=place, changed=frozenset(changed)))

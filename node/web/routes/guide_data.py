@@ -77,6 +77,8 @@ def _print_options(form: Any) -> dict[str, Any]:
         "large": checked(form, "large"),
         "lang": "en" if form.get("lang") == "en" else "fr",
         "radius": form.get("radius") if form.get("radius") in RADII else "2",
+        # Ticked on the blank form; a submitted form says it by the box.
+        "partners": checked(form, "partners") or "where" not in form,
     }
 
 
@@ -110,6 +112,7 @@ async def print_form() -> Response:
         radius_km=float(options["radius"]),
         categories=options["categories"],
         language=options["lang"],
+        partners=options["partners"],
     )
     pdf = printed.guide_pdf(
         entries,

@@ -48,11 +48,26 @@ async def scene(node: EntraideApp) -> dict[str, str]:
         )
     resident, headers = await member(node, "Léa")
     action = await ok(node, "POST", "/api/v1/actions", headers, json=need())
+    _, admin = await member(node, "Admin", admin=True)
+    place = {
+        "name": "Bains-douches",
+        "categories": ["shower"],
+        "lat": 48.8655,
+        "lon": 2.374,
+        "address": "42 rue Oberkampf",
+        "opening_hours": "Mo-Sa 08:00-19:00",
+        "closed_from": "2027-01-04",
+        "website": "https://bains.example/",
+        "free": True,
+    }
+    posted = await ok(node, "POST", "/api/v1/places", admin, json=place)
+    await ok(node, "PATCH", f"/api/v1/places/{posted['id']}", admin, json={"full_tonight": True})
     await settle(node)
     return {
         "association": f"/associations/{association.id}",
         "member": f"/members/{resident.id}",
         "action": f"/actions/{action['id']}",
+        "place": f"/guide/{posted['id']}",
     }
 
 
@@ -95,6 +110,7 @@ async def test_every_document_expands_with_the_context_the_node_serves(
         paths["association"],
         paths["member"],
         paths["action"],
+        paths["place"],
         "/actor/outbox",
         "/actor/outbox?page=1",
         "/actor/followers",
