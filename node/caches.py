@@ -7,7 +7,9 @@
   (:func:`actions_changed`).
 
 They are derived from database rows and safe to lose. They belong to one node (they hang on its
-Tortoise context, :func:`node.db.node_caches`): several nodes in one process never share them.
+Tortoise context, :func:`node.db.node_caches`, or on its ``NodeState``): several nodes in one
+process never share them. All are :class:`federation.expiring.ExpiringCache` on the node's clock
+(``node.clock``): an entry expires when that node's time moves past it.
 A change made through this node's code (block, unblock, policy, partnership decided or ended,
 actor refetched) invalidates them at once; a change made by another process (``entraide`` CLI,
 a second worker) is seen within :data:`TTL_SECONDS`. Outside a node's context nothing is cached.
@@ -20,50 +22,21 @@ put the old state back for a whole TTL.
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from federation.expiring import ExpiringCache
 from federation.keys import PublicKey
-from node import clock, sql
-from node.db import node_caches
+from node import sql
+from node.db import active_context, node_caches
 from node.models import RemoteActor
 
 TTL_SECONDS = 10.0
 HOLD_SECONDS = 1.0
 ACTORS_MAX = 10_000
 _KEY = "federation"
-
-T = TypeVar("T")
-
-
-class Cached(Generic[T]):
-    """One value loaded by ``load`` and kept for ``ttl`` seconds."""
-
-    def __init__(self, load: Callable[[], Awaitable[T]], ttl: float = TTL_SECONDS) -> None:
-        self._load = load
-        self._ttl = ttl
-        self._value: T | None = None
-        self._expires = 0.0
-        self._generation = 0
-        self._hold_until = 0.0
-
-    async def get(self) -> T:
-        now = time.monotonic()
-        if self._value is not None and now < self._expires:
-            return self._value
-        generation = self._generation
-        value = await self._load()
-        if generation == self._generation and time.monotonic() >= self._hold_until:
-            self._value, self._expires = value, now + self._ttl
-        return value
-
-    def invalidate(self) -> None:
-        self._generation += 1
-        self._value = None
-        self._hold_until = time.monotonic() + HOLD_SECONDS
 
 
 @dataclass(frozen=True)
@@ -76,64 +49,80 @@ class Policy:
 class KnownActor:
     actor: RemoteActor
     key: PublicKey | None  # parsed once, not per request
-    expires: float
 
 
-@dataclass
 class Actors:
     """Remote actors by ``ap_id`` and by key id (what verification and the worker ask for)."""
 
-    by_iri: dict[str, KnownActor] = field(default_factory=dict)
-    by_key: dict[str, KnownActor] = field(default_factory=dict)
-    generation: int = 0  # bumped by every change: a load begun before it is not kept
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._known: ExpiringCache[tuple[str, str], KnownActor] = ExpiringCache(
+            ttl=TTL_SECONDS, now=now, max_weight=2 * ACTORS_MAX
+        )
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every change: a load begun before it is not kept (see :meth:`put`)."""
+        return self._known.generation
 
     def get(self, iri: str | None = None, *, key_id: str | None = None) -> KnownActor | None:
-        found = self.by_iri.get(iri) if iri is not None else self.by_key.get(key_id or "")
-        if found is None or found.expires <= time.monotonic():
-            return None
-        return found
+        return self._known.get(("iri", iri) if iri is not None else ("key", key_id or ""))
 
     def put(self, actor: RemoteActor, key: PublicKey | None, generation: int) -> None:
         """Keep ``actor`` as read from the database when ``generation`` was current."""
-        if generation != self.generation:
-            return
-        if len(self.by_iri) >= ACTORS_MAX:
-            self.by_iri.clear()
-            self.by_key.clear()
-        known = KnownActor(actor, key, time.monotonic() + TTL_SECONDS)
-        self.by_iri[actor.ap_id] = known
-        if actor.public_key_id:
-            self.by_key[actor.public_key_id] = known
+        known = KnownActor(actor, key)
+        if self._known.put(("iri", actor.ap_id), known, generation) and actor.public_key_id:
+            self._known.put(("key", actor.public_key_id), known, generation)
 
     def forget(self, iri: str) -> None:
         """``iri`` was (re)fetched and stored: drop it (the next read takes the new row)."""
-        self.generation += 1
-        known = self.by_iri.pop(iri, None)
+        known = self._known.get(("iri", iri))
+        self._known.forget(("iri", iri))
         if known is not None and known.actor.public_key_id:
-            self.by_key.pop(known.actor.public_key_id, None)
+            self._known.forget(("key", known.actor.public_key_id))
 
     def invalidate(self) -> None:
-        self.generation += 1
-        self.by_iri.clear()
-        self.by_key.clear()
+        self._known.invalidate()
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 class FederationCache:
-    def __init__(self) -> None:
-        self.blocks: Cached[frozenset[str]] = Cached(_load_blocks)
-        self.policy: Cached[Policy] = Cached(_load_policy)
-        self.partners: Cached[dict[str, frozenset[str]]] = Cached(_load_partners)
-        self.actors = Actors()
+    """The federation cache of one node, on that node's clock (``now``)."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        # One entry each: the whole (small) table, as every inbox request reads it.
+        self.blocks: ExpiringCache[str, frozenset[str]] = _table(now)
+        self.policy: ExpiringCache[str, Policy] = _table(now)
+        self.partners: ExpiringCache[str, dict[str, frozenset[str]]] = _table(now)
+        self.actors = Actors(now)
+
+    async def blocked_domains(self) -> frozenset[str]:
+        return await self.blocks.load(_ALL, _load_blocks)
+
+    async def current_policy(self) -> Policy:
+        return await self.policy.load(_ALL, _load_policy)
+
+    async def partner_scopes(self) -> dict[str, frozenset[str]]:
+        """Accepted partnerships: domain → scopes."""
+        return await self.partners.load(_ALL, _load_partners)
+
+
+_ALL = "all"
+
+
+def _table(now: Callable[[], datetime]) -> ExpiringCache[str, Any]:
+    return ExpiringCache(ttl=TTL_SECONDS, now=now, max_weight=1, hold=HOLD_SECONDS)
 
 
 def federation_cache() -> FederationCache | None:
     """This node's federation cache (created on first use), None outside a node's context."""
-    caches = node_caches()
-    if caches is None:
+    context = active_context()
+    if context is None:
         return None
-    cache = caches.get(_KEY)
+    cache = context.caches.get(_KEY)
     if not isinstance(cache, FederationCache):
-        cache = caches[_KEY] = FederationCache()
+        cache = context.caches[_KEY] = FederationCache(context.clock.now)
     return cache
 
 
@@ -217,30 +206,32 @@ class CachedFeed:
     body: bytes
     etag: str
     version: int
-    expires: datetime
 
 
 class FeedCache:
-    """Anonymous feed responses of one node (held on its ``NodeState``), by normalised query.
+    """Anonymous feed responses of one node (held on its ``NodeState``, on its clock ``now``), by
+    normalised query.
 
-    An entry is served until ``ttl_s`` has passed (on :mod:`node.clock`) or until an action of
-    this node's database changes in this process (``actions.actions_version()``, bumped by every
-    write path of the actions services), whichever comes first. Other processes serving the same
-    database (more workers, ``entraide worker``) see a change within ``ttl_s``. Entries are
-    bounded by total body size."""
+    An entry is served until ``ttl_s`` has passed or until an action of this node's database
+    changes in this process (``actions_version()``, bumped by every write path of the actions
+    services), whichever comes first. Other processes serving the same database (more workers,
+    ``entraide worker``) see a change within ``ttl_s``. Entries are bounded by total body size."""
 
-    def __init__(self, ttl_s: float = 10.0, max_bytes: int = 4 * 1024 * 1024) -> None:
+    def __init__(
+        self, now: Callable[[], datetime], ttl_s: float = 10.0, max_bytes: int = 4 * 1024 * 1024
+    ) -> None:
         self.ttl_s = ttl_s
         self.max_bytes = max_bytes
-        self._entries: dict[tuple[Any, ...], CachedFeed] = {}
-        self._bytes = 0
+        self._entries: ExpiringCache[tuple[Any, ...], CachedFeed] = ExpiringCache(
+            ttl=ttl_s, now=now, max_weight=max_bytes, weight=lambda entry: len(entry.body)
+        )
 
     def get(self, key: tuple[Any, ...]) -> CachedFeed | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.version != actions_version() or clock.now() >= entry.expires:
-            self._drop(key)
+        if entry.version != actions_version():
+            self._entries.forget(key)
             return None
         return entry
 
@@ -248,29 +239,13 @@ class FeedCache:
         """Store ``body``, computed from the database as it was at ``version`` (read *before*
         the query, so a write that lands meanwhile makes the entry stale at once)."""
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-        entry = CachedFeed(
-            body=body,
-            etag=f'"{digest}"',
-            version=version,
-            expires=clock.now() + timedelta(seconds=self.ttl_s),
-        )
-        if len(body) > self.max_bytes // 8:
-            return entry  # too big to keep
-        self._drop(key)
-        while self._entries and self._bytes + len(body) > self.max_bytes:
-            self._drop(next(iter(self._entries)))  # the oldest
-        self._entries[key] = entry
-        self._bytes += len(body)
+        entry = CachedFeed(body=body, etag=f'"{digest}"', version=version)
+        if len(body) <= self.max_bytes // 8:  # bigger: not kept
+            self._entries.put(key, entry)
         return entry
 
     def clear(self) -> None:
         self._entries.clear()
-        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def _drop(self, key: tuple[Any, ...]) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._bytes -= len(entry.body)

@@ -37,8 +37,9 @@ class NodeState:
     events: EventBus = field(default_factory=EventBus, repr=False)
     # Tests route this node's outgoing federation traffic through here (node.fed.client).
     http_transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
-    # Anonymous responses of the nearby feed (GET /api/v1/actions), see node.services.feed.
-    feed_cache: FeedCache = field(default_factory=FeedCache, repr=False)
+    # Anonymous responses of the nearby feed (GET /api/v1/actions), see node.services.feed;
+    # on this node's clock.
+    feed_cache: FeedCache = field(init=False, repr=False)
     # Set when rows for the federation worker were written (outbox, inbox): an in-process
     # worker loop wakes up at once instead of at its next poll. The rows are the truth.
     work_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
@@ -52,6 +53,9 @@ class NodeState:
     committee_executors: dict[str, Callable[..., Awaitable[None]]] = field(
         default_factory=dict, repr=False
     )
+
+    def __post_init__(self) -> None:
+        self.feed_cache = FeedCache(self.clock.now)
 
     @property
     def clock(self) -> Clock:

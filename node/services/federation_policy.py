@@ -58,7 +58,7 @@ async def is_blocked(domain: str) -> bool:
     cache = federation_cache()
     if cache is None:
         return await DomainBlock.filter(domain__in=candidates).exists()
-    blocked = await cache.blocks.get()
+    blocked = await cache.blocked_domains()
     return any(candidate in blocked for candidate in candidates)
 
 
@@ -70,7 +70,7 @@ async def get_policy() -> FederationPolicy:
 async def allowlist_mode() -> bool:
     cache = federation_cache()
     if cache is not None:
-        return (await cache.policy.get()).allowlist_mode
+        return (await cache.current_policy()).allowlist_mode
     policy = await FederationPolicy.get_or_none(id=1)
     return bool(policy and policy.allowlist_mode)
 
@@ -78,7 +78,7 @@ async def allowlist_mode() -> bool:
 async def _allowed(domain: str) -> bool:
     cache = federation_cache()
     if cache is not None:
-        return domain.lower() in (await cache.policy.get()).allowed
+        return domain.lower() in (await cache.current_policy()).allowed
     return await AllowedDomain.filter(domain=domain.lower()).exists()
 
 

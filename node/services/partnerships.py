@@ -299,7 +299,7 @@ async def is_partner_domain(domain: str, scope: str | None = None) -> bool:
     the node's short-lived cache (node.caches), invalidated by every change made here."""
     cache = federation_cache()
     if cache is not None:
-        scopes = (await cache.partners.get()).get(domain.lower())
+        scopes = (await cache.partner_scopes()).get(domain.lower())
         return scopes is not None and (scope is None or scope in scopes)
     p = await Partnership.get_or_none(
         active_domain=domain.lower(), status=PartnershipStatus.ACCEPTED
