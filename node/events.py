@@ -58,8 +58,10 @@ __all__ = [
     "ActionRestored",
     "ActionUpdated",
     "AssociationRequested",
+    "CallAnswerRefused",
     "CallAnswerWithdrawn",
     "CallAnswered",
+    "CallDeleted",
     "CallPosted",
     "CallThanked",
     "CallUpdated",
@@ -154,6 +156,23 @@ class CallAnswered(Event):
 class CallAnswerWithdrawn(Event):
     call: Call
     answer: CallAnswer
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallAnswerRefused(Event):
+    """An answer was not counted (``answer.refusal`` says why): on the call's node, a partner's
+    answer (its node is told); on the answering node, our member's (they are told)."""
+
+    call: Call
+    answer: CallAnswer
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallDeleted(Event):
+    """A call goes: deleted by its association, or a partner's deleted on its node (recorded
+    before the row goes, so listeners can still read it and its respondents)."""
+
+    call: Call
 
 
 @dataclass(frozen=True, kw_only=True)

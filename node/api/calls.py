@@ -52,6 +52,9 @@ class MyAnswerOut(BaseModel):
     id: int
     pledges: list[PledgeOut]
     created_at: datetime
+    confirmed: bool = Field(
+        description="Counted by the call's node (a partner's call: once its node accepted it)"
+    )
 
 
 class CallOut(BaseModel):
@@ -143,7 +146,12 @@ async def call_out(call: Call, viewer: Member | None) -> CallOut:
         area_cells=await audience.call_cells(call),
         my_answer=None
         if mine is None
-        else MyAnswerOut(id=mine.id, pledges=_pledges(mine), created_at=mine.created_at),
+        else MyAnswerOut(
+            id=mine.id,
+            pledges=_pledges(mine),
+            created_at=mine.created_at,
+            confirmed=call.origin_domain is None or mine.confirmed_at is not None,
+        ),
         can_manage=call.origin_domain is None
         and await reading.can_coordinate(viewer, association_id),
         created_at=call.created_at,
@@ -211,6 +219,16 @@ async def close_call(call_id: UUID, data: CloseIn) -> CallOut:
     member = await require_member()
     call = await posting.close_call(current_node(), member, call_id, cancel=data.cancel)
     return await call_out(call, member)
+
+
+@blueprint.delete("/calls/<uuid:call_id>")
+@security_scheme(BEARER)
+async def delete_call(call_id: UUID) -> tuple[str, int]:
+    """Delete a call: it goes from partners and followers too (``Delete``), and respondents
+    are told. 403 non-coordinators, 404 no call (or a partner's: its own node deletes it)."""
+    member = await require_member()
+    await posting.delete_call(current_node(), member, call_id)
+    return "", 204
 
 
 @blueprint.post("/calls/<uuid:call_id>/thanks")

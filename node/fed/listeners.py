@@ -16,7 +16,9 @@ from node.events import (
     ActionRestored,
     ActionUpdated,
     CallAnswered,
+    CallAnswerRefused,
     CallAnswerWithdrawn,
+    CallDeleted,
     CallPosted,
     CallUpdated,
     CommitteeQuestionAnswered,
@@ -159,8 +161,20 @@ async def call_answered(node: NodeState, event: CallAnswered) -> None:
     call, answer = event.call, event.answer
     if call.origin_domain is None:  # our call: partners see the new quantities
         await publish_calls.publish_call(node, call, update=True)
+        if answer.activity_id is not None:  # a partner's member: their node hears it counted
+            await publish_calls.send_decision(node, call, answer)
     elif answer.member_id is not None:  # type: ignore[attr-defined]
         await publish_calls.send_answer(node, call, answer)
+
+
+async def call_deleted(node: NodeState, event: CallDeleted) -> None:
+    await publish_calls.publish_deletion(node, event.call)
+
+
+async def call_answer_refused(node: NodeState, event: CallAnswerRefused) -> None:
+    """A partner's answer to our call was not counted: its node hears why."""
+    if event.call.origin_domain is None:
+        await publish_calls.send_decision(node, event.call, event.answer)
 
 
 async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> None:
@@ -189,6 +203,8 @@ def register(bus: EventBus) -> None:
     bus.listen(CallPosted, call_posted)
     bus.listen(CallUpdated, call_updated)
     bus.listen(CallAnswered, call_answered)
+    bus.listen(CallAnswerRefused, call_answer_refused)
+    bus.listen(CallDeleted, call_deleted)
     bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)

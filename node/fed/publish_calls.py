@@ -14,6 +14,10 @@ FEP-0837 ``Intent`` objects (donations, one per item with its ``resourceQuantity
 instance actor to the call's association. The member is named by pseudonym and by a per-call
 ``respondent`` token (an HMAC of the node secret): never their account, phone, email or place.
 Withdrawal is ``Undo`` of that activity.
+
+The call's node answers every such answer: ``Accept`` (counted) or ``Reject`` (not counted:
+``summary`` for people, ``refusalReason`` for Entraide partners), from the call's actor to the
+answering node's instance actor.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from federation import build
 from federation.vocab import PUBLIC, PartnershipScope
+from node import clock
 from node.fed.outbox import followers, publish
 from node.fed.serializers import paragraphs
 from node.iris import (
@@ -34,7 +39,15 @@ from node.iris import (
     instance_actor_iri,
     new_activity_iri,
 )
-from node.models import Call, CallAnswer, CallItem, CallKind, CallPledge, RemoteActor
+from node.models import (
+    AnswerStatus,
+    Call,
+    CallAnswer,
+    CallItem,
+    CallKind,
+    CallPledge,
+    RemoteActor,
+)
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
 from node.services.partnerships import partners_with_scope
@@ -217,3 +230,61 @@ async def send_withdrawal(node: NodeState, call: Call, answer: CallAnswer) -> No
         id=new_activity_iri(node.settings), actor=me, object=undone, to=[owner.ap_id]
     )
     await publish(node, activity, to=[owner])
+
+
+# What a ``Reject`` of an answer says to people (``summary``), by ``refusalReason``: in French,
+# like the rest of what this node publishes; an Entraide partner words it from the code.
+REFUSAL_SUMMARY = {
+    "full": "L'appel est complet : merci, assez de monde a répondu.",
+    "closed": "L'appel est terminé.",
+    "over": "C'est plus que ce qui manque encore.",
+    "duplicate": "Cette personne a déjà répondu à l'appel.",
+    "invalid": "Cette réponse ne correspond pas à l'appel.",
+}
+
+
+async def _answering_node(answer: CallAnswer) -> RemoteActor | None:
+    """The instance actor that sent a partner's answer (its key: ``{actor}#{token}``)."""
+    actor_iri = (answer.remote_actor_iri or "").split("#", 1)[0]
+    return await RemoteActor.get_or_none(ap_id=actor_iri) if actor_iri else None
+
+
+async def send_decision(node: NodeState, call: Call, answer: CallAnswer) -> None:
+    """Tell the node of a partner's member whether our call counted their answer: ``Accept``,
+    or ``Reject`` with the reason. The answer is embedded by id, type and actor (Mastodon
+    reads an embedded object; GoToSocial matches the id)."""
+    to = await _answering_node(answer)
+    if to is None or answer.activity_id is None:
+        return
+    kind = "Join" if call.kind == CallKind.VOLUNTEERS else "Offer"
+    answered = {"id": answer.activity_id, "type": kind, "actor": to.ap_id}
+    me = author_iri(node, call)
+    if answer.status == AnswerStatus.REFUSED:
+        reason = answer.refusal or "invalid"
+        activity = build.reject(
+            id=new_activity_iri(node.settings), actor=me, object=answered, to=[to.ap_id]
+        )
+        activity["summary"] = REFUSAL_SUMMARY.get(reason, REFUSAL_SUMMARY["invalid"])
+        activity["refusalReason"] = reason
+    else:
+        activity = build.accept(
+            id=new_activity_iri(node.settings), actor=me, object=answered, to=[to.ap_id]
+        )
+    await publish(node, activity, to=[to])
+
+
+async def publish_deletion(node: NodeState, call: Call) -> None:
+    """Our call is deleted: a ``Delete`` of its ``Tombstone`` to the audience it went to."""
+    if call.origin_domain is None:
+        former = "Event" if call.kind == CallKind.VOLUNTEERS else "Note"
+        author = author_iri(node, call)
+        activity = build.delete(
+            id=new_activity_iri(node.settings),
+            actor=author,
+            object=build.tombstone(
+                id=call_iri(node.settings, call.id), former_type=former, deleted=clock.now()
+            ),
+            to=[PUBLIC],
+            cc=[followers_iri(author)],
+        )
+        await publish(node, activity, to=await audience(node, call), public=True)

@@ -112,8 +112,9 @@ INBOUND = Routes(
         Route("Join", None, participations.join, PUBLIC_NEEDS),
         Route("Offer", None, participations.offer, PUBLIC_NEEDS),
         Route("Leave", None, participations.leave),
-        Route("Accept", "Join", participations.accept_join),
-        Route("Reject", "Join", participations.reject_join),
+        # An Accept/Reject of a Join is of a participation, or of an answer to a call.
+        Route("Accept", "Join", calls.accept_join),
+        Route("Reject", "Join", calls.reject_join),
         # A chat message, or a partner committee's answer to our committee's question.
         Route("Create", "Note", committee.create_note),
         # Calls for help of partners with the calls scope, and their members' answers to ours
@@ -123,10 +124,13 @@ INBOUND = Routes(
         Route("Join", "Call", calls.join_call, CALLS),
         Route("Offer", "Intent", calls.offer_to_call, CALLS),
         Route("Undo", "Join", calls.undo_join),
+        # The call's node counted our member's answer or not (the answer by id only).
+        Route("Accept", None, calls.accept_answer),
+        Route("Reject", None, calls.reject_answer),
         # Partnerships themselves: asked, answered, ended.
         Route("Offer", "Partnership", partnerships.offer_partnership),
-        Route("Accept", "Offer", partnerships.accept_offer),
-        Route("Reject", "Offer", partnerships.reject_offer),
+        Route("Accept", "Offer", calls.accept_offer),
+        Route("Reject", "Offer", calls.reject_offer),
         Route("Undo", "Offer", calls.undo_offer),
         Route("Undo", "Accept", partnerships.undo_accept),
         # Partner committees asking ours for an opinion (FEP-9967 Question).
@@ -140,10 +144,11 @@ INBOUND = Routes(
         Route("Create", "Place", places.receive_place, GUIDE),
         Route("Update", "Place", places.receive_place, GUIDE),
         Route("Delete", "Place", places.delete_place),
-        # A deleted object (action, visit or place) or a deleted account, by tombstone or by IRI.
-        Route("Delete", "Tombstone", actors.delete_actor_or_object),
-        Route("Delete", None, actors.delete_actor_or_object),
-        *(Route("Delete", t, actors.delete_actor_or_object) for t in ACTOR_TYPES),
+        # A deleted object (call, action, visit or place) or a deleted account, by tombstone or IRI
+        # (a partner's call first: its association deleted it, or itself)
+        Route("Delete", "Tombstone", calls.delete_object),
+        Route("Delete", None, calls.delete_object),
+        *(Route("Delete", t, calls.delete_object) for t in ACTOR_TYPES),
         # A moderation report from any server: it waits in the queue for a moderator.
         Route("Flag", None, flags.flag),
         # An account's new profile or key, from the account itself.

@@ -40,6 +40,10 @@ class CallStatus(StrEnum):
 class AnswerStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
+    # The call's node did not count it (full, closed, more than still needed): on that node
+    # the partner's answer is kept refused, so that a second delivery is refused again; on
+    # the answering node the member's answer, once the call's node said so.
+    REFUSED = "refused"
 
 
 class MemberArea(Model):
@@ -158,6 +162,11 @@ class CallAnswer(Model):
     status = fields.CharEnumField(AnswerStatus, max_length=10, default=AnswerStatus.ACTIVE)
     created_at = fields.DatetimeField()
     withdrawn_at = fields.DatetimeField(null=True)
+    # A member's answer to a partner's call waits for that node's word: ``Accept`` sets
+    # ``confirmed_at``; ``Reject`` makes it ``refused`` with ``refusal`` (full, closed, over,
+    # duplicate, invalid). A local call's answers are counted at once.
+    confirmed_at = fields.DatetimeField(null=True)
+    refusal = fields.CharField(max_length=20, null=True)
 
     pledges: fields.ReverseRelation[CallPledge]
 

@@ -19,6 +19,8 @@ from node.events import (
     ActionDeleted,
     ActionUpdated,
     AssociationRequested,
+    CallAnswerRefused,
+    CallDeleted,
     CallPosted,
     CallThanked,
     CallUpdated,
@@ -308,6 +310,33 @@ async def call_updated(node: NodeState, event: CallUpdated) -> None:
     await _tell(node, kind, await _respondents(call), None, _call_payload(call))
 
 
+async def call_deleted(node: NodeState, event: CallDeleted) -> None:
+    """A call its respondents answered is deleted: told as a cancellation (no link: the call
+    is gone)."""
+    payload = {k: v for k, v in _call_payload(event.call).items() if k != "url"}
+    await _tell(node, "call_cancelled", await _respondents(event.call), None, payload)
+
+
+# Why a partner's call did not count an answer (``CallAnswer.refusal``), French and English.
+REFUSALS = {
+    "full": ("l'appel est complet, merci quand même !", "the call is full, thank you anyway!"),
+    "closed": ("l'appel est terminé.", "the call is over."),
+    "over": ("c'est plus que ce qui manque encore.", "that is more than is still needed."),
+    "duplicate": ("vous aviez déjà répondu.", "you had already answered."),
+    "invalid": ("elle ne correspond pas à l'appel.", "it does not fit the call."),
+}
+
+
+async def call_answer_refused(node: NodeState, event: CallAnswerRefused) -> None:
+    """Our member's answer to a partner's call was refused there: they are told why."""
+    member = event.answer.member_id  # type: ignore[attr-defined]
+    if member is None:  # a partner's member: their node tells them
+        return
+    reason_fr, reason_en = REFUSALS.get(event.answer.refusal or "", REFUSALS["invalid"])
+    payload = _call_payload(event.call, reason_fr=reason_fr, reason_en=reason_en)
+    await _tell(node, "call_answer_refused", [member], None, payload)
+
+
 async def call_thanked(node: NodeState, event: CallThanked) -> None:
     message = " ".join(event.message.split())
     if len(message) > THANKS_MAX:
@@ -330,6 +359,8 @@ def register(bus: EventBus) -> None:
     bus.listen(CallPosted, call_posted)
     bus.listen(CallUpdated, call_updated)
     bus.listen(CallThanked, call_thanked)
+    bus.listen(CallAnswerRefused, call_answer_refused)
+    bus.listen(CallDeleted, call_deleted)
     bus.listen(ReportMade, report_made)
     bus.listen(ReportDecided, report_decided)
     bus.listen(MemberWarned, member_warned)

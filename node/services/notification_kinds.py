@@ -132,6 +132,12 @@ KINDS: dict[str, Kind] = {
             "L'appel « {title} » est annulé. Merci quand même !",
             "The call “{title}” is cancelled. Thank you all the same!",
         ),
+        # A partner's call did not count an answer; {reason_fr}/{reason_en} say why.
+        Kind(
+            "call_answer_refused",
+            "Votre réponse à « {title} » n'a pas été comptée : {reason_fr}",
+            "Your answer to “{title}” was not counted: {reason_en}",
+        ),
         Kind(
             "call_thanks",
             "{actor} vous remercie pour « {title} » : {message}",

@@ -5,10 +5,17 @@
   area of H3 cells inside this node's area; stored and announced like a local call, so our
   members in the area hear of it.
 * ``Join`` of a ``Call`` / ``Offer`` of ``Intent`` objects targeting a call (``calls`` scope):
-  a partner's member answers one of our calls. Counted once: keyed by the activity id.
+  a partner's member answers one of our calls. Counted once: keyed by the activity id. The
+  partner hears the outcome: ``Accept``, or ``Reject`` with the reason (full, closed, more than
+  still needed), the refused answer kept so that a second delivery is refused again.
 * ``Undo`` of that ``Join``/``Offer``: the answer is withdrawn and the quantities restored.
+* ``Delete`` of a partner's call (its ``Tombstone`` or IRI), from its association only: the
+  copy goes and our respondents are told; an association actor that deletes itself takes its
+  calls along.
+* ``Accept``/``Reject`` of our members' answers to a partner's call, from the call's
+  association only: confirmed, or refused and the member told.
 
-Refusals of the services (full, over, bad quantities, area outside ours) mark the row
+Other refusals of the services (an unknown call, an area outside ours) mark the row
 ``ignored`` with their reason.
 """
 
@@ -18,12 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from federation import parse as ap
 from federation.origin import domain_of
 from federation.vocab import PartnershipScope
-from node.errors import Problem
-from node.fed.handlers import partnerships
+from node.errors import Problem, Unprocessable
+from node.fed.handlers import actors, participations, partnerships
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.serializers import actor_display_name, html_to_text
 from node.models import CallKind, CallStatus
@@ -127,11 +135,12 @@ def _quantity(intent: ap.ASObject) -> int:
     quantity = extra.get("resourceQuantity")
     value = quantity.get("hasNumericalValue") if isinstance(quantity, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-        raise Ignore("a pledge has a whole quantity")
+        raise Unprocessable.field("pledges", "a pledge has a whole quantity")
     return int(value)
 
 
 async def join_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    """A partner's member comes: counted (``Accept`` goes back) or refused (``Reject``)."""
     s = ctx.node.settings
     assert activity.id is not None
     with _refusal_ignored():
@@ -140,24 +149,105 @@ async def join_call(ctx: InboxContext, activity: ap.Activity) -> None:
         await remote.answer_from_partner(ctx.node, call_id, who, [], activity.id)
 
 
+def _pledges(ctx: InboxContext, call_id: UUID, activity: ap.Activity) -> list[answers.Pledge]:
+    s = ctx.node.settings
+    pledges = []
+    for intent in activity.object:
+        if not isinstance(intent, ap.ASObject):
+            raise Unprocessable.field("pledges", "pledges are embedded Intents")
+        extra: dict[str, Any] = intent.model_extra or {}
+        conforms = extra.get("resourceConformsTo")
+        item_id = remote.local_item_id(
+            s.base_url, call_id, conforms if isinstance(conforms, str) else None
+        )
+        pledges.append(answers.Pledge(item_id=item_id, quantity=_quantity(intent)))
+    return pledges
+
+
 async def offer_to_call(ctx: InboxContext, activity: ap.Activity) -> None:
+    """A partner's member pledges: counted or refused as a whole; a pledge that does not read
+    (an item not in the call, a quantity that is not whole) is refused too, so the member
+    hears of it."""
     s = ctx.node.settings
     assert activity.id is not None
     target = ap.id_of(activity.target[0]) if activity.target else None
     with _refusal_ignored():
         call_id = remote.local_call_id(s.base_url, target)
         who = _respondent(ctx, activity)
-        pledges = []
-        for intent in activity.object:
-            if not isinstance(intent, ap.ASObject):
-                raise Ignore("pledges are embedded Intents")
-            extra: dict[str, Any] = intent.model_extra or {}
-            conforms = extra.get("resourceConformsTo")
-            item_id = remote.local_item_id(
-                s.base_url, call_id, conforms if isinstance(conforms, str) else None
-            )
-            pledges.append(answers.Pledge(item_id=item_id, quantity=_quantity(intent)))
+        pledges: list[answers.Pledge] | Problem
+        try:
+            pledges = _pledges(ctx, call_id, activity)
+        except Problem as exc:
+            pledges = exc
         await remote.answer_from_partner(ctx.node, call_id, who, pledges, activity.id)
+
+
+def _is_call_answer(ctx: InboxContext, iri: str | None) -> bool:
+    """Whether ``iri`` names one of our members' answers to a call (``…/calls/{id}/answers/n``)."""
+    try:
+        remote.local_answer_ref(ctx.node.settings.base_url, iri)
+    except Problem:
+        return False
+    return True
+
+
+async def _decision(ctx: InboxContext, activity: ap.Activity, *, accepted: bool) -> None:
+    # Mastodon embeds the accepted activity; GoToSocial and others may give only its id:
+    # ``object_id`` reads both. ``summary`` is the reason for people; ``refusalReason`` the
+    # same as a code, which the member's notification words in their language.
+    extra: dict[str, Any] = activity.model_extra or {}
+    reason = extra.get("refusalReason")
+    with _refusal_ignored():
+        await remote.decision_from_partner(
+            ctx.node,
+            activity.object_id,
+            ctx.sender.ap_id,
+            accepted=accepted,
+            reason=reason if isinstance(reason, str) else "invalid",
+        )
+
+
+async def accept_answer(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Accept`` whose object is one of our members' answers (by id or embedded)."""
+    if not _is_call_answer(ctx, activity.object_id):
+        raise Ignore("not an answer of ours to a call")
+    await _decision(ctx, activity, accepted=True)
+
+
+async def reject_answer(ctx: InboxContext, activity: ap.Activity) -> None:
+    if not _is_call_answer(ctx, activity.object_id):
+        raise Ignore("not an answer of ours to a call")
+    await _decision(ctx, activity, accepted=False)
+
+
+async def accept_join(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Accept`` of a ``Join``: of an answer to a call, else of a participation."""
+    if _is_call_answer(ctx, activity.object_id):
+        await _decision(ctx, activity, accepted=True)
+    else:
+        await participations.accept_join(ctx, activity)
+
+
+async def reject_join(ctx: InboxContext, activity: ap.Activity) -> None:
+    if _is_call_answer(ctx, activity.object_id):
+        await _decision(ctx, activity, accepted=False)
+    else:
+        await participations.reject_join(ctx, activity)
+
+
+async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Accept`` of an ``Offer``: of a pledge to a call, else of a partnership offer."""
+    if _is_call_answer(ctx, activity.object_id):
+        await _decision(ctx, activity, accepted=True)
+    else:
+        await partnerships.accept_offer(ctx, activity)
+
+
+async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
+    if _is_call_answer(ctx, activity.object_id):
+        await _decision(ctx, activity, accepted=False)
+    else:
+        await partnerships.reject_offer(ctx, activity)
 
 
 async def _withdraw(ctx: InboxContext, undone: ap.ASObject) -> None:
@@ -190,3 +280,18 @@ async def undo_offer(ctx: InboxContext, activity: ap.Activity) -> None:
         await _withdraw(ctx, undone)
         return
     await partnerships.undo_offer(ctx, activity)
+
+
+async def delete_object(ctx: InboxContext, activity: ap.Activity) -> None:
+    """``Delete`` (by IRI or ``Tombstone``): of a partner's call we hold, from its association
+    only; else of an actor or another object (:mod:`node.fed.handlers.actors`). An association
+    actor deleting itself takes its calls with it."""
+    target = activity.object_id
+    if await remote.is_partner_call(target):
+        assert target is not None
+        with _refusal_ignored():
+            await remote.delete_call(ctx.node, target, ctx.sender.ap_id)
+        return
+    if target is not None and target == ctx.sender.ap_id:
+        await remote.forget_association(ctx.node, target)
+    await actors.delete_actor_or_object(ctx, activity)

@@ -18,8 +18,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from node import clock
-from node.errors import Conflict, Forbidden, NotFound, Unprocessable
-from node.events import CallAnswered, CallAnswerWithdrawn, CallUpdated
+from node.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
+from node.events import CallAnswered, CallAnswerRefused, CallAnswerWithdrawn, CallUpdated
 from node.models import (
     AnswerStatus,
     Call,
@@ -64,6 +64,36 @@ async def _lock(call_id: UUID) -> Call:
     return call
 
 
+class Full(Conflict):
+    """Nothing more is needed (the call, or the item asked for)."""
+
+    reason = "full"
+
+
+class Closed(Conflict):
+    reason = "closed"
+
+
+class AlreadyAnswered(Conflict):
+    reason = "duplicate"
+
+
+class TooMuch(Unprocessable):
+    """More than still needed of an item."""
+
+    reason = "over"
+
+
+REASONS = ("full", "closed", "over", "duplicate", "invalid")
+
+
+def refusal_reason(problem: Problem) -> str:
+    """Why an answer was not counted, as one of :data:`REASONS` (what a partner node is told
+    in a ``Reject``, and words its member's notification)."""
+    reason = getattr(problem, "reason", "invalid")
+    return reason if reason in REASONS else "invalid"
+
+
 def _check_pledges(call: Call, items: Sequence[CallItem], pledges: Sequence[Pledge]) -> None:
     if call.kind == CallKind.URGENT:
         raise Conflict("An urgent call is a message: there is nothing to answer.")
@@ -83,11 +113,17 @@ def _check_pledges(call: Call, items: Sequence[CallItem], pledges: Sequence[Pled
         if pledge.quantity < 1:
             raise Unprocessable.field("pledges", "quantities are at least 1")
         if item.remaining == 0:
-            raise Conflict(f"Nothing more is needed of “{item.label}”.")
+            raise Full(f"Nothing more is needed of “{item.label}”.")
         if pledge.quantity > item.remaining:
-            raise Unprocessable.field(
-                "pledges", f"only {item.remaining} still needed of “{item.label}”"
-            )
+            raise TooMuch.field("pledges", f"only {item.remaining} still needed of “{item.label}”")
+
+
+def _check_open(call: Call) -> None:
+    status = effective_status(call)
+    if status == CallStatus.FULL:
+        raise Full("This call is full: thank you, enough people answered.")
+    if status != CallStatus.OPEN:
+        raise Closed(f"This call is {status.value}.")
 
 
 async def _active(call: Call, who: Respondent) -> CallAnswer | None:
@@ -137,13 +173,9 @@ async def take(
             seen = await CallAnswer.get_or_none(activity_id=activity_id)
             if seen is not None:
                 return seen
-        status = effective_status(call)
-        if status == CallStatus.FULL:
-            raise Conflict("This call is full: thank you, enough people answered.")
-        if status != CallStatus.OPEN:
-            raise Conflict(f"This call is {status.value}.")
+        _check_open(call)
         if await _active(call, who) is not None:
-            raise Conflict("You already answered this call.")
+            raise AlreadyAnswered("You already answered this call.")
         items = await CallItem.filter(call_id=call.id).order_by("position", "id")
         if call.kind == CallKind.VOLUNTEERS and items:
             _check_pledges(call, items, pledges)
@@ -163,13 +195,38 @@ async def take(
                 id=pledge.item_id, call_id=call.id, remaining__gte=pledge.quantity
             ).update(remaining=F("remaining") - pledge.quantity)
             if not taken:  # only reachable without the row lock; keep the rule anyway
-                raise Conflict("Someone was faster: this is no longer needed.")
+                raise Full("Someone was faster: this is no longer needed.")
             await CallPledge.create(answer=answer, item_id=pledge.item_id, quantity=pledge.quantity)
         await _touch(call)
         await node.events.record(node, CallAnswered(call=call, answer=answer))
         left = await CallItem.filter(call_id=call.id, remaining__gt=0).exists()
         await _set_full(node, call, full=bool(items) and not left)
     return answer
+
+
+async def refuse(
+    node: NodeState, call_id: UUID, who: Respondent, *, activity_id: str, problem: Problem
+) -> CallAnswer:
+    """A partner's answer that cannot be counted (full, closed, more than still needed, …):
+    kept ``refused`` under its activity id, so that a second delivery is refused the same way
+    instead of being counted once room frees up, and :class:`CallAnswerRefused` tells the
+    partner why."""
+    async with in_transaction():
+        call = await _lock(call_id)
+        seen = await CallAnswer.get_or_none(activity_id=activity_id)
+        if seen is not None:
+            return seen
+        row = await CallAnswer.create(
+            call=call,
+            remote_actor_iri=who.actor_iri,
+            remote_name=who.name,
+            activity_id=activity_id,
+            status=AnswerStatus.REFUSED,
+            refusal=refusal_reason(problem),
+            created_at=clock.now(),
+        )
+        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
+    return row
 
 
 async def answer(
@@ -194,11 +251,9 @@ async def _remember_remote(
 ) -> CallAnswer:
     async with in_transaction():
         call = await _lock(call.id)
-        status = effective_status(call)
-        if status != CallStatus.OPEN:
-            raise Conflict(f"This call is {status.value}.")
+        _check_open(call)
         if await _active(call, Respondent(member=member)) is not None:
-            raise Conflict("You already answered this call.")
+            raise AlreadyAnswered("You already answered this call.")
         items = await CallItem.filter(call_id=call.id).order_by("position", "id")
         if call.kind == CallKind.VOLUNTEERS and items:
             _check_pledges(call, items, pledges)
@@ -237,3 +292,28 @@ async def give_back(node: NodeState, call_id: UUID, who: Respondent) -> CallAnsw
 
 async def withdraw(node: NodeState, member: Member, call_id: UUID) -> CallAnswer:
     return await give_back(node, call_id, Respondent(member=member))
+
+
+async def decided(node: NodeState, row: CallAnswer, *, accepted: bool, reason: str) -> CallAnswer:
+    """The partner that posted the call counted our member's answer (``Accept``) or not
+    (``Reject``): confirmed, or refused and the member told why. A second word on the same
+    answer changes nothing (409 when it contradicts the first or the answer is withdrawn)."""
+    async with in_transaction():
+        call = await _lock(row.call_id)  # type: ignore[attr-defined]
+        row = await CallAnswer.get(id=row.id)
+        if accepted and row.status == AnswerStatus.ACTIVE:
+            if row.confirmed_at is None:
+                row.confirmed_at = clock.now()
+                await row.save(update_fields=["confirmed_at"])
+            return row
+        if not accepted and row.status == AnswerStatus.REFUSED:
+            return row
+        if row.status != AnswerStatus.ACTIVE:
+            raise Conflict(f"The answer is {AnswerStatus(row.status).value}.")
+        if row.confirmed_at is not None:
+            raise Conflict("The answer was already counted.")
+        row.status = AnswerStatus.REFUSED
+        row.refusal = reason if reason in REASONS else "invalid"
+        await row.save(update_fields=["status", "refusal"])
+        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
+    return row

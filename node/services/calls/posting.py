@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
-from node.events import CallPosted, CallThanked, CallUpdated
+from node.events import CallDeleted, CallPosted, CallThanked, CallUpdated
 from node.models import (
     AnswerStatus,
     Association,
@@ -191,3 +191,13 @@ async def thank_all(node: NodeState, member: Member, call_id: UUID, message: str
         count = await CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE).count()
         await node.events.record(node, CallThanked(call=call, message=message))
     return count
+
+
+async def delete_call(node: NodeState, member: Member, call_id: UUID) -> None:
+    """Delete a call (posted by mistake, or not to be kept): it goes from this node and from
+    every partner and follower (a ``Delete``), and the people who answered are told. 403 for
+    non-coordinators, 404 for no call or a partner's."""
+    call = await _managed_call(member, call_id)
+    async with in_transaction():
+        await node.events.record(node, CallDeleted(call=call))
+        await Call.filter(id=call.id).delete()

@@ -20,8 +20,8 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from node import clock
-from node.errors import NotFound, Unprocessable
-from node.events import CallPosted, CallUpdated
+from node.errors import NotFound, Problem, Unprocessable
+from node.events import CallDeleted, CallPosted, CallUpdated
 from node.models import AnswerStatus, Call, CallAnswer, CallItem, CallKind, CallStatus
 from node.services.calls import answers
 from node.services.calls.audience import check_cells, save_cells
@@ -170,10 +170,52 @@ async def answer_from_partner(
     node: NodeState,
     call_id: UUID,
     who: answers.Respondent,
-    pledges: list[answers.Pledge],
+    pledges: list[answers.Pledge] | Problem,
     activity_id: str,
 ) -> CallAnswer:
-    return await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+    """Count a partner member's answer, or keep it refused (``pledges`` may already be the
+    problem found in them): either way the partner hears the outcome (``Accept`` through
+    :class:`CallAnswered`, ``Reject`` through :class:`CallAnswerRefused`). 404 for no call."""
+    call = await Call.get_or_none(id=call_id)
+    if call is None or call.origin_domain is not None:
+        raise NotFound("Not one of our calls.")
+    if isinstance(pledges, Problem):
+        return await answers.refuse(node, call_id, who, activity_id=activity_id, problem=pledges)
+    try:
+        return await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+    except NotFound:
+        raise
+    except Problem as exc:
+        return await answers.refuse(node, call_id, who, activity_id=activity_id, problem=exc)
+
+
+def local_answer_ref(base_url: str, iri: str | None) -> tuple[UUID, int]:
+    """(call id, answer id) of one of our members' answers from its activity id (404 else)."""
+    prefix = f"{base_url}/calls/"
+    rest = (iri or "").removeprefix(prefix)
+    call_part, sep, answer_part = rest.partition("/answers/")
+    if iri is None or not iri.startswith(prefix) or not sep or not answer_part.isdigit():
+        raise NotFound("Not one of our answers.")
+    try:
+        return UUID(call_part), int(answer_part)
+    except ValueError:
+        raise NotFound("Not one of our answers.") from None
+
+
+async def decision_from_partner(
+    node: NodeState, answer_iri: str | None, sender_iri: str, *, accepted: bool, reason: str
+) -> CallAnswer:
+    """``Accept``/``Reject`` of our member's answer: only from the association actor that
+    posted the call (404 for anyone else, or an answer that is not ours)."""
+    call_id, answer_id = local_answer_ref(node.settings.base_url, answer_iri)
+    row = await CallAnswer.get_or_none(
+        id=answer_id, call_id=call_id, member_id__isnull=False
+    ).select_related("call")
+    if row is None or row.call.origin_domain is None:
+        raise NotFound("Not one of our answers.")
+    if row.call.remote_association_iri != sender_iri:
+        raise NotFound("Only the association that posted the call decides on its answers.")
+    return await answers.decided(node, row, accepted=accepted, reason=reason)
 
 
 async def withdraw_from_partner(node: NodeState, activity_id: str, sender_iri: str) -> CallAnswer:
@@ -183,3 +225,29 @@ async def withdraw_from_partner(node: NodeState, activity_id: str, sender_iri: s
         raise NotFound("There is no answer to withdraw.")
     who = answers.Respondent(actor_iri=row.remote_actor_iri, name=row.remote_name)
     return await answers.give_back(node, row.call_id, who)  # type: ignore[attr-defined]
+
+
+async def is_partner_call(iri: str | None) -> bool:
+    return iri is not None and await Call.exists(remote_iri=iri)
+
+
+async def delete_call(node: NodeState, iri: str, sender_iri: str) -> None:
+    """A partner deleted its call: the mirror goes and our respondents are told. Only the
+    association that posted it may delete it (422 else, 404 when unknown)."""
+    call = await Call.get_or_none(remote_iri=iri)
+    if call is None:
+        raise NotFound("No such call.")
+    if call.remote_association_iri != sender_iri:
+        raise Unprocessable("Only the association that posted a call may delete it.")
+    async with in_transaction():
+        await node.events.record(node, CallDeleted(call=call))
+        await Call.filter(id=call.id).delete()
+
+
+async def forget_association(node: NodeState, association_iri: str) -> int:
+    """A partner's association actor is gone: so are its calls here (respondents told)."""
+    count = 0
+    for call in await Call.filter(remote_association_iri=association_iri):
+        await delete_call(node, call.remote_iri or "", association_iri)
+        count += 1
+    return count

@@ -47,6 +47,7 @@ KIND_LABELS = {
     "call_changed": N_("A call I answered changes"),
     "call_cancelled": N_("A call I answered is cancelled"),
     "call_thanks": N_("An association thanks me"),
+    "call_answer_refused": N_("A partner node's call could not count my answer"),
 }
 CHANNEL_LABELS = {"email": N_("Mail"), "push": N_("Push"), "sms": N_("SMS")}
 
