@@ -1,7 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
 ``ENTRAIDE_TEST_DATABASE_URL`` names one), node apps, clients and ready-made members.
 
-SQLite: the schema is migrated once per session into a template file that each test copies.
+SQLite: each test copies a migrated template file (:mod:`tests.migrated`).
 PostgreSQL: a template database is migrated once per session, each node name gets a copy,
 emptied per test.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from node.app import create_app
 from node.db import migrate
 from node.http_state import EntraideApp
 from node.settings import Settings
+from tests import migrated
 from tests.factories import CHEAP_PASSWORDS
 from tests.route_builders import share_builders
 
@@ -90,7 +90,6 @@ class DatabaseFactory:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._template: Path | None = None
         self._pg_ready: set[str] = set()
         self._pg_template: str | None = None
 
@@ -114,13 +113,7 @@ class DatabaseFactory:
             else:
                 await _pg_empty(url)
             return url
-        if self._template is None:
-            template = self.root / "template.sqlite3"
-            await migrate(f"sqlite://{template}")
-            self._template = template
-        target = tmp_path / f"{name}.sqlite3"
-        shutil.copyfile(self._template, target)
-        return f"sqlite://{target}"
+        return f"sqlite://{migrated.copy_to(tmp_path / f'{name}.sqlite3')}"
 
 
 @pytest.fixture(scope="session")

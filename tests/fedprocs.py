@@ -19,6 +19,7 @@ from typing import TypeVar
 from bench.procs import free_port, start, stop
 from node.settings import Settings
 from node.state import NodeState
+from tests.migrated import seed_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRAIDE = str(ROOT / ".venv" / "bin" / "entraide")
@@ -59,6 +60,8 @@ class NodeProcess:
         port = free_port()
         data_dir = root / name
         data_dir.mkdir(parents=True, exist_ok=True)
+        if "ENTRAIDE_DATABASE_URL" not in (extra or {}):
+            seed_data_dir(data_dir)
         env = {
             "ENTRAIDE_BASE_URL": f"http://127.0.0.1:{port}",
             "ENTRAIDE_DATA_DIR": str(data_dir),

@@ -24,11 +24,12 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from node import clock
 from node.app import create_app
-from node.db import Database, migrate
+from node.db import Database
 from node.models import Member, MemberKind
 from node.services.tokens import issue_token
 from node.settings import Settings
 from tests.factories import CHEAP_PASSWORDS, PASSWORDS
+from tests.migrated import copy_to
 
 EXAMPLES = int(os.environ.get("ENTRAIDE_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -102,7 +103,7 @@ schema = (
 @pytest.fixture(scope="module")
 def fuzz_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzNode]:
     node_settings = _settings(tmp_path_factory.mktemp("fuzz"))
-    asyncio.run(migrate(node_settings.database_url))
+    copy_to(Path(node_settings.database_url.removeprefix("sqlite://")))
     callers = asyncio.run(_seed(node_settings))
     app = create_app(node_settings)
     with asgi.get_client(app) as client:  # runs the app's start-up in schemathesis' loop

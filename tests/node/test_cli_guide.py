@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from node.cli import main
 from node.services.guide_data import datainclusion
 from tests.factories import datainclusion_rows
+from tests.migrated import seed_data_dir
 
 
 def test_check_reports_places_and_refused_rows_of_json_and_csv_files(tmp_path: Path) -> None:
@@ -49,6 +50,7 @@ async def test_import_then_export_from_the_command_line(
     # The test database (SQLite or PostgreSQL, migrated): a command opened on another dialect in
     # this process would leave that dialect on the models for the tests after it.
     monkeypatch.setenv("ENTRAIDE_DATABASE_URL", await database_factory.url("cli_guide", tmp_path))
+    seed_data_dir(tmp_path / "data")
     monkeypatch.setenv("ENTRAIDE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ENTRAIDE_SECRET_KEY", "cli-test-secret-0123456789-0123456789")
     runner = CliRunner()

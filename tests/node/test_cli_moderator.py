@@ -12,6 +12,7 @@ from node.cli import main
 from node.db import Database
 from node.models import Member, ModerationEntry
 from node.settings import load_settings
+from tests.migrated import seed_data_dir
 
 
 def _state(env: dict[str, str], monkeypatch: Any) -> tuple[bool, list[str]]:
@@ -35,6 +36,7 @@ def _state(env: dict[str, str], monkeypatch: Any) -> tuple[bool, list[str]]:
 
 def test_the_operator_grants_and_takes_back_the_role(tmp_path: Path, monkeypatch: Any) -> None:
     runner = CliRunner()
+    seed_data_dir(tmp_path / "data")
     env = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18997",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from node.db import migrate
+from tests.migrated import copy_to
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -71,7 +70,7 @@ def running_node(data_dir: Path) -> Iterator[Node]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     database = data_dir / "node.sqlite3"
-    asyncio.run(migrate(f"sqlite://{database}"))
+    copy_to(database)
     env = {
         **os.environ,
         "ENTRAIDE_BASE_URL": url,

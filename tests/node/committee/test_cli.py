@@ -13,6 +13,7 @@ from node.cli import main
 from node.db import Database
 from node.models import AllowedDomain, CommitteeProposal, DomainBlock, FederationPolicy
 from node.settings import load_settings
+from tests.migrated import seed_data_dir
 
 
 def _rows(env: dict[str, str], monkeypatch: Any) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def test_cli_names_the_committee_then_gated_commands_propose(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     runner = CliRunner()
+    seed_data_dir(tmp_path / "data")
     env = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18998",

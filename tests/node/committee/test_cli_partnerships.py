@@ -24,6 +24,7 @@ from node.models import (
     PartnershipStatus,
 )
 from node.settings import load_settings
+from tests.migrated import seed_data_dir
 
 T = TypeVar("T")
 
@@ -49,6 +50,7 @@ def test_partnership_and_association_commands_wait_for_the_committee(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     runner = CliRunner()
+    seed_data_dir(tmp_path / "data")
     env = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18997",
@@ -124,6 +126,7 @@ def test_charter_and_blocklist_commands_wait_for_the_committee(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     runner = CliRunner()
+    seed_data_dir(tmp_path / "data")
     env = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "data"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18996",
