@@ -4,14 +4,13 @@ each row ends done or ignored with a reason (tests/interop/shapes.py holds the s
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from federation.testing import FakeFediverse
 from node.http_state import EntraideApp
 from node.models import InboxItem, InboxStatus
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
+from tests.fedtools import facing_fediverse
 from tests.interop.shapes import SEQUENCE, SOFTWARE, Shapes, builder
 from tests.node.fed_support import member, need, ok
 
@@ -27,8 +26,7 @@ async def node(node_factory: NodeFactory) -> EntraideApp:
 async def test_a_real_servers_activities_never_break_the_inbox(
     node: EntraideApp, software: str
 ) -> None:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    fedi = facing_fediverse(node)
     actor = fedi.add_actor(
         f"{software}.example",
         "alice",

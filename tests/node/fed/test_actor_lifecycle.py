@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from federation import build
@@ -16,7 +15,6 @@ from federation.keys import generate_rsa_key
 from federation.testing import FakeActor, FakeFediverse
 from federation.vocab import PUBLIC, ActionCategory, ActionKind
 from node import clock
-from node.fed.processing import process_due
 from node.http_state import EntraideApp
 from node.models import (
     Action,
@@ -28,16 +26,13 @@ from node.models import (
     Message,
     Participation,
     ParticipationStatus,
-    Partnership,
-    PartnershipDirection,
-    PartnershipStatus,
     RemoteActor,
 )
 from tests.conftest import NodeFactory
 from tests.factories import need_body
+from tests.fedtools import accepted_partner, deliver, facing_fediverse, signed_post
 from tests.node.fed_support import member, ok
 
-INBOX = "http://node.test/inbox"
 INSTANCE = "http://node.test/actor"
 
 
@@ -48,20 +43,7 @@ async def node(node_factory: NodeFactory) -> EntraideApp:
 
 @pytest.fixture
 def fedi(node: EntraideApp) -> FakeFediverse:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
-    return fedi
-
-
-async def deliver(node: EntraideApp, fedi: FakeFediverse, actor: FakeActor, activity: Any) -> str:
-    """POST ``activity`` signed by ``actor``, process the inbox (deliveries stay queued) and
-    return the row's outcome as ``status: reason``."""
-    response = await actor.post(fedi, INBOX, activity)
-    assert response.status_code == 202, response.text
-    with node.node.db.activate():
-        await process_due(node.node)
-        item = await InboxItem.get(activity_id=activity["id"])
-    return f"{item.status.value}: {item.last_error}"
+    return facing_fediverse(node)
 
 
 def mastodon_delete(actor: FakeActor) -> dict[str, Any]:
@@ -127,27 +109,12 @@ async def test_a_mastodon_account_deleted_stops_following_and_gets_nothing_more(
     assert [a["object"]["actor"] for a in fedi.deliveries_to(bob.shared_inbox)] == [alice.id]
 
 
-async def _partner(node: EntraideApp, domain: str, instance: str) -> None:
-    with node.node.db.activate():
-        await Partnership.create(
-            remote_domain=domain,
-            active_domain=domain,
-            remote_actor_iri=instance,
-            direction=PartnershipDirection.INCOMING,
-            scopes="public_needs",
-            status=PartnershipStatus.ACCEPTED,
-            offer_activity_id=f"https://{domain}/offers/1",
-            object_iri=f"https://{domain}/partnerships/1",
-            created_at=clock.now(),
-        )
-
-
 async def test_a_gotosocial_account_deleted_takes_its_content_and_frees_its_place(
     node: EntraideApp, fedi: FakeFediverse
 ) -> None:
     carol = fedi.add_actor("gts.test", "carol", software="gotosocial")
     dan = fedi.add_actor("gts.test", "dan", software="gotosocial")
-    await _partner(node, "gts.test", "https://gts.test/users/gts.test")
+    await accepted_partner(node, "gts.test", actor_iri="https://gts.test/users/gts.test")
     _, author = await member(node, "Léa")
     start = clock.now() + timedelta(days=2)
     outing = need_body(
@@ -232,11 +199,11 @@ async def test_the_farewell_of_an_account_never_seen_here_is_accepted_and_droppe
 ) -> None:
     gone = fedi.add_actor("mastodon.test", "gone")
     del fedi.actors[gone.id]  # deleted: its actor document and key answer 404 now
-    response = await gone.post(fedi, INBOX, mastodon_delete(gone))
+    response = await signed_post(fedi, mastodon_delete(gone), actor=gone)
     assert response.status_code == 202
     # Anything else whose key cannot be fetched is still refused, with the reason.
     follow = build.follow(id=gone.new_id(), actor=gone.id, object=INSTANCE)
-    response = await gone.post(fedi, INBOX, follow)
+    response = await signed_post(fedi, follow, actor=gone)
     assert response.status_code == 401
     assert response.json()["reason"] == "key_unavailable"
     with node.node.db.activate():
@@ -279,7 +246,7 @@ async def test_an_update_of_the_actor_replaces_its_name_and_key_at_once(
     bob.key = new_key
     del fedi.actors[bob.id]  # nothing to fetch: the cached key must do
     like = build.activity("Like", id=bob.new_id(), actor=bob.id, object=INSTANCE)
-    response = await bob.post(fedi, INBOX, like)
+    response = await signed_post(fedi, like, actor=bob)
     assert response.status_code == 202, response.text
 
 

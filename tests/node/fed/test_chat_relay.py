@@ -7,42 +7,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
-
 from federation import build
-from federation.testing import FakeFediverse
 from node import clock
 from node.fed.processing import process_due
-from node.http_state import EntraideApp
-from node.models import Message, Partnership, PartnershipDirection, PartnershipStatus
+from node.models import Message
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
+from tests.fedtools import accepted_partner, fediverse_node, signed_post
 from tests.node.fed_support import member, need, ok
-
-INBOX = "http://node.test/inbox"
-
-
-async def _partner(app: EntraideApp, domain: str) -> None:
-    with app.node.db.activate():
-        await Partnership.create(
-            remote_domain=domain,
-            active_domain=domain,
-            remote_actor_iri=f"https://{domain}/actor",
-            direction=PartnershipDirection.INCOMING,
-            scopes="public_needs",
-            status=PartnershipStatus.ACCEPTED,
-            offer_activity_id=f"https://{domain}/offers/1",
-            object_iri=f"https://{domain}/partnerships/1",
-            created_at=clock.now(),
-        )
 
 
 async def test_a_line_from_another_node_is_kept_not_relayed(node_factory: NodeFactory) -> None:
-    node = await node_factory("node", base_url="http://node.test", federation_allow_private=True)
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    node, fedi = await fediverse_node(node_factory)
     for domain in ("lyon.test", "nantes.test"):
-        await _partner(node, domain)
+        await accepted_partner(node, domain)
     nadia = fedi.add_actor("lyon.test", "nadia")
     omar = fedi.add_actor("nantes.test", "omar")
     _, author = await member(node, "Léa")
@@ -61,7 +39,7 @@ async def test_a_line_from_another_node_is_kept_not_relayed(node_factory: NodeFa
     action_iri = f"http://node.test/actions/{posted['id']}"
     for actor in (nadia, omar):
         join = build.join(id=actor.new_id(), actor=actor.id, object=action_iri)
-        assert (await actor.post(fedi, INBOX, join)).status_code == 202
+        assert (await signed_post(fedi, join, actor=actor)).status_code == 202
     note = build.note(
         id=f"{nadia.id}/statuses/1",
         attributed_to=nadia.id,
@@ -70,7 +48,7 @@ async def test_a_line_from_another_node_is_kept_not_relayed(node_factory: NodeFa
         in_reply_to=action_iri,
     )
     create = build.create(id=nadia.new_id(), actor=nadia.id, object=note)
-    assert (await nadia.post(fedi, INBOX, create)).status_code == 202
+    assert (await signed_post(fedi, create, actor=nadia)).status_code == 202
     with node.node.db.activate():
         await process_due(node.node)
         assert [m.body for m in await Message.filter(remote_actor_iri=nadia.id)] == [

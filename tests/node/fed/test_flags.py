@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
-from federation.testing import FakeFediverse
 from node import clock
 from node.fed.processing import process_due
 from node.http_state import EntraideApp
@@ -26,6 +24,7 @@ from node.models import (
 )
 from tests.conftest import NodeFactory
 from tests.factories import need_body as need
+from tests.fedtools import facing_fediverse
 from tests.node.fed_support import member, ok
 
 BASE = "http://node.test"
@@ -143,8 +142,7 @@ def _gotosocial_flag(actor: str, target: str) -> dict[str, Any]:
 
 
 async def test_mastodon_and_gotosocial_flags_land_in_the_queue(node: EntraideApp) -> None:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    fedi = facing_fediverse(node)
     mastodon = fedi.add_actor("mastodon.test", "mastodon.test", type="Application")
     gotosocial = fedi.add_actor("gts.test", "gts.test", type="Application", software="gotosocial")
     mod_h = await _moderator(node)

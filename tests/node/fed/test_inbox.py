@@ -23,6 +23,7 @@ from node.models import Delivery, Follower, InboxItem, InboxStatus
 from node.services import federation_policy as policy
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
+from tests.fedtools import facing_fediverse
 
 INBOX = "http://node.test/inbox"
 ACTOR = "http://node.test/actor"
@@ -37,8 +38,7 @@ async def node(node_factory: NodeFactory) -> EntraideApp:
 
 @pytest.fixture
 def fedi(node: EntraideApp) -> FakeFediverse:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    fedi = facing_fediverse(node)
     return fedi
 
 

@@ -14,13 +14,14 @@ import httpx
 import pytest
 
 from federation import SigningAuth, build
-from federation.client import AP_MEDIA_TYPE, deliver
+from federation.client import AP_MEDIA_TYPE
 from federation.keys import generate_rsa_key, public_key_to_pem
 from federation.testing import FakeActor, FakeFediverse
 from node.http_state import EntraideApp
 from node.models import InboxItem, RemoteActor
 from node.services import federation_policy as policy
 from tests.conftest import NodeFactory
+from tests.fedtools import signed_post
 
 INBOX = "http://node.test/inbox"
 
@@ -70,13 +71,6 @@ def follow(actor_id: str) -> dict[str, Any]:
     )
 
 
-async def signed_post(
-    fedi: FakeFediverse, auth: SigningAuth, activity: dict[str, Any]
-) -> httpx.Response:
-    async with fedi.client(auth=auth) as client:
-        return await deliver(client, INBOX, activity)
-
-
 async def stored(node: EntraideApp, iri: str) -> RemoteActor | None:
     with node.node.db.activate():
         return await RemoteActor.get_or_none(ap_id=iri)
@@ -117,7 +111,7 @@ async def test_an_unusable_key_document_is_401_with_a_reason(
 ) -> None:
     hostile.documents["https://evil.example/k"] = answer
     auth = SigningAuth("https://evil.example/k#main-key", generate_rsa_key())
-    response = await signed_post(fedi, auth, follow("https://evil.example/k"))
+    response = await signed_post(fedi, follow("https://evil.example/k"), auth=auth)
     assert response.status_code == 401, response.text
     assert response.json()["reason"] == "key_unavailable"
     with node.node.db.activate():
@@ -147,7 +141,7 @@ async def test_a_key_document_cannot_name_an_owner_on_another_origin(
         "publicKeyPem": public_key_to_pem(key),
     }
     auth = SigningAuth("https://evil.example/key", key)
-    response = await signed_post(fedi, auth, follow(victim.id))
+    response = await signed_post(fedi, follow(victim.id), auth=auth)
     assert response.status_code == 401
     assert response.json()["reason"] == "key_unavailable"
 
@@ -174,7 +168,7 @@ async def test_another_port_of_a_partners_host_cannot_speak_for_it(
         actor=partner.id,
         object={"id": f"{partner.id}/statuses/9", "type": "Note", "content": "forged"},
     )
-    response = await signed_post(fedi, auth, note)
+    response = await signed_post(fedi, note, auth=auth)
     assert response.status_code == 401
     assert response.json()["reason"] == "key_unavailable"
     actor = await stored(node, partner.id)
@@ -198,7 +192,7 @@ async def test_a_fetched_actor_claiming_a_foreign_id_is_not_stored(
         },
     }
     auth = SigningAuth("https://partner.example:8443/actor#main-key", key)
-    response = await signed_post(fedi, auth, follow("https://partner.example:8443/actor"))
+    response = await signed_post(fedi, follow("https://partner.example:8443/actor"), auth=auth)
     assert response.status_code == 401
     assert await stored(node, partner.id) is None
 
@@ -249,7 +243,7 @@ async def test_a_key_id_with_userinfo_is_refused(
     key = generate_rsa_key()
     auth = SigningAuth("https://u@blocked.example/users/x#main-key", key)
     body = follow("https://u@blocked.example/users/x")
-    response = await signed_post(fedi, auth, body)
+    response = await signed_post(fedi, body, auth=auth)
     assert response.status_code == 401
     assert response.json()["reason"] == "key_unavailable"
     assert hostile.gets == []

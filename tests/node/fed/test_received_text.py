@@ -6,54 +6,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
-import pytest
-
 from federation import build
-from federation.testing import FakeFediverse
 from node import clock
 from node.fed.processing import process_due
-from node.http_state import EntraideApp
 from node.models import (
     InboxItem,
     InboxStatus,
     Message,
     Participation,
-    Partnership,
-    PartnershipDirection,
-    PartnershipStatus,
 )
 from node.services.chat import BODY_MAX
 from node.services.participations import MESSAGE_MAX
 from tests.conftest import NodeFactory
+from tests.fedtools import accepted_partner, fediverse_node, signed_post
 from tests.node.fed_support import member, need, ok
-
-INBOX = "http://node.test/inbox"
-
-
-@pytest.fixture
-async def node(node_factory: NodeFactory) -> EntraideApp:
-    app = await node_factory("node", base_url="http://node.test", federation_allow_private=True)
-    with app.node.db.activate():
-        await Partnership.create(
-            remote_domain="lyon.test",
-            active_domain="lyon.test",
-            remote_actor_iri="https://lyon.test/actor",
-            direction=PartnershipDirection.INCOMING,
-            scopes="public_needs",
-            status=PartnershipStatus.ACCEPTED,
-            offer_activity_id="https://lyon.test/offers/1",
-            object_iri="https://lyon.test/partnerships/1",
-            created_at=clock.now(),
-        )
-    return app
 
 
 async def test_a_join_and_a_chat_line_with_control_characters_and_too_long(
-    node: EntraideApp, node_factory: NodeFactory
+    node_factory: NodeFactory,
 ) -> None:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    node, fedi = await fediverse_node(node_factory)
+    await accepted_partner(node, "lyon.test")
     nadia = fedi.add_actor("lyon.test", "nadia")
     _, author = await member(node, "Léa")
     start = clock.now() + timedelta(days=2)
@@ -71,10 +44,10 @@ async def test_a_join_and_a_chat_line_with_control_characters_and_too_long(
     action_iri = f"http://node.test/actions/{posted['id']}"
     join = build.join(id=nadia.new_id(), actor=nadia.id, object=action_iri)
     join["content"] = "Je viens\x00 avec un ami"
-    refused = await nadia.post(fedi, INBOX, join)
+    refused = await signed_post(fedi, join, actor=nadia)
     assert refused.status_code == 400 and refused.json()["reason"] == "nul_character"
     join["content"] = "Je viens\x0b avec\x07 un ami " + "x" * 900
-    assert (await nadia.post(fedi, INBOX, join)).status_code == 202
+    assert (await signed_post(fedi, join, actor=nadia)).status_code == 202
     note = build.note(
         id=f"{nadia.id}/statuses/1",
         attributed_to=nadia.id,
@@ -83,7 +56,7 @@ async def test_a_join_and_a_chat_line_with_control_characters_and_too_long(
         in_reply_to=action_iri,
     )
     create = build.create(id=nadia.new_id(), actor=nadia.id, object=note)
-    assert (await nadia.post(fedi, INBOX, create)).status_code == 202
+    assert (await signed_post(fedi, create, actor=nadia)).status_code == 202
     with node.node.db.activate():
         await process_due(node.node)
         assert [i.status for i in await InboxItem.all()] == [InboxStatus.DONE] * 2

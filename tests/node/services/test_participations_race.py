@@ -11,7 +11,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from federation import build
@@ -24,40 +23,23 @@ from node.models import (
     Member,
     Participation,
     ParticipationStatus,
-    Partnership,
-    PartnershipDirection,
-    PartnershipStatus,
 )
 from node.services import participations
 from tests.conftest import NodeFactory
+from tests.fedtools import accepted_partner, facing_fediverse, received
 from tests.node.fed_support import member, need, ok
-
-INBOX = "http://node.test/inbox"
 
 
 @pytest.fixture
 async def node(node_factory: NodeFactory) -> EntraideApp:
     app = await node_factory("node", base_url="http://node.test", federation_allow_private=True)
-    with app.node.db.activate():
-        await Partnership.create(
-            remote_domain="lyon.test",
-            active_domain="lyon.test",
-            remote_actor_iri="https://lyon.test/actor",
-            direction=PartnershipDirection.INCOMING,
-            scopes="public_needs",
-            status=PartnershipStatus.ACCEPTED,
-            offer_activity_id="https://lyon.test/offers/1",
-            object_iri="https://lyon.test/partnerships/1",
-            created_at=clock.now(),
-        )
+    await accepted_partner(app, "lyon.test")
     return app
 
 
 @pytest.fixture
 def fedi(node: EntraideApp) -> FakeFediverse:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
-    return fedi
+    return facing_fediverse(node)
 
 
 async def _outing(app: EntraideApp) -> str:
@@ -78,16 +60,10 @@ async def _outing(app: EntraideApp) -> str:
     return str(posted["id"])
 
 
-async def _received_join(
-    app: EntraideApp, fedi: FakeFediverse, actor: FakeActor, action_id: str
-) -> InboxItem:
-    """A Join through the real inbox, stored and not yet processed."""
-    join = build.join(
+def _join(actor: FakeActor, action_id: str) -> dict[str, Any]:
+    return build.join(
         id=actor.new_id(), actor=actor.id, object=f"http://node.test/actions/{action_id}"
     )
-    assert (await actor.post(fedi, INBOX, join)).status_code == 202
-    with app.node.db.activate():
-        return await InboxItem.get(activity_id=join["id"])
 
 
 async def _statuses(app: EntraideApp, action_id: str) -> list[str]:
@@ -101,7 +77,7 @@ async def test_a_remote_and_a_local_join_for_the_last_place(
 ) -> None:
     action_id = await _outing(node)
     nadia = fedi.add_actor("lyon.test", "nadia")
-    item = await _received_join(node, fedi, nadia, action_id)
+    item = await received(node, fedi, nadia, _join(nadia, action_id))
     karim, _ = await member(node, "Karim")
     with node.node.db.activate():
         local = await Member.get(id=karim.id)
@@ -126,8 +102,8 @@ async def test_two_remote_joins_for_the_last_place(node: EntraideApp, fedi: Fake
     action_id = await _outing(node)
     nadia = fedi.add_actor("lyon.test", "nadia")
     omar = fedi.add_actor("lyon.test", "omar")
-    first = await _received_join(node, fedi, nadia, action_id)
-    second = await _received_join(node, fedi, omar, action_id)
+    first = await received(node, fedi, nadia, _join(nadia, action_id))
+    second = await received(node, fedi, omar, _join(omar, action_id))
     with node.node.db.activate():
         await asyncio.gather(process_item(node.node, first), process_item(node.node, second))
     assert await _statuses(node, action_id) == ["accepted", "declined"]

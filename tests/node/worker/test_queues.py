@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -17,6 +16,7 @@ from node.models import Delivery, DeliveryStatus, InboxItem, InboxStatus
 from node.worker.federation import run_once
 from node.worker.queues import QUEUES, UnknownQueue, parse_queues
 from tests.conftest import NodeFactory
+from tests.fedtools import facing_fediverse
 
 INBOX = "http://node.test/inbox"
 ACTOR = "http://node.test/actor"
@@ -29,8 +29,7 @@ async def node(node_factory: NodeFactory) -> EntraideApp:
 
 @pytest.fixture
 def fedi(node: EntraideApp) -> FakeFediverse:
-    fedi = FakeFediverse(local={"node.test": httpx.ASGITransport(app=node)})
-    node.node.http_transport = fedi.transport
+    fedi = facing_fediverse(node)
     return fedi
 
 
