@@ -93,7 +93,7 @@ def _register_error_handlers(app: EntraideApp) -> None:
             from node.web.routes.committee import waiting_for_committee
 
             return await waiting_for_committee(exc)
-        from node.api.committee import proposal_json
+        from node.api.committee_proposals import proposal_json
 
         body = {"detail": exc.detail, "proposal": await proposal_json(exc.proposal)}
         return Response(_json_dumps(body), status=202, content_type="application/json")
