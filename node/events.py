@@ -43,6 +43,7 @@ from node.models import (
     PartnerOpinion,
     Partnership,
     Place,
+    PlaceSuggestion,
     RemoteActor,
     Report,
     Visit,
@@ -82,6 +83,8 @@ __all__ = [
     "PartnershipEnded",
     "PlaceCreated",
     "PlaceDeleted",
+    "PlaceSuggested",
+    "PlaceSuggestionDecided",
     "PlaceUpdated",
     "ProposalClosed",
     "ProposalOpened",
@@ -422,6 +425,22 @@ class PlaceUpdated(Event):
 class PlaceDeleted(Event):
     """Recorded before the row goes, so listeners can still read it."""
 
+    place: Place
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceSuggested(Event):
+    """A member suggested a change to a place; those who may decide are told."""
+
+    suggestion: PlaceSuggestion
+    place: Place
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceSuggestionDecided(Event):
+    """A suggestion was accepted (and applied) or refused; its author is told."""
+
+    suggestion: PlaceSuggestion
     place: Place
 
 

@@ -7,6 +7,7 @@ them, logged in or not. Only the owning association's coordinators and node admi
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,17 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node import clock
 from node.api.deps import optional_member, require_member, require_verified_member
 from node.api.types import BEARER
+from node.errors import Forbidden
 from node.http_state import current_node
-from node.models import Member, Place
-from node.services.inputs.places import PlaceChanges, PlaceIn, PlaceQuery
-from node.services.places import store
+from node.models import Member, Place, PlaceSuggestion, SuggestionStatus
+from node.services.inputs.places import (
+    PlaceChanges,
+    PlaceIn,
+    PlaceQuery,
+    SuggestionDecision,
+    SuggestionIn,
+)
+from node.services.places import store, suggestions
 from node.services.places.finding import find_places
 from node.services.places.hours import HoursNow, hours_now
 from node.services.places.words import hours_in_words
@@ -211,3 +219,105 @@ async def delete_place(place_id: UUID) -> tuple[str, int]:
     member = await require_member()
     await store.delete_place(current_node(), member, place_id)
     return "", 204
+
+
+# --- members' suggestions ---------------------------------------------------------------------
+
+
+class SuggestionOut(BaseModel):
+    id: UUID
+    place_id: UUID
+    place_name: str
+    author: str = Field(description="The suggester's pseudonym")
+    changes: dict[str, Any] = Field(description="The suggested values, by field")
+    note: str
+    status: SuggestionStatus
+    reason: str = Field(description="Why it was refused")
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class SuggestionListOut(BaseModel):
+    items: list[SuggestionOut]
+
+
+def suggestion_out(row: PlaceSuggestion, place: Place, author: str) -> SuggestionOut:
+    return SuggestionOut(
+        id=row.id,
+        place_id=place.id,
+        place_name=place.name,
+        author=author,
+        changes=dict(row.changes),
+        note=row.note,
+        status=row.status,
+        reason=row.reason,
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+    )
+
+
+async def _out(row: PlaceSuggestion) -> SuggestionOut:
+    await row.fetch_related("place", "member")
+    return suggestion_out(row, row.place, row.member.display_name)
+
+
+@blueprint.post("/places/<uuid:place_id>/suggestions")
+@security_scheme(BEARER)
+@validate_request(SuggestionIn)
+@validate_response(SuggestionOut, 201)
+async def post_suggestion(place_id: UUID, data: SuggestionIn) -> tuple[SuggestionOut, int]:
+    """Suggest a change to a place (hours, a closure, the phone...), with a ``note``; its
+    association's coordinators (or a node admin or moderator) decide and you are told. 401,
+    403 unverified phone, 404, 409 a partner's place or your suggestion already waiting, 422
+    nothing differs or bad values, 429 past 10 a day."""
+    member = await require_verified_member()
+    row = await suggestions.suggest(current_node(), member, place_id, data)
+    return await _out(row), 201
+
+
+@blueprint.get("/places/<uuid:place_id>/suggestions")
+@security_scheme(BEARER)
+@validate_response(SuggestionListOut)
+async def place_suggestions(place_id: UUID) -> SuggestionListOut:
+    """The suggestions waiting for a place: for those who decide. 401, 403, 404."""
+    member = await require_member()
+    place = await store.get_place(place_id)
+    if not await suggestions.may_decide(member, place):
+        raise Forbidden("Only the place's association, a node admin or a moderator see them.")
+    rows = await suggestions.pending(place)
+    return SuggestionListOut(items=[suggestion_out(r, place, r.member.display_name) for r in rows])
+
+
+@blueprint.get("/places/suggestions")
+@security_scheme(BEARER)
+@validate_response(SuggestionListOut)
+async def my_suggestions_to_decide() -> SuggestionListOut:
+    """Every suggestion waiting for me: of my associations' places, or all for a node admin
+    or moderator (empty for others). 401."""
+    member = await require_member()
+    rows = await suggestions.pending_for(member)
+    return SuggestionListOut(
+        items=[suggestion_out(r, r.place, r.member.display_name) for r in rows]
+    )
+
+
+@blueprint.post("/places/suggestions/<uuid:suggestion_id>/accept")
+@security_scheme(BEARER)
+@validate_response(SuggestionOut)
+async def accept_suggestion(suggestion_id: UUID) -> SuggestionOut:
+    """Apply the suggestion to the place, as an edit (partners hear of it); its author is
+    told. 401, 403, 404, 409 already decided, 422 no longer fits the place."""
+    member = await require_member()
+    decided = await suggestions.accept(current_node(), member, suggestion_id)
+    return await _out(decided.suggestion)
+
+
+@blueprint.post("/places/suggestions/<uuid:suggestion_id>/refuse")
+@security_scheme(BEARER)
+@validate_request(SuggestionDecision)
+@validate_response(SuggestionOut)
+async def refuse_suggestion(suggestion_id: UUID, data: SuggestionDecision) -> SuggestionOut:
+    """Refuse it, with a ``reason`` its author is told. 401, 403, 404, 409, 422."""
+    member = await require_member()
+    decided = await suggestions.refuse(current_node(), member, suggestion_id, data.reason)
+    return await _out(decided.suggestion)

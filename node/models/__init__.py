@@ -97,7 +97,7 @@ from node.models.outreach import (
     Visit,
 )
 from node.models.partnership import Partnership, PartnershipDirection, PartnershipStatus
-from node.models.place import LOCAL_SOURCE, Place
+from node.models.place import LOCAL_SOURCE, Place, PlaceSuggestion, SuggestionStatus
 
 __all__ = [
     "LOCAL_SOURCE",
@@ -168,6 +168,7 @@ __all__ = [
     "PhoneChange",
     "PhoneVerification",
     "Place",
+    "PlaceSuggestion",
     "ProposalOrigin",
     "ProposalState",
     "PushSubscription",
@@ -184,6 +185,7 @@ __all__ = [
     "RoundTeamMember",
     "ScreenedWord",
     "SendCounter",
+    "SuggestionStatus",
     "Visibility",
     "Visit",
     "Vote",

@@ -12,7 +12,8 @@ cells before the exact distance is computed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -20,6 +21,7 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:  # only for annotations: the models refer to each other by name
     from node.models.association import Association
+    from node.models.member import Member
 
 # A place made on this node: its ``source`` (its ``source_id`` is its own id).
 LOCAL_SOURCE = "entraide"
@@ -78,3 +80,38 @@ class Place(Model):
         table_description = "A solidarity place: food, shelter, showers, care... Public address."
         unique_together = (("source", "source_id"),)
         indexes = (Index(fields=("h3_r7", "origin_domain")),)
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class PlaceSuggestion(Model):
+    """A member's suggested change to a place (new hours, a closure, a phone...), waiting for
+    the owning association's coordinators or a node moderator, who accept it (the change is
+    applied as an edit would be) or refuse it (with a reason the member is told)."""
+
+    id = fields.UUIDField(primary_key=True)
+    place: fields.ForeignKeyRelation[Place] = fields.ForeignKeyField(
+        "models.Place", related_name="suggestions", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="place_suggestions", on_delete=fields.CASCADE
+    )
+    # The suggested values, by column (a subset of a place's editable fields, as JSON).
+    changes: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
+    note = fields.CharField(max_length=500, default="")
+    status = fields.CharEnumField(SuggestionStatus, max_length=10, default=SuggestionStatus.PENDING)
+    reason = fields.CharField(max_length=500, default="")  # why it was refused
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "place_suggestion"
+        table_description = "A member's suggested change to a place, until it is decided."
+        indexes = (("place_id", "status"), ("member_id", "created_at"))

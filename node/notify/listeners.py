@@ -29,6 +29,8 @@ from node.events import (
     MessagePosted,
     ParticipationAsked,
     ParticipationDecided,
+    PlaceSuggested,
+    PlaceSuggestionDecided,
     ProposalClosed,
     ProposalOpened,
     QuorumAtRisk,
@@ -41,6 +43,7 @@ from node.models import (
     ActionKind,
     ActionStatus,
     AnswerStatus,
+    AssociationMembership,
     Call,
     CallAnswer,
     CallKind,
@@ -52,6 +55,7 @@ from node.models import (
     Participation,
     ParticipationStatus,
     ReportCategory,
+    SuggestionStatus,
 )
 from node.services import notifications
 from node.services.calls import audience, follows, limits
@@ -345,6 +349,39 @@ async def call_thanked(node: NodeState, event: CallThanked) -> None:
     await _tell(node, "call_thanks", await _respondents(event.call), None, payload)
 
 
+# --- the solidarity guide ------------------------------------------------------------------
+
+
+async def _place_editors(association_id: UUID | None) -> list[UUID]:
+    """Who edits a place: its association's admins and coordinators, else the node admins."""
+    if association_id is not None:
+        ids: list[UUID] = await AssociationMembership.filter(
+            association_id=association_id, role__in=("admin", "coordinator")
+        ).values_list("member_id", flat=True)  # type: ignore[assignment]
+        if ids:
+            return ids
+    admins: list[UUID] = await Member.filter(is_admin=True).values_list("id", flat=True)  # type: ignore[assignment]
+    return admins
+
+
+async def place_suggested(node: NodeState, event: PlaceSuggested) -> None:
+    suggestion, place = event.suggestion, event.place
+    author = await Member.get(id=suggestion.member_id)  # type: ignore[attr-defined]
+    editors = await _place_editors(place.association_id)  # type: ignore[attr-defined]
+    payload = {"actor": author.display_name, "title": place.name, "url": "/guide/suggestions"}
+    await notifications.notify(
+        node, "place_suggested", [m for m in editors if m != author.id], payload=payload
+    )
+
+
+async def place_suggestion_decided(node: NodeState, event: PlaceSuggestionDecided) -> None:
+    suggestion, place = event.suggestion, event.place
+    accepted = suggestion.status == SuggestionStatus.ACCEPTED
+    kind = "place_suggestion_accepted" if accepted else "place_suggestion_refused"
+    payload = {"title": place.name, "reason": suggestion.reason, "url": f"/guide/{place.id}"}
+    await notifications.notify(node, kind, [suggestion.member_id], payload=payload)  # type: ignore[attr-defined]
+
+
 def register(bus: EventBus) -> None:
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)
@@ -364,3 +401,5 @@ def register(bus: EventBus) -> None:
     bus.listen(ReportMade, report_made)
     bus.listen(ReportDecided, report_decided)
     bus.listen(MemberWarned, member_warned)
+    bus.listen(PlaceSuggested, place_suggested)
+    bus.listen(PlaceSuggestionDecided, place_suggestion_decided)

@@ -55,6 +55,7 @@ SECTIONS: tuple[MemberDataSection, ...] = (
     _section("messages", models.Message, "author"),
     _section("calls", models.Call, "author"),
     _section("call_answers", models.CallAnswer),
+    _section("place_suggestions", models.PlaceSuggestion, "member"),
     _section("rounds_created", models.Round, "created_by"),
     _section("round_teams", models.RoundTeamMember),
     _section("encounters_recorded", models.Encounter, "recorded_by"),
@@ -80,6 +81,7 @@ SECTIONS: tuple[MemberDataSection, ...] = (
 NOT_EXPORTED: dict[tuple[str, str], str] = {
     ("MemberBlock", "blocked_member"): "who blocked them is the blocker's data (their safety)",
     ("Report", "decided_by"): "the moderator who decided a report about someone else",
+    ("PlaceSuggestion", "decided_by"): "a suggestion someone else made, decided by this member",
 }
 
 

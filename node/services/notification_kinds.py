@@ -167,6 +167,22 @@ KINDS: dict[str, Kind] = {
             "From the moderators: {reason}",
             sms=True,
         ),
+        # The solidarity guide: a member's suggested change to a place. {title}: the place.
+        Kind(
+            "place_suggested",
+            "{actor} propose une modification pour « {title} ».",
+            "{actor} suggests a change to “{title}”.",
+        ),
+        Kind(
+            "place_suggestion_accepted",
+            "Votre suggestion pour « {title} » est acceptée, merci !",
+            "Your suggestion for “{title}” was accepted, thank you!",
+        ),
+        Kind(
+            "place_suggestion_refused",
+            "Votre suggestion pour « {title} » n'est pas retenue. {reason}",
+            "Your suggestion for “{title}” was not taken. {reason}",
+        ),
         Kind(
             "partner_failing",
             "Le partenaire {actor} ne répond plus.",

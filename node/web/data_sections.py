@@ -46,6 +46,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "messages": (N_("My messages"), N_("The messages you wrote.")),
     "calls": (N_("My calls for help"), N_("The calls you launched.")),
     "call_answers": (N_("My answers to calls"), N_("What you offered to calls.")),
+    "place_suggestions": (
+        N_("My suggestions for the guide"),
+        N_("The changes to places you suggested."),
+    ),
     "rounds_created": (N_("Rounds I planned"), N_("The street rounds you planned.")),
     "round_teams": (N_("My rounds"), N_("The street rounds you took part in.")),
     "encounters_recorded": (

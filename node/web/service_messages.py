@@ -83,6 +83,12 @@ SERVICE_MESSAGES = (
     N_("Verify your phone number before joining an action."),
     N_("Verify your phone number before posting."),
     N_("Verify your phone number before doing this."),
+    # The solidarity guide's suggestions.
+    N_("Nothing in this suggestion differs from the place."),
+    N_("You already suggested a change to this place; it is being looked at."),
+    N_("Only the place's association, a node admin or a moderator decide."),
+    N_("No such suggestion."),
+    N_("cannot be emptied this way"),
     N_("Wrong code, and no attempt is left; ask for a new code."),
     N_("Wrong phone number or password."),
     N_("You already asked to join this action."),

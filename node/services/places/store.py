@@ -59,7 +59,7 @@ def place_cells(lat: float, lon: float) -> dict[str, Any]:
     return {"h3_r7": h3.latlng_to_cell(lat, lon, 7), "h3_r5": h3.latlng_to_cell(lat, lon, 5)}
 
 
-def _check(node: NodeState, values: dict[str, Any]) -> None:
+def check_values(node: NodeState, values: dict[str, Any]) -> None:
     known = set(node.settings.place_categories)
     for category in values.get("categories") or ():
         if category not in known:
@@ -101,7 +101,7 @@ async def create_place(
     if not await can_coordinate(author, association_id):
         raise Forbidden("only the association's coordinators or a node admin add its places")
     values = data.model_dump()
-    _check(node, values)
+    check_values(node, values)
     place_id = uuid4()
     async with in_transaction():
         place = await Place.create(
@@ -123,12 +123,20 @@ async def update_place(
     place = await get_place(place_id)
     if not await may_edit(editor, place):
         raise Forbidden("only the place's association or a node admin change it")
-    values = data.model_dump(exclude_unset=True)
+    return await apply_changes(node, place, data.model_dump(exclude_unset=True))
+
+
+async def apply_changes(node: NodeState, place: Place, values: dict[str, Any]) -> Place:
+    """Change ``place`` (one of this node's) by ``values`` (fields of :class:`PlaceChanges`)
+    for someone already allowed to: an edit, or an accepted suggestion. 422 for values that
+    do not fit together."""
+    place_id = place.id
+    values = dict(values)
     full = values.pop("full_tonight", None)
     for key, value in values.items():
         if value is None and key not in NULLABLE:
             raise Unprocessable.field(key, "cannot be emptied this way")
-    _check(node, {"closed_from": place.closed_from, "closed_to": place.closed_to, **values})
+    check_values(node, {"closed_from": place.closed_from, "closed_to": place.closed_to, **values})
     changed: set[str] = set()
     async with in_transaction():
         place = await Place.select_for_update().get(id=place_id)

@@ -16,6 +16,7 @@ from node.web.routes import (
     federation,
     guide,
     guide_data,
+    guide_suggestions,
     home,
     me,
     moderation,
@@ -56,6 +57,7 @@ ROUTE_BLUEPRINTS = [
     network.blueprint,
     guide.blueprint,
     guide_data.blueprint,
+    guide_suggestions.blueprint,
 ]
 
 # Blueprints outside the pages' sessions and CSRF checks: the RFC 8058 one-click unsubscribe,

@@ -15,7 +15,7 @@ from node import clock
 from node.http_state import current_node
 from node.services.gazetteer import node_gazetteer
 from node.services.inputs.places import PlaceQuery
-from node.services.places import store
+from node.services.places import store, suggestions
 from node.services.places.finding import find_places
 from node.services.places.hours import hours_now, today_ranges
 from node.services.places.words import hours_in_words, ranges_in_words
@@ -147,4 +147,8 @@ async def show(place_id: UUID) -> Any:
         category_label=category_label,
         audience_labels=AUDIENCE_LABELS,
         can_edit=await store.may_edit(current_member(), place),
+        can_suggest=current_member() is not None and not place.origin_domain,
+        waiting=len(await suggestions.pending(place))
+        if await suggestions.may_decide(current_member(), place)
+        else 0,
     )

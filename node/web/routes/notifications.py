@@ -48,6 +48,9 @@ KIND_LABELS = {
     "call_cancelled": N_("A call I answered is cancelled"),
     "call_thanks": N_("An association thanks me"),
     "call_answer_refused": N_("A partner node's call could not count my answer"),
+    "place_suggested": N_("A member suggests a change to a place I edit"),
+    "place_suggestion_accepted": N_("My suggestion for a place is accepted"),
+    "place_suggestion_refused": N_("My suggestion for a place is refused"),
 }
 CHANNEL_LABELS = {"email": N_("Mail"), "push": N_("Push"), "sms": N_("SMS")}
 
