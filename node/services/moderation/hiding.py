@@ -12,6 +12,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from node import clock
+from node.caches import actions_changed
 from node.errors import Unprocessable
 from node.events import ActionHidden, ActionRestored
 from node.models import (
@@ -67,4 +68,6 @@ async def set_hidden(
                 await node.events.record(node, ActionHidden(action=content, when=now))
             else:
                 await node.events.record(node, ActionRestored(action=content))
+    if isinstance(content, Action):
+        actions_changed()  # the anonymous feed's cache drops it (or takes it back) at once
     return entry

@@ -39,6 +39,7 @@ async def test_hiding_deletes_for_partners_and_restoring_creates_again(
     action = await ok(paris, "POST", "/api/v1/actions", lea, json=need("Vends des papiers"))
     await settle(paris, lyon)
     assert "Vends des papiers" in _titles(await feed(lyon))
+    assert "Vends des papiers" in _titles(await feed(paris))  # now in the anonymous cache
 
     mod = await _moderator(paris)
     _, nadia = await member(paris, "Nadia")
@@ -58,6 +59,7 @@ async def test_hiding_deletes_for_partners_and_restoring_creates_again(
     assert "Vends des papiers" not in _titles(await feed(lyon))
     # Gone for the others on Paris too; its author and the moderators still open it.
     assert "Vends des papiers" not in _titles(await feed(paris, nadia))
+    assert "Vends des papiers" not in _titles(await feed(paris))
     page = f"/api/v1/actions/{action['id']}"
     assert (await call(paris, "GET", page, nadia))[0] == 404
     assert (await call(paris, "GET", page, lea))[0] == 200
