@@ -151,3 +151,28 @@ async def test_refusals(node_factory: NodeFactory, make_member: MemberFactory) -
     assert "Trop de signalements en une heure" in page
     with app.node.db.activate():
         assert await Report.all().count() == 1
+
+
+async def test_the_form_and_my_reports_in_english(
+    app: EntraideApp, make_member: MemberFactory
+) -> None:
+    _, marc_h = await make_member(pseudonym="Marc")
+    action = await post_action(app.test_client(), marc_h, title="A bike")
+    nadia = await log_in(app, make_member, pseudonym="Nadia")
+    en = {"Accept-Language": "en-GB,en;q=0.9"}
+    page = html.unescape(
+        await (await nadia.get(f"/actions/{action['id']}", headers=en)).get_data(as_text=True)
+    )
+    assert "Report a problem" in page and "Report this person" in page
+    url = f"/report?target=action:{action['id']}"
+    form = html.unescape(await (await nadia.get(url, headers=en)).get_data(as_text=True))
+    assert "Someone in danger? Call now, it is free:" in form
+    assert "Emergency shelter" in form and "Children in danger" in form
+    token = await csrf_of(nadia, url)
+    sent = await nadia.post(
+        "/report",
+        form={"csrf_token": token, "target": f"action:{action['id']}", "category": "spam"},
+    )
+    assert sent.status_code == 303
+    mine = html.unescape(await (await nadia.get("/me/reports", headers=en)).get_data(as_text=True))
+    assert "Spam or advertising" in mine and "Waiting for the moderators" in mine
