@@ -51,7 +51,9 @@ async def my_actions(member: Member) -> list[MyAction]:
     """Posted and joined actions, newest first (joined ones the member has not left)."""
     posted = await Action.filter(author_id=member.id).order_by("-created_at").limit(LIMIT)
     joined = (
-        await Participation.filter(member_id=member.id)
+        await Participation.filter(
+            member_id=member.id, action__hidden_at=None
+        )  # not hidden by moderators
         .exclude(status=ParticipationStatus.LEFT)
         .select_related("action")
         .order_by("-created_at")
@@ -140,7 +142,8 @@ async def calendar(node: NodeState, member: Member) -> bytes:
     upcoming = Action.filter(kind=ActionKind.OUTING, starts_at__gte=since).exclude(
         status=ActionStatus.CLOSED
     )
-    outings = await upcoming.filter(id__in=list(joined)) + await upcoming.filter(
+    # A joined outing hidden by the moderators leaves the calendar; its author keeps it.
+    outings = await upcoming.filter(id__in=list(joined), hidden_at=None) + await upcoming.filter(
         author_id=member.id
     )
     domain = settings.domain

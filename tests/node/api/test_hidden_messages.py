@@ -1,5 +1,6 @@
-"""A hidden chat message: gone for the others in the conversation, still shown to its author (and to
-the moderators in the queue), back when restored; every step in the log."""
+"""A hidden chat message: gone for the others in the conversation, still shown to its author (and
+to the moderators in the queue), back when restored; every step in the log. A hidden action
+leaves "my actions" of those who joined it; its author keeps it."""
 
 from __future__ import annotations
 
@@ -54,3 +55,29 @@ async def test_a_hidden_message_is_seen_by_its_author_and_the_moderators_only(
     with app.node.db.activate():
         verbs = await ModerationEntry.all().order_by("id").values_list("verb", flat=True)
         assert [str(v) for v in verbs] == ["hide", "restore"]
+
+
+async def test_a_hidden_action_leaves_my_actions_of_who_joined_it(
+    app: EntraideApp, client: Any, make_member: MemberFactory
+) -> None:
+    _, mod_h = await make_member(pseudonym="Modé", admin=True)
+    _, author_h = await make_member(pseudonym="Auteur")
+    _, guest_h = await make_member(pseudonym="Invité")
+    action = await post_action(client, author_h, title="Vends des papiers", auto_accept=True)
+    await client.post(f"/api/v1/actions/{action['id']}/participations", json={}, headers=guest_h)
+
+    async def titles(headers: Any) -> list[str]:
+        mine = await (await client.get("/api/v1/me/actions", headers=headers)).get_json()
+        return [row["title"] for row in mine["items"]]
+
+    assert await titles(guest_h) == ["Vends des papiers"]
+    report = await client.post(
+        "/api/v1/reports",
+        json={"target": f"action:{action['id']}", "category": "fraud"},
+        headers=guest_h,
+    )
+    url = f"/api/v1/moderation/reports/{(await report.get_json())['id']}/actions"
+    hidden = await client.post(url, json={"verb": "hide", "reason": "Arnaque"}, headers=mod_h)
+    assert hidden.status_code == 200
+    assert await titles(guest_h) == []
+    assert await titles(author_h) == ["Vends des papiers"]
