@@ -23,9 +23,10 @@ def register_api(app: Quart) -> None:
         guide_data,
         guide_sms,
         invitations,
-        members,
+        log_in,
         meta,
         moderation,
+        my_account,
         my_actions,
         network,
         notifications,
@@ -37,12 +38,15 @@ def register_api(app: Quart) -> None:
         recovery,
         reports,
         rounds,
+        sign_up,
         visits,
     )
 
     for module in (
         meta,
-        members,
+        sign_up,
+        log_in,
+        my_account,
         recovery,
         charter,
         associations,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, StringConstraints
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from node.api.members import Code, Email, Password, limit_phone, rate_limited
+from node.api.credentials import Code, Email, Password, limit_phone, rate_limited
 from node.api.types import Phone, Strict
 from node.http_state import current_node
 from node.services import phone_change, recovery
