@@ -12,6 +12,7 @@ from node.web.routes import (
     charter,
     committee,
     committee_meetings,
+    decisions,
     email,
     federation,
     guide,
@@ -29,6 +30,7 @@ from node.web.routes import (
     recovery,
     reports,
     rounds,
+    vote_links,
 )
 
 ROUTE_BLUEPRINTS = [
@@ -52,6 +54,8 @@ ROUTE_BLUEPRINTS = [
     federation.blueprint,
     committee.blueprint,
     committee_meetings.blueprint,
+    vote_links.blueprint,
+    decisions.blueprint,
     rounds.blueprint,
     outreach.blueprint,
     network.blueprint,

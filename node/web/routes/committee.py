@@ -1,5 +1,6 @@
-"""The street committee's pages: the committee, a proposal with its vote buttons, the vote link
-opened from an SMS (no password), and the public decisions.
+"""The street committee's pages: the committee, its members and rules, a proposal with its vote
+buttons. The vote link opened from an SMS is in :mod:`node.web.routes.vote_links`, the public
+record in :mod:`node.web.routes.decisions`.
 
 Every page works on a basic phone browser without JavaScript: plain forms, one large button
 per choice. Gated actions elsewhere in the pages land here (:func:`waiting_for_committee`).
@@ -19,21 +20,12 @@ from node.models import (
     CommitteeRole,
     Decision,
     Member,
-    ProposalOrigin,
     ProposalState,
     VoteChannel,
     VoteChoice,
 )
 from node.services import admins
-from node.services.committee import (
-    decisions,
-    links,
-    meetings,
-    opinions,
-    proposals,
-    seats,
-    votes,
-)
+from node.services.committee import links, meetings, opinions, proposals, seats, votes
 from node.services.committee.changes import ChangeGates, ChangeRules, RemoveSeat
 from node.services.committee.gates import Proposed
 from node.services.committee.rules import Gate, get_committee
@@ -44,9 +36,14 @@ from node.web.forms import FormErrors, login_required, member, render, see_other
 from node.web.nav import N_
 
 blueprint = Blueprint("web_committee", __name__)
+
+
 GATE_VALUES = frozenset(g.value for g in Gate)
 
+
 CHOICE_LABELS = {"for": N_("For"), "against": N_("Against"), "abstain": N_("Abstain")}
+
+
 FIELD_LABELS = {
     "partner": N_("Partner node"),
     "partnership": N_("Partnership"),
@@ -63,6 +60,8 @@ FIELD_LABELS = {
     "voting_days": N_("Days to vote"),
     "gates": N_("The committee decides on"),
 }
+
+
 VALUE_LABELS = {
     "yes": N_("Yes"),
     "no": N_("No"),
@@ -73,6 +72,8 @@ VALUE_LABELS = {
     "member": N_("Member"),
     "facilitator": N_("Facilitator"),
 }
+
+
 GATE_LABELS = {
     "partnerships": N_("Partnerships with other nodes"),
     "federation_policy": N_("Blocked and chosen nodes"),
@@ -80,6 +81,8 @@ GATE_LABELS = {
     "committee": N_("The committee itself: members, rules, this list"),
     "charter": N_("The charter"),
 }
+
+
 STATE_LABELS = {
     "open": N_("Vote open"),
     "approved": N_("Approved"),
@@ -99,7 +102,7 @@ async def waiting_for_committee(exc: Proposed) -> Response:
     return see_other(url_for("web_committee.proposal", proposal_id=exc.proposal.id))
 
 
-def _labels() -> dict[str, Any]:
+def labels() -> dict[str, Any]:
     return {
         "choice_labels": CHOICE_LABELS,
         "field_labels": FIELD_LABELS,
@@ -112,9 +115,6 @@ def _labels() -> dict[str, Any]:
 async def _require_seat_or_admin(me: Member) -> None:
     if not me.is_admin and await votes.seat_of(me) is None:
         raise Forbidden("Only committee members and node admins can see this.")
-
-
-# --- the committee --------------------------------------------------------------------------
 
 
 async def _committee_page(status: int = 200, **extra: Any) -> Response:
@@ -132,7 +132,7 @@ async def _committee_page(status: int = 200, **extra: Any) -> Response:
         open_proposals=await proposals.list_proposals(ProposalState.OPEN, limit=100),
         proxies=await Member.exclude(managed_by_id=None).order_by("pseudonym").limit(200),
         gates=list(Gate),
-        **_labels(),
+        **labels(),
         **extra,
     )
 
@@ -239,10 +239,7 @@ async def rules() -> Response:
     return see_other(url_for("web_committee.index") + "#rules")
 
 
-# --- a proposal and its vote ----------------------------------------------------------------
-
-
-async def _proposal_context(proposal: CommitteeProposal, viewer: Member | None) -> dict[str, Any]:
+async def proposal_context(proposal: CommitteeProposal, viewer: Member | None) -> dict[str, Any]:
     decision = await Decision.get_or_none(proposal_id=proposal.id)
     return {
         "proposal": proposal,
@@ -251,7 +248,7 @@ async def _proposal_context(proposal: CommitteeProposal, viewer: Member | None) 
         "my_vote": await votes.vote_of(proposal, viewer) if viewer is not None else None,
         "opinions": await opinions.opinions_of(proposal),
         "choices": list(VoteChoice),
-        **_labels(),
+        **labels(),
     }
 
 
@@ -260,7 +257,7 @@ async def _proposal_context(proposal: CommitteeProposal, viewer: Member | None) 
 async def proposal(proposal_id: UUID, status: int = 200, **extra: Any) -> Response:
     me = member()
     row = await proposals.get_proposal(proposal_id)
-    context = await _proposal_context(row, me)
+    context = await proposal_context(row, me)
     seat = await votes.seat_of(me)
     extra.setdefault("errors", FormErrors())
     return await render(
@@ -275,7 +272,7 @@ async def proposal(proposal_id: UUID, status: int = 200, **extra: Any) -> Respon
     )
 
 
-def _choice(form: Any) -> VoteChoice:
+def choice_of(form: Any) -> VoteChoice:
     try:
         return VoteChoice(form.get("choice", ""))
     except ValueError:
@@ -293,7 +290,7 @@ async def vote(proposal_id: UUID) -> Response:
             current_node(),
             row,
             me,
-            _choice(form),
+            choice_of(form),
             comment=text(form, "comment", 600),
             channel=VoteChannel.WEB,
         )
@@ -328,84 +325,6 @@ async def ask_opinions(proposal_id: UUID) -> Response:
         return await proposal(proposal_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("Partner committees asked for their opinion: %(count)s.", count=asked))
     return see_other(url_for("web_committee.proposal", proposal_id=row.id))
-
-
-# --- the SMS vote link (no log-in) -----------------------------------------------------------
-
-
-@blueprint.get("/v/<code>")
-async def link(code: str) -> Response:
-    row = await _open_link(code)
-    if isinstance(row, Response):
-        return row
-    context = await _proposal_context(row.proposal, row.member)
-    return await render(
-        "committee/link.html",
-        voter=row.member,
-        errors=FormErrors(),
-        vote_action=url_for("web_committee.link_vote", code=code),
-        **context,
-    )
-
-
-async def _open_link(code: str) -> Any:
-    try:
-        return await links.open_link(code[:64])
-    except Problem as exc:
-        return await render(
-            "committee/link_gone.html", exc.status, message=_(exc.detail), **_labels()
-        )
-
-
-@blueprint.post("/v/<code>")
-async def link_vote(code: str) -> Response:
-    form = await request.form
-    row = await _open_link(code)
-    if isinstance(row, Response):
-        return row
-    try:
-        choice = _choice(form)
-        await links.vote_with_link(current_node(), code, choice, text(form, "comment", 600))
-    except links.Gone as exc:
-        return await render("committee/link_gone.html", exc.status, message=_(exc.detail))
-    except Problem as exc:
-        context = await _proposal_context(row.proposal, row.member)
-        return await render(
-            "committee/link.html",
-            exc.status,
-            voter=row.member,
-            errors=FormErrors.from_problem(exc),
-            vote_action=url_for("web_committee.link_vote", code=code),
-            **context,
-        )
-    return await render(
-        "committee/link_done.html", proposal=row.proposal, choice=choice, **_labels()
-    )
-
-
-# --- the public record ----------------------------------------------------------------------
-
-
-@blueprint.get("/decisions")
-async def decisions_index() -> Response:
-    return await render(
-        "committee/decisions.html",
-        rows=await decisions.list_decisions(limit=100),
-        emergencies=await decisions.emergencies_in_review(),
-        **_labels(),
-    )
-
-
-@blueprint.get("/decisions/<uuid:decision_id>")
-async def decision(decision_id: UUID) -> Response:
-    row = await decisions.get_decision(decision_id)
-    return await render(
-        "committee/decision.html",
-        decision=row,
-        proposal=row.proposal,
-        emergency=row.proposal.origin == ProposalOrigin.EMERGENCY,
-        **_labels(),
-    )
 
 
 async def _on_committee(viewer: Member | None) -> bool:
