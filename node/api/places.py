@@ -123,6 +123,7 @@ async def place_out(
     *,
     now: HoursNow | None = None,
     distance: float | None = None,
+    rights: store.EditRights | None = None,
 ) -> PlaceOut:
     settings = current_node().settings
     at = clock.now().astimezone(ZoneInfo(settings.timezone))
@@ -156,7 +157,9 @@ async def place_out(
         origin=_origin(place),
         now=_now_out(now, at),
         distance_km=round(distance, 2) if distance is not None else None,
-        can_edit=await store.may_edit(viewer, place),
+        can_edit=rights.may_edit(place)
+        if rights is not None
+        else await store.may_edit(viewer, place),
     )
 
 
@@ -169,9 +172,12 @@ async def list_places(query_args: PlaceQuery) -> PlaceListOut:
     a bad point, radius or word."""
     member = await optional_member()
     found = await find_places(current_node(), query_args)
+    rights = await store.edit_rights(member)  # one query for the whole list
     return PlaceListOut(
         items=[
-            await place_out(item.place, member, now=item.now, distance=item.distance_km)
+            await place_out(
+                item.place, member, now=item.now, distance=item.distance_km, rights=rights
+            )
             for item in found
         ]
     )

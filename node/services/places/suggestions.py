@@ -103,7 +103,8 @@ async def pending_for(member: Member) -> list[PlaceSuggestion]:
     )
     if is_moderator(member):
         return list(rows)
-    return [row for row in rows if await store.may_edit(member, row.place)]
+    rights = await store.edit_rights(member)
+    return [row for row in rows if rights.may_edit(row.place)]
 
 
 @dataclass(frozen=True, slots=True)

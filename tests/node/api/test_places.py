@@ -186,3 +186,49 @@ async def test_the_guide_knows_the_nodes_own_categories(
         "/api/v1/places", json=place_body(categories=["haircut"]), headers=admin
     )
     assert response.status_code == 201
+
+
+async def test_the_list_says_who_may_edit_each_place_reading_the_rights_once(
+    app: EntraideApp, client: Any, make_member: MemberFactory, monkeypatch: Any
+) -> None:
+    """``can_edit`` in the list: true for the association's coordinator on its places only,
+    for a node admin on all, never for anyone else; the rights are read once for the list,
+    not once per place."""
+    coordinator, coord_h = await make_member(pseudonym="Coord")
+    association = await make_association(app, {coordinator: AssociationRole.COORDINATOR})
+    admin = await _admin(make_member)
+    for n in range(3):
+        await _post(client, coord_h, name=f"Lieu {n}", association_id=str(association.id))
+    await _post(client, admin, name="Lieu du nœud")
+    _, resident = await make_member(pseudonym="Léa")
+
+    from node.services.places import store
+
+    reads = []
+    real = store.edit_rights
+
+    async def counted(member: Any) -> Any:
+        reads.append(member)
+        return await real(member)
+
+    async def per_place(*_: Any) -> bool:
+        raise AssertionError("the list checks the rights place by place")
+
+    monkeypatch.setattr(store, "edit_rights", counted)
+    monkeypatch.setattr(store, "may_edit", per_place)
+    query = "/api/v1/places?lat=48.8655&lon=2.3740&radius_km=2"
+    expected = {
+        "coordinator": (coord_h, {"Lieu 0": True, "Lieu 1": True, "Lieu 2": True}),
+        "admin": (admin, {"Lieu 0": True, "Lieu du nœud": True}),
+        "resident": (resident, {"Lieu 0": False, "Lieu du nœud": False}),
+        "anonymous": ({}, {"Lieu 0": False, "Lieu du nœud": False}),
+    }
+    for who, (headers, wanted) in expected.items():
+        found = await (await client.get(query, headers=headers)).get_json()
+        rights = {p["name"]: p["can_edit"] for p in found["items"]}
+        assert len(rights) == 4, (who, rights)
+        for name, value in wanted.items():
+            assert rights[name] is value, (who, name, rights)
+        if who == "coordinator":
+            assert rights["Lieu du nœud"] is False
+    assert len(reads) == 4
