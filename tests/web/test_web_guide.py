@@ -76,3 +76,27 @@ async def test_unknown_places_and_bad_positions_say_so(app: EntraideApp, client:
     assert bad.status_code == 422
     missing = await client.get("/guide/00000000-0000-4000-8000-000000000000")
     assert missing.status_code == 404
+
+
+async def test_the_list_has_a_small_map_drawn_by_the_node(app: EntraideApp, client: Any) -> None:
+    """An inline SVG (no tile server, no script): the point searched at the centre, each place
+    a numbered dot, numbered as in the list (whose links lead to the pages), green when open
+    now."""
+    made = await _places(app)
+    _wednesday(app, 10)
+    page = await (await client.get("/guide?lang=fr")).get_data(as_text=True)
+    start = page.index('<figure class="guide-map"')
+    svg = page[start : page.index("</figure>", start)]
+    assert "<svg" in svg and "http" not in svg.replace('xmlns="http', "")  # nothing fetched
+    douches, halte = made["Douches du Marais"], made["Halte de nuit"]
+    # Same distance: the list orders them by name, and so does the map.
+    assert svg.index(f"map-{douches.id}") > svg.index(f"map-{halte.id}")  # 1 drawn on top
+    assert "<title>1. Douches du Marais</title>" in svg and "<title>2. Halte de nuit</title>" in svg
+    assert svg.count('class="dot open"') == 1 and svg.count('class="dot"') == 1
+    # 0.002° (222 m) north of the centre, 2 km being 146 units: 16 units above the middle.
+    assert svg.count('cx="160.0" cy="143.8"') == 2, svg
+    assert "Vert : ouvert maintenant." in svg
+    assert ">1 km<" in svg  # the scale bar
+    assert page.index('class="map-number" aria-hidden="true">1<') < page.index("Halte de nuit</a>")
+    empty = await (await client.get("/guide?category=dental")).get_data(as_text=True)
+    assert "guide-map" not in empty

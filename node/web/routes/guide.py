@@ -23,6 +23,7 @@ from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.context import language as current_language
 from node.web.forms import render
+from node.web.guide_map import Located, guide_map
 from node.web.nav import N_
 
 blueprint = Blueprint("web_guide", __name__)
@@ -113,9 +114,21 @@ async def index() -> Any:
                     "open": item.now.state.value == "open" and not item.now.full_tonight,
                 }
             )
+    located = [
+        Located(
+            name=item["place"].name,
+            lat=item["place"].lat,
+            lon=item["place"].lon,
+            open=item["open"],
+            partner=bool(item["place"].origin_domain),
+            place_id=str(item["place"].id),
+        )
+        for item in items
+    ]
     response = await render(
         "guide.html",
         items=items,
+        map=guide_map(lat, lon, radius, located),
         error=error,
         where=where,
         around=around,
