@@ -115,6 +115,10 @@ async def test_actions_on_the_person_each_ask_a_reason(
     forward = await mod.post(f"{page}/flag", form={"csrf_token": token, "text": "x"}, headers=FR)
     assert forward.status_code == 422
     assert "ne concerne pas le contenu d'un autre serveur" in await _text(forward)
+    hidden = await mod.post(act, form={"csrf_token": token, "verb": "hide", "reason": "Insulte"})
+    assert hidden.status_code == 303
+    with app.node.db.activate():
+        assert (await Message.get(id=message.id)).hidden_at is not None
     dismissed = {"csrf_token": token, "verb": "dismiss", "reason": "Vu", "outcome": "Merci !"}
     assert (await mod.post(act, form=dismissed)).status_code == 303
     with app.node.db.activate():

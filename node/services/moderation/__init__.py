@@ -16,6 +16,7 @@ from node.services.moderation.queue import (
     context,
     entries_of,
     get_report,
+    list_closed,
     list_reports,
 )
 from node.services.moderation.roles import (
@@ -49,6 +50,7 @@ __all__ = [
     "forward",
     "get_report",
     "is_moderator",
+    "list_closed",
     "list_reports",
     "operator_set_moderator",
     "record_entry",

@@ -28,6 +28,12 @@ async def list_reports(status: ReportStatus | None, limit: int = 50) -> list[Rep
     return sorted(rows, key=lambda r: r.category != "danger")
 
 
+async def list_closed(limit: int = 50) -> list[Report]:
+    """Closed reports, the latest decisions first."""
+    query = Report.exclude(status=ReportStatus.OPEN).order_by("-decided_at", "-id")
+    return await query.limit(min(limit, PAGE_MAX))
+
+
 async def get_report(report_id: int) -> Report:
     report = await Report.get_or_none(id=report_id)
     if report is None:

@@ -72,8 +72,7 @@ async def queue() -> Response:
     _moderator()
     closed = request.args.get("status") == "closed"
     if closed:
-        rows = [r for r in await service.list_reports(None, service.PAGE_MAX) if r.status != "open"]
-        rows.reverse()  # the latest decisions first
+        rows = await service.list_closed(service.PAGE_MAX)
     else:
         rows = await service.list_reports(ReportStatus.OPEN, service.PAGE_MAX)
     return await render(
