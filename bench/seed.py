@@ -110,8 +110,8 @@ def seed_sqlite(path: str, n: int) -> str:
     conn = sqlite3.connect(path)
     now = datetime.now(UTC).isoformat(sep=" ")
     conn.execute(
-        "INSERT INTO member (id, phone, email, kind, is_admin, created_at, phone_verified_at) "
-        "VALUES (?, ?, ?, 'resident', 0, ?, ?)",
+        "INSERT INTO member (id, phone, email, kind, is_admin, is_moderator, created_at, "
+        "phone_verified_at) VALUES (?, ?, ?, 'resident', 0, 0, ?, ?)",
         (member_id, f"+3361{random.randint(0, 99999999):08d}", f"{member_id}@bench.test", now, now),
     )
     placeholders = ", ".join("?" for _ in COLUMNS)
@@ -132,8 +132,8 @@ async def seed_postgres(url: str, n: int) -> str:
     member_id = uuid.uuid4()
     now = datetime.now(UTC)
     await conn.execute(
-        "INSERT INTO member (id, phone, email, kind, is_admin, created_at, phone_verified_at) "
-        "VALUES ($1, $2, $3, 'resident', false, $4, $4)",
+        "INSERT INTO member (id, phone, email, kind, is_admin, is_moderator, created_at, "
+        "phone_verified_at) VALUES ($1, $2, $3, 'resident', false, false, $4, $4)",
         member_id,
         f"+3361{random.randint(0, 99999999):08d}",
         f"{member_id}@bench.test",
