@@ -193,7 +193,10 @@ def create_app(settings: Settings | None = None) -> EntraideApp:
         if settings.worker_in_process:
             background.append(asyncio.create_task(run_periodic(app.node), name="entraide-periodic"))
             background.append(
-                asyncio.create_task(run_federation(app.node), name="entraide-federation")
+                asyncio.create_task(
+                    run_federation(app.node, interval=settings.worker_poll_seconds),
+                    name="entraide-federation",
+                )
             )
             background.append(
                 asyncio.create_task(run_notifications(app.node), name="entraide-notifications")

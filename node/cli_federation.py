@@ -62,7 +62,12 @@ def _queues(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str
     type=click.IntRange(1, 32),
     help="Federation loops in this process (each claims its own rows).",
 )
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between idle polls.")
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Seconds between idle polls of the federation queues (default: worker_poll_seconds).",
+)
 @click.option(
     "--queues",
     default="all",
@@ -71,7 +76,7 @@ def _queues(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str
     help="Comma-separated queues this process serves: deliveries, notifications, inbox, "
     "periodic (or all).",
 )
-def worker(concurrency: int, interval: float, queues: tuple[str, ...]) -> None:
+def worker(concurrency: int, interval: float | None, queues: tuple[str, ...]) -> None:
     """Run the background workers (federation deliveries and inbox, notifications, periodic
     jobs) until SIGTERM. Several processes can run at once, each on some queues: rows are
     claimed, never shared, and each periodic job runs once per period across all of them."""
@@ -85,6 +90,7 @@ def worker(concurrency: int, interval: float, queues: tuple[str, ...]) -> None:
     from node.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
+    poll = settings.worker_poll_seconds if interval is None else interval
 
     async def main() -> None:
         from node.worker.federation import run_forever as run_federation
@@ -103,7 +109,7 @@ def worker(concurrency: int, interval: float, queues: tuple[str, ...]) -> None:
             if federation_queues:
                 tasks += [
                     asyncio.create_task(
-                        run_federation(node, interval=interval, queues=federation_queues)
+                        run_federation(node, interval=poll, queues=federation_queues)
                     )
                     for _ in range(concurrency)
                 ]

@@ -229,6 +229,24 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto are believed (rate limits count per client address)",
     )
     worker_in_process: bool = True
+    # A worker holds the rows it claimed for this long; when its machine dies mid-send, another
+    # worker takes them over once the lease has run out (the in-flight ones may go twice: the
+    # receiving inboxes deduplicate by activity id).
+    delivery_lease_seconds: int = Field(
+        120,
+        ge=1,
+        le=3600,
+        description="Seconds a worker holds the deliveries it claimed before another worker may "
+        "take them over (a worker that died); longer than a batch can take (~70 s if every "
+        "partner times out)",
+    )
+    worker_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="Seconds an idle federation worker waits before looking for due rows again "
+        "(work queued by another process is seen at the next poll)",
+    )
     api_token_days: int = Field(
         30, ge=1, le=365, description="Days an API token lives before it must be refreshed"
     )

@@ -4,6 +4,7 @@ Retry policy is the library's (``federation.retry``: 2xx delivered, 5xx/429/408/
 errors retried with backoff for ~2 days, other 4xx permanent). A host that fails
 ``UNAVAILABLE_AFTER`` times in a row is marked unavailable: its rows wait, and one row probes it
 every ``PROBE_INTERVAL`` until it answers again (Mastodon's ``UnavailableDomain`` idea).
+Claimed rows are held for ``delivery_lease_seconds``; a worker that dies leaves them to others.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ log = logging.getLogger("entraide.federation")
 
 UNAVAILABLE_AFTER = 5
 PROBE_INTERVAL = timedelta(minutes=10)
-LEASE = timedelta(minutes=2)
 CONCURRENCY = 16  # one in-flight request per client measured best (DESIGN §7)
 
 
@@ -63,7 +63,7 @@ async def claim_deliveries(node: NodeState, *, limit: int, now: datetime) -> lis
     return await claim(
         Delivery,
         now=now,
-        lease=LEASE,
+        lease=timedelta(seconds=node.settings.delivery_lease_seconds),
         queued=DeliveryStatus.QUEUED,
         working=DeliveryStatus.SENDING,
         limit=limit,

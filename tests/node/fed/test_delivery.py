@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from pydantic import ValidationError
 from tortoise.transactions import in_transaction
 
 from federation import build
 from node import clock, iris
 from node.claims import claim
-from node.fed.delivery import LEASE, UNAVAILABLE_AFTER, claim_deliveries
+from node.fed.delivery import UNAVAILABLE_AFTER, claim_deliveries
 from node.fed.outbox import publish
 from node.fed.processing import LEASE as INBOX_LEASE
 from node.fed.remote import resolve
@@ -25,6 +27,7 @@ from node.models import (
     OutboxActivity,
     RemoteActor,
 )
+from node.settings import Settings
 from tests.conftest import MemberFactory, NodeFactory
 from tests.fedtools import advance, federated_nodes, router_of, settle
 
@@ -86,6 +89,30 @@ async def test_a_permanent_failure_is_not_retried(node_factory: NodeFactory) -> 
         assert (await Delivery.get(id=row.id)).attempts == 1
 
 
+async def test_the_delivery_lease_is_the_operators_setting(node_factory: NodeFactory) -> None:
+    paris, _ = await federated_nodes(node_factory, "paris", "lyon", delivery_lease_seconds=10)
+    with paris.node.db.activate():
+        await _follow(paris, await resolve(paris.node, "lyon.test"))
+        [claimed] = await claim_deliveries(paris.node, limit=10, now=clock.now())
+        # Within the lease the row is the first worker's: another claim gets nothing.
+        soon = clock.now() + timedelta(seconds=9)
+        assert await claim_deliveries(paris.node, limit=10, now=soon) == []
+        # Past it, another worker takes it over (a second attempt).
+        [taken] = await claim_deliveries(
+            paris.node, limit=10, now=clock.now() + timedelta(seconds=11)
+        )
+        assert taken.id == claimed.id and taken.attempts == claimed.attempts + 1
+        assert taken.claim_token != claimed.claim_token
+
+
+def test_lease_and_poll_settings_refuse_nonsense() -> None:
+    for bad in ({"delivery_lease_seconds": 0}, {"worker_poll_seconds": 0}):
+        with pytest.raises(ValidationError):
+            Settings(secret_key="x" * 40, **bad)
+    settings = Settings(secret_key="x" * 40, delivery_lease_seconds=5, worker_poll_seconds=0.2)
+    assert (settings.delivery_lease_seconds, settings.worker_poll_seconds) == (5, 0.2)
+
+
 async def test_a_killed_worker_loses_nothing(node_factory: NodeFactory) -> None:
     paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
     with paris.node.db.activate():
@@ -97,7 +124,8 @@ async def test_a_killed_worker_loses_nothing(node_factory: NodeFactory) -> None:
     await settle(paris, lyon)  # the lease holds: nobody else takes it
     with paris.node.db.activate():
         assert (await Delivery.get(id=claimed.id)).status == DeliveryStatus.SENDING
-    paris.node.clock.advance(LEASE + timedelta(seconds=1))
+    lease = timedelta(seconds=paris.node.settings.delivery_lease_seconds)
+    paris.node.clock.advance(lease + timedelta(seconds=1))
     await settle(paris, lyon)
     with lyon.node.db.activate():
         item = await InboxItem.get(activity_id=follow_id)
