@@ -1,7 +1,8 @@
 """The solidarity guide in Debian's Chromium on a 375 px phone, not logged in: from the home
 page to the guide, "open now" near the node's centre shows the place that is open and leaves out
-the one closed for a while; the place's page gives its hours in words; axe-core finds nothing
-serious, and nothing leaves 127.0.0.1."""
+the one closed for a while; the place's page gives its hours in words; a member suggests new
+hours from it and a coordinator accepts them; axe-core finds nothing serious, and nothing leaves
+127.0.0.1."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from node import clock
 from tests.web.browser import CHROMIUM, LAUNCH_ARGS, Node, running_node
-from tests.web.test_browser import PASSWORD, Outside, _axe
+from tests.web.test_browser import PASSWORD, Outside, _axe, _log_in
 
 assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
 pytestmark = [pytest.mark.slow]
@@ -95,6 +96,44 @@ def test_open_now_near_the_centre_on_a_phone(node: Node) -> None:
         page.wait_for_url("**/guide/*")
         assert page.locator("#hours-now").inner_text() == "ouvert 24 h/24"
         problems += _axe(page)
+        browser.close()
+    assert problems == []
+    assert outside.requests == []
+
+
+def test_a_suggested_change_on_a_phone(node: Node) -> None:
+    """From a place's page: "Proposer une modification", a new phone, sent; then the list of
+    suggestions, where the node admin (who edits the node's places) accepts it."""
+    outside = Outside()
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(
+            locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+        )
+        context.route("**/*", outside)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        _log_in(page, node, "+33611111111")
+        page.goto(f"{node.url}/guide?lang=fr")
+        page.locator("#guide-places").get_by_role("link", name="Bains-douches du Marais").click()
+        page.wait_for_url("**/guide/*")
+        page.get_by_role("link", name="Quelque chose ne va pas ? Proposer une modification").click()
+        page.wait_for_url("**/suggest")
+        problems = _axe(page)
+        # The phone, not the hours: the other test of this module reads them.
+        page.get_by_label("Téléphone", exact=True).fill("01 42 00 00 00")
+        page.get_by_role("button", name="Envoyer ma proposition").click()
+        page.wait_for_url("**/guide/*")
+        assert "Merci" in page.locator(".flash").inner_text()
+        page.get_by_role("link", name="1 modification proposée attend").click()
+        page.wait_for_url("**/guide/suggestions")
+        assert "01 42 00 00 00" in page.locator("#suggestions").inner_text()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the suggestions are {width}px wide"
+        problems += _axe(page)
+        page.get_by_role("button", name="Accepter la modification").click()
+        page.wait_for_url("**/guide/suggestions")
+        assert "Aucune proposition n'attend." in page.content().replace("&#39;", "'")
         browser.close()
     assert problems == []
     assert outside.requests == []
