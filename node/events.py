@@ -34,6 +34,7 @@ from node.models import (
     Association,
     Call,
     CallAnswer,
+    CallMessage,
     CommitteeProposal,
     Decision,
     Encounter,
@@ -63,6 +64,7 @@ __all__ = [
     "CallAnswerWithdrawn",
     "CallAnswered",
     "CallDeleted",
+    "CallMessagePosted",
     "CallPosted",
     "CallThanked",
     "CallUpdated",
@@ -176,6 +178,15 @@ class CallDeleted(Event):
     before the row goes, so listeners can still read it and its respondents)."""
 
     call: Call
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallMessagePosted(Event):
+    """A word between a call's association and its respondents (``message.from_association``
+    says which way; ``message.answer`` NULL: to every respondent)."""
+
+    call: Call
+    message: CallMessage
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,9 +16,16 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 from node.api.deps import optional_member, require_member, require_verified_member
 from node.api.types import BEARER, Strict
 from node.http_state import current_node
-from node.models import Call, CallAnswer, CallKind, CallStatus, Member
-from node.services.calls import answers, audience, follows, posting, reading
-from node.services.inputs.calls import AnswerIn, CallChanges, CallIn, MyAreaIn, ThanksIn
+from node.models import Call, CallAnswer, CallKind, CallMessage, CallStatus, Member
+from node.services.calls import answers, audience, follows, messages, posting, reading
+from node.services.inputs.calls import (
+    AnswerIn,
+    CallChanges,
+    CallIn,
+    CallMessageIn,
+    MyAreaIn,
+    ThanksIn,
+)
 
 blueprint = Blueprint("calls", __name__, url_prefix="/api/v1")
 
@@ -99,6 +106,32 @@ class RespondentListOut(BaseModel):
 
 class ThanksOut(BaseModel):
     thanked: int
+
+
+class CallMessageOut(BaseModel):
+    id: int
+    from_association: bool
+    author: str = Field(description="The association's name, or the respondent's pseudonym")
+    to_answer_id: int | None = Field(
+        description="The association's words to one respondent (their answer); null: to all"
+    )
+    body: str
+    created_at: datetime
+
+
+class CallMessageListOut(BaseModel):
+    items: list[CallMessageOut]
+
+
+def _message_out(row: CallMessage) -> CallMessageOut:
+    return CallMessageOut(
+        id=row.id,
+        from_association=row.from_association,
+        author=row.author_name,
+        to_answer_id=row.answer_id if row.from_association else None,  # type: ignore[attr-defined]
+        body=row.body,
+        created_at=row.created_at,
+    )
 
 
 class FollowOut(BaseModel):
@@ -240,6 +273,31 @@ async def thank_respondents(call_id: UUID, data: ThanksIn) -> ThanksOut:
     member = await require_member()
     count = await posting.thank_all(current_node(), member, call_id, data.message)
     return ThanksOut(thanked=count)
+
+
+@blueprint.get("/calls/<uuid:call_id>/messages")
+@security_scheme(BEARER)
+@validate_response(CallMessageListOut)
+async def list_messages(call_id: UUID) -> CallMessageListOut:
+    """The words between the association and its respondents: its coordinators read them all,
+    a respondent what the association wrote to all or to them and their own. 403 anyone
+    else, 404 no call."""
+    member = await require_member()
+    rows = await messages.conversation(member, call_id)
+    return CallMessageListOut(items=[_message_out(row) for row in rows])
+
+
+@blueprint.post("/calls/<uuid:call_id>/messages")
+@security_scheme(BEARER)
+@validate_request(CallMessageIn)
+@validate_response(CallMessageOut, 201)
+async def post_message(call_id: UUID, data: CallMessageIn) -> tuple[CallMessageOut, int]:
+    """Coordinators write to every respondent, or to one (``answer_id``); a respondent writes
+    to the association. 403 anyone else, 404 no call, 409 nobody answered yet, 422 an empty
+    or too long text, an ``answer_id`` that is not a respondent (or from a respondent)."""
+    member = await require_verified_member()
+    row = await messages.post(current_node(), member, call_id, data.body, data.answer_id)
+    return _message_out(row), 201
 
 
 @blueprint.get("/calls/<uuid:call_id>/answers")

@@ -19,6 +19,7 @@ from node.events import (
     CallAnswerRefused,
     CallAnswerWithdrawn,
     CallDeleted,
+    CallMessagePosted,
     CallPosted,
     CallUpdated,
     CommitteeQuestionAnswered,
@@ -167,6 +168,10 @@ async def call_answered(node: NodeState, event: CallAnswered) -> None:
         await publish_calls.send_answer(node, call, answer)
 
 
+async def call_message_posted(node: NodeState, event: CallMessagePosted) -> None:
+    await publish_calls.send_message(node, event.call, event.message)
+
+
 async def call_deleted(node: NodeState, event: CallDeleted) -> None:
     await publish_calls.publish_deletion(node, event.call)
 
@@ -205,6 +210,7 @@ def register(bus: EventBus) -> None:
     bus.listen(CallAnswered, call_answered)
     bus.listen(CallAnswerRefused, call_answer_refused)
     bus.listen(CallDeleted, call_deleted)
+    bus.listen(CallMessagePosted, call_message_posted)
     bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)

@@ -22,8 +22,6 @@ answering node's instance actor.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +43,11 @@ from node.models import (
     CallAnswer,
     CallItem,
     CallKind,
+    CallMessage,
     CallPledge,
     RemoteActor,
 )
+from node.services.calls.answers import respondent_token
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
 from node.services.partnerships import partners_with_scope
@@ -159,13 +159,6 @@ async def publish_call(node: NodeState, call: Call, *, update: bool) -> None:
         cc=obj["cc"],
     )
     await publish(node, activity, to=await audience(node, call), public=True)
-
-
-def respondent_token(node: NodeState, call: Call, answer: CallAnswer) -> str:
-    """Stable per (member, call), meaningless elsewhere: the origin counts one answer per
-    respondent without learning who they are on this node."""
-    message = f"respondent:{answer.member_id}:{call.remote_iri}".encode()  # type: ignore[attr-defined]
-    return hmac.new(node.secret, message, hashlib.sha256).hexdigest()[:24]
 
 
 def answer_id(node: NodeState, call: Call, answer: CallAnswer) -> str:
@@ -288,3 +281,89 @@ async def publish_deletion(node: NodeState, call: Call) -> None:
             cc=[followers_iri(author)],
         )
         await publish(node, activity, to=await audience(node, call), public=True)
+
+
+def message_iri(node: NodeState, call: Call, message: CallMessage) -> str:
+    return f"{call_iri(node.settings, call.id)}/messages/{message.id}"
+
+
+def _note(
+    node: NodeState,
+    call: Call,
+    message: CallMessage,
+    *,
+    actor: str,
+    in_reply_to: str,
+    to: str,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """A private Note (only ``to``, never public) in reply to the call."""
+    note = {
+        "id": message_iri(node, call, message),
+        "type": "Note",
+        "attributedTo": actor,
+        "inReplyTo": in_reply_to,
+        "content": paragraphs(message.body),
+        "published": build.iso(message.created_at),
+        "to": [to],
+        **extra,
+    }
+    return build.create(id=f"{note['id']}/activity", actor=actor, object=note, to=[to])
+
+
+async def send_message(node: NodeState, call: Call, message: CallMessage) -> None:
+    """Carry a word between a call's association and respondents on partner nodes.
+
+    Our association writes: one Note to each partner node with respondents on the call
+    (naming the ``respondent`` token when it is for one of them); the partner shows it to
+    its members who answered. Our member writes to a partner's call: a Note from our
+    instance actor to the call's association, naming them by token and pseudonym."""
+    if message.author_id is None:  # type: ignore[attr-defined]
+        return  # it came from another node: never sent back
+    if call.origin_domain is None and message.from_association:
+        answer_id = message.answer_id  # type: ignore[attr-defined]
+        answer = await CallAnswer.get(id=answer_id) if answer_id is not None else None
+        if answer is not None:
+            targets = [answer] if answer.remote_actor_iri else []
+        else:
+            targets = await CallAnswer.filter(
+                call_id=call.id, status=AnswerStatus.ACTIVE, remote_actor_iri__isnull=False
+            )
+        nodes: dict[str, RemoteActor] = {}
+        for row in targets:
+            actor = await _answering_node(row)
+            if actor is not None:
+                nodes.setdefault(actor.ap_id, actor)
+        me = author_iri(node, call)
+        for actor in nodes.values():
+            extra: dict[str, Any] = {}
+            if answer is not None and answer.remote_actor_iri:
+                extra["respondent"] = answer.remote_actor_iri.split("#", 1)[1]
+            activity = _note(
+                node,
+                call,
+                message,
+                actor=me,
+                in_reply_to=call_iri(node.settings, call.id),
+                to=actor.ap_id,
+                extra=extra,
+            )
+            await publish(node, activity, to=[actor])
+    elif call.origin_domain is not None and not message.from_association:
+        owner = await _origin(call)
+        if owner is None or call.remote_iri is None:
+            return
+        answer = await CallAnswer.get(id=message.answer_id)  # type: ignore[attr-defined]
+        activity = _note(
+            node,
+            call,
+            message,
+            actor=instance_actor_iri(node.settings),
+            in_reply_to=call.remote_iri,
+            to=owner.ap_id,
+            extra={
+                "respondent": respondent_token(node, call, answer),
+                "respondentName": message.author_name,
+            },
+        )
+        await publish(node, activity, to=[owner])

@@ -115,8 +115,9 @@ INBOUND = Routes(
         # An Accept/Reject of a Join is of a participation, or of an answer to a call.
         Route("Accept", "Join", calls.accept_join),
         Route("Reject", "Join", calls.reject_join),
-        # A chat message, or a partner committee's answer to our committee's question.
-        Route("Create", "Note", committee.create_note),
+        # A chat message, or a partner committee's answer to our committee's question
+        # (or words between a call's association and its respondents)
+        Route("Create", "Note", calls.create_note),
         # Calls for help of partners with the calls scope, and their members' answers to ours
         # (an Undo of an Offer is a withdrawn pledge or an ended partnership offer).
         Route("Create", "Call", calls.create_call, CALLS),

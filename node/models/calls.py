@@ -200,6 +200,34 @@ class CallPledge(Model):
         table_description = "How much of one item an answer brings."
 
 
+class CallMessage(Model):
+    """A word between a call's association and its respondents, through the node (never their
+    phone or email): from the association's coordinators to every respondent (``answer``
+    NULL) or to one (``answer`` set), or a respondent's reply (``from_association`` false,
+    ``answer`` theirs). Written on another node: no local ``author``, the Note's ``ap_id``."""
+
+    id = fields.BigIntField(primary_key=True)
+    call: fields.ForeignKeyRelation[Call] = fields.ForeignKeyField(
+        "models.Call", related_name="messages", on_delete=fields.CASCADE
+    )
+    answer: fields.ForeignKeyNullableRelation[CallAnswer] = fields.ForeignKeyField(
+        "models.CallAnswer", related_name="messages", null=True, on_delete=fields.CASCADE
+    )
+    from_association = fields.BooleanField()
+    author: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    author_name = fields.CharField(max_length=120)
+    body = fields.TextField()
+    ap_id = fields.CharField(max_length=2048, null=True, unique=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "call_message"
+        table_description = "A message between a call's association and its respondents."
+        indexes = (Index(fields=("call_id", "id")),)
+
+
 class AssociationFollow(Model):
     """A member of this node follows an association (to hear about all its calls)."""
 

@@ -21,6 +21,7 @@ from node.events import (
     AssociationRequested,
     CallAnswerRefused,
     CallDeleted,
+    CallMessagePosted,
     CallPosted,
     CallThanked,
     CallUpdated,
@@ -44,6 +45,7 @@ from node.models import (
     ActionStatus,
     AnswerStatus,
     AssociationMembership,
+    AssociationRole,
     Call,
     CallAnswer,
     CallKind,
@@ -314,6 +316,34 @@ async def call_updated(node: NodeState, event: CallUpdated) -> None:
     await _tell(node, kind, await _respondents(call), None, _call_payload(call))
 
 
+async def call_message_posted(node: NodeState, event: CallMessagePosted) -> None:
+    """The association's words reach the respondents they are for (on this node); a
+    respondent's reach the association's coordinators (when the call is ours)."""
+    call, message = event.call, event.message
+    answer_id = message.answer_id  # type: ignore[attr-defined]
+    author = message.author_id  # type: ignore[attr-defined]
+    payload = _call_payload(call)
+    payload["url"] += "#messages"
+    if message.from_association:
+        if answer_id is None:
+            members = await _respondents(call)
+        else:
+            answer = await CallAnswer.get(id=answer_id)
+            member = answer.member_id  # type: ignore[attr-defined]
+            members = [member] if member is not None else []
+        payload["message"] = _short(message.body)
+        await _tell(node, "call_message", [m for m in members if m != author], None, payload)
+        return
+    association = call.association_id  # type: ignore[attr-defined]
+    if call.origin_domain is not None or association is None:
+        return  # a partner's call: its own node tells its association
+    coordinators: list[UUID] = await AssociationMembership.filter(
+        association_id=association, role__in=(AssociationRole.ADMIN, AssociationRole.COORDINATOR)
+    ).values_list("member_id", flat=True)  # type: ignore[assignment]
+    payload["actor"] = message.author_name
+    await _tell(node, "call_reply", [m for m in coordinators if m != author], None, payload)
+
+
 async def call_deleted(node: NodeState, event: CallDeleted) -> None:
     """A call its respondents answered is deleted: told as a cancellation (no link: the call
     is gone)."""
@@ -341,11 +371,15 @@ async def call_answer_refused(node: NodeState, event: CallAnswerRefused) -> None
     await _tell(node, "call_answer_refused", [member], None, payload)
 
 
-async def call_thanked(node: NodeState, event: CallThanked) -> None:
-    message = " ".join(event.message.split())
+def _short(text: str) -> str:
+    message = " ".join(text.split())
     if len(message) > THANKS_MAX:
         message = message[: THANKS_MAX - 1].rstrip() + "…"
-    payload = _call_payload(event.call, message=message)
+    return message
+
+
+async def call_thanked(node: NodeState, event: CallThanked) -> None:
+    payload = _call_payload(event.call, message=_short(event.message))
     await _tell(node, "call_thanks", await _respondents(event.call), None, payload)
 
 
@@ -398,6 +432,7 @@ def register(bus: EventBus) -> None:
     bus.listen(CallThanked, call_thanked)
     bus.listen(CallAnswerRefused, call_answer_refused)
     bus.listen(CallDeleted, call_deleted)
+    bus.listen(CallMessagePosted, call_message_posted)
     bus.listen(ReportMade, report_made)
     bus.listen(ReportDecided, report_decided)
     bus.listen(MemberWarned, member_warned)

@@ -132,6 +132,17 @@ KINDS: dict[str, Kind] = {
             "L'appel « {title} » est annulé. Merci quand même !",
             "The call “{title}” is cancelled. Thank you all the same!",
         ),
+        # Words between a call's association and its respondents (read on the call's page).
+        Kind(
+            "call_message",
+            "{actor} vous écrit à propos de « {title} » : {message}",
+            "{actor} writes to you about “{title}”: {message}",
+        ),
+        Kind(
+            "call_reply",
+            "{actor} répond à votre appel « {title} ».",
+            "{actor} answers your call “{title}”.",
+        ),
         # A partner's call did not count an answer; {reason_fr}/{reason_en} say why.
         Kind(
             "call_answer_refused",

@@ -168,4 +168,9 @@ SERVICE_MESSAGES = (
     N_("must be 0 to 500 characters long"),
     N_("must be 0 to 60 characters long"),
     N_("must be 0 to 5000 characters long"),
+    N_("Nobody has answered this call yet."),
+    N_("Only the call's association and the people who answered it write here."),
+    N_("Only the call's association and the people who answered it read here."),
+    N_("not someone who answered this call"),
+    N_("only the association writes to one respondent"),
 )

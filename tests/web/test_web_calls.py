@@ -105,3 +105,62 @@ async def test_follow_from_the_association_page(app: EntraideApp, make_member: A
     assert "Ne plus suivre" in page and "1 abonné·e" in page
     assert "Lancer un appel" not in page
     await _page(resident, "/calls/00000000-0000-4000-8000-000000000000", status=404)
+
+
+async def test_messages_between_the_association_and_respondents_and_deletion(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    form = {
+        "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
+        "kind": "volunteers",
+        "title": "Soupe du soir",
+        "people": "3",
+        "radius_km": "1",
+        "days": "7",
+    }
+    call_url = (await coordinator.post(f"{space}/calls", form=form)).headers["Location"]
+    resident = await log_in(app, make_member, pseudonym="Léa")
+    other = await log_in(app, make_member, pseudonym="Curieux")
+    assert "Messages" not in await _page(resident, call_url)
+    token = await csrf_of(resident, call_url)
+    await resident.post(f"{call_url}/answer", form={"csrf_token": token})
+
+    page = await _page(coordinator, call_url)
+    assert 'id="messages"' in page and "Toutes les personnes qui ont répondu" in page
+    token = await csrf_of(coordinator, call_url)
+    empty = await coordinator.post(f"{call_url}/messages", form={"csrf_token": token, "body": ""})
+    assert empty.status_code == 422
+    sent = await coordinator.post(
+        f"{call_url}/messages",
+        form={"csrf_token": token, "body": "Rendez-vous à 18 h", "answer_id": ""},
+    )
+    assert sent.status_code == 303
+    page = await _page(resident, call_url)
+    assert "Rendez-vous à 18 h" in page and "Écrire à l'association" in page
+    token = await csrf_of(resident, call_url)
+    reply = await resident.post(
+        f"{call_url}/messages", form={"csrf_token": token, "body": "Je viens avec du pain"}
+    )
+    assert reply.status_code == 303
+    assert "Je viens avec du pain" in await _page(coordinator, call_url)
+    token = await csrf_of(other, call_url)
+    refused = await other.post(f"{call_url}/messages", form={"csrf_token": token, "body": "Hé"})
+    assert refused.status_code == 403
+    assert "ont répondu écrivent ici" in str(await refused.get_data(as_text=True))
+
+    # Deletion asks for the box to be ticked, and only from a coordinator.
+    token = await csrf_of(coordinator, call_url)
+    unticked = await coordinator.post(f"{call_url}/delete", form={"csrf_token": token})
+    assert unticked.status_code == 422
+    token = await csrf_of(other, call_url)
+    denied = await other.post(f"{call_url}/delete", form={"csrf_token": token, "confirm": "1"})
+    assert denied.status_code == 403
+    token = await csrf_of(coordinator, call_url)
+    gone = await coordinator.post(f"{call_url}/delete", form={"csrf_token": token, "confirm": "1"})
+    assert gone.status_code == 303
+    await _page(resident, call_url, status=404)

@@ -12,6 +12,9 @@
 * ``Delete`` of a partner's call (its ``Tombstone`` or IRI), from its association only: the
   copy goes and our respondents are told; an association actor that deletes itself takes its
   calls along.
+* ``Create`` of a private ``Note`` in reply to a call: a partner's respondent writing to one of
+  our calls' association (by their token), or a partner's association writing to our members
+  who answered its call (all of them, or the one its token names).
 * ``Accept``/``Reject`` of our members' answers to a partner's call, from the call's
   association only: confirmed, or refused and the member told.
 
@@ -31,12 +34,12 @@ from federation import parse as ap
 from federation.origin import domain_of
 from federation.vocab import PartnershipScope
 from node.errors import Problem, Unprocessable
-from node.fed.handlers import actors, participations, partnerships
+from node.fed.handlers import actors, committee, participations, partnerships
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.serializers import actor_display_name, html_to_text
 from node.models import CallKind, CallStatus
 from node.services import partnerships as partnership_service
-from node.services.calls import answers, remote
+from node.services.calls import answers, messages, remote
 from node.services.inputs.calls import MAX_QUANTITY
 
 CALLS = PartnershipScope.CALLS.value
@@ -295,3 +298,43 @@ async def delete_object(ctx: InboxContext, activity: ap.Activity) -> None:
     if target is not None and target == ctx.sender.ap_id:
         await remote.forget_association(ctx.node, target)
     await actors.delete_actor_or_object(ctx, activity)
+
+
+def _words(note: ap.ASObject) -> messages.RemoteWords:
+    extra: dict[str, Any] = note.model_extra or {}
+    token, name = extra.get("respondent"), extra.get("respondentName")
+    if token is not None and (not isinstance(token, str) or not token.isalnum()):
+        raise Ignore("a respondent is named by a token")
+    body = html_to_text(note.text or "")[: messages.BODY_MAX]
+    if not body:
+        raise Ignore("an empty message")
+    assert note.id is not None
+    return messages.RemoteWords(
+        ap_id=note.id,
+        body=body,
+        token=token,
+        name=_text(name if isinstance(name, str) else "", _NAME_MAX),
+    )
+
+
+async def create_note(ctx: InboxContext, activity: ap.Activity) -> None:
+    """A private Note in reply to a call: our respondent's words to one of our calls, or a
+    partner's association writing to our members who answered its call. Any other Note goes
+    to the committee and chat handlers."""
+    note = activity.embedded_object
+    target = ap.id_of(note.in_reply_to) if note is not None else None
+    ours = target is not None and target.startswith(f"{ctx.node.settings.base_url}/calls/")
+    if note is None or target is None or not (ours or await remote.is_partner_call(target)):
+        await committee.create_note(ctx, activity)
+        return
+    if note.id is None or note.is_public:
+        raise Ignore("words about a call are private: a public Note is not one")
+    if (note.owner or ctx.sender.ap_id) != ctx.sender.ap_id:
+        raise Ignore("the Note is not the sender's")
+    words = _words(note)
+    with _refusal_ignored():
+        if ours:
+            call_id = remote.local_call_id(ctx.node.settings.base_url, target)
+            await messages.from_partner_respondent(ctx.node, call_id, ctx.sender.ap_id, words)
+        else:
+            await messages.from_partner_association(ctx.node, target, ctx.sender.ap_id, words)

@@ -9,6 +9,8 @@ from another node is keyed by its activity id, so a second delivery of the same 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -49,6 +51,14 @@ class Respondent:
     member: Member | None = None
     actor_iri: str | None = None
     name: str | None = None
+
+
+def respondent_token(node: NodeState, call: Call, answer: CallAnswer) -> str:
+    """Our member's answer to a partner's call, as that partner knows it: stable per (member,
+    call), meaningless elsewhere, so the origin counts one answer per respondent (and writes
+    to them) without learning who they are on this node."""
+    message = f"respondent:{answer.member_id}:{call.remote_iri}".encode()  # type: ignore[attr-defined]
+    return hmac.new(node.secret, message, hashlib.sha256).hexdigest()[:24]
 
 
 async def _lock(call_id: UUID) -> Call:

@@ -14,6 +14,7 @@ BODY = Text(0, 2000, lines=True)
 PLACE = Text(0, 200)
 ITEM_LABEL = Text(1, 120)
 THANKS = Text(1, 500, lines=True)
+MESSAGE = Text(1, 1000, lines=True)
 MAX_ITEMS = 30
 MAX_QUANTITY = 10_000
 MAX_CELLS = 400
@@ -76,6 +77,14 @@ class AnswerIn(Strict):
 
 class ThanksIn(Strict):
     message: Annotated[str, THANKS]
+
+
+class CallMessageIn(Strict):
+    """A word to the respondents (coordinators: all of them, or one with ``answer_id``), or a
+    respondent's reply to the association."""
+
+    body: Annotated[str, MESSAGE]
+    answer_id: int | None = None
 
 
 class MyAreaIn(Strict):

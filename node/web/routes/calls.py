@@ -14,9 +14,9 @@ from node import clock
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, CallKind
-from node.services.calls import answers, audience, follows, posting, reading
+from node.services.calls import answers, audience, follows, messages, posting, reading
 from node.services.inputs import parse
-from node.services.inputs.calls import CallChanges, CallIn, MyAreaIn, ThanksIn
+from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, number, raw, render, see_other
@@ -112,6 +112,8 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     association_id = call.association_id  # type: ignore[attr-defined]
     manager = call.origin_domain is None and await reading.can_coordinate(viewer, association_id)
     extra.setdefault("errors", FormErrors())
+    talking = viewer is not None and await messages.can_talk(viewer, call)
+    respondents = await reading.respondents(call, viewer) if manager and viewer else []
     return await render(
         "call.html",
         status,
@@ -121,7 +123,10 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         answer_count=await reading.answer_count(call),
         mine=await reading.my_answer(call, viewer),
         manager=manager,
-        respondents=await reading.respondents(call, viewer) if manager and viewer else [],
+        respondents=respondents,
+        talking=talking,
+        conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
+        recipients=[("", _("Everyone who answered"))] + [(str(r.id), r.name) for r in respondents],
         **extra,
     )
 
@@ -207,6 +212,39 @@ async def thanks(call_id: UUID) -> Response:
         return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("Your thanks are sent to everyone who answered."))
     return see_other(_url(call_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/messages")
+@login_required
+async def write(call_id: UUID) -> Response:
+    """A coordinator's words to the respondents (all, or one), or a respondent's reply."""
+    form = await request.form
+    try:
+        to = raw(form, "answer_id").strip()
+        data = parse(
+            CallMessageIn, {"body": raw(form, "body"), "answer_id": int(to) if to else None}
+        )
+        await messages.post(current_node(), member(), call_id, data.body, data.answer_id)
+    except (Problem, ValueError) as exc:
+        problem = exc if isinstance(exc, Problem) else Unprocessable.field("answer_id", str(exc))
+        return await _page(call_id, problem.status, errors=FormErrors.from_problem(problem))
+    await flash(_("Your message is sent."))
+    return see_other(_url(call_id) + "#messages")
+
+
+@blueprint.post("/calls/<uuid:call_id>/delete")
+@login_required
+async def delete(call_id: UUID) -> Response:
+    form = await request.form
+    if raw(form, "confirm") != "1":
+        problem = Unprocessable.field("confirm", "Tick the box to confirm.")
+        return await _page(call_id, problem.status, errors=FormErrors.from_problem(problem))
+    try:
+        await posting.delete_call(current_node(), member(), call_id)
+    except Problem as exc:
+        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+    await flash(_("The call is deleted; the people who answered are told."))
+    return see_other("/")
 
 
 @blueprint.post("/associations/<uuid:association_id>/follow")

@@ -47,6 +47,8 @@ KIND_LABELS = {
     "call_changed": N_("A call I answered changes"),
     "call_cancelled": N_("A call I answered is cancelled"),
     "call_thanks": N_("An association thanks me"),
+    "call_message": N_("An association writes to me about a call I answered"),
+    "call_reply": N_("Someone who answered my association's call writes"),
     "call_answer_refused": N_("A partner node's call could not count my answer"),
     "place_suggested": N_("A member suggests a change to a place I edit"),
     "place_suggestion_accepted": N_("My suggestion for a place is accepted"),
