@@ -304,7 +304,7 @@ def _note(
         "attributedTo": actor,
         "inReplyTo": in_reply_to,
         "content": paragraphs(message.body),
-        "published": build.iso(message.created_at),
+        "published": build.iso(message.created_at, milliseconds=True),
         "to": [to],
         **extra,
     }

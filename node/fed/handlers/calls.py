@@ -314,6 +314,7 @@ def _words(note: ap.ASObject) -> messages.RemoteWords:
         body=body,
         token=token,
         name=_text(name if isinstance(name, str) else "", _NAME_MAX),
+        published=note.published,
     )
 
 

@@ -9,6 +9,7 @@ federation: the partner's copy of the call holds the messages its members may re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -103,7 +104,7 @@ async def conversation(member: Member, call_id: UUID) -> list[CallMessage]:
         if mine is None:
             raise Forbidden("Only the call's association and the people who answered it read here.")
         query = query.filter(Q(answer_id=None, from_association=True) | Q(answer_id=mine.id))
-    rows: list[CallMessage] = await query.order_by("id").select_related("answer")
+    rows: list[CallMessage] = await query.order_by("created_at", "id").select_related("answer")
     return rows
 
 
@@ -125,6 +126,12 @@ class RemoteWords:
     body: str
     token: str | None = None
     name: str = ""
+    # When it was written there: deliveries are not ordered, the conversation is.
+    published: datetime | None = None
+
+    def written_at(self) -> datetime:
+        now = clock.now()
+        return min(self.published, now) if self.published is not None else now
 
 
 async def from_partner_association(
@@ -154,7 +161,7 @@ async def from_partner_association(
         author_name=call.association_name,
         body=words.body,
         ap_id=words.ap_id,
-        created_at=clock.now(),
+        created_at=words.written_at(),
     )
     return await _save(node, message, call)
 
@@ -184,6 +191,6 @@ async def from_partner_respondent(
         author_name=answer.name,
         body=words.body,
         ap_id=words.ap_id,
-        created_at=clock.now(),
+        created_at=words.written_at(),
     )
     return await _save(node, message, call)

@@ -89,11 +89,12 @@ async def test_two_partners_answer_the_last_place_at_once(node_factory: NodeFact
     coordinator, coord_h = await member(paris, "Coord")
     association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
     body = call_body("volunteers", association=association, people=2)
-    posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
-    _, zoe_h = await member(paris, "Zoé")
-    await ok(paris, "POST", f"/api/v1/calls/{posted['id']}/answers", zoe_h, json={})
     nadia, nadia_h = await _resident(lyon, "Nadia")
     nissa, nissa_h = await _resident(nice, "Nissa")
+    posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
+    await settle(*apps)  # the Create first: an Update arriving before it is left aside
+    _, zoe_h = await member(paris, "Zoé")
+    await ok(paris, "POST", f"/api/v1/calls/{posted['id']}/answers", zoe_h, json={})
     await settle(*apps)
 
     # One place left; Nadia (Lyon) and Nissa (Nice) both take it before Paris hears of either.
