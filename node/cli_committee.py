@@ -2,12 +2,16 @@
 
 entraide committee show                         # rules, members, open votes
 entraide committee add PHONE [--facilitator]     # seat a member (or propose it, once seated)
+entraide committee remove PHONE                  # a member leaves (a proposal, once seated)
+entraide committee rules [--quorum N] [--days N] # change the rules (a proposal, once seated)
+entraide committee gates GATE… | --none          # the gated areas (a proposal, once seated)
 
 ``entraide init --committee PHONE …`` names the first members the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -71,6 +75,95 @@ def add(phone: str, facilitator: bool) -> None:
     except Problem as exc:
         raise click.ClickException(exc.detail) from None
     click.echo(f"{name} sits on the street committee.")
+
+
+def _run(work: Callable[[NodeState], Awaitable[str]]) -> None:
+    """Run a committee change and print what happened; a gated change prints its proposal
+    (``_with_node``) and a refused one its reason, with status 1."""
+    from node.cli_federation import _with_node
+    from node.errors import Problem
+
+    try:
+        click.echo(_with_node(work))
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from None
+
+
+@committee.command()
+@click.argument("phone")
+def remove(phone: str) -> None:
+    """A member leaves the committee. Once the committee has members this opens a proposal
+    that the committee votes on."""
+
+    async def work(node: NodeState) -> str:
+        from node.services.committee import seats
+        from node.services.committee.changes import RemoveSeat
+
+        member = await _member(phone)
+        change = RemoveSeat(member_id=member.id, name=member.display_name)
+        await seats.remove_seat(node, change, by=None)
+        return f"{member.display_name} no longer sits on the street committee."
+
+    _run(work)
+
+
+@committee.command()
+@click.option("--quorum", type=click.IntRange(1, 100), help="Voters needed for a vote to count.")
+@click.option("--days", "voting_days", type=click.IntRange(1, 60), help="Days to vote.")
+def rules(quorum: int | None, voting_days: int | None) -> None:
+    """Change the quorum or the voting period (a committee decision once it has members)."""
+    if quorum is None and voting_days is None:
+        raise click.UsageError("Give --quorum, --days or both.")
+
+    async def work(node: NodeState) -> str:
+        from node.services.committee import seats
+        from node.services.committee.changes import ChangeRules
+        from node.services.committee.rules import get_committee
+
+        current = await get_committee()
+        change = ChangeRules(
+            quorum=current.quorum if quorum is None else quorum,
+            voting_days=current.voting_days if voting_days is None else voting_days,
+        )
+        if (change.quorum, change.voting_days) == (current.quorum, current.voting_days):
+            return "The rules are already these; nothing to change."
+        await seats.change_rules(node, change, by=None)
+        return f"Rules saved: quorum {change.quorum}, {change.voting_days} days to vote."
+
+    _run(work)
+
+
+def _gate_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    from node.services.committee.rules import Gate
+
+    known = [g.value for g in Gate]
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: the gates are {', '.join(known)}.")
+    return sorted(set(value))
+
+
+@committee.command()
+@click.argument("names", nargs=-1, callback=_gate_names, metavar="GATE…")
+@click.option("--none", "no_gate", is_flag=True, help="Gate nothing: the admins decide alone.")
+def gates(names: list[str], no_gate: bool) -> None:
+    """Set the list of areas that wait for the committee (a committee decision once it has
+    members): partnerships, federation_policy, associations, committee, charter."""
+    if bool(names) == no_gate:
+        raise click.UsageError("Name the gates, or give --none (not both).")
+
+    async def work(node: NodeState) -> str:
+        from node.services.committee import seats
+        from node.services.committee.changes import ChangeGates
+        from node.services.committee.rules import Gate, get_committee
+
+        current = await get_committee()
+        if sorted(current.gate_list) == names:
+            return "The gates are already these; nothing to change."
+        await seats.change_gates(node, ChangeGates(gates=[Gate(n) for n in names]), by=None)
+        return f"Gates saved: {', '.join(names) or '-'}."
+
+    _run(work)
 
 
 @committee.command()
