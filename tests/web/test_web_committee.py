@@ -14,6 +14,7 @@ from node import clock
 from node.http_state import EntraideApp
 from node.models import (
     Association,
+    CommitteeMember,
     CommitteeProposal,
     CommitteeRole,
     DomainBlock,
@@ -69,7 +70,7 @@ async def test_every_gated_admin_form_opens_a_proposal(
     admin = await log_in(app, make_member, admin=True)
     with app.node.db.activate():
         await DomainBlock.create(domain="old.example", reason="", created_at=clock.now())
-    await seat(app, 1, quorum=1)
+    [(sitting, _)] = await seat(app, 1, quorum=1)
     pending = await _partnership(app, PartnershipStatus.PENDING, "lyon.test")
     accepted = await _partnership(app, PartnershipStatus.ACCEPTED, "nantes.test")
     with app.node.db.activate():
@@ -92,6 +93,9 @@ async def test_every_gated_admin_form_opens_a_proposal(
             await _post(admin, "/committee", "/committee/members", {"phone": candidate.phone})
         ),
         _proposal_id(
+            await _post(admin, "/committee", f"/committee/members/{sitting.id}/remove")
+        ),
+        _proposal_id(
             await _post(
                 admin,
                 "/committee",
@@ -110,6 +114,7 @@ async def test_every_gated_admin_form_opens_a_proposal(
             "partnership.end",
             "association.approve",
             "committee.seat_add",
+            "committee.seat_remove",
             "committee.gates",
         ]
         assert await CommitteeProposal.filter(kind="committee.rules").exists()
@@ -119,6 +124,7 @@ async def test_every_gated_admin_form_opens_a_proposal(
         assert (await Partnership.get(id=pending.id)).status == PartnershipStatus.PENDING
         assert (await Partnership.get(id=accepted.id)).status == PartnershipStatus.ACCEPTED
         assert (await Association.get(id=association.id)).status.value == "pending"
+        assert await CommitteeMember.filter(active_member_id=sitting.id).exists()
     page = await _text(await admin.get(f"/committee/proposals/{opened[0]}", headers=FR))
     assert "Ce changement doit passer par le comité de la rue" in page
     assert "Bloquer spam.example" in page and "Ce qui changerait" in page
