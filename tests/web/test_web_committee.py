@@ -92,9 +92,7 @@ async def test_every_gated_admin_form_opens_a_proposal(
         _proposal_id(
             await _post(admin, "/committee", "/committee/members", {"phone": candidate.phone})
         ),
-        _proposal_id(
-            await _post(admin, "/committee", f"/committee/members/{sitting.id}/remove")
-        ),
+        _proposal_id(await _post(admin, "/committee", f"/committee/members/{sitting.id}/remove")),
         _proposal_id(
             await _post(
                 admin,
