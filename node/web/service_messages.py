@@ -173,4 +173,7 @@ SERVICE_MESSAGES = (
     N_("Only the call's association and the people who answered it read here."),
     N_("not someone who answered this call"),
     N_("only the association writes to one respondent"),
+    N_("not below what is already pledged"),
+    N_("this item is not in the call"),
+    N_("each item once"),
 )

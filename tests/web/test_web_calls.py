@@ -164,3 +164,48 @@ async def test_messages_between_the_association_and_respondents_and_deletion(
     gone = await coordinator.post(f"{call_url}/delete", form={"csrf_token": token, "confirm": "1"})
     assert gone.status_code == 303
     await _page(resident, call_url, status=404)
+
+
+async def test_coordinators_change_quantities_and_the_end_from_the_call_page(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    form = {
+        "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
+        "kind": "donations",
+        "title": "Grand froid : duvets",
+        "items": "Duvets: 20",
+        "radius_km": "1",
+        "days": "7",
+    }
+    call_url = (await coordinator.post(f"{space}/calls", form=form)).headers["Location"]
+    resident = await log_in(app, make_member, pseudonym="Léa")
+    page = await _page(resident, call_url)
+    item = page.split('name="item-', 1)[1].split('"', 1)[0]
+    token = await csrf_of(resident, call_url)
+    await resident.post(f"{call_url}/answer", form={"csrf_token": token, f"item-{item}": "5"})
+
+    page = await _page(coordinator, call_url)
+    assert "5 déjà promis" in page and "Garder la date de fin" in page
+    token = await csrf_of(coordinator, call_url)
+    edit = {"csrf_token": token, "title": "Grand froid : duvets", f"wanted-{item}": "3"}
+    below = await coordinator.post(f"{call_url}/edit", form=edit)
+    assert below.status_code == 422
+    assert "déjà promis" in str(await below.get_data(as_text=True))
+    bad_days = await coordinator.post(
+        f"{call_url}/edit", form={**edit, f"wanted-{item}": "20", "days": "99"}
+    )
+    assert bad_days.status_code == 422
+    done = await coordinator.post(
+        f"{call_url}/edit", form={**edit, f"wanted-{item}": "40", "days": "30"}
+    )
+    assert done.status_code == 303
+    page = await _page(resident, call_url)
+    assert "<strong>35</strong> / 40" in page
+    token = await csrf_of(resident, call_url)
+    denied = await resident.post(f"{call_url}/edit", form={**edit, "csrf_token": token})
+    assert denied.status_code == 403

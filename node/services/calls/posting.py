@@ -144,8 +144,10 @@ async def _managed_call(member: Member, call_id: UUID) -> Call:
 
 
 async def edit_call(node: NodeState, member: Member, call_id: UUID, changes: CallChanges) -> Call:
-    """Change a live call's words or dates; respondents are told (409 once it is over)."""
+    """Change a live call's words, dates or wanted quantities; respondents are told of words
+    and dates (409 once it is over, 422 a quantity below what is already pledged)."""
     values = changes.model_dump(exclude_unset=True)
+    quantities = values.pop("quantities", None)
     call = await _managed_call(member, call_id)
     if effective_status(call) not in LIVE:
         raise Conflict("The call is over: it cannot be changed.")
@@ -154,14 +156,52 @@ async def edit_call(node: NodeState, member: Member, call_id: UUID, changes: Cal
             raise Unprocessable.field(name, "cannot be empty")
     _check_dates(values.get("starts_at", call.starts_at), values.get("ends_at", call.ends_at))
     changed = frozenset(name for name, value in values.items() if getattr(call, name) != value)
-    if not changed:
-        return call
     async with in_transaction():
-        call.update_from_dict({name: values[name] for name in changed})
-        call.updated_at = clock.now()
-        await call.save(update_fields=[*changed, "updated_at"])
-        await node.events.record(node, CallUpdated(call=call, changed=changed))
+        if quantities:
+            await _change_quantities(node, call, quantities)
+        if changed:
+            call.update_from_dict({name: values[name] for name in changed})
+            call.updated_at = clock.now()
+            await call.save(update_fields=[*changed, "updated_at"])
+            await node.events.record(node, CallUpdated(call=call, changed=changed))
     return call
+
+
+async def _change_quantities(node: NodeState, call: Call, quantities: list[dict[str, int]]) -> None:
+    """New wanted quantities: never below what is already pledged (422), and what is still
+    missing follows; a call whose every item is then covered is full, a full one with room
+    again reopens."""
+    async with in_transaction():
+        query = Call.filter(id=call.id)
+        if Call._meta.db.capabilities.dialect == "postgres":
+            query = query.select_for_update()  # answers decrease the same rows
+        await query.first()
+        items = {item.id: item for item in await CallItem.filter(call_id=call.id)}
+        if len({q["item_id"] for q in quantities}) != len(quantities):
+            raise Unprocessable.field("quantities", "each item once")
+        changed = False
+        for change in quantities:
+            item = items.get(change["item_id"])
+            if item is None:
+                raise Unprocessable.field("quantities", "this item is not in the call")
+            pledged = item.wanted - item.remaining
+            if change["wanted"] < pledged:
+                raise Unprocessable.field("quantities", "not below what is already pledged")
+            if change["wanted"] != item.wanted:
+                item.wanted, item.remaining = change["wanted"], change["wanted"] - pledged
+                await item.save(update_fields=["wanted", "remaining"])
+                changed = True
+        if not changed:
+            return
+        full = not any(item.remaining for item in items.values())
+        status = CallStatus(call.status)
+        if full and status == CallStatus.OPEN:
+            call.status = CallStatus.FULL
+        elif not full and status == CallStatus.FULL:
+            call.status = CallStatus.OPEN
+        call.updated_at = clock.now()
+        await call.save(update_fields=["status", "updated_at"])
+        await node.events.record(node, CallUpdated(call=call, changed=frozenset({"items"})))
 
 
 async def close_call(node: NodeState, member: Member, call_id: UUID, *, cancel: bool) -> Call:

@@ -52,6 +52,11 @@ class CallIn(Strict):
     area: AreaIn
 
 
+class QuantityIn(Strict):
+    item_id: int
+    wanted: int = Field(ge=1, le=MAX_QUANTITY)
+
+
 class CallChanges(Strict):
     """What a coordinator may change after posting (quantities only upwards of what is
     pledged)."""
@@ -62,6 +67,9 @@ class CallChanges(Strict):
     opening_hours: Annotated[str, PLACE] | None = None
     starts_at: Moment | None = None
     ends_at: Moment | None = None
+    quantities: list[QuantityIn] | None = Field(
+        None, max_length=MAX_ITEMS, description="New wanted quantities (volunteers: the people)"
+    )
 
 
 class PledgeIn(Strict):

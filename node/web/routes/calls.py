@@ -126,6 +126,8 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         respondents=respondents,
         talking=talking,
         conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
+        duration_options=[("", _("Keep the end date"))]
+        + [(str(d), _("%(num)d days from now", num=d)) for d in DURATIONS],
         recipients=[("", _("Everyone who answered"))] + [(str(r.id), r.name) for r in respondents],
         **extra,
     )
@@ -173,14 +175,26 @@ async def withdraw(call_id: UUID) -> Response:
 async def edit(call_id: UUID) -> Response:
     form = await request.form
     try:
-        changes = parse(
-            CallChanges,
-            {
-                name: raw(form, name)
-                for name in ("title", "body", "place_name", "opening_hours")
-                if name in form
-            },
-        )
+        values: dict[str, Any] = {
+            name: raw(form, name)
+            for name in ("title", "body", "place_name", "opening_hours")
+            if name in form
+        }
+        days = raw(form, "days").strip()
+        if days:
+            if not days.isdigit() or int(days) not in DURATIONS:
+                raise Unprocessable.field("days", "Choose one of the durations offered.")
+            values["ends_at"] = clock.now() + timedelta(days=int(days))
+        quantities = []
+        for item in await reading.items_of(await reading.get_call(call_id)):
+            wanted = raw(form, f"wanted-{item.id}").strip()
+            if wanted:
+                if not wanted.isdigit():
+                    raise Unprocessable.field("quantities", "Enter a whole number.")
+                quantities.append({"item_id": item.id, "wanted": int(wanted)})
+        if quantities:
+            values["quantities"] = quantities
+        changes = parse(CallChanges, values)
         await posting.edit_call(current_node(), member(), call_id, changes)
     except Problem as exc:
         return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
