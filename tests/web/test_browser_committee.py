@@ -116,6 +116,12 @@ def test_a_member_votes_from_an_sms_link_on_a_basic_phone(node: Node, browser: A
     for path in (link.replace(node.url, ""), "/v/not-a-code", "/decisions", "/committee/meetings"):
         desk.goto(f"{node.url}{path}")
         violations += _axe(desk)
+    # The admin records a meeting for the facilitator: axe on the meeting's page as well.
+    desk.locator('input[name="held_at"]').fill("2026-12-01T18:00")
+    desk.get_by_label("Awa", exact=True).check()
+    desk.locator('form[action$="/committee/meetings"] button[type="submit"]').click()
+    desk.wait_for_url(re.compile(r"/committee/meetings/[0-9a-f-]{36}$"))
+    violations += _axe(desk)
     desk.set_viewport_size({"width": 375, "height": 740})
     desk.goto(f"{node.url}/committee")
     violations += _axe(desk)
