@@ -176,4 +176,6 @@ SERVICE_MESSAGES = (
     N_("not below what is already pledged"),
     N_("this item is not in the call"),
     N_("each item once"),
+    N_("The area must be inside the node's area: choose a nearer centre."),
+    N_("We do not know this place: choose one of the list or type coordinates."),
 )

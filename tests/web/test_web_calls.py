@@ -209,3 +209,48 @@ async def test_coordinators_change_quantities_and_the_end_from_the_call_page(
     token = await csrf_of(resident, call_url)
     denied = await resident.post(f"{call_url}/edit", form={**edit, "csrf_token": token})
     assert denied.status_code == 403
+
+
+async def test_the_area_is_a_radius_around_a_place_of_the_list_or_coordinates(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    page = await _page(coordinator, f"{space}/calls/new")
+    assert "Gare du Nord" in page and 'name="centre"' in page
+    form = {
+        "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
+        "kind": "volunteers",
+        "title": "Maraude du soir",
+        "people": "2",
+        "radius_km": "0.5",
+        "days": "7",
+    }
+    unknown = await coordinator.post(f"{space}/calls", form={**form, "centre": "Atlantide"})
+    assert unknown.status_code == 422
+    assert "Atlantide" in str(await unknown.get_data(as_text=True))  # the form keeps it
+    bad = await coordinator.post(f"{space}/calls", form={**form, "lat": "nord", "lon": "2.3"})
+    assert bad.status_code == 422
+    near_station = await coordinator.post(f"{space}/calls", form={**form, "centre": "Gare du Nord"})
+    assert near_station.status_code == 303
+    far = await coordinator.post(
+        f"{space}/calls", form={**form, "title": "Loin", "lat": "48.83", "lon": "2.30"}
+    )
+    assert far.status_code == 303, await far.get_data(as_text=True)
+    outside = await coordinator.post(
+        f"{space}/calls", form={**form, "title": "Lyon", "lat": "45.76", "lon": "4.83"}
+    )
+    assert outside.status_code == 422
+    assert "choisissez un centre plus proche" in str(await outside.get_data(as_text=True))
+
+    # A resident living by the station hears of the first call, not of the far one.
+    resident = await log_in(app, make_member, pseudonym="Léa")
+    await resident.post(
+        "/me/calls-area",
+        form={"csrf_token": await csrf_of(resident, "/"), "lat": "48.8809", "lon": "2.3553"},
+    )
+    home = await _page(resident, "/")
+    assert "Maraude du soir" in home and "Loin" not in home

@@ -15,8 +15,10 @@ from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, CallKind
 from node.services.calls import answers, audience, follows, messages, posting, reading
+from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
+from node.settings import Settings
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, number, raw, render, see_other
@@ -44,6 +46,26 @@ def _url(call_id: UUID) -> str:
     return url_for("web_calls.show", call_id=call_id)
 
 
+def _centre(form: Any, gazetteer: Gazetteer, settings: Settings) -> tuple[float, float]:
+    """The centre of the call's area: typed coordinates, else a place of the node's list (the
+    one typed as the centre, or the drop-off place when the list knows it), else the node's
+    centre. 422 for a centre the list does not know."""
+    if raw(form, "lat").strip() or raw(form, "lon").strip():
+        return number(form, "lat"), number(form, "lon")
+    typed = raw(form, "centre").strip()
+    if typed:
+        found = gazetteer.find(typed)
+        if found is None:
+            raise Unprocessable.field(
+                "centre", "We do not know this place: choose one of the list or type coordinates."
+            )
+        return found.lat, found.lon
+    dropped = gazetteer.find(raw(form, "place_name").strip()) if raw(form, "place_name") else None
+    if dropped is not None:
+        return dropped.lat, dropped.lon
+    return settings.area_lat, settings.area_lon
+
+
 async def _new_page(association: Association, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("errors", FormErrors())
     extra.setdefault("values", {})
@@ -51,6 +73,7 @@ async def _new_page(association: Association, status: int = 200, **extra: Any) -
         "call_new.html",
         status,
         association=association,
+        places=node_gazetteer(current_node().settings).places,
         radius_options=[(format(r, "g"), _("%(km)s km", km=format(r, "g"))) for r in RADII],
         duration_options=[(str(d), _("%(num)d days", num=d)) for d in DURATIONS],
         **extra,
@@ -79,6 +102,7 @@ async def create(association_id: UUID) -> Response:
     try:
         kind = raw(form, "kind")
         days = int(raw(form, "days") or 7)
+        centre = _centre(form, node_gazetteer(node.settings), node.settings)
         body: dict[str, Any] = {
             "kind": kind,
             "title": raw(form, "title"),
@@ -87,8 +111,8 @@ async def create(association_id: UUID) -> Response:
             "opening_hours": raw(form, "opening_hours"),
             "ends_at": clock.now() + timedelta(days=days if days in DURATIONS else 7),
             "area": {
-                "lat": node.settings.area_lat,
-                "lon": node.settings.area_lon,
+                "lat": centre[0],
+                "lon": centre[1],
                 "radius_km": number(form, "radius_km"),
             },
         }
@@ -97,7 +121,15 @@ async def create(association_id: UUID) -> Response:
             body["skills"] = raw(form, "skills")
         else:
             body["items"] = _items(raw(form, "items"))
-        call = await posting.post_call(node, member(), parse(CallIn, body), association.id)
+        try:
+            call = await posting.post_call(node, member(), parse(CallIn, body), association.id)
+        except Unprocessable as exc:
+            if any(e.get("field", "").startswith("area") for e in exc.errors):
+                # The form's only say in the area is its centre and radius.
+                raise Unprocessable.field(
+                    "centre", "The area must be inside the node's area: choose a nearer centre."
+                ) from exc
+            raise
     except (Problem, ValueError) as exc:
         problem = exc if isinstance(exc, Problem) else Unprocessable.field("days", str(exc))
         errors = FormErrors.from_problem(problem)
