@@ -156,7 +156,7 @@ async def add_member() -> Response:
         phone, proxy_id = text(form, "phone", 40), text(form, "proxy_id", 40)
         if proxy_id:
             try:
-                candidate = await Member.get_or_none(id=UUID(proxy_id), managed_by_id__not=None)
+                candidate = await Member.get_or_none(id=UUID(proxy_id), managed_by_id__isnull=False)
             except ValueError:
                 candidate = None
         elif phone:
