@@ -126,6 +126,11 @@ async def test_every_gated_admin_form_opens_a_proposal(
     page = await _text(await admin.get(f"/committee/proposals/{opened[0]}", headers=FR))
     assert "Ce changement doit passer par le comité de la rue" in page
     assert "Bloquer spam.example" in page and "Ce qui changerait" in page
+    assert "Nous refuserions tout ce qui vient de spam.example." in page
+    english = {"Accept-Language": "en"}
+    page = await _text(await admin.get(f"/committee/proposals/{opened[0]}", headers=english))
+    assert "We would refuse everything from spam.example." in page
+    assert "What would change" in page and "Before" in page and "After" in page
 
 
 async def test_a_member_votes_on_the_page_and_changes_their_vote(

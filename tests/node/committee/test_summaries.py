@@ -1,0 +1,70 @@
+"""Every change the committee can be asked about says what it does in plain words, in French
+and in English: a title, then short sentences, with names the committee knows (a domain, a
+person, an association) and no internal ids."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import get_args
+
+from node.models import CommitteeRole
+from node.services.committee.changes import (
+    AcceptPartnership,
+    AddSeat,
+    ApproveAssociation,
+    BaseChange,
+    Change,
+    ChangeCharter,
+    ChangeGates,
+    ChangeRules,
+    EndPartnership,
+    GiveOpinion,
+    RemoveSeat,
+    SetAllowlist,
+    UnblockDomain,
+)
+from node.services.committee.changes.domains import BlockDomain
+from node.services.committee.rules import Gate
+
+ID = uuid.UUID("12345678-1234-5678-1234-567812345678")
+EXAMPLES: list[BaseChange] = [
+    AcceptPartnership(partnership_id=ID, domain="lyon.test", scopes=["public_needs"]),
+    EndPartnership(partnership_id=ID, domain="lyon.test", scopes=["public_needs"]),
+    BlockDomain(domain="spam.example", reason="Messages en masse"),
+    UnblockDomain(domain="spam.example"),
+    SetAllowlist(allowlist_mode=True, allowed_domains=["lyon.test"]),
+    ApproveAssociation(association_id=ID, name="La Cloche"),
+    AddSeat(member_id=ID, name="Awa", role=CommitteeRole.FACILITATOR),
+    RemoveSeat(member_id=ID, name="Awa"),
+    ChangeRules(quorum=3, voting_days=5),
+    ChangeGates(gates=[Gate.PARTNERSHIPS, Gate.CHARTER]),
+    GiveOpinion(
+        question_iri="http://lyon.test/questions/1",
+        asker_actor="http://lyon.test/actor",
+        asker_domain="lyon.test",
+        title="Bloquer spam.example",
+        summary="Nous refuserions tout ce qui vient de spam.example.",
+    ),
+    ChangeCharter(text_fr="Nous nous respectons.", text_en="We respect each other."),
+]
+SENTENCE = re.compile(r"[^.!?]+[.!?]")
+
+
+def test_every_kind_of_change_has_an_example() -> None:
+    [union, _] = get_args(Change)
+    assert {t.__name__ for t in get_args(union)} == {type(c).__name__ for c in EXAMPLES}
+
+
+def test_every_change_is_summed_up_in_short_french_and_english_sentences() -> None:
+    for change in EXAMPLES:
+        title, fr, en = change.describe()
+        assert title and fr and en, change.kind
+        assert fr != en, change.kind
+        for text in (title, fr, en):
+            assert str(ID) not in text, (change.kind, text)
+        for text in (fr, en):
+            sentences = SENTENCE.findall(text)
+            assert sentences, (change.kind, text)
+            # Short sentences: someone who reads little gets each one at a glance.
+            assert all(len(s.split()) <= 25 for s in sentences), (change.kind, text)
