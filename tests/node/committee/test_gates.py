@@ -4,6 +4,7 @@ that change; emergencies take effect at once and are reviewed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from node.http_state import EntraideApp
@@ -178,6 +179,8 @@ async def test_emergency_block_takes_effect_and_is_reviewed(app: EntraideApp) ->
     assert status == 201 and body["domain"] == "abuse.example"
     proposal = await only_proposal(app)
     assert proposal.origin == ProposalOrigin.EMERGENCY and proposal.state == ProposalState.OPEN
+    # Reviewed within the committee's voting period (7 days by default), like any proposal.
+    assert proposal.deadline - proposal.created_at == timedelta(days=7)
     public = await ok(app, "GET", "/api/v1/decisions", {})
     assert public["items"] == []  # not decided yet; shown as waiting on the decisions page
     page = await (await app.test_client().get("/decisions")).get_data(as_text=True)
