@@ -33,9 +33,9 @@ from uuid import UUID
 from federation import parse as ap
 from federation.origin import domain_of
 from federation.vocab import PartnershipScope
-from node.errors import Problem, Unprocessable
+from node.errors import NotFound, Problem, Unprocessable
 from node.fed.handlers import actors, committee, participations, partnerships
-from node.fed.handlers.context import Ignore, InboxContext
+from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.serializers import actor_display_name, html_to_text
 from node.models import CallKind, CallStatus
 from node.services import partnerships as partnership_service
@@ -113,12 +113,26 @@ async def create_call(ctx: InboxContext, activity: ap.Activity) -> None:
         await remote.receive_call(ctx.node, _remote_call(ctx, obj))
 
 
+# How many times an Update of a call we do not hold is tried again (about three minutes with the
+# retry schedule) before it is left aside: its Create may still be on its way.
+UPDATE_BEFORE_CREATE_ATTEMPTS = 4
+
+
 async def update_call(ctx: InboxContext, activity: ap.Activity) -> None:
     obj = activity.embedded_object
     if obj is None:
         raise Ignore("the call is not embedded")
+    data = _remote_call(ctx, obj)
     with _refusal_ignored():
-        await remote.update_call(ctx.node, _remote_call(ctx, obj))
+        try:
+            await remote.update_call(ctx.node, data)
+        except NotFound as exc:
+            # Deliveries are not ordered: the Update of a pledge may overtake the Create of
+            # the call. It waits for it a little (a late Update after a Delete must not bring
+            # a deleted call back, so it never creates one itself).
+            if ctx.item.attempts < UPDATE_BEFORE_CREATE_ATTEMPTS:
+                raise Transient("the call's Create has not arrived yet") from exc
+            raise
 
 
 def _respondent(ctx: InboxContext, activity: ap.Activity) -> answers.Respondent:

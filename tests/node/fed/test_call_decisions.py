@@ -6,6 +6,7 @@ withdrawn or already decided changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -22,6 +23,7 @@ from node.models import (
     Notification,
     OutboxActivity,
 )
+from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 from tests.factories import PARIS, call_body, make_association, set_area
 from tests.fedtools import federated_nodes, settle
@@ -92,7 +94,7 @@ async def test_two_partners_answer_the_last_place_at_once(node_factory: NodeFact
     nadia, nadia_h = await _resident(lyon, "Nadia")
     nissa, nissa_h = await _resident(nice, "Nissa")
     posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
-    await settle(*apps)  # the Create first: an Update arriving before it is left aside
+    await settle(*apps)  # the Create first (an Update overtaking it waits minutes for it)
     _, zoe_h = await member(paris, "Zoé")
     await ok(paris, "POST", f"/api/v1/calls/{posted['id']}/answers", zoe_h, json={})
     await settle(*apps)
@@ -406,3 +408,36 @@ async def test_only_the_association_deletes_its_calls_on_a_partner(
     with lyon.node.db.activate():
         assert not await Call.exists(remote_iri=call_iri)
         assert await Call.all().count() == 1
+
+
+async def test_an_update_overtaking_its_create_waits_for_it(node_factory: NodeFactory) -> None:
+    """The Update of a pledge reaches Lyon before the Create of the call: it is tried again
+    once the Create is in, so Lyon ends with the right quantities."""
+    paris, lyon = apps = await _network(node_factory, "lyon")
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    posted = await ok(
+        paris, "POST", "/api/v1/calls", coord_h, json=call_body(association=association)
+    )
+    _, zoe_h = await member(paris, "Zoé")
+    pledge = {"pledges": [{"item_id": posted["items"][0]["id"], "quantity": 5}]}
+    await ok(paris, "POST", f"/api/v1/calls/{posted['id']}/answers", zoe_h, json=pledge)
+    with paris.node.db.activate():
+        await run_once(paris.node, queues=("deliveries",))
+    later = clock.now() + timedelta(days=1)
+    with lyon.node.db.activate():
+        create = await InboxItem.get(type="Create", object_type="Call")
+        await InboxItem.filter(id=create.id).update(next_attempt_at=later)
+    await settle(lyon)
+    with lyon.node.db.activate():
+        update = await InboxItem.get(type="Update", object_type="Call")
+        assert update.status == "queued" and "Create has not arrived" in (update.last_error or "")
+        await InboxItem.filter(id=create.id).update(next_attempt_at=clock.now())
+    await settle(lyon)
+    with lyon.node.db.activate():
+        assert [i.remaining for i in await CallItem.all().order_by("position")] == [20, 10]
+        await InboxItem.filter(id=update.id).update(next_attempt_at=clock.now())
+    await settle(*apps)
+    with lyon.node.db.activate():
+        assert [i.remaining for i in await CallItem.all().order_by("position")] == [15, 10]
+        assert (await InboxItem.get(id=update.id)).status == "done"
