@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +21,22 @@ from tests.web.test_browser import LABELS, PASSWORD, Outside, _axe, _context, _l
 pytestmark = [pytest.mark.slow]
 ADMIN = "+33611119999"
 AWA = "06 40 00 00 01"
+# The worker's closing job, run once in the node's environment.
+CLOSE = (
+    "from node.cli_common import run_on_node, settings_or_exit\n"
+    "from node.services.committee.closing import close_due_proposals\n"
+    "print(run_on_node(settings_or_exit(), close_due_proposals))\n"
+)
+
+
+def _close_votes_now(node: Node) -> None:
+    """Move every open vote's deadline into the past and close them as the worker would."""
+    with sqlite3.connect(node.data_dir / "node.sqlite3") as db:
+        db.execute("UPDATE committee_proposal SET deadline = ?", ("2000-01-01 00:00:00+00:00",))
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSE], env=node.env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "1", done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +140,12 @@ def test_a_member_votes_from_an_sms_link_on_a_basic_phone(node: Node, browser: A
     desk.get_by_label("Awa", exact=True).check()
     desk.locator('form[action$="/committee/meetings"] button[type="submit"]').click()
     desk.wait_for_url(re.compile(r"/committee/meetings/[0-9a-f-]{36}$"))
+    violations += _axe(desk)
+    # The vote closes: axe on the decision's public page.
+    _close_votes_now(node)
+    desk.goto(f"{node.url}/decisions")
+    desk.get_by_role("link", name=re.compile("Bloquer spam.example")).first.click()
+    desk.wait_for_url(re.compile(r"/decisions/[0-9a-f-]{36}$"))
     violations += _axe(desk)
     desk.set_viewport_size({"width": 375, "height": 740})
     desk.goto(f"{node.url}/committee")
