@@ -21,6 +21,7 @@ from node.events import (
     CallDeleted,
     CallMessagePosted,
     CallPosted,
+    CallThanked,
     CallUpdated,
     CommitteeQuestionAnswered,
     CommitteeQuestionAsked,
@@ -172,6 +173,10 @@ async def call_message_posted(node: NodeState, event: CallMessagePosted) -> None
     await publish_calls.send_message(node, event.call, event.message)
 
 
+async def call_thanked(node: NodeState, event: CallThanked) -> None:
+    await publish_calls.send_thanks(node, event.call, event.message)
+
+
 async def call_deleted(node: NodeState, event: CallDeleted) -> None:
     await publish_calls.publish_deletion(node, event.call)
 
@@ -211,6 +216,7 @@ def register(bus: EventBus) -> None:
     bus.listen(CallAnswerRefused, call_answer_refused)
     bus.listen(CallDeleted, call_deleted)
     bus.listen(CallMessagePosted, call_message_posted)
+    bus.listen(CallThanked, call_thanked)
     bus.listen(CallAnswerWithdrawn, call_answer_withdrawn)
     bus.listen(ActionUpdated, action_updated)
     bus.listen(ActionDeleted, action_deleted)

@@ -23,6 +23,7 @@ answering node's instance actor.
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from federation import build
@@ -298,17 +299,70 @@ def _note(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     """A private Note (only ``to``, never public) in reply to the call."""
+    return _private_note(
+        message_iri(node, call, message),
+        message.body,
+        message.created_at,
+        actor=actor,
+        in_reply_to=in_reply_to,
+        to=to,
+        extra=extra,
+    )
+
+
+def _private_note(
+    iri: str,
+    body: str,
+    written: datetime,
+    *,
+    actor: str,
+    in_reply_to: str,
+    to: str,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     note = {
-        "id": message_iri(node, call, message),
+        "id": iri,
         "type": "Note",
         "attributedTo": actor,
         "inReplyTo": in_reply_to,
-        "content": paragraphs(message.body),
-        "published": build.iso(message.created_at, milliseconds=True),
+        "content": paragraphs(body),
+        "published": build.iso(written, milliseconds=True),
         "to": [to],
         **extra,
     }
     return build.create(id=f"{note['id']}/activity", actor=actor, object=note, to=[to])
+
+
+async def _respondent_nodes(call: Call) -> list[RemoteActor]:
+    """The partner nodes (instance actors) with active respondents on our call."""
+    nodes: dict[str, RemoteActor] = {}
+    rows = await CallAnswer.filter(
+        call_id=call.id, status=AnswerStatus.ACTIVE, remote_actor_iri__isnull=False
+    )
+    for row in rows:
+        actor = await _answering_node(row)
+        if actor is not None:
+            nodes.setdefault(actor.ap_id, actor)
+    return list(nodes.values())
+
+
+async def send_thanks(node: NodeState, call: Call, message: str) -> None:
+    """Our association thanks everyone at once: respondents on partner nodes too, as a word
+    to all of them (its id is the call's one thank-you)."""
+    if call.origin_domain is not None:
+        return
+    me, iri = author_iri(node, call), call_iri(node.settings, call.id)
+    for actor in await _respondent_nodes(call):
+        activity = _private_note(
+            f"{iri}/thanks",
+            message,
+            call.thanked_at or clock.now(),
+            actor=me,
+            in_reply_to=iri,
+            to=actor.ap_id,
+            extra={},
+        )
+        await publish(node, activity, to=[actor])
 
 
 async def send_message(node: NodeState, call: Call, message: CallMessage) -> None:

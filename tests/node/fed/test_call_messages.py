@@ -122,6 +122,22 @@ async def test_association_and_partner_respondents_talk_through_their_nodes(
     assert item.status == "ignored" and "token" in (item.last_error or "")
     assert len((await ok(lyon, "GET", mirror_url, omar_h))["items"]) == 1
 
+    # Thanking everyone reaches the respondents on Lyon too.
+    thanks = await ok(
+        paris,
+        "POST",
+        f"/api/v1/calls/{posted['id']}/thanks",
+        coord_h,
+        json={"message": "Merci à tous !"},
+    )
+    assert thanks["thanked"] == 2
+    await settle(*apps)
+    for who in (nadia, omar):
+        told = await _told(lyon, who, "call_message")
+        assert told[-1].payload["message"] == "Merci à tous !"
+    his = await ok(lyon, "GET", mirror_url, omar_h)
+    assert [m["body"] for m in his["items"]][-1] == "Merci à tous !"
+
     # Nothing private in any body that left a node.
     secrets: list[str] = []
     for app in apps:
