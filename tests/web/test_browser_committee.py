@@ -123,6 +123,8 @@ def test_a_member_votes_from_an_sms_link_on_a_basic_phone(node: Node, browser: A
     buttons[0].click()
     page.get_by_role("heading", name="Merci, votre vote est enregistré.").wait_for()
     assert page.get_by_text("Vous avez voté : Pour.").count() == 1
+    # axe needs JavaScript: it reads the exact page Awa got, in the desk's browser at her size.
+    recorded = page.content()
     # The same link, once more: it has been used.
     page.goto(link)
     page.get_by_role("heading", name="Ce lien de vote ne marche plus").wait_for()
@@ -141,6 +143,12 @@ def test_a_member_votes_from_an_sms_link_on_a_basic_phone(node: Node, browser: A
     desk.locator('form[action$="/committee/meetings"] button[type="submit"]').click()
     desk.wait_for_url(re.compile(r"/committee/meetings/[0-9a-f-]{36}$"))
     violations += _axe(desk)
+    desk.set_viewport_size({"width": 375, "height": 740})
+    desk.goto(f"{node.url}/decisions")
+    desk.set_content(recorded)
+    desk.get_by_role("heading", name="Merci, votre vote est enregistré.").wait_for()
+    violations += [f"(vote recorded) {v}" for v in _axe(desk)]
+    desk.set_viewport_size({"width": 1280, "height": 900})
     # The vote closes: axe on the decision's public page.
     _close_votes_now(node)
     desk.goto(f"{node.url}/decisions")
