@@ -230,6 +230,9 @@ async def test_decisions_are_readable_anonymously(
     assert link
     one = await _text(await anonymous.get(link.group(1), headers=FR))
     assert "Approuvée" in one or "Approuvé" in one
+    assert "Pour : <strong>1</strong>" in one and "Contre : <strong>0</strong>" in one
+    english = await _text(await anonymous.get(link.group(1), headers={"Accept-Language": "en"}))
+    assert "For: <strong>1</strong>" in english and "Abstain: <strong>0</strong>" in english
     with app.node.db.activate():
         phones = [m.phone for m in await Member.all() if m.phone]
     assert not any(phone in listing + one for phone in phones)
