@@ -377,19 +377,13 @@ async def send_message(node: NodeState, call: Call, message: CallMessage) -> Non
     if call.origin_domain is None and message.from_association:
         answer_id = message.answer_id  # type: ignore[attr-defined]
         answer = await CallAnswer.get(id=answer_id) if answer_id is not None else None
-        if answer is not None:
-            targets = [answer] if answer.remote_actor_iri else []
+        if answer is None:
+            nodes = await _respondent_nodes(call)
         else:
-            targets = await CallAnswer.filter(
-                call_id=call.id, status=AnswerStatus.ACTIVE, remote_actor_iri__isnull=False
-            )
-        nodes: dict[str, RemoteActor] = {}
-        for row in targets:
-            actor = await _answering_node(row)
-            if actor is not None:
-                nodes.setdefault(actor.ap_id, actor)
+            actor = await _answering_node(answer) if answer.remote_actor_iri else None
+            nodes = [actor] if actor is not None else []
         me = author_iri(node, call)
-        for actor in nodes.values():
+        for actor in nodes:
             extra: dict[str, Any] = {}
             if answer is not None and answer.remote_actor_iri:
                 extra["respondent"] = answer.remote_actor_iri.split("#", 1)[1]
