@@ -3,7 +3,9 @@ is posted (as the personal data check of :mod:`node.services.privacy_check` warn
 addresses and numbers). It warns, it never refuses: the author may confirm or change the text.
 
 Matching ignores case and accents and takes whole words (``arnaque`` finds « Arnaqué » but
-not « arnaqueur »… unless the moderators list that one too).
+not « arnaqueur »… unless the moderators list that one too). The list is kept the same way:
+« Arnaque », « ARNAQUE » and « arnaqué » are one word, so a second spelling is a duplicate (409);
+the first spelling (NFC, spaces collapsed) is what authors and moderators see.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def _fold(text: str) -> str:
 
 
 def normalise_word(raw: str) -> str:
-    word = " ".join(raw.split())
+    word = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not word:
         raise Unprocessable.field("word", "Give a word or a short phrase.")
     if len(word) > WORD_MAX:
@@ -68,6 +70,10 @@ async def add_word(moderator: Member, raw: str) -> ScreenedWord:
     word = normalise_word(raw)
     if await ScreenedWord.all().count() >= LIST_MAX:
         raise Unprocessable.field("word", f"The list holds at most {LIST_MAX} words.")
+    folded = _fold(word)
+    listed: list[str] = await ScreenedWord.all().values_list("word", flat=True)  # type: ignore[assignment]
+    if any(_fold(other) == folded for other in listed):
+        raise Conflict("This word is already on the list.")
     try:
         async with in_transaction():
             row = await ScreenedWord.create(word=word, created_at=clock.now())

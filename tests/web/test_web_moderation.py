@@ -205,6 +205,13 @@ async def test_the_word_list(app: EntraideApp, make_member: MemberFactory) -> No
     )
     assert again.status_code == 409
     assert "Ce mot est déjà dans la liste." in await _text(again)
+    # Another case or accents make the same word, on the list once.
+    for spelling in ("ARNAQUE", "Arnaqué", " arnaquÉ "):
+        other = await mod.post(
+            "/moderation/words", form={"csrf_token": token, "word": spelling}, headers=FR
+        )
+        assert other.status_code == 409, spelling
+        assert "Ce mot est déjà dans la liste." in await _text(other)
     empty = await mod.post("/moderation/words", form={"csrf_token": token, "word": " "})
     assert empty.status_code == 422
     with app.node.db.activate():

@@ -32,6 +32,10 @@ async def test_moderators_manage_the_list(
     assert word["word"] == "Argent liquide"
     again = await client.post(WORDS, json={"word": "Argent liquide"}, headers=mod_h)
     assert again.status_code == 409
+    # Case, accents and the Unicode form do not make another word.
+    for spelling in ("ARGENT LIQUIDE", "argent liquidé", "Argent liquide"):
+        dup = await client.post(WORDS, json={"word": spelling}, headers=mod_h)
+        assert dup.status_code == 409, spelling
     for bad in ({"word": ""}, {"word": "   "}, {"word": "x" * 101}, {"word": "a\x07b"}, {}):
         assert (await client.post(WORDS, json=bad, headers=mod_h)).status_code == 422, bad
     listed = await (await client.get(WORDS, headers=mod_h)).get_json()
@@ -68,3 +72,17 @@ async def test_the_api_warns_until_the_author_confirms(
         "/api/v1/actions?confirm_screened=true", json=body, headers=author_h
     )
     assert confirmed.status_code == 201
+
+
+async def test_a_word_written_with_capitals_and_accents_matches_any_spelling(
+    app: EntraideApp, client: Any, make_member: MemberFactory
+) -> None:
+    mod_h = await _moderator_h(app, make_member)
+    added = await client.post(WORDS, json={"word": "Escroquerié"}, headers=mod_h)
+    assert added.status_code == 201
+    _, author_h = await make_member()
+    for text in ("une escroquerie ici", "UNE ESCROQUERIE", "une EscroQuériE !"):
+        refused = await client.post("/api/v1/actions", json=need_body(text), headers=author_h)
+        assert refused.status_code == 422, text
+        problem = await refused.get_json()
+        assert problem["errors"] == [{"field": "text", "message": "Escroquerié"}]
