@@ -46,6 +46,7 @@ from node.models import (
     Place,
     PlaceSuggestion,
     RemoteActor,
+    RemoteAssociationFollow,
     Report,
     Visit,
 )
@@ -91,6 +92,8 @@ __all__ = [
     "ProposalClosed",
     "ProposalOpened",
     "QuorumAtRisk",
+    "RemoteFollowEnded",
+    "RemoteFollowStarted",
     "ReportDecided",
     "ReportForwarded",
     "ReportMade",
@@ -138,6 +141,23 @@ class CallPosted(Event):
     """A local association posted a call, or a partner's arrived (``call.origin_domain`` set)."""
 
     call: Call
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteFollowStarted(Event):
+    """The first member of this node followed an association of another node: the node
+    follows it (one ``Follow`` of its instance actor, whoever asked)."""
+
+    remote: RemoteAssociationFollow
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteFollowEnded(Event):
+    """The last member following an association of another node left it (``follow_id`` is
+    the ``Follow`` to undo; the row is gone)."""
+
+    actor_iri: str
+    follow_id: str
 
 
 @dataclass(frozen=True, kw_only=True)

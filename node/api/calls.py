@@ -17,7 +17,15 @@ from node.api.deps import optional_member, require_member, require_verified_memb
 from node.api.types import BEARER, Strict
 from node.http_state import current_node
 from node.models import Call, CallAnswer, CallKind, CallMessage, CallStatus, Member
-from node.services.calls import answers, audience, follows, messages, posting, reading
+from node.services.calls import (
+    answers,
+    audience,
+    follows,
+    messages,
+    posting,
+    reading,
+    remote_follows,
+)
 from node.services.inputs.calls import (
     AnswerIn,
     CallChanges,
@@ -72,6 +80,8 @@ class CallOut(BaseModel):
     body: str
     association_id: UUID | None
     association_name: str
+    # A partner's call: its association's actor, which ``/partner-associations/follow`` takes.
+    association_actor: str | None
     origin_domain: str | None
     place_name: str
     opening_hours: str
@@ -140,6 +150,20 @@ class FollowOut(BaseModel):
     followers: int
 
 
+class RemoteFollowQuery(Strict):
+    actor: str = Field(..., min_length=1, max_length=2048)
+
+
+class RemoteFollowOut(BaseModel):
+    actor: str
+    name: str
+    following: bool
+    # The partner's answer to this node's Follow: pending, accepted or rejected (null when
+    # nobody here follows it).
+    state: str | None
+    followers: int
+
+
 class AreaOut(BaseModel):
     h3_r8: str
     h3_r7: str
@@ -164,6 +188,7 @@ async def call_out(call: Call, viewer: Member | None) -> CallOut:
         body=call.body,
         association_id=association_id,
         association_name=call.association_name,
+        association_actor=call.remote_association_iri,
         origin_domain=call.origin_domain,
         place_name=call.place_name,
         opening_hours=call.opening_hours,
@@ -379,3 +404,49 @@ async def unfollow_association(association_id: UUID) -> FollowOut:
     member = await require_member()
     await follows.unfollow(member, association_id)
     return await _follow_out(association_id, member)
+
+
+async def _remote_follow_out(member: Member, actor: str) -> RemoteFollowOut:
+    view = await remote_follows.view(member, actor)
+    return RemoteFollowOut(
+        actor=view.actor_iri,
+        name=view.name,
+        following=view.following,
+        state=None if view.state is None else view.state.value,
+        followers=view.followers,
+    )
+
+
+@blueprint.get("/partner-associations/follow")
+@security_scheme(BEARER)
+@validate_querystring(RemoteFollowQuery)
+@validate_response(RemoteFollowOut)
+async def remote_follow_state(query_args: RemoteFollowQuery) -> RemoteFollowOut:
+    """Whether you follow an association of a partner node (404 unknown here)."""
+    member = await require_member()
+    return await _remote_follow_out(member, query_args.actor)
+
+
+@blueprint.post("/partner-associations/follow")
+@security_scheme(BEARER)
+@validate_querystring(RemoteFollowQuery)
+@validate_response(RemoteFollowOut)
+async def follow_remote_association(query_args: RemoteFollowQuery) -> RemoteFollowOut:
+    """Follow an association of a partner node (``actor``: the ``association_actor`` of one of
+    its calls) to hear about all its calls, wherever they are. The node sends one ``Follow``
+    for all its members; following twice changes nothing (200). 404 for an actor no call here
+    comes from."""
+    member = await require_member()
+    await remote_follows.follow(current_node(), member, query_args.actor)
+    return await _remote_follow_out(member, query_args.actor)
+
+
+@blueprint.delete("/partner-associations/follow")
+@security_scheme(BEARER)
+@validate_querystring(RemoteFollowQuery)
+@validate_response(RemoteFollowOut)
+async def unfollow_remote_association(query_args: RemoteFollowQuery) -> RemoteFollowOut:
+    """Stop following; the last member to leave ends the node's ``Follow`` (``Undo``)."""
+    member = await require_member()
+    await remote_follows.unfollow(current_node(), member, query_args.actor)
+    return await _remote_follow_out(member, query_args.actor)

@@ -38,6 +38,8 @@ from node.events import (
     PlaceCreated,
     PlaceDeleted,
     PlaceUpdated,
+    RemoteFollowEnded,
+    RemoteFollowStarted,
     ReportForwarded,
     VisitRecorded,
 )
@@ -51,6 +53,7 @@ from node.fed import (
 )
 from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
+from node.fed.publish_follows import send_follow, send_unfollow
 from node.fed.publish_reports import publish_flag
 from node.fed.publish_visits import publish_visit
 from node.fed.remote import get_remote_actor
@@ -195,6 +198,14 @@ async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> 
         await publish_calls.send_withdrawal(node, call, answer)
 
 
+async def remote_follow_started(node: NodeState, event: RemoteFollowStarted) -> None:
+    await send_follow(node, event.remote)
+
+
+async def remote_follow_ended(node: NodeState, event: RemoteFollowEnded) -> None:
+    await send_unfollow(node, event.actor_iri, event.follow_id)
+
+
 async def place_created(node: NodeState, event: PlaceCreated) -> None:
     await publish_places.publish_place(node, event.place, update=False)
 
@@ -211,6 +222,8 @@ def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
     bus.listen(CallPosted, call_posted)
+    bus.listen(RemoteFollowStarted, remote_follow_started)
+    bus.listen(RemoteFollowEnded, remote_follow_ended)
     bus.listen(CallUpdated, call_updated)
     bus.listen(CallAnswered, call_answered)
     bus.listen(CallAnswerRefused, call_answer_refused)

@@ -101,6 +101,9 @@ INBOUND = Routes(
         Route("Follow", None, follow.follow),
         Route("Undo", "Follow", follow.undo_follow),
         Route("Undo", None, follow.undo_by_reference),
+        # A partner's association answers the Follow our instance actor sent for our members.
+        Route("Accept", "Follow", follow.accept_follow),
+        Route("Reject", "Follow", follow.reject_follow),
         # Public needs, offers and outings of partner nodes.
         Route("Create", NEED_OFFER_TYPE, actions.create_action, PUBLIC_NEEDS),
         Route("Create", "Event", actions.create_action, PUBLIC_NEEDS),

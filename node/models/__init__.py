@@ -14,6 +14,9 @@ from node.models.calls import (
     CallPledge,
     CallStatus,
     MemberArea,
+    RemoteAssociationFollow,
+    RemoteFollowState,
+    RemoteMemberFollow,
 )
 from node.models.charter import CharterAcceptance, CharterVersion
 from node.models.committee import (
@@ -176,6 +179,9 @@ __all__ = [
     "PushSubscription",
     "RateCounter",
     "RemoteActor",
+    "RemoteAssociationFollow",
+    "RemoteFollowState",
+    "RemoteMemberFollow",
     "Report",
     "ReportCategory",
     "ReportStatus",

@@ -244,3 +244,43 @@ class AssociationFollow(Model):
         table = "association_follow"
         table_description = "A member follows an association."
         unique_together = (("member", "association"),)
+
+
+class RemoteFollowState(StrEnum):
+    PENDING = "pending"  # our Follow is on its way
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RemoteAssociationFollow(Model):
+    """This node's instance actor follows an association actor of another node, on behalf of
+    the members who follow it here: one ``Follow`` per remote association, whoever asked."""
+
+    id = fields.IntField(primary_key=True)
+    actor_iri = fields.CharField(max_length=2048, unique=True)
+    name = fields.CharField(max_length=120)
+    follow_id = fields.CharField(max_length=2048, unique=True)
+    state = fields.CharEnumField(RemoteFollowState, max_length=10)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "remote_association_follow"
+        table_description = "The node follows an association of another node."
+
+
+class RemoteMemberFollow(Model):
+    """A member of this node follows an association of another node."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="remote_follows", on_delete=fields.CASCADE
+    )
+    remote: fields.ForeignKeyRelation[RemoteAssociationFollow] = fields.ForeignKeyField(
+        "models.RemoteAssociationFollow", related_name="members", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "remote_member_follow"
+        table_description = "A member follows an association of another node."
+        unique_together = (("member", "remote"),)

@@ -60,7 +60,7 @@ from node.models import (
     SuggestionStatus,
 )
 from node.services import notifications
-from node.services.calls import audience, follows, limits
+from node.services.calls import audience, follows, limits, remote_follows
 from node.state import NodeState
 
 # Changes of an outing its participants are told about.
@@ -297,7 +297,11 @@ async def call_posted(node: NodeState, event: CallPosted) -> None:
         await _tell(node, "call_urgent", in_area, None, payload)
         return
     association = call.association_id  # type: ignore[attr-defined]
-    followers = set(await follows.followers(association)) if association is not None else set()
+    followers: set[UUID] = set()
+    if association is not None:
+        followers.update(await follows.followers(association))
+    elif call.remote_association_iri is not None:  # a partner's association, maybe followed
+        followers.update(await remote_follows.followers(call.remote_association_iri))
     followers.discard(author)
     await _tell(node, "call_followed", sorted(followers), None, payload)
     others = [member for member in in_area if member not in followers]

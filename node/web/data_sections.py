@@ -37,6 +37,10 @@ TITLES: dict[str, tuple[str, str]] = {
         N_("The associations that invited your number."),
     ),
     "associations_followed": (N_("Associations I follow"), N_("The associations you follow.")),
+    "partner_associations_followed": (
+        N_("Associations of partner nodes I follow"),
+        N_("The associations of partner nodes you follow."),
+    ),
     "proxy_profiles_recorded": (
         N_("Profiles I recorded"),
         N_("The people you registered for an association, with their consent."),
@@ -46,6 +50,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "messages": (N_("My messages"), N_("The messages you wrote.")),
     "calls": (N_("My calls for help"), N_("The calls you launched.")),
     "call_answers": (N_("My answers to calls"), N_("What you offered to calls.")),
+    "call_messages": (
+        N_("My messages about calls"),
+        N_("What you wrote to an association or its respondents about a call."),
+    ),
     "place_suggestions": (
         N_("My suggestions for the guide"),
         N_("The changes to places you suggested."),

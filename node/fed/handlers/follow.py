@@ -11,6 +11,7 @@ from node.fed.actors import local_actor_exists
 from node.fed.handlers.context import Ignore, InboxContext
 from node.fed.outbox import publish
 from node.services import followers
+from node.services.calls import remote_follows
 from node.services.federation_policy import allowlist_mode, is_partner_domain
 
 
@@ -65,3 +66,21 @@ async def undo_by_reference(ctx: InboxContext, activity: Activity) -> None:
     removed = await followers.remove_follower(ctx.node, ctx.sender, follow_id=activity.object_id)
     if not removed:
         raise Ignore("Undo of nothing we know")
+
+
+async def _decided(ctx: InboxContext, activity: Activity, *, accepted: bool) -> None:
+    """A partner's association answered the ``Follow`` our instance actor sent for our
+    members (only that association's own answer counts)."""
+    follow_id = activity.object_id
+    if follow_id is None or not iris.is_local(ctx.node.settings, follow_id):
+        raise Ignore("an answer to a Follow that is not ours")
+    if not await remote_follows.decided(follow_id, ctx.sender.ap_id, accepted=accepted):
+        raise Ignore("an answer to no Follow of ours, or not from the followed actor")
+
+
+async def accept_follow(ctx: InboxContext, activity: Activity) -> None:
+    await _decided(ctx, activity, accepted=True)
+
+
+async def reject_follow(ctx: InboxContext, activity: Activity) -> None:
+    await _decided(ctx, activity, accepted=False)

@@ -11,10 +11,18 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node import clock
-from node.errors import Problem, Unprocessable
+from node.errors import NotFound, Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Association, CallKind
-from node.services.calls import answers, audience, follows, messages, posting, reading
+from node.services.calls import (
+    answers,
+    audience,
+    follows,
+    messages,
+    posting,
+    reading,
+    remote_follows,
+)
 from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
@@ -146,6 +154,12 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("errors", FormErrors())
     talking = viewer is not None and await messages.can_talk(viewer, call)
     respondents = await reading.respondents(call, viewer) if manager and viewer else []
+    remote_follow = None
+    if viewer is not None and call.remote_association_iri is not None:
+        try:
+            remote_follow = await remote_follows.view(viewer, call.remote_association_iri)
+        except Problem:
+            remote_follow = None  # an association whose actor this node no longer holds
     return await render(
         "call.html",
         status,
@@ -157,6 +171,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         manager=manager,
         respondents=respondents,
         talking=talking,
+        remote_follow=remote_follow,
         conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
         duration_options=[("", _("Keep the end date"))]
         + [(str(d), _("%(num)d days from now", num=d)) for d in DURATIONS],
@@ -302,6 +317,23 @@ async def follow(association_id: UUID) -> Response:
     else:
         await follows.follow(member(), association_id)
     return see_other(url_for("web_associations.show", association_id=association_id))
+
+
+@blueprint.post("/calls/<uuid:call_id>/follow-association")
+@login_required
+async def follow_partner_association(call_id: UUID) -> Response:
+    """Follow (or stop following) the partner's association that posted this call."""
+    call = await reading.get_call(call_id)
+    actor = call.remote_association_iri
+    if actor is None:
+        raise NotFound("No such call of a partner node.")
+    form = await request.form
+    if raw(form, "stop") == "1":
+        await remote_follows.unfollow(current_node(), member(), actor)
+    else:
+        await remote_follows.follow(current_node(), member(), actor)
+        await flash(_("You follow this association: its calls will reach you."))
+    return see_other(_url(call_id))
 
 
 @blueprint.post("/me/calls-area")
