@@ -20,6 +20,7 @@ import pytest
 from bench.procs import free_port
 from node.public_url import listening_url, public_url
 from tests.fedprocs import ENTRAIDE, ROOT
+from tests.migrated import seed_data_dir
 
 pytestmark = [pytest.mark.slow]
 
@@ -28,6 +29,7 @@ pytestmark = [pytest.mark.slow]
 def _serve(data_dir: Path, port: int, extra: dict[str, str]) -> Iterator[Path]:
     """``entraide serve`` on ``port`` with the environment of a newcomer (no base URL unless
     ``extra`` gives one); yields the file holding its banner."""
+    seed_data_dir(data_dir)  # its first start migrates: already done (tests.migrated)
     env = {
         key: value
         for key, value in os.environ.items()

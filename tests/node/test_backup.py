@@ -16,6 +16,7 @@ from tests.conftest import TEST_SECRET, DatabaseFactory, NodeFactory
 from tests.factories import need_body
 from tests.fedprocs import ENTRAIDE
 from tests.fedtools import federated_nodes, router_of, settle
+from tests.migrated import seed_data_dir
 from tests.node.fed_support import feed, member, ok, partner
 
 
@@ -142,6 +143,7 @@ def test_cli_backup_then_restore_elsewhere(tmp_path: Path) -> None:
             check=False,
         )
 
+    seed_data_dir(tmp_path / "a")
     source = {
         "ENTRAIDE_DATA_DIR": str(tmp_path / "a"),
         "ENTRAIDE_BASE_URL": "http://127.0.0.1:18999",

@@ -13,6 +13,7 @@ from node.demo import DEMO_PASSWORD, PEOPLE, seed_demo
 from node.http_state import EntraideApp
 from node.models import Action, Association, Member
 from tests.conftest import MemberFactory
+from tests.migrated import seed_data_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +62,7 @@ async def test_demo_refuses_when_a_demo_number_belongs_to_someone(app: EntraideA
 
 @pytest.mark.slow
 def test_demo_command_if_empty_then_again(tmp_path: Path) -> None:
+    seed_data_dir(tmp_path)  # an empty, migrated database: the demo command fills it
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENTRAIDE_")}
     env |= {
         "ENTRAIDE_DATA_DIR": str(tmp_path),

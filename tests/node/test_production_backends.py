@@ -11,11 +11,13 @@ from click.testing import CliRunner
 
 from node.cli import main
 from node.settings import SettingsError, load_settings
+from tests.migrated import seed_data_dir
 
 
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
+    seed_data_dir(tmp_path / "data")  # ``init`` migrates it: already done (tests.migrated)
     for name in ("ENTRAIDE_CONFIG", "ENTRAIDE_SMS_BACKEND", "ENTRAIDE_MAIL_BACKEND"):
         monkeypatch.delenv(name, raising=False)
 
