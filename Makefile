@@ -56,8 +56,10 @@ $(AXE_STAMP): tests/web/package.json tests/web/package-lock.json
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 	touch $(AXE_STAMP)
 
+# Two pytest workers (pytest-xdist), a test file each at a time: this pass is the longer one,
+# and once the PostgreSQL pass ends it has both cores to itself.
 test-sqlite: $(STAMP) $(AXE_STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 # committee/test_cli.py drives the CLI in-process against its own SQLite node whatever the test
 # database (it runs in test-sqlite); opened in this process, that SQLite node would leave its
