@@ -98,6 +98,9 @@ def running_node(data_dir: Path) -> Iterator[Node]:
             str(port),
             "--log-level",
             "warning",
+            # Live pages keep a stream open: do not wait long for them at the end.
+            "--timeout-graceful-shutdown",
+            "3",
         ],
         env=env,
         stdout=log,
@@ -117,5 +120,9 @@ def running_node(data_dir: Path) -> Iterator[Node]:
         yield Node(url=url, data_dir=data_dir, env=env)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         log.close()

@@ -17,7 +17,8 @@ from tests.conftest import MemberFactory, NodeFactory
 from tests.web.conftest import csrf_of, log_in
 
 # Placeholders that hold numbers, not names: "de %(num)d personnes" is right.
-NUMBERS = {"num", "count", "minutes", "hours", "days", "distance", "size", "limit", "max"}
+# Numbers, and dates ("le %(when)s": "le 3 décembre"), take no elision.
+NUMBERS = {"num", "count", "minutes", "hours", "days", "distance", "size", "limit", "max", "when"}
 # A preposition or article before a name placeholder that is not one of the elided forms.
 BARE = re.compile(r"\b(?:de|le|la|du|des)\s+%\((?!de_|a_)(\w+)\)s", re.IGNORECASE)
 HARD_CODED = re.compile(r"\b[dlDL]['’]%\((\w+)\)s")  # "d'%(name)s" is wrong before "Paris"
