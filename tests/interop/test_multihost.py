@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,14 +37,11 @@ import asyncpg
 import httpx
 import pytest
 
-from node import clock
-from node.app import create_app
 from node.db import migrate
-from node.iris import instance_actor_iri
 from node.keys import ensure_instance_key, ensure_vapid_key
-from node.models import DeliveryStatus, Follower, RemoteActor
+from node.models import DeliveryStatus
 from node.settings import Settings
-from tests.factories import action_body, new_member
+from tests.factories import action_body
 from tests.fedprocs import ENTRAIDE, ROOT
 from tests.migrated import _key as migrations_key
 
@@ -378,36 +376,28 @@ def _start_apps(net: Network, data_dirs: dict[str, Path], env: dict[str, str]) -
     return hosts
 
 
-async def _seed(settings: Settings, inboxes: Inboxes, address: str) -> dict[str, str]:
-    """A member (their token's headers) and 50 fediverse accounts following the node."""
-    app = create_app(settings)
-    await app.node.db.open()
-    try:
-        with app.node.db.activate():
-            _, headers = await new_member(pseudonym="Awa")
-            now = clock.now()
-            domain = f"{address}:{inboxes.port}"
-            base = f"http://{domain}/users"
-            await RemoteActor.bulk_create(
-                [
-                    RemoteActor(
-                        ap_id=f"{base}/{i}",
-                        type="Person",
-                        domain=domain,
-                        inbox=f"{base}/{i}/inbox",
-                        fetched_at=now,
-                    )
-                    for i in range(FOLLOWERS)
-                ]
-            )
-            instance = instance_actor_iri(settings)
-            actors = await RemoteActor.filter(domain=domain)
-            await Follower.bulk_create(
-                [Follower(local_actor_iri=instance, remote_actor=a, created_at=now) for a in actors]
-            )
-            assert len(await RemoteActor.filter(following_local__local_actor_iri=instance)) == 50
-    finally:
-        await app.node.db.close()
+def _seed(settings: Settings, inboxes: Inboxes, address: str) -> dict[str, str]:
+    """A member (their token's headers) and 50 fediverse accounts following the node, written
+    by a process of its own: Tortoise keeps each model's last query dialect, and earlier tests
+    of this process may have left SQLite's (``?`` placeholders) on them."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.interop.multihost_seed",
+            settings.model_dump_json(include={"base_url", "data_dir", "database_url"}),
+            SECRET,
+            f"{address}:{inboxes.port}",
+            str(FOLLOWERS),
+        ],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    headers: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
     return headers
 
 
@@ -459,7 +449,7 @@ def test_a_fan_out_survives_an_app_host_killed_mid_way(tmp_path: Path) -> None:
         ensure_vapid_key(settings)
         for other in list(data_dirs.values())[1:]:
             shutil.copytree(settings.data_dir, other)
-        headers = asyncio.run(_seed(settings, inboxes, net.gateway))
+        headers = _seed(settings, inboxes, net.gateway)
         hosts = _start_apps(net, data_dirs, common)
         try:
             with (
