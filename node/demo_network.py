@@ -247,17 +247,20 @@ class Network:
 
             _wait_until(done, f"Paris did not learn that {other.name} accepted")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 10) -> None:
+        """SIGTERM to the three at once; those still running after ``grace`` seconds (all
+        together, not each) are killed."""
+        self.client.close()  # our own keep-alive connections would hold their shutdown
         for process in self.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
         for process in self.processes:
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        self.client.close()
 
     def summary(self) -> str:
         admin = next(person for person in PEOPLE if person.admin)

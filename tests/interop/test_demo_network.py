@@ -88,7 +88,11 @@ def test_three_federated_demo_nodes_in_one_command(tmp_path: Path) -> None:
             time.sleep(1)
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's group
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
     assert process.returncode == 0
     for port in (first, first + 1, first + 2):
         assert _free(port), f"a node still listens on {port} after Ctrl-C"
