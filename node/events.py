@@ -71,6 +71,7 @@ __all__ = [
     "CallUpdated",
     "CommitteeQuestionAnswered",
     "CommitteeQuestionAsked",
+    "ContentHidden",
     "Event",
     "EventBus",
     "Listener",
@@ -429,6 +430,15 @@ class ActionRestored(Event):
     """Moderators showed a hidden action again: partners receive it anew (a ``Create``)."""
 
     action: Action
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentHidden(Event):
+    """Moderators hid (``hidden``) or restored a call or a guide place: for partners a hidden
+    one is gone (a ``Delete``); restored, they receive it anew (a ``Create``)."""
+
+    content: Call | Place
+    hidden: bool
 
 
 # --- the bus ----------------------------------------------------------------------------------

@@ -254,7 +254,7 @@ async def post_call(data: CallPostIn) -> tuple[CallOut, int]:
 async def get_call(call_id: UUID) -> CallOut:
     """A call (public, like the post it is on the fediverse); 404 when there is none."""
     member = await optional_member()
-    return await call_out(await reading.get_call(call_id), member)
+    return await call_out(await reading.get_call(call_id, member), member)
 
 
 @blueprint.patch("/calls/<uuid:call_id>")
@@ -331,7 +331,7 @@ async def post_message(call_id: UUID, data: CallMessageIn) -> tuple[CallMessageO
 async def list_answers(call_id: UUID) -> RespondentListOut:
     """Who answered, by pseudonym: the association's coordinators only (404 for others)."""
     member = await require_member()
-    rows = await reading.respondents(await reading.get_call(call_id), member)
+    rows = await reading.respondents(await reading.get_call(call_id, member), member)
     return RespondentListOut(
         items=[
             RespondentOut(
@@ -356,7 +356,7 @@ async def answer_call(call_id: UUID, data: AnswerIn) -> tuple[CallOut, int]:
     member = await require_verified_member()
     pledges = [answers.Pledge(item_id=p.item_id, quantity=p.quantity) for p in data.pledges]
     await answers.answer(current_node(), member, call_id, pledges)
-    return await call_out(await reading.get_call(call_id), member), 201
+    return await call_out(await reading.get_call(call_id, member), member), 201
 
 
 @blueprint.delete("/calls/<uuid:call_id>/answers/me")

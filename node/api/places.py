@@ -203,7 +203,7 @@ async def post_place(data: PlacePostIn) -> tuple[PlaceOut, int]:
 async def get_place(place_id: UUID) -> PlaceOut:
     """A place (public); 404 when there is none."""
     member = await optional_member()
-    return await place_out(await store.get_place(place_id), member)
+    return await place_out(await store.visible_place(place_id, member), member)
 
 
 @blueprint.patch("/places/<uuid:place_id>")

@@ -25,6 +25,7 @@ from node.events import (
     CallUpdated,
     CommitteeQuestionAnswered,
     CommitteeQuestionAsked,
+    ContentHidden,
     EventBus,
     MemberDeleted,
     MessagePosted,
@@ -57,7 +58,7 @@ from node.fed.publish_follows import send_follow, send_unfollow
 from node.fed.publish_reports import publish_flag
 from node.fed.publish_visits import publish_visit
 from node.fed.remote import get_remote_actor
-from node.models import ParticipationStatus, Partnership, PartnershipStatus
+from node.models import Call, ParticipationStatus, Partnership, PartnershipStatus
 from node.state import NodeState
 
 # Columns whose change does not alter the published object (only this node uses them).
@@ -218,6 +219,19 @@ async def place_deleted(node: NodeState, event: PlaceDeleted) -> None:
     await publish_places.publish_place_deleted(node, event.place)
 
 
+async def content_hidden(node: NodeState, event: ContentHidden) -> None:
+    content = event.content
+    if isinstance(content, Call):
+        if event.hidden:
+            await publish_calls.publish_deletion(node, content)
+        else:
+            await publish_calls.publish_call(node, content, update=False)
+    elif event.hidden:
+        await publish_places.publish_place_deleted(node, content)
+    else:
+        await publish_places.publish_place(node, content, update=False)
+
+
 def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
@@ -235,6 +249,7 @@ def register(bus: EventBus) -> None:
     bus.listen(ActionDeleted, action_deleted)
     bus.listen(ActionHidden, action_hidden)
     bus.listen(ActionRestored, action_restored)
+    bus.listen(ContentHidden, content_hidden)
     bus.listen(ReportForwarded, publish_flag)
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)

@@ -148,8 +148,8 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
 
 
 async def publish_call(node: NodeState, call: Call, *, update: bool) -> None:
-    if call.origin_domain is not None:
-        return
+    if call.origin_domain is not None or call.hidden_at is not None:
+        return  # a partner's call is theirs to publish; a hidden one was deleted for partners
     obj = await call_object(node, call, edited=update)
     make = build.update if update else build.create
     activity = make(

@@ -96,8 +96,8 @@ async def audience() -> list[RemoteActor]:
 
 
 async def publish_place(node: NodeState, place: Place, *, update: bool) -> None:
-    if not shared(place):
-        return
+    if not shared(place) or place.hidden_at is not None:
+        return  # a hidden place was deleted for partners until moderators restore it
     partners = await audience()
     if not partners:
         return

@@ -341,10 +341,12 @@ async def negotiate_objects() -> Response | None:
 
 async def _object_document(node: NodeState, kind: str, ident: UUID) -> dict[str, Any] | None:
     if kind == "guide":  # a place made on this node (public: an organisation's door)
-        place = await Place.get_or_none(id=ident, origin_domain="", source=LOCAL_SOURCE)
+        place = await Place.get_or_none(
+            id=ident, origin_domain="", source=LOCAL_SOURCE, hidden_at__isnull=True
+        )
         return None if place is None else publish_places.place_object(node, place)
     if kind == "calls":  # a call of this node (public: it is a post); a partner's is theirs
-        call = await Call.get_or_none(id=ident, origin_domain=None)
+        call = await Call.get_or_none(id=ident, origin_domain=None, hidden_at__isnull=True)
         return None if call is None else await publish_calls.call_object(node, call)
     if kind != "actions":
         return await _actor_document(node, kind, ident)

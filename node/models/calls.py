@@ -96,6 +96,8 @@ class Call(Model):
     # The partner's own ``updated`` of the last version applied: an older ``Update`` that
     # arrives after a newer one (deliveries are not ordered) is left aside.
     remote_updated_at = fields.DatetimeField(null=True)
+    # Set while moderators hide it: only its association and the moderators see it.
+    hidden_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "call"

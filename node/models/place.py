@@ -74,6 +74,8 @@ class Place(Model):
     checked_on = fields.DateField()
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Set while moderators hide it: only its editors and the moderators see it.
+    hidden_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "place"

@@ -123,7 +123,9 @@ def record_of(node: NodeState, place: Place) -> PlaceRecord:
 
 async def export_records(node: NodeState) -> list[PlaceRecord]:
     """The node's own places (not its partners'), oldest first."""
-    places = await Place.filter(origin_domain="").order_by("created_at", "id")
+    places = await Place.filter(origin_domain="", hidden_at__isnull=True).order_by(
+        "created_at", "id"
+    )
     return [record_of(node, place) for place in places]
 
 

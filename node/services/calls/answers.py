@@ -247,7 +247,7 @@ async def answer(
     if not member.is_verified:
         raise Forbidden("Verify your phone number before answering a call.")
     call = await Call.get_or_none(id=call_id)
-    if call is None:
+    if call is None or call.hidden_at is not None:
         raise NotFound("No such call.")
     if call.origin_domain is not None:
         # A partner's call: its own node counts (federation sends our member's answer there

@@ -55,7 +55,7 @@ async def post(
     """A coordinator writes to every respondent (or to the one of ``answer_id``), or a
     respondent writes to the association. 404 no call, 403 anyone else, 409 nobody to write
     to yet, 422 an ``answer_id`` that is not a respondent of the call (or from a respondent)."""
-    call = await get_call(call_id)
+    call = await get_call(call_id, member)
     now = clock.now()
     if await _manages(member, call):
         to: CallAnswer | None = None
@@ -97,7 +97,7 @@ async def post(
 async def conversation(member: Member, call_id: UUID) -> list[CallMessage]:
     """What ``member`` may read: the coordinators, every message of the call; a respondent,
     the association's words to all or to them, and their own. 404 no call, 403 anyone else."""
-    call = await get_call(call_id)
+    call = await get_call(call_id, member)
     query = CallMessage.filter(call_id=call.id)
     if not await _manages(member, call):
         mine = await _my_answer(call, member)

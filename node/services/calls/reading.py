@@ -48,11 +48,16 @@ async def can_coordinate(member: Member | None, association_id: UUID | None) -> 
     )
 
 
-async def get_call(call_id: UUID) -> Call:
+async def get_call(call_id: UUID, viewer: Member | None = None) -> Call:
     """Calls are public posts (they travel to followers on the fediverse too): anyone may read
-    one. 404 when there is none."""
+    one. 404 when there is none, or when moderators hid it and ``viewer`` is neither one of
+    them nor of those who run the call."""
     call = await Call.get_or_none(id=call_id).select_related("association")
     if call is None:
+        raise NotFound("No such call.")
+    moderator = viewer is not None and viewer.is_moderator
+    runs_it = await can_coordinate(viewer, call.association_id)  # type: ignore[attr-defined]
+    if call.hidden_at is not None and not moderator and not runs_it:
         raise NotFound("No such call.")
     return call
 
@@ -104,7 +109,7 @@ async def of_association(association_id: UUID, limit: int = 20) -> list[Call]:
 
 async def _live(query: QuerySet[Call], limit: int) -> list[Call]:
     rows: list[Call] = (
-        await query.filter(status__in=LIVE, ends_at__gt=clock.now())
+        await query.filter(status__in=LIVE, ends_at__gt=clock.now(), hidden_at__isnull=True)
         .order_by("-created_at")
         .limit(limit)
         .select_related("association")

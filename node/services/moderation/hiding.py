@@ -1,10 +1,12 @@
 """Hiding reported content and showing it again.
 
-A hidden action or chat message stays in the database (a mistake can be undone) but only its
-author and the moderators see it. A hidden public action of this node is gone for partners
-too: :class:`ActionHidden` makes federation send its ``Delete``; restoring it sends a ``Create``
-again (:class:`ActionRestored`). A partner's action or message is hidden on this node only: its
-own node decides for its copy (a moderator can forward the report there as a ``Flag``).
+A hidden action, chat message, call or guide place stays in the database (a mistake can be
+undone) but only its author (for a call or a place: those who run it) and the moderators see
+it. A hidden public action of this node is gone for partners too: :class:`ActionHidden` makes
+federation send its ``Delete``; restoring it sends a ``Create`` again (:class:`ActionRestored`);
+a local call or shared place likewise (:class:`ContentHidden`). A partner's content is hidden
+on this node only: its own node decides for its copy (a moderator can forward the report there
+as a ``Flag``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from tortoise.transactions import in_transaction
 from node import clock
 from node.caches import actions_changed
 from node.errors import Unprocessable
-from node.events import ActionHidden, ActionRestored
+from node.events import ActionHidden, ActionRestored, ContentHidden
 from node.models import (
     Action,
+    Call,
     Member,
     Message,
     ModerationEntry,
     ModerationVerb,
+    Place,
     Report,
     ReportTarget,
 )
@@ -28,23 +32,31 @@ from node.services.moderation.decisions import check_reason
 from node.services.moderation.roles import record_entry, require_moderator
 from node.state import NodeState
 
+Hidable = Action | Message | Call | Place
 
-async def _content(report: Report) -> Action | Message:
+
+async def _content(report: Report) -> Hidable:
     kind = ReportTarget(report.target_kind)
-    found: Action | Message | None = None
+    found: Hidable | None = None
     if kind == ReportTarget.ACTION:
         found = await Action.get_or_none(id=report.target_id)
     elif kind == ReportTarget.MESSAGE:
         found = await Message.get_or_none(id=int(report.target_id))
+    elif kind == ReportTarget.CALL:
+        found = await Call.get_or_none(id=report.target_id)
+    elif kind == ReportTarget.PLACE:
+        found = await Place.get_or_none(id=report.target_id)
     if found is None:
-        raise Unprocessable.field("verb", "Only an action or a message of the chat can be hidden.")
+        raise Unprocessable.field(
+            "verb", "Only an action, a message of the chat, a call or a place can be hidden."
+        )
     return found
 
 
 async def set_hidden(
     node: NodeState, moderator: Member, report: Report, hidden: bool, reason: str
 ) -> ModerationEntry:
-    """Hide (``hidden``) or restore the action or message the report is about; logged."""
+    """Hide (``hidden``) or restore the content the report is about; logged."""
     require_moderator(moderator)
     reason = check_reason(reason)
     content = await _content(report)
@@ -68,6 +80,8 @@ async def set_hidden(
                 await node.events.record(node, ActionHidden(action=content, when=now))
             else:
                 await node.events.record(node, ActionRestored(action=content))
+        elif isinstance(content, Call | Place):
+            await node.events.record(node, ContentHidden(content=content, hidden=hidden))
     if isinstance(content, Action):
         actions_changed()  # the anonymous feed's cache drops it (or takes it back) at once
     return entry

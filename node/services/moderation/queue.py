@@ -122,12 +122,23 @@ async def context(report: Report) -> Context:
         call = await Call.get_or_none(id=report.target_id)
         if call is None:
             return Context(kind, found=False)
-        return Context(kind, {"title": call.title, "body": call.body, "status": str(call.status)})
+        said = {
+            "title": call.title,
+            "body": call.body,
+            "status": str(call.status),
+            "hidden": call.hidden_at is not None,
+        }
+        return Context(kind, said)
     if kind == ReportTarget.PLACE:
         place = await Place.get_or_none(id=report.target_id)
         if place is None:
             return Context(kind, found=False)
-        return Context(kind, {"name": place.name, "description": place.description})
+        shown = {
+            "name": place.name,
+            "description": place.description,
+            "hidden": place.hidden_at is not None,
+        }
+        return Context(kind, shown)
     summary = {
         "iri": report.target_id,
         "actor_iri": report.target_actor_iri,

@@ -41,7 +41,7 @@ async def find_places(
     else:
         column, resolution = "h3_r5", 5
     cells = geo.covering_cells(query.lat, query.lon, query.radius_km, resolution)
-    rows = Place.filter(**{f"{column}__in": cells})
+    rows = Place.filter(**{f"{column}__in": cells}, hidden_at__isnull=True)
     found: list[FoundPlace] = []
     # Categories and audiences are JSON lists, whose containment operators differ between SQLite
     # and PostgreSQL: they are checked on the rows the cells let through.

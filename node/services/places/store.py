@@ -122,6 +122,17 @@ async def get_place(place_id: UUID) -> Place:
     return place
 
 
+async def visible_place(place_id: UUID, viewer: Member | None) -> Place:
+    """A place as ``viewer`` may see it: 404 when moderators hid it, unless ``viewer`` is one
+    of them or may edit it."""
+    place = await get_place(place_id)
+    if place.hidden_at is None or (viewer is not None and viewer.is_moderator):
+        return place
+    if not await may_edit(viewer, place):
+        raise NotFound("no such place")
+    return place
+
+
 async def create_place(
     node: NodeState, author: Member, data: PlaceIn, *, association_id: UUID | None = None
 ) -> Place:

@@ -54,7 +54,7 @@ async def suggest(
 ) -> PlaceSuggestion:
     """409 for a partner's place or a pending suggestion of the same member on this place, 422
     when nothing differs from the place, 429 past :data:`PER_DAY`."""
-    place = await store.get_place(place_id)
+    place = await store.visible_place(place_id, member)
     if place.origin_domain:
         raise Conflict(f"This place is {place.origin_domain}'s: suggest the change there.")
     changes = _changes(place, data)

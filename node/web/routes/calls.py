@@ -148,7 +148,7 @@ async def create(association_id: UUID) -> Response:
 
 async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     viewer = current_member()
-    call = await reading.get_call(call_id)
+    call = await reading.get_call(call_id, viewer)
     association_id = call.association_id  # type: ignore[attr-defined]
     manager = call.origin_domain is None and await reading.can_coordinate(viewer, association_id)
     extra.setdefault("errors", FormErrors())
@@ -189,7 +189,7 @@ async def show(call_id: UUID) -> Response:
 @login_required
 async def answer(call_id: UUID) -> Response:
     form = await request.form
-    call = await reading.get_call(call_id)
+    call = await reading.get_call(call_id, current_member())
     try:
         pledges = []
         if call.kind == CallKind.DONATIONS:
@@ -233,7 +233,7 @@ async def edit(call_id: UUID) -> Response:
                 raise Unprocessable.field("days", "Choose one of the durations offered.")
             values["ends_at"] = clock.now() + timedelta(days=int(days))
         quantities = []
-        for item in await reading.items_of(await reading.get_call(call_id)):
+        for item in await reading.items_of(await reading.get_call(call_id, current_member())):
             wanted = raw(form, f"wanted-{item.id}").strip()
             if wanted:
                 if not wanted.isdigit():

@@ -147,7 +147,7 @@ async def index() -> Any:
 @blueprint.get("/guide/<uuid:place_id>")
 async def show(place_id: UUID) -> Any:
     settings = current_node().settings
-    place = await store.get_place(place_id)
+    place = await store.visible_place(place_id, current_member())
     at = clock.now().astimezone(ZoneInfo(settings.timezone))
     language = current_language()
     now = hours_now(place, at, tz=settings.timezone, country=settings.country)

@@ -14,6 +14,7 @@ from node.models import Place, PlaceSuggestion
 from node.services.inputs import parse
 from node.services.inputs.places import SuggestionDecision, SuggestionIn
 from node.services.places import store, suggestions
+from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, raw, render, see_other
 from node.web.nav import N_
@@ -68,7 +69,7 @@ async def _form_page(place: Place, status: int = 200, **context: Any) -> Respons
 @blueprint.get("/guide/<uuid:place_id>/suggest")
 @login_required
 async def suggest_form(place_id: UUID) -> Response:
-    return await _form_page(await store.get_place(place_id))
+    return await _form_page(await store.visible_place(place_id, current_member()))
 
 
 @blueprint.post("/guide/<uuid:place_id>/suggest")

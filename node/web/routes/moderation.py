@@ -45,7 +45,7 @@ MESSAGES = (
     N_("You cannot moderate yourself."),
     N_("Only an administrator can act on an administrator."),
     N_("Between 1 and 365 days."),
-    N_("Only an action or a message of the chat can be hidden."),
+    N_("Only an action, a message of the chat, a call or a place can be hidden."),
     N_("This is hidden already."),
     N_("This is not hidden."),
     N_("This report was already forwarded."),

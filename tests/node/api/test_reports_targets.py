@@ -39,7 +39,13 @@ async def test_a_call_and_a_place_are_reported_and_shown_to_moderators(
     assert detail["context"]["title"] == call["title"]
     detail = await (await client.get(f"{queue}/{ids[place_target]}", headers=mod_h)).get_json()
     assert detail["context"]["name"] == "Bains-douches"
-    # Neither a call nor a place can be hidden from the queue (their own pages manage them).
+    # Both can be hidden from the queue; a member cannot (warn, suspend or ban them instead).
     url = f"{queue}/{ids[place_target]}/actions"
+    hide = await client.post(url, json={"verb": "hide", "reason": "Faux"}, headers=mod_h)
+    assert hide.status_code == 200
+    assert (await hide.get_json())["context"]["hidden"] is True
+    body = {"target": f"member:{coordinator.id}", "category": "fraud"}
+    about = await (await client.post("/api/v1/reports", json=body, headers=headers)).get_json()
+    url = f"{queue}/{about['id']}/actions"
     hide = await client.post(url, json={"verb": "hide", "reason": "Faux"}, headers=mod_h)
     assert hide.status_code == 422
