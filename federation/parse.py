@@ -279,6 +279,8 @@ class Call(ASObject):
     audience_resolution: int | None = Field(None, alias="audienceResolution", ge=0, le=15)
     audience_cells: Strings = Field(default_factory=list, alias="audienceCells", max_length=400)
     call_items: list[CallItemDoc] = Field(default_factory=list, alias="callItems", max_length=30)
+    # RFC 5545 "DTSTART:…\nRRULE:…" of a repeating slot (startTime is then its next date).
+    recurrence: Text = None
 
 
 class Tombstone(ASObject):

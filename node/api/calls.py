@@ -24,6 +24,7 @@ from node.services.calls import (
     messages,
     posting,
     reading,
+    recurrence,
     remote_follows,
 )
 from node.services.inputs.calls import (
@@ -88,6 +89,9 @@ class CallOut(BaseModel):
     skills: str
     starts_at: datetime | None
     ends_at: datetime
+    # A repeating volunteers slot: its RRULE, and its next dates (at most 5, not yet begun).
+    recurrence: str | None
+    next_dates: list[datetime]
     items: list[ItemOut]
     answers: int
     area_resolution: int
@@ -195,6 +199,8 @@ async def call_out(call: Call, viewer: Member | None) -> CallOut:
         skills=call.skills,
         starts_at=call.starts_at,
         ends_at=call.ends_at,
+        recurrence=call.recurrence,
+        next_dates=recurrence.next_dates(call, current_node().settings.timezone),
         items=[
             ItemOut(id=i.id, label=i.label, wanted=i.wanted, remaining=i.remaining)
             for i in await reading.items_of(call)

@@ -51,6 +51,7 @@ from node.models import (
 from node.services.calls.answers import respondent_token
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
+from node.services.calls.recurrence import next_dates
 from node.services.partnerships import partners_with_scope
 
 if TYPE_CHECKING:
@@ -139,6 +140,15 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
     }
     if call.starts_at is not None:
         obj["startTime"] = build.iso(call.starts_at)
+    if call.recurrence is not None:
+        # AS2 has no recurrence: startTime is the next date (what Mastodon and Mobilizon
+        # show), and our ``recurrence`` term carries the rule with the first date as DTSTART.
+        upcoming = next_dates(call, node.settings.timezone, limit=1)
+        if upcoming:
+            obj["startTime"] = build.iso(upcoming[0])
+        if call.starts_at is not None:
+            first = call.starts_at.strftime("%Y%m%dT%H%M%SZ")
+            obj["recurrence"] = f"DTSTART:{first}\nRRULE:{call.recurrence}"
     if call.place_name:
         # The association's place, in words only (no coordinates travel with a call).
         obj["location"] = build.place(name=call.place_name)

@@ -84,6 +84,9 @@ class Call(Model):
     skills = fields.CharField(max_length=200, default="")
     starts_at = fields.DatetimeField(null=True)
     ends_at = fields.DatetimeField()
+    # A volunteers slot that repeats: an RFC 5545 RRULE repeating ``starts_at``
+    # (node.services.calls.recurrence), bounded by ``ends_at``.
+    recurrence = fields.CharField(max_length=300, null=True)
     resolution = fields.SmallIntField()
     thanked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()

@@ -5,8 +5,11 @@ the home page lists calls near me."""
 
 from __future__ import annotations
 
+import html
+from datetime import timedelta
 from typing import Any
 
+from node import clock
 from node.http_state import EntraideApp
 from node.models import AssociationRole
 from tests.factories import make_association
@@ -254,3 +257,37 @@ async def test_the_area_is_a_radius_around_a_place_of_the_list_or_coordinates(
     )
     home = await _page(resident, "/")
     assert "Maraude du soir" in home and "Loin" not in home
+
+
+async def test_a_repeating_volunteers_slot_from_the_form(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    token = await csrf_of(coordinator, f"{space}/calls/new")
+    form = {
+        "csrf_token": token,
+        "kind": "volunteers",
+        "title": "Maraude du mardi",
+        "people": "4",
+        "recurrence": "FREQ=WEEKLY",
+        "radius_km": "1",
+        "days": "30",
+    }
+    # Tomorrow 19:00 (node time), every week, three times: inside the 30 days of the call.
+    form["starts_at"] = (clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT19:00")
+    bad = await coordinator.post(f"{space}/calls", form=form)
+    assert bad.status_code == 422
+    assert "Dites quand la répétition s'arrête (COUNT ou UNTIL)." in html.unescape(
+        str(await bad.get_data(as_text=True))
+    )
+    posted = await coordinator.post(
+        f"{space}/calls", form={**form, "recurrence": "FREQ=WEEKLY;COUNT=3"}
+    )
+    assert posted.status_code == 303
+    page = " ".join(html.unescape(await _page(coordinator, posted.headers["Location"])).split())
+    assert "Prochaines dates" in page
+    assert page.count("à 19 h</li>") == 3, page

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,7 +39,7 @@ from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.serializers import actor_display_name, html_to_text
 from node.models import CallKind, CallStatus
 from node.services import partnerships as partnership_service
-from node.services.calls import answers, messages, remote
+from node.services.calls import answers, messages, recurrence, remote
 from node.services.inputs.calls import MAX_QUANTITY
 
 CALLS = PartnershipScope.CALLS.value
@@ -87,6 +87,11 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
     location = obj.location[0] if obj.location else None
     place = location.name if isinstance(location, ap.ASObject) else None
     body = html_to_text(obj.text or "")
+    starts_at, rule = obj.start_time, None
+    if kind == CallKind.VOLUNTEERS and obj.recurrence:
+        first, rule = _recurrence(ctx, obj.recurrence, ends_at)
+        if rule is not None:
+            starts_at = first
     return remote.RemoteCall(
         iri=obj.id,
         origin_domain=sender.domain,
@@ -97,12 +102,27 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
         title=_text(obj.name, 120) or "Appel",
         body=body[:2000],
         place_name=_text(place, 200),
-        starts_at=obj.start_time,
+        starts_at=starts_at,
         ends_at=ends_at,
+        recurrence=rule,
         cells=tuple(obj.audience_cells),
         items=items,
         updated=obj.updated or obj.published,
     )
+
+
+def _recurrence(
+    ctx: InboxContext, text: str, ends_at: datetime
+) -> tuple[datetime | None, str | None]:
+    """``DTSTART:…`` and ``RRULE:…`` lines → the first date and the rule, checked as a local
+    call's would be; a rule we would refuse is dropped (``startTime``, the next date, stays)."""
+    lines = dict(line.strip().partition(":")[::2] for line in text.splitlines() if ":" in line)
+    try:
+        first = datetime.strptime(lines.get("DTSTART", ""), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        recurrence.occurrences(lines.get("RRULE", ""), first, ends_at, ctx.node.settings.timezone)
+        return first, recurrence.normalize(lines.get("RRULE", ""))
+    except (ValueError, Problem):
+        return None, None
 
 
 async def create_call(ctx: InboxContext, activity: ap.Activity) -> None:

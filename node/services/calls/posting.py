@@ -23,7 +23,7 @@ from node.models import (
     CallStatus,
     Member,
 )
-from node.services.calls import limits
+from node.services.calls import limits, recurrence
 from node.services.calls.audience import audience_for, save_cells
 from node.services.calls.reading import LIVE, can_coordinate, effective_status
 from node.services.inputs.calls import CallChanges, CallIn
@@ -64,6 +64,19 @@ def _check_dates(starts_at: object, ends_at: object) -> None:
         raise Unprocessable.field("starts_at", "the start must be before the end")
 
 
+def _check_recurrence(node: NodeState, data: CallIn) -> str | None:
+    """The normalized rule of a repeating volunteers slot; 422 for another kind, no start, or
+    a rule unbounded, more than daily or of more than 100 dates."""
+    if data.recurrence is None or not data.recurrence.strip():
+        return None
+    if data.kind != CallKind.VOLUNTEERS:
+        raise Unprocessable.field("recurrence", "Only a volunteers call repeats.")
+    if data.starts_at is None:
+        raise Unprocessable.field("starts_at", "A repeating call needs its first date.")
+    recurrence.occurrences(data.recurrence, data.starts_at, data.ends_at, node.settings.timezone)
+    return recurrence.normalize(data.recurrence)
+
+
 async def _association_for(member: Member, association_id: UUID | None, kind: CallKind) -> UUID:
     if association_id is None:
         raise Unprocessable.field("association_id", "say which association posts the call")
@@ -92,6 +105,7 @@ async def post_call(
         association_id = await _association_for(member, association_id, data.kind)
     _check_shape(data)
     _check_dates(data.starts_at, data.ends_at)
+    rule = _check_recurrence(node, data)
     audience = audience_for(node.settings, data.area)
     now = clock.now()
     async with in_transaction():
@@ -111,6 +125,7 @@ async def post_call(
             skills=data.skills,
             starts_at=data.starts_at,
             ends_at=data.ends_at,
+            recurrence=rule,
             resolution=audience.resolution,
             created_at=now,
             updated_at=now,

@@ -29,7 +29,15 @@ from node.services.calls.audience import check_cells, save_cells
 if TYPE_CHECKING:
     from node.state import NodeState
 
-_FIELDS = ("title", "body", "place_name", "opening_hours", "starts_at", "ends_at")
+_FIELDS = (
+    "title",
+    "body",
+    "place_name",
+    "opening_hours",
+    "starts_at",
+    "ends_at",
+    "recurrence",
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ class RemoteCall:
     opening_hours: str = ""
     # The partner's ``updated`` (or ``published``) of this version.
     updated: datetime | None = None
+    # A repeating slot's RRULE (``starts_at`` is then its first date).
+    recurrence: str | None = None
 
 
 async def receive_call(node: NodeState, data: RemoteCall) -> Call:
@@ -77,6 +87,7 @@ async def receive_call(node: NodeState, data: RemoteCall) -> Call:
             opening_hours=data.opening_hours,
             starts_at=data.starts_at,
             ends_at=data.ends_at,
+            recurrence=data.recurrence,
             resolution=audience.resolution,
             created_at=now,
             updated_at=now,

@@ -50,6 +50,11 @@ class CallIn(Strict):
     people: int | None = Field(None, ge=1, le=MAX_QUANTITY, description="volunteers calls")
     items: list[ItemIn] = Field(default_factory=list, max_length=MAX_ITEMS)
     area: AreaIn
+    recurrence: str | None = Field(
+        None,
+        max_length=300,
+        description="Volunteers calls: an RFC 5545 RRULE repeating starts_at, with COUNT or UNTIL",
+    )
 
 
 class QuantityIn(Strict):

@@ -21,6 +21,7 @@ from node.services.calls import (
     messages,
     posting,
     reading,
+    recurrence,
     remote_follows,
 )
 from node.services.gazetteer import Gazetteer, node_gazetteer
@@ -29,7 +30,16 @@ from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAre
 from node.settings import Settings
 from node.web.context import current_member
 from node.web.context import gettext as _
-from node.web.forms import FormErrors, login_required, member, number, raw, render, see_other
+from node.web.forms import (
+    FormErrors,
+    local_datetime,
+    login_required,
+    member,
+    number,
+    raw,
+    render,
+    see_other,
+)
 
 blueprint = Blueprint("web_calls", __name__)
 
@@ -127,6 +137,8 @@ async def create(association_id: UUID) -> Response:
         if kind == CallKind.VOLUNTEERS.value:
             body["people"] = raw(form, "people") or None
             body["skills"] = raw(form, "skills")
+            body["starts_at"] = local_datetime(form, "starts_at")
+            body["recurrence"] = raw(form, "recurrence") or None
         else:
             body["items"] = _items(raw(form, "items"))
         try:
@@ -172,6 +184,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         respondents=respondents,
         talking=talking,
         remote_follow=remote_follow,
+        next_dates=recurrence.next_dates(call, current_node().settings.timezone),
         conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
         duration_options=[("", _("Keep the end date"))]
         + [(str(d), _("%(num)d days from now", num=d)) for d in DURATIONS],

@@ -5,12 +5,13 @@ calls reach every follower (wherever their area is), and the last one to leave u
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 from uuid import uuid4
 
 from federation import build
-from node import iris
+from node import clock, iris
 from node.http_state import EntraideApp
 from node.models import (
     Follower,
@@ -179,3 +180,29 @@ async def test_reject_only_from_the_followed_association(node_factory: NodeFacto
     assert remote.state == RemoteFollowState.REJECTED
     state = await ok(lyon, "GET", _path(actor), nadia_h)
     assert state["state"] == "rejected"
+
+
+async def test_a_repeating_slot_reaches_the_partner_with_its_rule(
+    node_factory: NodeFactory,
+) -> None:
+    paris, lyon = await _network(node_factory)
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    first = (clock.now() + timedelta(days=1)).replace(hour=18, minute=0, second=0, microsecond=0)
+    body = call_body(
+        "volunteers",
+        association=association,
+        starts_at=first.isoformat(),
+        ends_at=(first + timedelta(days=20)).isoformat(),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
+    await settle(paris, lyon)
+    _, nadia_h = await member(lyon, "Nadia")
+    await set_area(lyon.test_client(), nadia_h, PARIS)
+    mirror = (await ok(lyon, "GET", "/api/v1/calls", nadia_h))["items"][0]
+    assert mirror["recurrence"] == "FREQ=WEEKLY;COUNT=3"
+    assert datetime.fromisoformat(mirror["starts_at"]) == first
+    assert [datetime.fromisoformat(d) for d in mirror["next_dates"]] == [
+        first + timedelta(weeks=n) for n in range(3)
+    ]
