@@ -95,6 +95,19 @@ async def follow(node: NodeState, member: Member, actor_iri: str) -> bool:
 async def unfollow(node: NodeState, member: Member, actor_iri: str) -> bool:
     """Stop following (404 for an unknown association; not following changes nothing)."""
     await _known(actor_iri)
+    return await _leave(node, member, actor_iri)
+
+
+async def leave_all(node: NodeState, member: Member) -> None:
+    """A member's account goes: the follows it was the last one of end (``Undo``) too."""
+    actors: list[str] = await RemoteMemberFollow.filter(member_id=member.id).values_list(
+        "remote__actor_iri", flat=True
+    )  # type: ignore[assignment]
+    for actor_iri in actors:
+        await _leave(node, member, actor_iri)
+
+
+async def _leave(node: NodeState, member: Member, actor_iri: str) -> bool:
     async with in_transaction():
         remote = await RemoteAssociationFollow.select_for_update().get_or_none(actor_iri=actor_iri)
         if remote is None:

@@ -18,6 +18,7 @@ from node.errors import Conflict, Forbidden, Unprocessable
 from node.events import MemberDeleted
 from node.models import Action, ApiToken, Member, MemberKind
 from node.services import charter, sessions
+from node.services.calls import remote_follows
 from node.services.members.email_links import send_email_link
 from node.services.phone import normalise_phone
 from node.state import NodeState
@@ -173,5 +174,6 @@ async def erase_member(member: Member, node: NodeState) -> None:
                 member=member, actions=tuple(actions), joined=tuple(joined), when=clock.now()
             ),
         )
+        await remote_follows.leave_all(node, member)
         await Member.filter(id=member.id).delete()
     actions_changed()  # their actions left the feed (and its cache)

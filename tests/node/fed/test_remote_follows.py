@@ -23,6 +23,7 @@ from node.models import (
     RemoteAssociationFollow,
     RemoteFollowState,
 )
+from node.services.members.accounts import erase_member
 from tests.conftest import NodeFactory
 from tests.factories import PARIS, call_body, make_association, set_area
 from tests.fedtools import federated_nodes, settle
@@ -206,3 +207,19 @@ async def test_a_repeating_slot_reaches_the_partner_with_its_rule(
     assert [datetime.fromisoformat(d) for d in mirror["next_dates"]] == [
         first + timedelta(weeks=n) for n in range(3)
     ]
+
+
+async def test_the_last_follower_deleting_their_account_ends_the_follow(
+    node_factory: NodeFactory,
+) -> None:
+    paris, lyon, _, _, actor = await _setup(node_factory)
+    nadia, nadia_h = await member(lyon, "Nadia")
+    await ok(lyon, "POST", _path(actor), nadia_h)
+    await settle(paris, lyon)
+    with lyon.node.db.activate():
+        await erase_member(nadia, lyon.node)
+        assert await RemoteAssociationFollow.filter(actor_iri=actor).count() == 0
+    await settle(paris, lyon)
+    assert len(await _outbox(lyon, "Undo")) == 1
+    with paris.node.db.activate():
+        assert await Follower.filter(local_actor_iri=actor).count() == 0
