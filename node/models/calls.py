@@ -226,6 +226,8 @@ class CallMessage(Model):
     body = fields.TextField()
     ap_id = fields.CharField(max_length=2048, null=True, unique=True)
     created_at = fields.DatetimeField()
+    # Set while moderators hide it: only its author and the moderators read it.
+    hidden_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "call_message"

@@ -31,6 +31,7 @@ class ReportTarget(StrEnum):
     MEMBER = "member"
     ASSOCIATION = "association"
     CALL = "call"
+    CALL_MESSAGE = "call_message"  # a message between a call's association and a respondent
     PLACE = "place"  # a place of the solidarity guide
     REMOTE = "remote"  # any object of another server, by IRI
 

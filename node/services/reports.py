@@ -29,6 +29,7 @@ from node.models import (
     Action,
     Association,
     Call,
+    CallMessage,
     Member,
     Message,
     Place,
@@ -102,7 +103,7 @@ _LOCAL_PATHS = {
     "associations": ReportTarget.ASSOCIATION,
     "calls": ReportTarget.CALL,
 }
-_KIND_ID = re.compile(r"^([a-z]+):(.+)$")
+_KIND_ID = re.compile(r"^([a-z_]+):(.+)$")
 
 
 def _bad_target(message: str) -> Problem:
@@ -112,10 +113,11 @@ def _bad_target(message: str) -> Problem:
 async def _local(kind: ReportTarget, raw_id: str) -> Target:
     """The local object ``kind``/``raw_id``; 422 when there is none (nothing else is said)."""
     unknown = _bad_target("There is nothing to report at this address.")
-    if kind == ReportTarget.MESSAGE:
+    if kind in (ReportTarget.MESSAGE, ReportTarget.CALL_MESSAGE):
         if not raw_id.isdigit() or len(raw_id) > 19:
             raise unknown
-        if not await Message.exists(id=int(raw_id)):
+        model = Message if kind == ReportTarget.MESSAGE else CallMessage
+        if not await model.exists(id=int(raw_id)):
             raise unknown
         return Target(kind, raw_id)
     try:

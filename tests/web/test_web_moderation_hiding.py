@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from node.http_state import EntraideApp
-from node.models import AssociationRole, Member
+from node.models import AssociationRole, CallMessage, Member, Report
 from tests.conftest import MemberFactory
 from tests.factories import call_body, make_association, new_guide_place
 from tests.node.fed.test_places import pdf_text
@@ -17,6 +17,10 @@ from tests.web.conftest import csrf_of, log_in
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 PRINT = "/guide/print?where=Paris+4e&category=shower&size=A5&radius=5"
+
+
+async def _text(response: Any) -> str:
+    return html.unescape(await response.get_data(as_text=True))
 
 
 async def _report(app: EntraideApp, headers: Any, target: str) -> int:
@@ -99,3 +103,60 @@ async def test_a_hidden_call_is_404_for_others_and_still_open_to_its_association
     assert (await client.get(f"/api/v1/calls/{call['id']}", headers=coord_h)).status_code == 200
     on_page = html.unescape(await (await mod.get(page, headers=FR)).get_data(as_text=True))
     assert "masqué" in on_page
+
+
+async def test_a_message_of_a_call_is_reported_from_the_call_page_and_hidden(
+    app: EntraideApp, make_member: MemberFactory
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(app, {coordinator.member: AssociationRole.COORDINATOR})
+    space = f"/associations/{association.id}"
+    form = {
+        "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
+        "kind": "volunteers",
+        "title": "Soupe du soir",
+        "people": "3",
+        "radius_km": "1",
+        "days": "7",
+    }
+    call_url = (await coordinator.post(f"{space}/calls", form=form)).headers["Location"]
+    lea = await log_in(app, make_member, pseudonym="Léa")
+    token = await csrf_of(lea, call_url)
+    await lea.post(f"{call_url}/answer", form={"csrf_token": token})
+    await lea.post(f"{call_url}/messages", form={"csrf_token": token, "body": "Bande d'idiots"})
+    with app.node.db.activate():
+        written = await CallMessage.get(body="Bande d'idiots")
+    target = f"call_message:{written.id}"
+    page = await _text(await coordinator.get(call_url, headers=FR))
+    assert f"/report?target={target}" in page and "Signaler" in page
+    assert f"/report?target={target}" not in await _text(await lea.get(call_url))  # her own
+    token = await csrf_of(coordinator, f"/report?target={target}")
+    unknown = {"csrf_token": token, "target": "call_message:999999", "category": "harassment"}
+    assert (await coordinator.post("/report", form=unknown)).status_code == 404
+    sent = await coordinator.post(
+        "/report",
+        form={"csrf_token": token, "target": target, "category": "harassment", "text": "Insulte"},
+    )
+    assert sent.status_code == 303
+    with app.node.db.activate():
+        report = await Report.get(target_kind="call_message")
+
+    mod = await log_in(app, make_member, pseudonym="Modé")
+    with app.node.db.activate():
+        await Member.filter(id=mod.member.id).update(is_moderator=True)
+    page = f"/moderation/reports/{report.id}"
+    shown = await _text(await mod.get(page, headers=FR))
+    assert "Bande d'idiots" in shown and "Soupe du soir" in shown and "Léa" in shown
+    token = await csrf_of(mod, page)
+    hidden = await mod.post(
+        f"{page}/act", form={"csrf_token": token, "verb": "hide", "reason": "Insulte"}
+    )
+    assert hidden.status_code == 303
+    assert "Bande d'idiots" not in await _text(await coordinator.get(call_url))
+    own = await _text(await lea.get(call_url, headers=FR))
+    assert "Bande d'idiots" in own and "Masqué par la modération" in own
+    restored = await mod.post(
+        f"{page}/act", form={"csrf_token": token, "verb": "restore", "reason": "Relu"}
+    )
+    assert restored.status_code == 303
+    assert "Bande d'idiots" in await _text(await coordinator.get(call_url))

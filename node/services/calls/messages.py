@@ -104,6 +104,8 @@ async def conversation(member: Member, call_id: UUID) -> list[CallMessage]:
         if mine is None:
             raise Forbidden("Only the call's association and the people who answered it read here.")
         query = query.filter(Q(answer_id=None, from_association=True) | Q(answer_id=mine.id))
+    if not member.is_moderator:  # hidden by the moderators: its author alone still reads it
+        query = query.filter(Q(hidden_at=None) | Q(author_id=member.id))
     rows: list[CallMessage] = await query.order_by("created_at", "id").select_related("answer")
     return rows
 

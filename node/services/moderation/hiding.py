@@ -20,6 +20,7 @@ from node.events import ActionHidden, ActionRestored, ContentHidden
 from node.models import (
     Action,
     Call,
+    CallMessage,
     Member,
     Message,
     ModerationEntry,
@@ -32,7 +33,7 @@ from node.services.moderation.decisions import check_reason
 from node.services.moderation.roles import record_entry, require_moderator
 from node.state import NodeState
 
-Hidable = Action | Message | Call | Place
+Hidable = Action | Message | Call | Place | CallMessage
 
 
 async def _content(report: Report) -> Hidable:
@@ -44,6 +45,8 @@ async def _content(report: Report) -> Hidable:
         found = await Message.get_or_none(id=int(report.target_id))
     elif kind == ReportTarget.CALL:
         found = await Call.get_or_none(id=report.target_id)
+    elif kind == ReportTarget.CALL_MESSAGE:
+        found = await CallMessage.get_or_none(id=int(report.target_id))
     elif kind == ReportTarget.PLACE:
         found = await Place.get_or_none(id=report.target_id)
     if found is None:

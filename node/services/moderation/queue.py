@@ -10,6 +10,7 @@ from node.models import (
     Action,
     Association,
     Call,
+    CallMessage,
     Member,
     Message,
     ModerationEntry,
@@ -129,6 +130,19 @@ async def context(report: Report) -> Context:
             "hidden": call.hidden_at is not None,
         }
         return Context(kind, said)
+    if kind == ReportTarget.CALL_MESSAGE:
+        written = await CallMessage.get_or_none(id=int(report.target_id)).select_related("call")
+        if written is None:
+            return Context(kind, found=False)
+        writer = await Member.get_or_none(id=written.author_id)  # type: ignore[attr-defined]
+        words = {
+            "body": written.body,
+            "author": written.author_name,
+            "call_id": str(written.call.id),
+            "call_title": written.call.title,
+            "hidden": written.hidden_at is not None,
+        }
+        return Context(kind, words, writer)
     if kind == ReportTarget.PLACE:
         place = await Place.get_or_none(id=report.target_id)
         if place is None:

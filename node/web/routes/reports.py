@@ -15,10 +15,20 @@ from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import NotFound, Problem, Unprocessable
 from node.http_state import current_node
-from node.models import Association, Call, Member, Message, Place, ReportCategory, ReportTarget
+from node.models import (
+    Association,
+    Call,
+    CallMessage,
+    Member,
+    Message,
+    Place,
+    ReportCategory,
+    ReportTarget,
+)
 from node.services import actions as actions_service
 from node.services import participations
 from node.services import reports as service
+from node.services.calls import messages as call_messages
 from node.services.moderation import DEFAULT_OUTCOMES
 from node.web.context import gettext as _
 from node.web.context import language
@@ -63,6 +73,15 @@ def emergency_numbers() -> list[tuple[str, str]]:
     return [(n.number, n.fr if french else n.en) for n in numbers]
 
 
+async def _reads(viewer: Member, written: CallMessage) -> bool:
+    """Whether ``viewer`` reads ``written`` in its call's conversation."""
+    try:
+        rows = await call_messages.conversation(viewer, written.call.id)
+    except Problem:
+        return False
+    return any(row.id == written.id for row in rows)
+
+
 async def _describe(target: str, viewer: Member) -> str:
     """What the reporter is about to report, in a few words; 404 for what they cannot see."""
     kind, _sep, raw_id = target.partition(":")
@@ -86,6 +105,10 @@ async def _describe(target: str, viewer: Member) -> str:
             call = await Call.get_or_none(id=UUID(raw_id))
             if call is not None:
                 return _("The call “%(title)s”", title=call.title)
+        if kind == ReportTarget.CALL_MESSAGE and raw_id.isdigit() and len(raw_id) < 19:
+            written = await CallMessage.get_or_none(id=int(raw_id)).select_related("call")
+            if written is not None and await _reads(viewer, written):
+                return _("A message about the call “%(title)s”", title=written.call.title)
         if kind == ReportTarget.PLACE:
             place = await Place.get_or_none(id=UUID(raw_id))
             if place is not None:

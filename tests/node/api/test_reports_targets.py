@@ -49,3 +49,8 @@ async def test_a_call_and_a_place_are_reported_and_shown_to_moderators(
     url = f"{queue}/{about['id']}/actions"
     hide = await client.post(url, json={"verb": "hide", "reason": "Faux"}, headers=mod_h)
     assert hide.status_code == 422
+    # A message of a call, by its number; an unknown or malformed one is refused alike.
+    for bad in ("call_message:999999", "call_message:x", "call_message:"):
+        body = {"target": bad, "category": "harassment"}
+        refused = await client.post("/api/v1/reports", json=body, headers=headers)
+        assert refused.status_code == 422, bad
