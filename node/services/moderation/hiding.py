@@ -25,6 +25,7 @@ from node.models import (
     Message,
     ModerationEntry,
     ModerationVerb,
+    Notification,
     Place,
     Report,
     ReportTarget,
@@ -56,6 +57,31 @@ async def _content(report: Report) -> Hidable:
     return found
 
 
+# What members other than the call's association were told about it (their links would 404).
+_TOLD_ABOUT_A_CALL = (
+    "call_nearby",
+    "call_followed",
+    "call_urgent",
+    "call_changed",
+    "call_message",
+    "call_thanks",
+)
+
+
+async def _forget_notifications(call: Call) -> None:
+    """A hidden call leaves the notification lists of those it was announced to (a restored
+    call does not come back there: it was news once). The rows name the call in their payload
+    (``ref``), read here rather than queried, the JSON operators of SQLite and PostgreSQL
+    differing."""
+    rows = await Notification.filter(
+        kind__in=_TOLD_ABOUT_A_CALL, created_at__gte=call.created_at
+    ).values_list("id", "payload")
+    ref = str(call.id)
+    gone = [row_id for row_id, payload in rows if payload.get("ref") == ref]
+    if gone:
+        await Notification.filter(id__in=gone).delete()
+
+
 async def set_hidden(
     node: NodeState, moderator: Member, report: Report, hidden: bool, reason: str
 ) -> ModerationEntry:
@@ -85,6 +111,8 @@ async def set_hidden(
                 await node.events.record(node, ActionRestored(action=content))
         elif isinstance(content, Call | Place):
             await node.events.record(node, ContentHidden(content=content, hidden=hidden))
+            if hidden and isinstance(content, Call):
+                await _forget_notifications(content)
     if isinstance(content, Action):
         actions_changed()  # the anonymous feed's cache drops it (or takes it back) at once
     return entry

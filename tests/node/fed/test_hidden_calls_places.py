@@ -59,6 +59,8 @@ async def test_hidden_calls_and_places_are_deleted_for_partners_until_restored(
     assert await _calls(lyon, omar_h) == [title]
     assert [m.name for m in await mirrors(lyon)] == ["Bains-douches Gare du Nord"]
 
+    told = await ok(paris, "GET", "/api/v1/notifications", nadia_h)
+    assert [n["kind"] for n in told["items"]] == ["call_nearby"]
     mod = await _moderator(paris)
     reports = {}
     for target in (f"call:{posted['id']}", f"place:{place['id']}"):
@@ -82,7 +84,8 @@ async def test_hidden_calls_and_places_are_deleted_for_partners_until_restored(
     assert sorted(d["object"]["formerType"] for d in deleted) == ["as:Note", "as:Place"]  # type: ignore[index]
     await settle(paris, lyon)
 
-    # Gone from Lyon, and from the lists and pages of others on Paris.
+    # Gone from Lyon, and from the lists, pages and notifications of others on Paris.
+    assert (await ok(paris, "GET", "/api/v1/notifications", nadia_h))["items"] == []
     assert await _calls(lyon, omar_h) == []
     assert await mirrors(lyon) == []
     assert await _calls(paris, nadia_h) == []
