@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from tortoise.transactions import in_transaction  # noqa: E402
 
 from bench.bench_delivery import free_port, start_receiver  # noqa: E402
-from federation import build  # noqa: E402
+from federation import build, objects  # noqa: E402
 from federation.client import AP_MEDIA_TYPE  # noqa: E402
 from node import clock, iris  # noqa: E402
 from node.app import create_app  # noqa: E402
@@ -61,7 +61,7 @@ async def make_actors(port: int, n: int, prefix: str) -> list[RemoteActor]:
 
 def need(settings: Settings) -> dict[str, object]:
     actor = iris.instance_actor_iri(settings)
-    obj = build.note(
+    obj = objects.note(
         id=f"{settings.base_url}/actions/x",
         attributed_to=actor,
         content="<p>Besoin : chaussures pointure 43</p>" + "x" * 1500,

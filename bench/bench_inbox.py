@@ -53,7 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from quart import Quart, Response, request
 
-from federation import PublicKeyInfo, SigningAuth, build, verify_request
+from federation import PublicKeyInfo, SigningAuth, build, objects, verify_request
 from federation.client import AP_MEDIA_TYPE
 from federation.errors import VerificationError
 from federation.keys import PrivateKey, PublicKey, load_public_key_pem
@@ -183,7 +183,7 @@ class Sender:
 
 
 def activity(sender: Sender, tag: str, i: int) -> dict[str, Any]:
-    obj = build.proposal(
+    obj = objects.proposal(
         id=f"{sender.base}/actions/{tag}-{i}",
         attributed_to=sender.actor,
         kind=ActionKind.NEED,
@@ -191,7 +191,7 @@ def activity(sender: Sender, tag: str, i: int) -> dict[str, Any]:
         content="<p>Je cherche quelqu'un pour m'aider à monter mes courses au 4e étage, "
         "le samedi matin de préférence. Merci d'avance !</p>",
         category=ActionCategory.FOOD,
-        location=build.place(latitude=48.85 + (i % 100) / 1000, longitude=2.35),
+        location=objects.place(latitude=48.85 + (i % 100) / 1000, longitude=2.35),
     )
     return build.create(id=f"{sender.base}/activities/{tag}-{i}", actor=sender.actor, object=obj)
 

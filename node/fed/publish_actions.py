@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from federation import build
+from federation import build, objects
 from federation.vocab import PUBLIC, PartnershipScope
 from node.fed.announce import announce_action
 from node.fed.outbox import followers, publish
@@ -93,7 +93,7 @@ async def publish_delete(node: NodeState, action: Action, when: dt.datetime) -> 
     activity = build.delete(
         id=new_activity_iri(node.settings),
         actor=author_actor_iri(node, action),
-        object=build.tombstone(
+        object=objects.tombstone(
             id=action_iri(node.settings, action.id), former_type=former, deleted=when
         ),
         to=[PUBLIC],

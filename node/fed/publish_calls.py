@@ -26,7 +26,7 @@ import html
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from federation import build
+from federation import build, objects
 from federation.vocab import PUBLIC, PartnershipScope
 from node import clock
 from node.fed.outbox import followers, publish
@@ -151,7 +151,7 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
             obj["recurrence"] = f"DTSTART:{first}\nRRULE:{call.recurrence}"
     if call.place_name:
         # The association's place, in words only (no coordinates travel with a call).
-        obj["location"] = build.place(name=call.place_name)
+        obj["location"] = objects.place(name=call.place_name)
     if edited:
         obj["updated"] = build.iso(call.updated_at, milliseconds=True)
     return build.with_context(obj)
@@ -285,7 +285,7 @@ async def publish_deletion(node: NodeState, call: Call) -> None:
         activity = build.delete(
             id=new_activity_iri(node.settings),
             actor=author,
-            object=build.tombstone(
+            object=objects.tombstone(
                 id=call_iri(node.settings, call.id), former_type=former, deleted=clock.now()
             ),
             to=[PUBLIC],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation import build
+from federation import build, objects
 from federation.vocab import PartnershipScope
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
@@ -32,7 +32,7 @@ def offer_document(node: NodeState, p: Partnership, *, context: bool = False) ->
     return build.offer(
         id=p.offer_activity_id,
         actor=asker,
-        object=build.partnership(
+        object=objects.partnership(
             id=p.object_iri,
             attributed_to=asker,
             scopes=[PartnershipScope(s) for s in p.scope_list],

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from federation import build
+from federation import build, objects
 from federation.vocab import PUBLIC, PartnershipScope
 from node import clock
 from node.fed.outbox import publish
@@ -122,7 +122,7 @@ async def publish_place_deleted(node: NodeState, place: Place) -> None:
     activity = build.delete(
         id=new_activity_iri(node.settings),
         actor=author_iri(node, place),
-        object=build.tombstone(
+        object=objects.tombstone(
             id=place_iri(node.settings, place.id), former_type="Place", deleted=clock.now()
         ),
         cc=[p.ap_id for p in partners],

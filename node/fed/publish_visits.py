@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from federation import build
+from federation import build, objects
 from federation.vocab import PartnershipScope
 from node import clock
 from node.fed.outbox import publish
@@ -33,7 +33,7 @@ def visit_object(node: NodeState, visit: Visit, to: list[str]) -> dict[str, Any]
     """The coarse ``Visit`` of a local visit row (its own IRI, never the encounter's)."""
     association_id = visit.association_id  # type: ignore[attr-defined]
     assert association_id is not None and visit.origin is None, "only local visits travel"
-    return build.visit(
+    return objects.visit(
         id=visit_iri(node.settings, visit.id),
         attributed_to=association_actor_iri(node.settings, association_id),
         cell=visit.cell,

@@ -18,7 +18,7 @@ import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from federation import build
+from federation import build, objects
 from federation import parse as ap
 from federation.vocab import PROPOSAL, PUBLIC
 from federation.vocab import ActionCategory as WireCategory
@@ -149,7 +149,7 @@ def readable_content(node: NodeState, action: Action, iri: str) -> str:
 
 def _place(action: Action) -> dict[str, Any]:
     # The public (jittered) point only: the exact one never leaves the node (DESIGN §5).
-    return build.place(
+    return objects.place(
         name=action.place_name, latitude=action.public_lat, longitude=action.public_lon
     )
 
@@ -184,7 +184,7 @@ async def action_object(
     kind = ActionKind(action.kind)
     obj: dict[str, Any]
     if kind == ActionKind.OUTING and action.starts_at is not None:
-        obj = build.event(
+        obj = objects.event(
             id=iri,
             attributed_to=author_actor_iri(node, action),
             name=action.title,
@@ -198,7 +198,7 @@ async def action_object(
             url=iri,
         )
     else:
-        obj = build.proposal(
+        obj = objects.proposal(
             id=iri,
             attributed_to=author_actor_iri(node, action),
             kind=WireKind(kind.value),
@@ -236,7 +236,7 @@ def message_note(
     """A chat message as a ``Note`` addressed only to the given participants (never public)."""
     in_reply_to = action.ap_id or action_iri(node.settings, action.id)
     author = member_actor_iri(node.settings, message.author_id)  # type: ignore[attr-defined]
-    return build.note(
+    return objects.note(
         id=f"{action_iri(node.settings, action.id)}/messages/{message.id}",
         attributed_to=author,
         content=paragraphs(message.body),

@@ -9,7 +9,7 @@ import pytest
 from conftest import NOW
 from pyld import jsonld
 
-from federation import build, context
+from federation import build, context, objects
 from federation.keys import generate_ed25519_key, generate_rsa_key
 from federation.vocab import (
     DEFAULT_CONTEXT,
@@ -28,8 +28,8 @@ ED = generate_ed25519_key()
 
 
 def samples() -> dict[str, dict[str, Any]]:
-    place = build.place(name="Gare du Nord", latitude=48.880912, longitude=2.355332, radius=125)
-    need = build.proposal(
+    place = objects.place(name="Gare du Nord", latitude=48.880912, longitude=2.355332, radius=125)
+    need = objects.proposal(
         id=f"{NODE}/actions/1",
         attributed_to=ACTOR,
         kind=ActionKind.NEED,
@@ -42,7 +42,7 @@ def samples() -> dict[str, dict[str, Any]]:
         end_time=NOW + dt.timedelta(days=7),
         cc=[f"{ACTOR}/followers"],
     )
-    outing = build.event(
+    outing = objects.event(
         id=f"{NODE}/actions/2",
         attributed_to=ACTOR,
         name="Café",
@@ -53,13 +53,13 @@ def samples() -> dict[str, dict[str, Any]]:
         category=ActionCategory.SOCIAL,
         status=ActionStatus.IN_PROGRESS,
     )
-    partnership = build.partnership(
+    partnership = objects.partnership(
         id=f"{NODE}/partnerships/1",
         attributed_to=ACTOR,
         scopes=[PartnershipScope.PUBLIC_NEEDS, PartnershipScope.OUTREACH],
         summary="Partenariat",
     )
-    visit = build.visit(
+    visit = objects.visit(
         id=f"{NODE}/visits/1",
         attributed_to=ACTOR,
         cell="891fb466257ffff",
@@ -69,7 +69,7 @@ def samples() -> dict[str, dict[str, Any]]:
         asleep=True,
         to=["https://p.example/actor"],
     )
-    note = build.note(id=f"{NODE}/notes/1", attributed_to=ACTOR, content="Bonjour", published=NOW)
+    note = objects.note(id=f"{NODE}/notes/1", attributed_to=ACTOR, content="Bonjour", published=NOW)
     follow = build.follow(id=f"{NODE}/f/1", actor=ACTOR, object="https://p.example/actor")
     return {
         "actor": build.actor(
@@ -95,7 +95,7 @@ def samples() -> dict[str, dict[str, Any]]:
         "delete": build.delete(
             id=f"{NODE}/d/1",
             actor=ACTOR,
-            object=build.tombstone(id=note["id"], former_type="Note", deleted=NOW),
+            object=objects.tombstone(id=note["id"], former_type="Note", deleted=NOW),
         ),
         "follow": follow,
         "accept": build.accept(id=f"{NODE}/a/1", actor=ACTOR, object=follow),

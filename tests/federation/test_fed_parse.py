@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from federation import build
+from federation import build, objects
 from federation.errors import ParseError
 from federation.parse import (
     Activity,
@@ -210,7 +210,7 @@ def test_our_own_proposal_round_trips_through_the_parser() -> None:
     doc = build.create(
         id="https://n.example/c/1",
         actor="https://n.example/actor",
-        object=build.proposal(
+        object=objects.proposal(
             id="https://n.example/a/1",
             attributed_to="https://n.example/actor",
             kind=ActionKind.OFFER,

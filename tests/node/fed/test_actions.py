@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 from tortoise.transactions import in_transaction
 
-from federation import build
+from federation import build, objects
 from federation.testing import FakeFediverse
+from federation.vocab import ActionCategory, ActionKind
 from node import clock, iris
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
@@ -144,7 +145,7 @@ async def test_inbound_checks(node_factory: NodeFactory) -> None:
 
     paris_actor = iris.instance_actor_iri(paris.node.settings)
     # The instance actor is not the owner (the author's actor is): Delete ignored.
-    tomb = build.tombstone(id=iri)
+    tomb = objects.tombstone(id=iri)
     verdict = await send(
         paris,
         build.delete(id=iris.new_activity_iri(paris.node.settings), actor=paris_actor, object=tomb),
@@ -154,14 +155,14 @@ async def test_inbound_checks(node_factory: NodeFactory) -> None:
         assert await Action.filter(ap_id=iri).exists()
     # A non-partner's Proposal is ignored.
     pfp_actor = iris.instance_actor_iri(pfp.node.settings)
-    foreign = build.proposal(
+    foreign = objects.proposal(
         id="http://pfp.test/actions/x",
         attributed_to=pfp_actor,
-        kind=build.ActionKind.NEED,
+        kind=ActionKind.NEED,
         name="Spam",
         content="<p>spam</p>",
-        category=build.ActionCategory.FOOD,
-        location=build.place(latitude=48.85, longitude=2.35),
+        category=ActionCategory.FOOD,
+        location=objects.place(latitude=48.85, longitude=2.35),
     )
     verdict = await send(
         pfp,

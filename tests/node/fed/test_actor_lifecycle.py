@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from federation import build
+from federation import build, objects
 from federation.keys import generate_rsa_key
 from federation.testing import FakeActor, FakeFediverse
 from federation.vocab import PUBLIC, ActionCategory, ActionKind
@@ -133,7 +133,7 @@ async def test_a_gotosocial_account_deleted_takes_its_content_and_frees_its_plac
     # Carol takes the only place, writes in the chat, and publishes a need of her own.
     join = build.join(id=carol.new_id(), actor=carol.id, object=action_iri)
     assert (await deliver(node, fedi, carol, join)).startswith("done")
-    note = build.note(
+    note = objects.note(
         id=f"{carol.id}/statuses/1",
         attributed_to=carol.id,
         content="<p>J'arrive à 20 h</p>",
@@ -142,14 +142,14 @@ async def test_a_gotosocial_account_deleted_takes_its_content_and_frees_its_plac
     )
     create = build.create(id=carol.new_id(), actor=carol.id, object=note)
     assert (await deliver(node, fedi, carol, create)).startswith("done")
-    proposal = build.proposal(
+    proposal = objects.proposal(
         id=f"{carol.id}/needs/1",
         attributed_to=carol.id,
         kind=ActionKind.NEED,
         name="Un duvet",
         content="Pour cette nuit",
         category=ActionCategory.CLOTHING,
-        location=build.place(latitude=48.85, longitude=2.35),
+        location=objects.place(latitude=48.85, longitude=2.35),
     )
     create = build.create(id=carol.new_id(), actor=carol.id, object=proposal)
     assert (await deliver(node, fedi, carol, create)).startswith("done")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from federation import build
+from federation import build, objects
 from node import clock
 from node.fed.processing import process_due
 from node.models import Message
@@ -40,7 +40,7 @@ async def test_a_line_from_another_node_is_kept_not_relayed(node_factory: NodeFa
     for actor in (nadia, omar):
         join = build.join(id=actor.new_id(), actor=actor.id, object=action_iri)
         assert (await signed_post(fedi, join, actor=actor)).status_code == 202
-    note = build.note(
+    note = objects.note(
         id=f"{nadia.id}/statuses/1",
         attributed_to=nadia.id,
         content="<p>J'apporte du café</p>",

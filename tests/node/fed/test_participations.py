@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from federation import build
+from federation import build, objects
 from node import iris
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
@@ -164,7 +164,7 @@ async def test_inbound_participation_checks(node_factory: NodeFactory) -> None:
     )
     assert (await send(lyon, unknown)).startswith("ignored")
     # A chat Note from someone who is not an accepted participant, and a public one.
-    note = build.note(
+    note = objects.note(
         id=f"{lyon_actor}/notes/1",
         attributed_to=lyon_actor,
         content="<p>Bonjour</p>",
@@ -175,7 +175,7 @@ async def test_inbound_participation_checks(node_factory: NodeFactory) -> None:
         id=iris.new_activity_iri(lyon.node.settings), actor=lyon_actor, object=note
     )
     assert "accepted participants" in await send(lyon, create)
-    public = build.note(
+    public = objects.note(
         id=f"{lyon_actor}/notes/2", attributed_to=lyon_actor, content="x", in_reply_to=action_iri
     )
     create = build.create(

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from federation import build
+from federation import build, objects
 from node import clock, iris
 from node.fed.client import signing_client
 from node.http_state import EntraideApp
@@ -343,7 +343,7 @@ async def test_inbox_rules_for_places(node_factory: NodeFactory) -> None:
         assert (await Place.get(remote_iri=iri)).phone == "01 42 99 99 99"
 
     # Delete: not from another node; from the owner, as a Tombstone.
-    tombstone = build.tombstone(id=iri, former_type="Place", deleted=clock.now())
+    tombstone = objects.tombstone(id=iri, former_type="Place", deleted=clock.now())
     foreign = build.delete(
         id=f"http://ville.test/activities/{uuid.uuid4()}",
         actor="http://ville.test/actor",

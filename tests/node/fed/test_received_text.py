@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from federation import build
+from federation import build, objects
 from node import clock
 from node.fed.processing import process_due
 from node.models import (
@@ -48,7 +48,7 @@ async def test_a_join_and_a_chat_line_with_control_characters_and_too_long(
     assert refused.status_code == 400 and refused.json()["reason"] == "nul_character"
     join["content"] = "Je viens\x0b avec\x07 un ami " + "x" * 900
     assert (await signed_post(fedi, join, actor=nadia)).status_code == 202
-    note = build.note(
+    note = objects.note(
         id=f"{nadia.id}/statuses/1",
         attributed_to=nadia.id,
         content="<p>À\x7f ce soir\x1b</p>" + "y" * 3000,

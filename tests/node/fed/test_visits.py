@@ -11,7 +11,7 @@ from typing import Any
 
 import h3
 
-from federation import build
+from federation import build, objects
 from node import clock
 from node.fed.client import signing_client
 from node.http_state import EntraideApp
@@ -240,7 +240,7 @@ def visit_activity(
 ) -> dict[str, Any]:
     start = start or coarse_time(clock.now())
     actor = f"http://{sender}/actor"
-    obj = build.visit(
+    obj = objects.visit(
         id=f"http://{object_host or sender}/visits/{uuid.uuid4()}",
         attributed_to=attributed_to or actor,
         cell=cell or cell_of(*EXACT),
@@ -314,7 +314,7 @@ async def test_inbox_rules_for_visits(node_factory: NodeFactory) -> None:
     assert len(await visits(nord, "sud.test")) == 1
 
     # Delete: not from another node; from the owner, as a Tombstone or as the Visit.
-    tombstone = build.tombstone(id=good["object"]["id"], former_type="ent:Visit", deleted=now)
+    tombstone = objects.tombstone(id=good["object"]["id"], former_type="ent:Visit", deleted=now)
     foreign = build.delete(
         id=f"http://ville.test/activities/{uuid.uuid4()}",
         actor=instance_actor_iri(ville.node.settings),
