@@ -1,4 +1,5 @@
-"""API routes: calls for help, answers, following associations, a member's area (/api/v1).
+"""API routes: calls for help and their answers and messages (/api/v1); following associations
+and a member's area are in :mod:`node.api.call_follows`.
 
 Respondents appear by pseudonym only; a resident's place is never shown (their area is H3
 cells, and only they see it).
@@ -20,19 +21,16 @@ from node.models import Call, CallAnswer, CallKind, CallMessage, CallStatus, Mem
 from node.services.calls import (
     answers,
     audience,
-    follows,
     messages,
     posting,
     reading,
     recurrence,
-    remote_follows,
 )
 from node.services.inputs.calls import (
     AnswerIn,
     CallChanges,
     CallIn,
     CallMessageIn,
-    MyAreaIn,
     ThanksIn,
 )
 
@@ -146,32 +144,6 @@ def _message_out(row: CallMessage) -> CallMessageOut:
         body=row.body,
         created_at=row.created_at,
     )
-
-
-class FollowOut(BaseModel):
-    association_id: UUID
-    following: bool
-    followers: int
-
-
-class RemoteFollowQuery(Strict):
-    actor: str = Field(..., min_length=1, max_length=2048)
-
-
-class RemoteFollowOut(BaseModel):
-    actor: str
-    name: str
-    following: bool
-    # The partner's answer to this node's Follow: pending, accepted or rejected (null when
-    # nobody here follows it).
-    state: str | None
-    followers: int
-
-
-class AreaOut(BaseModel):
-    h3_r8: str
-    h3_r7: str
-    h3_r5: str
 
 
 def _pledges(row: CallAnswer) -> list[PledgeOut]:
@@ -372,87 +344,3 @@ async def withdraw_answer(call_id: UUID) -> tuple[str, int]:
     member = await require_member()
     await answers.withdraw(current_node(), member, call_id)
     return "", 204
-
-
-@blueprint.put("/members/me/area")
-@security_scheme(BEARER)
-@validate_request(MyAreaIn)
-@validate_response(AreaOut)
-async def set_my_area(data: MyAreaIn) -> AreaOut:
-    """Where you want to hear about calls. Only the H3 cells of the point are kept."""
-    member = await require_member()
-    row = await audience.set_member_area(member, data.lat, data.lon)
-    return AreaOut(h3_r8=row.h3_r8, h3_r7=row.h3_r7, h3_r5=row.h3_r5)
-
-
-async def _follow_out(association_id: UUID, member: Member) -> FollowOut:
-    return FollowOut(
-        association_id=association_id,
-        following=await follows.follows(member, association_id),
-        followers=await follows.count(association_id),
-    )
-
-
-@blueprint.post("/associations/<uuid:association_id>/follow")
-@security_scheme(BEARER)
-@validate_response(FollowOut)
-async def follow_association(association_id: UUID) -> FollowOut:
-    """Follow an association to hear about all its calls (404 unknown)."""
-    member = await require_member()
-    await follows.follow(member, association_id)
-    return await _follow_out(association_id, member)
-
-
-@blueprint.delete("/associations/<uuid:association_id>/follow")
-@security_scheme(BEARER)
-@validate_response(FollowOut)
-async def unfollow_association(association_id: UUID) -> FollowOut:
-    member = await require_member()
-    await follows.unfollow(member, association_id)
-    return await _follow_out(association_id, member)
-
-
-async def _remote_follow_out(member: Member, actor: str) -> RemoteFollowOut:
-    view = await remote_follows.view(member, actor)
-    return RemoteFollowOut(
-        actor=view.actor_iri,
-        name=view.name,
-        following=view.following,
-        state=None if view.state is None else view.state.value,
-        followers=view.followers,
-    )
-
-
-@blueprint.get("/partner-associations/follow")
-@security_scheme(BEARER)
-@validate_querystring(RemoteFollowQuery)
-@validate_response(RemoteFollowOut)
-async def remote_follow_state(query_args: RemoteFollowQuery) -> RemoteFollowOut:
-    """Whether you follow an association of a partner node (404 unknown here)."""
-    member = await require_member()
-    return await _remote_follow_out(member, query_args.actor)
-
-
-@blueprint.post("/partner-associations/follow")
-@security_scheme(BEARER)
-@validate_querystring(RemoteFollowQuery)
-@validate_response(RemoteFollowOut)
-async def follow_remote_association(query_args: RemoteFollowQuery) -> RemoteFollowOut:
-    """Follow an association of a partner node (``actor``: the ``association_actor`` of one of
-    its calls) to hear about all its calls, wherever they are. The node sends one ``Follow``
-    for all its members; following twice changes nothing (200). 404 for an actor no call here
-    comes from."""
-    member = await require_member()
-    await remote_follows.follow(current_node(), member, query_args.actor)
-    return await _remote_follow_out(member, query_args.actor)
-
-
-@blueprint.delete("/partner-associations/follow")
-@security_scheme(BEARER)
-@validate_querystring(RemoteFollowQuery)
-@validate_response(RemoteFollowOut)
-async def unfollow_remote_association(query_args: RemoteFollowQuery) -> RemoteFollowOut:
-    """Stop following; the last member to leave ends the node's ``Follow`` (``Undo``)."""
-    member = await require_member()
-    await remote_follows.unfollow(current_node(), member, query_args.actor)
-    return await _remote_follow_out(member, query_args.actor)
