@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -146,6 +147,13 @@ async def node_factory(
         }
         values.update(overrides)
         app = create_app(Settings(**values))
+        if "rate_limit_per_minute" in overrides:
+            # Rate limits count per calendar minute: the node's time starts at the top of a
+            # minute, so a test's few requests never straddle two windows on a slow machine.
+            now = app.node.clock.now()
+            app.node.clock.advance(
+                timedelta(seconds=60 - now.second, microseconds=-now.microsecond)
+            )
         context = app.test_app()
         await context.__aenter__()
         started.append(context)

@@ -89,7 +89,7 @@ def test_three_federated_demo_nodes_in_one_command(tmp_path: Path) -> None:
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's group
         try:
-            process.wait(timeout=60)
+            process.communicate(timeout=90)  # reads what it still prints (a full pipe blocks)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise
