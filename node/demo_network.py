@@ -291,6 +291,9 @@ def run_network(root: Path, first_port: int, echo: Callable[[str], None]) -> Non
         stopping = True
 
     previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C stops the demo even when the parent started it with SIGINT ignored (a disposition
+    # that children inherit: a shell's background job, a test runner's worker).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         echo("Seeding the demo data of the three nodes…")
         network.seed()
@@ -310,3 +313,4 @@ def run_network(root: Path, first_port: int, echo: Callable[[str], None]) -> Non
         echo("Stopping the three nodes…")
         network.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
