@@ -28,7 +28,8 @@ from node.db import migrate
 MIGRATIONS = Path(__file__).resolve().parents[1] / "node" / "migrations"
 
 
-def _key() -> str:
+def migrations_key() -> str:
+    """A name for this set of migrations and Tortoise version (caches of migrated schemas)."""
     digest = hashlib.sha256(version("tortoise-orm").encode())
     for path in sorted(MIGRATIONS.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -39,7 +40,7 @@ def template() -> Path:
     """The migrated template file (made under a lock when missing; never written after)."""
     folder = Path(tempfile.gettempdir()) / "entraide-tests"
     folder.mkdir(exist_ok=True)
-    path = folder / f"template-{_key()}.sqlite3"
+    path = folder / f"template-{migrations_key()}.sqlite3"
     if path.exists():
         return path
     with (folder / "template.lock").open("w") as lock:

@@ -43,7 +43,7 @@ from node.models import DeliveryStatus
 from node.settings import Settings
 from tests.factories import action_body
 from tests.fedprocs import ENTRAIDE, ROOT
-from tests.migrated import _key as migrations_key
+from tests.migrated import migrations_key
 
 pytestmark = pytest.mark.slow
 

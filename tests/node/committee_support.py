@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from node.db import Database
 from node.http_state import EntraideApp
 from node.models import CommitteeProposal, CommitteeRole, Decision, Member
 from node.services.committee import seats
 from node.services.committee.closing import close_due_proposals
+from node.settings import load_settings
 from tests.node.fed_support import call, member
+
+T = TypeVar("T")
 
 
 async def seat(
@@ -78,3 +84,21 @@ async def only_proposal(app: EntraideApp) -> CommitteeProposal:
         rows = await CommitteeProposal.all()
     assert len(rows) == 1, rows
     return rows[0]
+
+
+def in_cli_db(env: dict[str, str], monkeypatch: Any, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` on the database of the node that the command line's ``env`` describes."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+
+    async def run() -> T:
+        db = Database(settings)
+        await db.open()
+        try:
+            with db.activate():
+                return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(run())

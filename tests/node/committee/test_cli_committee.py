@@ -4,17 +4,14 @@ they take effect at once."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from click.testing import CliRunner
 
 from node import clock
 from node.cli import main
-from node.db import Database
 from node.models import (
     CommitteeMember,
     CommitteeProposal,
@@ -24,28 +21,10 @@ from node.models import (
     PartnershipStatus,
 )
 from node.services.committee.rules import get_committee
-from node.settings import load_settings
 from tests.migrated import seed_data_dir
+from tests.node.committee_support import in_cli_db
 
-T = TypeVar("T")
 WAITING = "Waiting for the street committee: proposal"
-
-
-def _in_db(env: dict[str, str], monkeypatch: Any, work: Callable[[], Awaitable[T]]) -> T:
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    settings = load_settings()
-
-    async def run() -> T:
-        db = Database(settings)
-        await db.open()
-        try:
-            with db.activate():
-                return await work()
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
 
 
 def _env(tmp_path: Path, monkeypatch: Any, port: int) -> dict[str, str]:
@@ -91,7 +70,7 @@ def test_committee_commands_wait_for_the_committee(tmp_path: Path, monkeypatch: 
     runner = CliRunner()
     env = _env(tmp_path, monkeypatch, 18995)
     _init(runner, env, "0611223344")
-    _in_db(env, monkeypatch, _second_member)
+    in_cli_db(env, monkeypatch, _second_member)
 
     async def seed() -> uuid.UUID:
         partnership = await Partnership.create(
@@ -108,8 +87,8 @@ def test_committee_commands_wait_for_the_committee(tmp_path: Path, monkeypatch: 
         )
         return partnership.id
 
-    partnership_id = _in_db(env, monkeypatch, seed)
-    before = _in_db(env, monkeypatch, _state)
+    partnership_id = in_cli_db(env, monkeypatch, seed)
+    before = in_cli_db(env, monkeypatch, _state)
     for args in (
         ["committee", "add", "0622334455"],
         ["committee", "remove", "0611223344"],
@@ -120,7 +99,7 @@ def test_committee_commands_wait_for_the_committee(tmp_path: Path, monkeypatch: 
         result = runner.invoke(main, args, env=env)
         assert result.exit_code == 0, result.output
         assert WAITING in result.output, result.output
-    quorum, days, gates, kinds, seated = _in_db(env, monkeypatch, _state)
+    quorum, days, gates, kinds, seated = in_cli_db(env, monkeypatch, _state)
     # Nothing took effect: same rules, same gates, one seat, the partnership still on.
     assert (quorum, days, gates, seated) == (before[0], before[1], before[2], 1)
     assert kinds == [
@@ -134,21 +113,21 @@ def test_committee_commands_wait_for_the_committee(tmp_path: Path, monkeypatch: 
     async def status() -> str:
         return (await Partnership.get(id=partnership_id)).status.value
 
-    assert _in_db(env, monkeypatch, status) == "accepted"
+    assert in_cli_db(env, monkeypatch, status) == "accepted"
     # The same change again is the same proposal; an unchanged rule opens nothing.
     result = runner.invoke(main, ["committee", "rules", "--quorum", "3"], env=env)
     assert result.exit_code == 0 and "proposal 3 " in result.output
     result = runner.invoke(main, ["committee", "rules", "--quorum", "5", "--days", "7"], env=env)
     assert result.exit_code == 0 and "already these" in result.output
-    assert len(_in_db(env, monkeypatch, _state)[3]) == 5
+    assert len(in_cli_db(env, monkeypatch, _state)[3]) == 5
 
 
 def test_committee_commands_refuse_plainly(tmp_path: Path, monkeypatch: Any) -> None:
     runner = CliRunner()
     env = _env(tmp_path, monkeypatch, 18994)
     _init(runner, env, "0611223344")
-    _in_db(env, monkeypatch, _second_member)
-    _in_db(env, monkeypatch, _unverified_member)
+    in_cli_db(env, monkeypatch, _second_member)
+    in_cli_db(env, monkeypatch, _unverified_member)
     cases: list[tuple[list[str], int, str]] = [
         (["committee", "remove", "0622334455"], 1, "does not sit on the committee"),
         (["committee", "remove", "0699999999"], 1, "sign up first"),
@@ -164,7 +143,7 @@ def test_committee_commands_refuse_plainly(tmp_path: Path, monkeypatch: Any) -> 
         result = runner.invoke(main, args, env=env)
         assert result.exit_code == code, (args, result.output)
         assert words in result.output, (args, result.output)
-    assert _in_db(env, monkeypatch, _state)[3] == []
+    assert in_cli_db(env, monkeypatch, _state)[3] == []
 
 
 def test_before_the_committee_sits_the_commands_act_at_once(
@@ -179,5 +158,5 @@ def test_before_the_committee_sits_the_commands_act_at_once(
     assert result.exit_code == 0 and "Gates saved: charter, partnerships." in result.output
     result = runner.invoke(main, ["committee", "gates", "--none"], env=env)
     assert result.exit_code == 0 and "Gates saved: -." in result.output
-    quorum, days, gates, kinds, _ = _in_db(env, monkeypatch, _state)
+    quorum, days, gates, kinds, _ = in_cli_db(env, monkeypatch, _state)
     assert (quorum, days, gates, kinds) == (3, 5, "", [])

@@ -4,17 +4,14 @@ association opens a proposal and changes nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from click.testing import CliRunner
 
 from node import clock
 from node.cli import main
-from node.db import Database
 from node.models import (
     Association,
     AssociationStatus,
@@ -23,27 +20,8 @@ from node.models import (
     PartnershipDirection,
     PartnershipStatus,
 )
-from node.settings import load_settings
 from tests.migrated import seed_data_dir
-
-T = TypeVar("T")
-
-
-def _in_db(env: dict[str, str], monkeypatch: Any, work: Callable[[], Awaitable[T]]) -> T:
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    settings = load_settings()
-
-    async def run() -> T:
-        db = Database(settings)
-        await db.open()
-        try:
-            with db.activate():
-                return await work()
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
+from tests.node.committee_support import in_cli_db
 
 
 def test_partnership_and_association_commands_wait_for_the_committee(
@@ -88,7 +66,7 @@ def test_partnership_and_association_commands_wait_for_the_committee(
         )
         return partnership.id, association.id
 
-    partnership_id, association_id = _in_db(env, monkeypatch, seed)
+    partnership_id, association_id = in_cli_db(env, monkeypatch, seed)
     listed = runner.invoke(main, ["partnerships", "list"], env=env)
     assert listed.exit_code == 0 and "lyon.test" in listed.output and "pending" in listed.output
     listed = runner.invoke(main, ["associations", "list"], env=env)
@@ -108,7 +86,7 @@ def test_partnership_and_association_commands_wait_for_the_committee(
         kinds = await CommitteeProposal.all().order_by("number").values_list("kind", flat=True)
         return p.status.value, str(a.status), [str(k) for k in kinds]
 
-    assert _in_db(env, monkeypatch, state) == (
+    assert in_cli_db(env, monkeypatch, state) == (
         "pending",
         "pending",
         ["partnership.accept", "association.approve"],
@@ -178,4 +156,4 @@ def test_charter_and_blocklist_commands_wait_for_the_committee(
         rows = await CommitteeProposal.all().order_by("number").values_list("kind", flat=True)
         return [str(k) for k in rows]
 
-    assert _in_db(env, monkeypatch, kinds) == ["charter.change", "federation.block"]
+    assert in_cli_db(env, monkeypatch, kinds) == ["charter.change", "federation.block"]
