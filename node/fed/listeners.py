@@ -46,6 +46,8 @@ from node.events import (
 )
 from node.fed import (
     publish_actions,
+    publish_call_answers,
+    publish_call_messages,
     publish_calls,
     publish_members,
     publish_participations,
@@ -168,17 +170,17 @@ async def call_answered(node: NodeState, event: CallAnswered) -> None:
     if call.origin_domain is None:  # our call: partners see the new quantities
         await publish_calls.publish_call(node, call, update=True)
         if answer.activity_id is not None:  # a partner's member: their node hears it counted
-            await publish_calls.send_decision(node, call, answer)
+            await publish_call_answers.send_decision(node, call, answer)
     elif answer.member_id is not None:  # type: ignore[attr-defined]
-        await publish_calls.send_answer(node, call, answer)
+        await publish_call_answers.send_answer(node, call, answer)
 
 
 async def call_message_posted(node: NodeState, event: CallMessagePosted) -> None:
-    await publish_calls.send_message(node, event.call, event.message)
+    await publish_call_messages.send_message(node, event.call, event.message)
 
 
 async def call_thanked(node: NodeState, event: CallThanked) -> None:
-    await publish_calls.send_thanks(node, event.call, event.message)
+    await publish_call_messages.send_thanks(node, event.call, event.message)
 
 
 async def call_deleted(node: NodeState, event: CallDeleted) -> None:
@@ -188,7 +190,7 @@ async def call_deleted(node: NodeState, event: CallDeleted) -> None:
 async def call_answer_refused(node: NodeState, event: CallAnswerRefused) -> None:
     """A partner's answer to our call was not counted: its node hears why."""
     if event.call.origin_domain is None:
-        await publish_calls.send_decision(node, event.call, event.answer)
+        await publish_call_answers.send_decision(node, event.call, event.answer)
 
 
 async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> None:
@@ -196,7 +198,7 @@ async def call_answer_withdrawn(node: NodeState, event: CallAnswerWithdrawn) -> 
     if call.origin_domain is None:
         await publish_calls.publish_call(node, call, update=True)
     elif answer.member_id is not None:  # type: ignore[attr-defined]
-        await publish_calls.send_withdrawal(node, call, answer)
+        await publish_call_answers.send_withdrawal(node, call, answer)
 
 
 async def remote_follow_started(node: NodeState, event: RemoteFollowStarted) -> None:

@@ -1,4 +1,4 @@
-"""Calls for help on the wire.
+"""Calls for help on the wire: the call itself.
 
 A local call travels as ``Create`` (then ``Update`` on every change: words, dates, quantities,
 status) from its association's actor (an urgent call without an association: from the instance
@@ -9,21 +9,13 @@ for donations and urgent calls; ``content`` is readable on its own, and Entraide
 the context terms ``callKind``, ``callStatus``, ``audienceResolution``, ``audienceCells`` (H3)
 and ``callItems`` (``wanted``, ``remaining``).
 
-A member of this node answering a partner's call: ``Join`` (volunteers) or ``Offer`` of
-FEP-0837 ``Intent`` objects (donations, one per item with its ``resourceQuantity``), sent by our
-instance actor to the call's association. The member is named by pseudonym and by a per-call
-``respondent`` token (an HMAC of the node secret): never their account, phone, email or place.
-Withdrawal is ``Undo`` of that activity.
-
-The call's node answers every such answer: ``Accept`` (counted) or ``Reject`` (not counted:
-``summary`` for people, ``refusalReason`` for Entraide partners), from the call's actor to the
-answering node's instance actor.
+Answers travel in :mod:`node.fed.publish_call_answers`, the words between an association and
+its respondents in :mod:`node.fed.publish_call_messages`.
 """
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from federation import build, objects
@@ -39,16 +31,11 @@ from node.iris import (
     new_activity_iri,
 )
 from node.models import (
-    AnswerStatus,
     Call,
-    CallAnswer,
     CallItem,
     CallKind,
-    CallMessage,
-    CallPledge,
     RemoteActor,
 )
-from node.services.calls.answers import respondent_token
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
 from node.services.calls.recurrence import next_dates
@@ -172,111 +159,6 @@ async def publish_call(node: NodeState, call: Call, *, update: bool) -> None:
     await publish(node, activity, to=await audience(node, call), public=True)
 
 
-def answer_id(node: NodeState, call: Call, answer: CallAnswer) -> str:
-    return f"{call_iri(node.settings, call.id)}/answers/{answer.id}"
-
-
-async def _origin(call: Call) -> RemoteActor | None:
-    return await RemoteActor.get_or_none(ap_id=call.remote_association_iri)
-
-
-async def send_answer(node: NodeState, call: Call, answer: CallAnswer) -> None:
-    """Our member answered a partner's call: tell the call's association."""
-    owner = await _origin(call)
-    if owner is None or call.remote_iri is None:
-        return
-    await answer.fetch_related("member")
-    common: dict[str, Any] = {
-        "respondent": respondent_token(node, call, answer),
-        "respondentName": answer.name,
-    }
-    me = instance_actor_iri(node.settings)
-    if call.kind == CallKind.VOLUNTEERS:
-        activity = build.activity(
-            "Join",
-            id=answer_id(node, call, answer),
-            actor=me,
-            object={"id": call.remote_iri, "type": "Call"},
-            to=[owner.ap_id],
-        )
-    else:
-        intents = []
-        for pledge in await CallPledge.filter(answer_id=answer.id).select_related("item"):
-            intents.append(
-                {
-                    "type": "Intent",
-                    "action": "transfer",
-                    "resourceConformsTo": pledge.item.remote_iri,
-                    "resourceQuantity": {"hasNumericalValue": pledge.quantity, "hasUnit": "one"},
-                }
-            )
-        activity = build.activity(
-            "Offer",
-            id=answer_id(node, call, answer),
-            actor=me,
-            object=intents,
-            target=call.remote_iri,
-            to=[owner.ap_id],
-        )
-    activity.update(common)
-    await publish(node, activity, to=[owner])
-
-
-async def send_withdrawal(node: NodeState, call: Call, answer: CallAnswer) -> None:
-    owner = await _origin(call)
-    if owner is None or call.remote_iri is None:
-        return
-    me = instance_actor_iri(node.settings)
-    kind = "Join" if call.kind == CallKind.VOLUNTEERS else "Offer"
-    undone: dict[str, Any] = {"id": answer_id(node, call, answer), "type": kind, "actor": me}
-    undone["object" if kind == "Join" else "target"] = call.remote_iri
-    activity = build.undo(
-        id=new_activity_iri(node.settings), actor=me, object=undone, to=[owner.ap_id]
-    )
-    await publish(node, activity, to=[owner])
-
-
-# What a ``Reject`` of an answer says to people (``summary``), by ``refusalReason``: in French,
-# like the rest of what this node publishes; an Entraide partner words it from the code.
-REFUSAL_SUMMARY = {
-    "full": "L'appel est complet : merci, assez de monde a répondu.",
-    "closed": "L'appel est terminé.",
-    "over": "C'est plus que ce qui manque encore.",
-    "duplicate": "Cette personne a déjà répondu à l'appel.",
-    "invalid": "Cette réponse ne correspond pas à l'appel.",
-}
-
-
-async def _answering_node(answer: CallAnswer) -> RemoteActor | None:
-    """The instance actor that sent a partner's answer (its key: ``{actor}#{token}``)."""
-    actor_iri = (answer.remote_actor_iri or "").split("#", 1)[0]
-    return await RemoteActor.get_or_none(ap_id=actor_iri) if actor_iri else None
-
-
-async def send_decision(node: NodeState, call: Call, answer: CallAnswer) -> None:
-    """Tell the node of a partner's member whether our call counted their answer: ``Accept``,
-    or ``Reject`` with the reason. The answer is embedded by id, type and actor (Mastodon
-    reads an embedded object; GoToSocial matches the id)."""
-    to = await _answering_node(answer)
-    if to is None or answer.activity_id is None:
-        return
-    kind = "Join" if call.kind == CallKind.VOLUNTEERS else "Offer"
-    answered = {"id": answer.activity_id, "type": kind, "actor": to.ap_id}
-    me = author_iri(node, call)
-    if answer.status == AnswerStatus.REFUSED:
-        reason = answer.refusal or "invalid"
-        activity = build.reject(
-            id=new_activity_iri(node.settings), actor=me, object=answered, to=[to.ap_id]
-        )
-        activity["summary"] = REFUSAL_SUMMARY.get(reason, REFUSAL_SUMMARY["invalid"])
-        activity["refusalReason"] = reason
-    else:
-        activity = build.accept(
-            id=new_activity_iri(node.settings), actor=me, object=answered, to=[to.ap_id]
-        )
-    await publish(node, activity, to=[to])
-
-
 async def publish_deletion(node: NodeState, call: Call) -> None:
     """Our call is deleted: a ``Delete`` of its ``Tombstone`` to the audience it went to."""
     if call.origin_domain is None:
@@ -292,136 +174,3 @@ async def publish_deletion(node: NodeState, call: Call) -> None:
             cc=[followers_iri(author)],
         )
         await publish(node, activity, to=await audience(node, call), public=True)
-
-
-def message_iri(node: NodeState, call: Call, message: CallMessage) -> str:
-    return f"{call_iri(node.settings, call.id)}/messages/{message.id}"
-
-
-def _note(
-    node: NodeState,
-    call: Call,
-    message: CallMessage,
-    *,
-    actor: str,
-    in_reply_to: str,
-    to: str,
-    extra: dict[str, Any],
-) -> dict[str, Any]:
-    """A private Note (only ``to``, never public) in reply to the call."""
-    return _private_note(
-        message_iri(node, call, message),
-        message.body,
-        message.created_at,
-        actor=actor,
-        in_reply_to=in_reply_to,
-        to=to,
-        extra=extra,
-    )
-
-
-def _private_note(
-    iri: str,
-    body: str,
-    written: datetime,
-    *,
-    actor: str,
-    in_reply_to: str,
-    to: str,
-    extra: dict[str, Any],
-) -> dict[str, Any]:
-    note = {
-        "id": iri,
-        "type": "Note",
-        "attributedTo": actor,
-        "inReplyTo": in_reply_to,
-        "content": paragraphs(body),
-        "published": build.iso(written, milliseconds=True),
-        "to": [to],
-        **extra,
-    }
-    return build.create(id=f"{note['id']}/activity", actor=actor, object=note, to=[to])
-
-
-async def _respondent_nodes(call: Call) -> list[RemoteActor]:
-    """The partner nodes (instance actors) with active respondents on our call."""
-    nodes: dict[str, RemoteActor] = {}
-    rows = await CallAnswer.filter(
-        call_id=call.id, status=AnswerStatus.ACTIVE, remote_actor_iri__isnull=False
-    )
-    for row in rows:
-        actor = await _answering_node(row)
-        if actor is not None:
-            nodes.setdefault(actor.ap_id, actor)
-    return list(nodes.values())
-
-
-async def send_thanks(node: NodeState, call: Call, message: str) -> None:
-    """Our association thanks everyone at once: respondents on partner nodes too, as a word
-    to all of them (its id is the call's one thank-you)."""
-    if call.origin_domain is not None:
-        return
-    me, iri = author_iri(node, call), call_iri(node.settings, call.id)
-    for actor in await _respondent_nodes(call):
-        activity = _private_note(
-            f"{iri}/thanks",
-            message,
-            call.thanked_at or clock.now(),
-            actor=me,
-            in_reply_to=iri,
-            to=actor.ap_id,
-            extra={},
-        )
-        await publish(node, activity, to=[actor])
-
-
-async def send_message(node: NodeState, call: Call, message: CallMessage) -> None:
-    """Carry a word between a call's association and respondents on partner nodes.
-
-    Our association writes: one Note to each partner node with respondents on the call
-    (naming the ``respondent`` token when it is for one of them); the partner shows it to
-    its members who answered. Our member writes to a partner's call: a Note from our
-    instance actor to the call's association, naming them by token and pseudonym."""
-    if message.author_id is None:  # type: ignore[attr-defined]
-        return  # it came from another node: never sent back
-    if call.origin_domain is None and message.from_association:
-        answer_id = message.answer_id  # type: ignore[attr-defined]
-        answer = await CallAnswer.get(id=answer_id) if answer_id is not None else None
-        if answer is None:
-            nodes = await _respondent_nodes(call)
-        else:
-            actor = await _answering_node(answer) if answer.remote_actor_iri else None
-            nodes = [actor] if actor is not None else []
-        me = author_iri(node, call)
-        for actor in nodes:
-            extra: dict[str, Any] = {}
-            if answer is not None and answer.remote_actor_iri:
-                extra["respondent"] = answer.remote_actor_iri.split("#", 1)[1]
-            activity = _note(
-                node,
-                call,
-                message,
-                actor=me,
-                in_reply_to=call_iri(node.settings, call.id),
-                to=actor.ap_id,
-                extra=extra,
-            )
-            await publish(node, activity, to=[actor])
-    elif call.origin_domain is not None and not message.from_association:
-        owner = await _origin(call)
-        if owner is None or call.remote_iri is None:
-            return
-        answer = await CallAnswer.get(id=message.answer_id)  # type: ignore[attr-defined]
-        activity = _note(
-            node,
-            call,
-            message,
-            actor=instance_actor_iri(node.settings),
-            in_reply_to=call.remote_iri,
-            to=owner.ap_id,
-            extra={
-                "respondent": respondent_token(node, call, answer),
-                "respondentName": message.author_name,
-            },
-        )
-        await publish(node, activity, to=[owner])
