@@ -29,62 +29,24 @@ from pydantic_settings import (
 )
 
 from federation.origin import domain_of
-
-ENV_PREFIX = "ENTRAIDE_"
-DEFAULT_CONFIG_FILE = "entraide.toml"
-
-# Backends are written as URL-like strings so that one environment variable says everything:
-# ``console``, ``file:/var/lib/entraide/sms.jsonl``, ``http://gateway/send`` (SMS) or
-# ``smtp://user:pass@host:587?starttls=1`` (mail).
-_SMS_SCHEMES = ("console", "file", "http", "https")
-_MAIL_SCHEMES = ("console", "file", "smtp", "smtps")
-
-
-def config_file_path() -> Path | None:
-    """The TOML file to read, if any: ``ENTRAIDE_CONFIG`` or ``./entraide.toml``."""
-    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
-    if explicit:
-        return Path(explicit)
-    default = Path(DEFAULT_CONFIG_FILE)
-    return default if default.exists() else None
-
-
-def _check_backend(value: str, schemes: tuple[str, ...], what: str) -> str:
-    scheme = value.split(":", 1)[0] if ":" in value else value
-    if scheme not in schemes:
-        raise ValueError(f"unknown {what} backend {value!r}; use one of {', '.join(schemes)}")
-    if scheme == "file" and not value[len("file:") :].strip():
-        raise ValueError("file backend needs a path, as in file:/path/to/messages.jsonl")
-    return value
-
-
-def _refuse_console_in_production(value: str, info: ValidationInfo, leaks: str, real: str) -> None:
-    """A node on an https URL serves real people: the ``console`` backend would print their
-    verification codes, numbers, links and addresses to the terminal (and its logs)."""
-    base_url = str(info.data.get("base_url", ""))
-    if value == "console" and base_url.startswith("https://"):
-        raise ValueError(
-            f"console prints verification {leaks} to the terminal; an https node needs {real} "
-            "(see docs/operators.md)"
-        )
-
-
-# The solidarity guide's standard categories (the data·inclusion and Soliguide readers map onto
-# them); a node adds its own with ``guide_categories``.
-GUIDE_CATEGORIES = (
-    "food",
-    "shelter",
-    "shower",
-    "laundry",
-    "toilets",
-    "day_centre",
-    "health",
-    "dental",
-    "domiciliation",
-    "luggage",
-    "water",
-    "charging",
+from node.settings.backends import (
+    MAIL_SCHEMES,
+    SMS_SCHEMES,
+    check_backend,
+    refuse_console_in_production,
 )
+from node.settings.files import DEFAULT_CONFIG_FILE, ENV_PREFIX, config_file_path
+from node.settings.guide import GUIDE_CATEGORIES
+
+__all__ = [
+    "DEFAULT_CONFIG_FILE",
+    "ENV_PREFIX",
+    "GUIDE_CATEGORIES",
+    "Settings",
+    "SettingsError",
+    "config_file_path",
+    "load_settings",
+]
 
 
 class Settings(BaseSettings):
@@ -352,14 +314,14 @@ class Settings(BaseSettings):
     @field_validator("sms_backend")
     @classmethod
     def _sms(cls, value: str, info: ValidationInfo) -> str:
-        _refuse_console_in_production(value, info, "codes and phone numbers", "an SMS gateway")
-        return _check_backend(value, _SMS_SCHEMES, "SMS")
+        refuse_console_in_production(value, info, "codes and phone numbers", "an SMS gateway")
+        return check_backend(value, SMS_SCHEMES, "SMS")
 
     @field_validator("mail_backend")
     @classmethod
     def _mail(cls, value: str, info: ValidationInfo) -> str:
-        _refuse_console_in_production(value, info, "links and addresses", "an SMTP server")
-        return _check_backend(value, _MAIL_SCHEMES, "mail")
+        refuse_console_in_production(value, info, "links and addresses", "an SMTP server")
+        return check_backend(value, MAIL_SCHEMES, "mail")
 
     @model_validator(mode="after")
     def _defaults_from_data_dir(self) -> Settings:
