@@ -22,106 +22,45 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
-
+from node.services.guide_data.datainclusion_schema import (
+    PUBLIC_AUDIENCES,
+    THEMATIQUE_CATEGORIES,
+    list_fields,
+    number_fields,
+    schema_errors,
+)
+from node.services.guide_data.datainclusion_writing import (
+    service_row,
+    structure_row,
+    to_csv,
+    to_json,
+)
 from node.services.guide_data.records import PlaceRecord, Reading, Rejection
 from node.services.guide_data.words import categories_in_name
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
+__all__ = [
+    "DataFileError",
+    "HoursCheck",
+    "load_file",
+    "read",
+    "schema_errors",
+    "service_row",
+    "structure_row",
+    "to_csv",
+    "to_json",
+]
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_CELL = 10_000
-
-# data·inclusion themes → the guide's categories (only those that mean one).
-THEMATIQUE_CATEGORIES = {
-    "equipement-et-alimentation--alimentation": "food",
-    "logement-hebergement--rechercher-une-solution-dhebergement-temporaire": "shelter",
-    "sante--acces-aux-soins": "health",
-    "sante--addictions": "health",
-    "sante--sante-mentale": "health",
-    "sante--sante-sexuelle": "health",
-}
-CATEGORY_THEMATIQUES = {
-    "food": "equipement-et-alimentation--alimentation",
-    "shelter": "logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
-    "health": "sante--acces-aux-soins",
-    "dental": "sante--acces-aux-soins",
-}
-PUBLIC_AUDIENCES = {
-    "tous-publics": "unconditional",
-    "femmes": "women",
-    "familles": "families",
-    "jeunes": "under_25",
-    "personnes-exilees": "exiles",
-    "personnes-en-situation-de-handicap": "disabled",
-}
-AUDIENCE_PUBLICS = {audience: public for public, audience in PUBLIC_AUDIENCES.items()}
 
 HoursCheck = Callable[[str], str | None]
 
 
 class DataFileError(ValueError):
     """A file that is not a data·inclusion JSON or CSV file at all (the whole file is refused)."""
-
-
-@cache
-def _schema(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((SCHEMA_DIR / f"{name}.json").read_text("utf-8"))
-    return loaded
-
-
-@cache
-def _validator(name: str) -> Any:
-    return jsonschema_rs.validator_for(_schema(name), validate_formats=True)
-
-
-def schema_errors(kind: str, row: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, message) for each way ``row`` breaks the ``kind`` ("structure" or "service")
-    schema; empty when it is valid."""
-    errors = []
-    for error in _validator(kind).iter_errors(row):
-        path = [str(part) for part in error.instance_path]
-        field = path[0] if path else _missing_field(error.message)
-        errors.append((field, _plain(error.message)))
-    return errors
-
-
-def _missing_field(message: str) -> str:
-    # "'nom' is a required property"
-    if message.startswith('"') or message.startswith("'"):
-        return message[1:].split(message[0], 1)[0]
-    return ""
-
-
-def _plain(message: str) -> str:
-    if "under any of the schemas listed in the 'anyOf'" in message:
-        return "invalid value"
-    return message[:200]
-
-
-# Reading files ---------------------------------------------------------------------------
-
-
-def _list_fields(kind: str) -> set[str]:
-    fields = set()
-    for name, spec in _schema(kind)["properties"].items():
-        options = spec.get("anyOf", [spec])
-        if any(option.get("type") == "array" for option in options):
-            fields.add(name)
-    return fields
-
-
-def _number_fields(kind: str) -> dict[str, str]:
-    fields = {}
-    for name, spec in _schema(kind)["properties"].items():
-        for option in spec.get("anyOf", [spec]):
-            if option.get("type") in ("number", "integer"):
-                fields[name] = option["type"]
-    return fields
 
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:
@@ -154,7 +93,7 @@ def _json_rows(text: str) -> list[dict[str, Any]]:
 def _typed_csv_row(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """A CSV row with the schema's types: lists split on commas, numbers parsed, empty cells
     dropped. Problems a type cannot express are returned as (field, reason)."""
-    lists, numbers = _list_fields(kind), _number_fields(kind)
+    lists, numbers = list_fields(kind), number_fields(kind)
     typed: dict[str, Any] = {}
     problems = []
     for key, value in row.items():
@@ -309,93 +248,3 @@ def _service_place(
         free=None if frais in (None, []) else frais == "gratuit" or frais == ["gratuit"],
     )
     return record, None
-
-
-# Writing files ---------------------------------------------------------------------------
-
-
-def _name(place: PlaceRecord) -> str:
-    # The schema wants 3 to 150 characters.
-    name = place.name.strip()[:150]
-    return name if len(name) >= 3 else f"{name} (lieu)"
-
-
-def _description(place: PlaceRecord) -> str:
-    text = place.description.strip() or place.name
-    return text if len(text) >= 5 else f"{text} : lieu solidaire"
-
-
-def structure_row(place: PlaceRecord) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "source": place.source,
-        "id": place.source_id,
-        "nom": _name(place),
-        "date_maj": place.checked_on.isoformat(),
-        "adresse": place.address or None,
-        "code_postal": place.postcode or None,
-        "commune": place.town or None,
-        "latitude": place.lat,
-        "longitude": place.lon,
-        "telephone": place.phone or None,
-        "courriel": place.email or None,
-        "site_web": place.website or None,
-        "horaires_accueil": place.opening_hours or None,
-    }
-    return row
-
-
-def service_row(place: PlaceRecord) -> dict[str, Any]:
-    themes = list(
-        dict.fromkeys(
-            CATEGORY_THEMATIQUES[c] for c in place.categories if c in CATEGORY_THEMATIQUES
-        )
-    )
-    publics = list(
-        dict.fromkeys(AUDIENCE_PUBLICS[a] for a in place.audiences if a in AUDIENCE_PUBLICS)
-    )
-    row: dict[str, Any] = {
-        "source": place.source,
-        "id": place.source_id,
-        "structure_id": place.source_id,
-        "nom": _name(place),
-        "description": _description(place),
-        "date_maj": place.checked_on.isoformat(),
-        "adresse": place.address or None,
-        "code_postal": place.postcode or None,
-        "commune": place.town or None,
-        "latitude": place.lat,
-        "longitude": place.lon,
-        "telephone": place.phone or None,
-        "courriel": place.email or None,
-        "horaires_accueil": place.opening_hours or None,
-        "thematiques": themes or None,
-        "publics": publics or None,
-        "conditions_acces": place.conditions or None,
-        "frais": None if place.free is None else ("gratuit" if place.free else "payant"),
-        "modes_accueil": ["en-presentiel"],
-    }
-    return row
-
-
-def _fields(kind: str) -> list[str]:
-    return list(_schema(kind)["properties"])
-
-
-def to_json(rows: list[dict[str, Any]]) -> bytes:
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def to_csv(kind: str, rows: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=_fields(kind), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                key: ",".join(value)
-                if isinstance(value, list)
-                else ("" if value is None else value)
-                for key, value in row.items()
-            }
-        )
-    return out.getvalue().encode("utf-8")
