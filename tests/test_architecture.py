@@ -133,3 +133,19 @@ def test_every_module_of_node_has_a_layer() -> None:
         and (path.suffix == ".py" or (path / "__init__.py").exists())
     }
     assert modules - named == set()
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_of_node_or_federation_is_longer_than_400_lines() -> None:
+    """A module past 400 lines holds more than one subject: split it into modules named with
+    the domain's words. Migrations are generated and left out."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for package in ("node", "federation")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.relative_to(ROOT).parts
+        and (lines := len(path.read_text("utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
