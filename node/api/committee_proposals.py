@@ -18,6 +18,7 @@ from quart_schema import security_scheme, validate_querystring, validate_request
 
 from node.api.decisions import DecisionOut, decision_out, node_url
 from node.api.deps import require_member, require_verified_member
+from node.api.language import Lang, api_language
 from node.api.types import BEARER, MULTI_LINE, Strict
 from node.errors import Forbidden
 from node.http_state import current_node
@@ -51,7 +52,9 @@ class ProposalOut(BaseModel):
     number: int
     kind: str
     gate: Gate
-    title: str
+    title: str = Field(description="In the language asked (?lang=, Accept-Language)")
+    title_fr: str
+    title_en: str = Field(description="The French title when the proposal has none in English")
     summary_fr: str
     summary_en: str
     before: dict[str, str]
@@ -79,6 +82,7 @@ class ProposalQuery(Strict):
     state: ProposalState | None = None
     limit: int = Field(50, ge=1, le=100)
     offset: int = Field(0, ge=0, le=100_000)
+    lang: Lang | None = Field(None, description="Language of the titles (else Accept-Language)")
 
 
 class VoteIn(Strict):
@@ -115,7 +119,9 @@ async def proposal_out(p: CommitteeProposal, viewer: Member | None = None) -> Pr
         number=p.number,
         kind=p.kind,
         gate=Gate(p.gate),
-        title=p.title,
+        title=p.title_in(api_language()),
+        title_fr=p.title,
+        title_en=p.title_in("en"),
         summary_fr=p.summary_fr,
         summary_en=p.summary_en,
         before=p.before,

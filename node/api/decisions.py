@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_querystring, validate_response
 
+from node.api.language import Lang, api_language
 from node.api.types import Strict
 from node.http_state import current_node
 from node.models import CommitteeProposal, Decision, ProposalState
@@ -29,7 +30,9 @@ class DecisionOut(BaseModel):
     id: UUID
     proposal_id: UUID
     number: int
-    title: str
+    title: str = Field(description="In the language asked (?lang=, Accept-Language)")
+    title_fr: str
+    title_en: str = Field(description="The French title when the proposal has none in English")
     summary_fr: str
     summary_en: str
     kind: str
@@ -51,6 +54,7 @@ class DecisionsOut(BaseModel):
 class PageQuery(Strict):
     limit: int = Field(50, ge=1, le=100)
     offset: int = Field(0, ge=0, le=100_000)
+    lang: Lang | None = Field(None, description="Language of the titles (else Accept-Language)")
 
 
 def node_url(path: str) -> str:
@@ -62,7 +66,9 @@ def decision_out(d: Decision, proposal: CommitteeProposal) -> DecisionOut:
         id=d.id,
         proposal_id=proposal.id,
         number=proposal.number,
-        title=proposal.title,
+        title=proposal.title_in(api_language()),
+        title_fr=proposal.title,
+        title_en=proposal.title_in("en"),
         summary_fr=proposal.summary_fr,
         summary_en=proposal.summary_en,
         kind=proposal.kind,

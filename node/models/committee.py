@@ -97,7 +97,9 @@ class CommitteeProposal(Model):
     number = fields.IntField(unique=True)
     kind = fields.CharField(max_length=40)
     gate = fields.CharField(max_length=40)
-    title = fields.CharField(max_length=200)
+    title = fields.CharField(max_length=200)  # in French
+    # Empty for proposals opened before titles were written in English too: show the French.
+    title_en = fields.CharField(max_length=200, default="")
     summary_fr = fields.TextField()
     summary_en = fields.TextField()
     change: Any = fields.JSONField()
@@ -119,6 +121,10 @@ class CommitteeProposal(Model):
 
     class Meta:
         table = "committee_proposal"
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` (``fr`` or ``en``), French when there is no English."""
+        return self.title_en if language == "en" and self.title_en else self.title
 
 
 class Meeting(Model):

@@ -41,7 +41,7 @@ async def propose(
             f"Proposal {existing.number} about the same thing is open; wait for its result."
         )
     committee = await get_committee()
-    title, summary_fr, summary_en = change.describe()
+    described = change.describe()
     before, after = change.before_after(await change.current())
     now = clock.now()
     for _ in range(_NUMBER_TRIES):
@@ -54,9 +54,10 @@ async def propose(
                     number=number,
                     kind=change.kind,
                     gate=change.gate.value,
-                    title=title,
-                    summary_fr=summary_fr,
-                    summary_en=summary_en,
+                    title=described.title_fr,
+                    title_en=described.title_en,
+                    summary_fr=described.summary_fr,
+                    summary_en=described.summary_en,
                     change=payload,
                     before=before,
                     after=after,

@@ -1,6 +1,6 @@
 """Every change the committee can be asked about says what it does in plain words, in French
-and in English: a title, then short sentences, with names the committee knows (a domain, a
-person, an association) and no internal ids."""
+and in English: a title in each language, then short sentences, with names the committee knows
+(a domain, a person, an association) and no internal ids."""
 
 from __future__ import annotations
 
@@ -58,10 +58,10 @@ def test_every_kind_of_change_has_an_example() -> None:
 
 def test_every_change_is_summed_up_in_short_french_and_english_sentences() -> None:
     for change in EXAMPLES:
-        title, fr, en = change.describe()
-        assert title and fr and en, change.kind
-        assert fr != en, change.kind
-        for text in (title, fr, en):
+        title, title_en, fr, en = change.describe()
+        assert title and title_en and fr and en, change.kind
+        assert fr != en and title != title_en, change.kind
+        for text in (title, title_en, fr, en):
             assert str(ID) not in text, (change.kind, text)
         for text in (fr, en):
             sentences = SENTENCE.findall(text)

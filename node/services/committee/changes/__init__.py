@@ -19,7 +19,7 @@ from node.services.committee.changes.charter import ChangeCharter
 from node.services.committee.changes.domains import BlockDomain, SetAllowlist, UnblockDomain
 from node.services.committee.changes.opinions import GiveOpinion
 from node.services.committee.changes.partnerships import AcceptPartnership, EndPartnership
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.changes.seats import AddSeat, ChangeGates, ChangeRules, RemoveSeat
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "ChangeCharter",
     "ChangeGates",
     "ChangeRules",
+    "Description",
     "EndPartnership",
     "GiveOpinion",
     "RemoveSeat",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.rules import Gate
 
 
@@ -19,9 +19,10 @@ class ApproveAssociation(BaseChange):
     def subject(self) -> str:
         return f"association:{self.association_id}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"Accueillir l'association {self.name}",
+            f"Welcome the association {self.name}",
             f"L'association {self.name} demande à rejoindre le nœud. "
             "Elle pourrait publier et faire des maraudes.",
             f"The association {self.name} asks to join the node. "

@@ -8,7 +8,7 @@ import difflib
 from typing import ClassVar, Literal
 
 from node.services.charter_text import charter_in_force
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.rules import Gate
 
 
@@ -30,9 +30,10 @@ class ChangeCharter(BaseChange):
     def subject(self) -> str:
         return "charter"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             "Nouvelle version de la charte",
+            "A new version of the charter",
             "La charte du nœud changerait. Chaque membre devrait l'accepter de nouveau.",
             "The node's charter would change. Every member would accept it again.",
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from node.models import AllowedDomain, FederationPolicy
-from node.services.committee.changes.payload import BaseChange, Rows, yes_no
+from node.services.committee.changes.payload import BaseChange, Description, Rows, yes_no
 from node.services.committee.rules import Gate
 
 
@@ -21,11 +21,12 @@ class BlockDomain(BaseChange):
     def subject(self) -> str:
         return f"block:{self.domain}"
 
-    def describe(self) -> tuple[str, str, str]:
+    def describe(self) -> Description:
         why_fr = f" Raison : {self.reason}" if self.reason else ""
         why_en = f" Reason: {self.reason}" if self.reason else ""
-        return (
+        return Description(
             f"Bloquer {self.domain}",
+            f"Block {self.domain}",
             f"Nous refuserions tout ce qui vient de {self.domain}.{why_fr}",
             f"We would refuse everything from {self.domain}.{why_en}",
         )
@@ -43,9 +44,10 @@ class UnblockDomain(BaseChange):
     def subject(self) -> str:
         return f"block:{self.domain}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"Débloquer {self.domain}",
+            f"Unblock {self.domain}",
             f"Nous accepterions de nouveau ce qui vient de {self.domain}.",
             f"We would accept what comes from {self.domain} again.",
         )
@@ -66,7 +68,7 @@ class SetAllowlist(BaseChange):
     def subject(self) -> str:
         return "allowlist"
 
-    def describe(self) -> tuple[str, str, str]:
+    def describe(self) -> Description:
         fr, en = [], []
         if self.allowlist_mode is not None:
             fr.append(
@@ -82,7 +84,7 @@ class SetAllowlist(BaseChange):
         if self.allowed_domains is not None:
             fr.append("La liste des nœuds choisis changerait.")
             en.append("The list of chosen nodes would change.")
-        return "Nœuds autorisés", " ".join(fr), " ".join(en)
+        return Description("Nœuds autorisés", "Allowed nodes", " ".join(fr), " ".join(en))
 
     async def current(self) -> Rows:
         policy = await FederationPolicy.get_or_none(id=1)

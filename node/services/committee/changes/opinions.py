@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.rules import Gate
 
 
@@ -24,9 +24,10 @@ class GiveOpinion(BaseChange):
     def subject(self) -> str:
         return f"question:{self.question_iri}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"Avis demandé par {self.asker_domain} : {self.title}"[:200],
+            f"Opinion asked by {self.asker_domain}: {self.title}"[:200],
             f"Le comité de {self.asker_domain} nous demande notre avis. {self.summary}".strip(),
             f"The committee of {self.asker_domain} asks for our opinion. {self.summary}".strip(),
         )

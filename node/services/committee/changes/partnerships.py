@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.rules import Gate
 
 
@@ -20,10 +20,11 @@ class AcceptPartnership(BaseChange):
     def subject(self) -> str:
         return f"partnership:{self.partnership_id}"
 
-    def describe(self) -> tuple[str, str, str]:
+    def describe(self) -> Description:
         shared = ", ".join(self.scopes)
-        return (
+        return Description(
             f"Partenariat avec {self.domain}",
+            f"Partnership with {self.domain}",
             f"Le nœud {self.domain} demande un partenariat. Nous partagerions : {shared}.",
             f"The node {self.domain} asks for a partnership. We would share: {shared}.",
         )
@@ -44,9 +45,10 @@ class EndPartnership(BaseChange):
     def subject(self) -> str:
         return f"partnership:{self.partnership_id}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"Fin du partenariat avec {self.domain}",
+            f"End of the partnership with {self.domain}",
             f"Nous arrêterions le partenariat avec {self.domain}. "
             "Ce qu'il partage quitterait notre nœud.",
             f"We would end the partnership with {self.domain}. "

@@ -5,13 +5,23 @@ after.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from node.services.committee.rules import Gate
 
 Rows = dict[str, str]
+
+
+class Description(NamedTuple):
+    """What the committee reads first: a title and a few short sentences, in French and in
+    English."""
+
+    title_fr: str
+    title_en: str
+    summary_fr: str
+    summary_en: str
 
 
 class BaseChange(BaseModel):
@@ -24,8 +34,8 @@ class BaseChange(BaseModel):
         """What the change is about: one open proposal per subject at a time."""
         raise NotImplementedError
 
-    def describe(self) -> tuple[str, str, str]:
-        """(French title, French summary, English summary): short, plain sentences."""
+    def describe(self) -> Description:
+        """The title and summary in French and English: short, plain sentences."""
         raise NotImplementedError
 
     def before_after(self, current: Rows) -> tuple[Rows, Rows]:

@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import Field
 
 from node.models import CommitteeRole
-from node.services.committee.changes.payload import BaseChange, Rows
+from node.services.committee.changes.payload import BaseChange, Description, Rows
 from node.services.committee.rules import Gate, get_committee
 
 
@@ -26,9 +26,10 @@ class AddSeat(BaseChange):
     def subject(self) -> str:
         return f"seat:{self.member_id}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"{self.name} rejoint le comité",
+            f"{self.name} joins the committee",
             f"{self.name} entrerait au comité de la rue.",
             f"{self.name} would join the street committee.",
         )
@@ -47,9 +48,10 @@ class RemoveSeat(BaseChange):
     def subject(self) -> str:
         return f"seat:{self.member_id}"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             f"{self.name} quitte le comité",
+            f"{self.name} leaves the committee",
             f"{self.name} sortirait du comité de la rue.",
             f"{self.name} would leave the street committee.",
         )
@@ -68,9 +70,10 @@ class ChangeRules(BaseChange):
     def subject(self) -> str:
         return "rules"
 
-    def describe(self) -> tuple[str, str, str]:
-        return (
+    def describe(self) -> Description:
+        return Description(
             "Règles du comité",
+            "The committee's rules",
             f"Il faudrait {self.quorum} votants. Un vote durerait {self.voting_days} jours.",
             f"A vote would need {self.quorum} voters and last {self.voting_days} days.",
         )
@@ -92,10 +95,11 @@ class ChangeGates(BaseChange):
     def subject(self) -> str:
         return "gates"
 
-    def describe(self) -> tuple[str, str, str]:
+    def describe(self) -> Description:
         names = ", ".join(g.value for g in self.gates) or "—"
-        return (
+        return Description(
             "Ce que le comité décide",
+            "What the committee decides on",
             f"Le comité déciderait de : {names}.",
             f"The committee would decide on: {names}.",
         )
