@@ -3,11 +3,12 @@
 A local call travels as ``Create`` (then ``Update`` on every change: words, dates, quantities,
 status) from its association's actor (an urgent call without an association: from the instance
 actor) to the partners whose partnership has the ``calls`` scope and to the followers of that
-actor (any fediverse account). The object is ``["Call", "Event"]`` for volunteers (Mastodon shows
-an ``Event`` as a post with its name and link, Mobilizon as an event) and ``["Call", "Note"]``
-for donations and urgent calls; ``content`` is readable on its own, and Entraide partners read
-the context terms ``callKind``, ``callStatus``, ``audienceResolution``, ``audienceCells`` (H3)
-and ``callItems`` (``wanted``, ``remaining``).
+actor (any fediverse account). The object is ``["Call", "Event"]`` for volunteers (Mobilizon
+shows an event) and ``["Call", "Note"]`` for donations and urgent calls. ``content`` is readable
+on its own; Mastodon shows it for a ``Note`` but not for an ``Event``, so a volunteers call also
+carries a ``summary`` (when, how many people, where). Entraide partners read the context terms
+``callKind``, ``callStatus``, ``audienceResolution``, ``audienceCells`` (H3) and ``callItems``
+(``wanted``, ``remaining``).
 
 Answers travel in :mod:`node.fed.publish_call_answers`, the words between an association and
 its respondents in :mod:`node.fed.publish_call_messages`.
@@ -39,12 +40,14 @@ from node.models import (
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
 from node.services.calls.recurrence import next_dates
+from node.services.moments import absolute
 from node.services.partnerships import partners_with_scope
 
 if TYPE_CHECKING:
     from node.state import NodeState
 
 CALLS = PartnershipScope.CALLS.value
+SUMMARY_TEXT_MAX = 280  # the call's text in an Event's summary: a post's length, not a page
 _KIND_FR = {
     CallKind.VOLUNTEERS: "Appel à bénévoles",
     CallKind.DONATIONS: "Appel aux dons",
@@ -92,6 +95,26 @@ def _content(node: NodeState, call: Call, items: list[CallItem], iri: str) -> st
     return "".join(parts)
 
 
+def _summary(node: NodeState, call: Call, items: list[CallItem]) -> str:
+    """What Mastodon shows of an ``Event``: it takes a "converted" type's ``name`` (as a
+    heading), its ``summary`` and a link to it, and drops its ``content``
+    (app/lib/activitypub/parser/status_parser.rb ``processed_text``; ``processed_spoiler_text``
+    is empty for those types, so this is no content warning there)."""
+    upcoming = next_dates(call, node.settings.timezone, limit=1) if call.recurrence else []
+    when = upcoming[0] if upcoming else call.starts_at
+    facts = []
+    if when is not None:
+        facts.append(absolute(when, timezone=node.settings.timezone, language="fr"))
+    if items:
+        facts.append(f"{items[0].remaining} personne(s) encore attendue(s) sur {items[0].wanted}")
+    facts += [x for x in (call.skills, call.place_name) if x]
+    text = " ".join(call.body.split())
+    if len(text) > SUMMARY_TEXT_MAX:
+        text = text[: SUMMARY_TEXT_MAX - 1].rstrip() + "…"
+    parts = [f"<p>{html.escape(text)}</p>"] if text else []
+    return "".join([*parts, f"<p>{html.escape(' · '.join(facts))}</p>"])
+
+
 async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> dict[str, Any]:
     if call.origin_domain is not None:
         raise ValueError("a partner's call is served by its own node")
@@ -125,6 +148,8 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
         "to": [PUBLIC],
         "cc": [followers_iri(author_iri(node, call))],
     }
+    if kind == CallKind.VOLUNTEERS:
+        obj["summary"] = _summary(node, call, items)
     if call.starts_at is not None:
         obj["startTime"] = build.iso(call.starts_at)
     if call.recurrence is not None:
