@@ -6,6 +6,7 @@ the home page lists calls near me."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -291,3 +292,36 @@ async def test_a_repeating_volunteers_slot_from_the_form(
     page = " ".join(html.unescape(await _page(coordinator, posted.headers["Location"])).split())
     assert "Prochaines dates" in page
     assert page.count("à 19 h</li>") == 3, page
+
+
+async def test_the_daily_limit_says_when_the_association_may_post_again(
+    node_factory: Any, make_member: Any
+) -> None:
+    app = await node_factory("web-limit", calls_per_association_day=1)
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    form = {
+        "kind": "donations",
+        "title": "Grand froid : duvets",
+        "items": "Duvets: 20",
+        "radius_km": "1",
+        "days": "7",
+    }
+    token = await csrf_of(coordinator, f"{space}/calls/new")
+    first = await coordinator.post(f"{space}/calls", form={**form, "csrf_token": token})
+    assert first.status_code == 303
+    app.node.clock.advance(timedelta(hours=20))
+    token = await csrf_of(coordinator, f"{space}/calls/new")
+    second = await coordinator.post(
+        f"{space}/calls", form={**form, "title": "Chaussures", "csrf_token": token}
+    )
+    assert second.status_code == 429
+    # The first call leaves the 24 hours in 4 hours: the browser and the coordinator know it.
+    assert abs(int(second.headers["Retry-After"]) - 4 * 3600) <= 2
+    page = html.unescape(str(await second.get_data(as_text=True)))
+    assert "Votre association a déjà publié 1 appel ces dernières 24 heures" in page
+    assert re.search(r"Vous pourrez publier le prochain (aujourd’hui|demain) à \d+\sh", page)
+    assert 'value="Chaussures"' in page  # what they typed is kept

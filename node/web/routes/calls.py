@@ -11,7 +11,7 @@ from uuid import UUID
 from quart import Blueprint, Response, flash, request, url_for
 
 from node import clock
-from node.errors import NotFound, Problem, Unprocessable
+from node.errors import NotFound, Problem, TooManyRequests, Unprocessable
 from node.http_state import current_node
 from node.models import Association, CallKind
 from node.services.calls import (
@@ -28,8 +28,9 @@ from node.services.gazetteer import Gazetteer, node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
 from node.settings import Settings
-from node.web.context import current_member
+from node.web.context import current_member, ngettext
 from node.web.context import gettext as _
+from node.web.format import when
 from node.web.forms import (
     FormErrors,
     local_datetime,
@@ -150,12 +151,35 @@ async def create(association_id: UUID) -> Response:
                     "centre", "The area must be inside the node's area: choose a nearer centre."
                 ) from exc
             raise
+    except TooManyRequests as exc:
+        return await _too_many(association, exc, form)
     except (Problem, ValueError) as exc:
         problem = exc if isinstance(exc, Problem) else Unprocessable.field("days", str(exc))
         errors = FormErrors.from_problem(problem)
         return await _new_page(association, problem.status, errors=errors, values=form)
     await flash(_("Your call is posted."))
     return see_other(_url(call.id))
+
+
+async def _too_many(association: Association, exc: TooManyRequests, form: Any) -> Response:
+    """The association's calls of the day are used up: when it may post again, in words for
+    the coordinator and in ``Retry-After`` (RFC 9110 §10.2.3) for their browser."""
+    retry = exc.headers.get("Retry-After", "")
+    again = clock.now() + timedelta(seconds=int(retry)) if retry.isdigit() else None
+    limit = current_node().settings.calls_per_association_day
+    errors = FormErrors(
+        general=ngettext(
+            "Your association already posted %(num)d call in the last 24 hours: people's "
+            "attention is precious. You can post the next one %(when)s.",
+            "Your association already posted %(num)d calls in the last 24 hours: people's "
+            "attention is precious. You can post the next one %(when)s.",
+            limit,
+            when=when(again),
+        )
+    )
+    response = await _new_page(association, 429, errors=errors, values=form)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
