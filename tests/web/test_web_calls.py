@@ -325,3 +325,36 @@ async def test_the_daily_limit_says_when_the_association_may_post_again(
     assert "Votre association a déjà publié 1 appel ces dernières 24 heures" in page
     assert re.search(r"Vous pourrez publier le prochain (aujourd’hui|demain) à \d+\sh", page)
     assert 'value="Chaussures"' in page  # what they typed is kept
+
+
+async def test_the_association_page_shows_what_each_call_still_needs(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    space = f"/associations/{association.id}"
+    base = {"radius_km": "1", "days": "7"}
+    for form in (
+        {"kind": "donations", "title": "Duvets", "items": "Duvets: 20\nChaussures 42-44: 10"},
+        {"kind": "volunteers", "title": "Soupe du soir", "people": "3"},
+    ):
+        token = await csrf_of(coordinator, f"{space}/calls/new")
+        posted = await coordinator.post(
+            f"{space}/calls", form={**base, **form, "csrf_token": token}
+        )
+        assert posted.status_code == 303, await posted.get_data(as_text=True)
+        if form["kind"] == "donations":
+            donations_url = posted.headers["Location"]
+    resident = await log_in(app, make_member, pseudonym="Léa")
+    call_page = await _page(resident, donations_url)
+    bags = call_page.split('name="item-', 1)[1].split('"', 1)[0]
+    token = await csrf_of(resident, donations_url)
+    await resident.post(f"{donations_url}/answer", form={"csrf_token": token, f"item-{bags}": "5"})
+    page = html.unescape(await _page(resident, space))
+    assert "Encore besoin : Duvets 15/20, Chaussures 42-44 10/10" in page
+    assert "1 réponse" in page
+    assert "Encore besoin : Personnes 3/3" in page and "0 réponse" in page
+    english = html.unescape(await _page(resident, f"{space}?lang=en"))
+    assert "Still needed: People 3/3" in english and "1 answer" in english

@@ -10,7 +10,14 @@ from quart import Blueprint, Response, flash, request, url_for
 
 from node.errors import Forbidden, Problem, Unprocessable
 from node.http_state import current_node
-from node.models import Association, AssociationRole, AssociationStatus, Member
+from node.models import (
+    Association,
+    AssociationRole,
+    AssociationStatus,
+    Call,
+    CallKind,
+    Member,
+)
 from node.services import association_invitations, phone_vouch
 from node.services import associations as service
 from node.services.calls import follows as call_follows
@@ -98,12 +105,26 @@ async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Respo
         proxies=await service.list_proxies(association) if inside else [],
         roles=list(AssociationRole),
         sections=sections,
-        open_calls=await call_reading.of_association(association.id),
+        open_calls=await _open_calls(association.id),
         following=await call_follows.follows(viewer, association.id),
         followers=await call_follows.count(association.id),
         can_post_calls=await call_reading.can_coordinate(viewer, association.id),
         **extra,
     )
+
+
+async def _open_calls(association_id: UUID) -> list[tuple[Call, str, int]]:
+    """The association's open calls, each with what it still needs ("Duvets 15/20") and how
+    many people answered."""
+    rows = []
+    for call in await call_reading.of_association(association_id):
+        volunteers = call.kind == CallKind.VOLUNTEERS
+        needs = ", ".join(
+            f"{_('People') if volunteers else item.label} {item.remaining}/{item.wanted}"
+            for item in await call_reading.items_of(call)
+        )
+        rows.append((call, needs, await call_reading.answer_count(call)))
+    return rows
 
 
 @blueprint.get("/associations/<uuid:association_id>")
