@@ -128,6 +128,9 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
         "attributedTo": author_iri(node, call),
         "name": call.title,
         "content": _content(node, call, items, iri),
+        # The call's own text apart from what fediverse readers are shown (ActivityPub §3.3
+        # ``source``): an Entraide partner shows it as written, the facts from the terms.
+        "source": {"content": call.body, "mediaType": "text/plain"},
         "url": iri,
         "published": build.iso(call.created_at),
         "endTime": build.iso(call.ends_at),

@@ -86,7 +86,8 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
     )
     location = obj.location[0] if obj.location else None
     place = location.name if isinstance(location, ap.ASObject) else None
-    body = html_to_text(obj.text or "")
+    written = _plain_source(obj)
+    body = written if written is not None else html_to_text(obj.text or "")
     starts_at, rule = obj.start_time, None
     if kind == CallKind.VOLUNTEERS and obj.recurrence:
         first, rule = _recurrence(ctx, obj.recurrence, ends_at)
@@ -109,6 +110,16 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
         items=items,
         updated=obj.updated or obj.published,
     )
+
+
+def _plain_source(obj: ap.ASObject) -> str | None:
+    """The text as the association wrote it (ActivityPub §3.3 ``source`` in text/plain), not
+    the ``content`` made for fediverse readers (title, quantities and link repeated)."""
+    source = (obj.model_extra or {}).get("source")
+    if isinstance(source, dict) and source.get("mediaType") == "text/plain":
+        text = source.get("content")
+        return text if isinstance(text, str) else None
+    return None
 
 
 def _recurrence(
