@@ -26,8 +26,10 @@ def _description(place: PlaceRecord) -> str:
     return text if len(text) >= 5 else f"{text} : lieu solidaire"
 
 
-def structure_row(place: PlaceRecord) -> dict[str, Any]:
-    row: dict[str, Any] = {
+def _where_and_how_to_reach(place: PlaceRecord) -> dict[str, Any]:
+    """The fields a structure and its service share in the schema: which row, where, when
+    checked, and how to reach it."""
+    return {
         "source": place.source,
         "id": place.source_id,
         "nom": _name(place),
@@ -39,10 +41,12 @@ def structure_row(place: PlaceRecord) -> dict[str, Any]:
         "longitude": place.lon,
         "telephone": place.phone or None,
         "courriel": place.email or None,
-        "site_web": place.website or None,
         "horaires_accueil": place.opening_hours or None,
     }
-    return row
+
+
+def structure_row(place: PlaceRecord) -> dict[str, Any]:
+    return {**_where_and_how_to_reach(place), "site_web": place.website or None}
 
 
 def service_row(place: PlaceRecord) -> dict[str, Any]:
@@ -54,28 +58,16 @@ def service_row(place: PlaceRecord) -> dict[str, Any]:
     publics = list(
         dict.fromkeys(AUDIENCE_PUBLICS[a] for a in place.audiences if a in AUDIENCE_PUBLICS)
     )
-    row: dict[str, Any] = {
-        "source": place.source,
-        "id": place.source_id,
+    return {
+        **_where_and_how_to_reach(place),
         "structure_id": place.source_id,
-        "nom": _name(place),
         "description": _description(place),
-        "date_maj": place.checked_on.isoformat(),
-        "adresse": place.address or None,
-        "code_postal": place.postcode or None,
-        "commune": place.town or None,
-        "latitude": place.lat,
-        "longitude": place.lon,
-        "telephone": place.phone or None,
-        "courriel": place.email or None,
-        "horaires_accueil": place.opening_hours or None,
         "thematiques": themes or None,
         "publics": publics or None,
         "conditions_acces": place.conditions or None,
         "frais": None if place.free is None else ("gratuit" if place.free else "payant"),
         "modes_accueil": ["en-presentiel"],
     }
-    return row
 
 
 def to_json(rows: list[dict[str, Any]]) -> bytes:

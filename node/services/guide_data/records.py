@@ -10,22 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# The guide's categories and audiences, as the readers name them. The service that stores
-# places maps them onto the node's own list (which the operator may extend).
-CATEGORIES = (
-    "food",
-    "shelter",
-    "shower",
-    "laundry",
-    "toilets",
-    "day_centre",
-    "health",
-    "dental",
-    "domiciliation",
-    "luggage",
-    "water",
-    "charging",
-)
+from node.settings import GUIDE_CATEGORIES
+
+# The guide's standard categories and audiences, as the readers name them. The service that
+# stores places maps them onto the node's own list (which the operator may extend).
+CATEGORIES = GUIDE_CATEGORIES
 AUDIENCES = ("unconditional", "women", "families", "under_25", "pets", "exiles", "disabled")
 
 
