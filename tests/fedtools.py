@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from federation import SigningAuth
+from federation import SigningAuth, build
 from federation.client import deliver as post_activity
 from federation.testing import FakeActor, FakeFediverse
 from node import clock
@@ -102,6 +102,20 @@ async def settle(*apps: EntraideApp, rounds: int = 20) -> dict[str, int]:
         if not busy:
             return total
     raise AssertionError(f"still busy after {rounds} rounds: {total}")
+
+
+async def mastodon_follower(app: EntraideApp, actor_iri: str) -> tuple[FakeFediverse, FakeActor]:
+    """``alice@mastodon.test``, a plain fediverse account that ``app`` reaches through its
+    router, following ``actor_iri`` of ``app``; her Follow is answered and processed."""
+    router = router_of(app)
+    host = httpx.URL(app.node.settings.base_url).host
+    fedi = FakeFediverse(local={host: router.apps[host]})
+    router.extra["mastodon.test"] = fedi.transport
+    alice = fedi.add_actor("mastodon.test", "alice")
+    follow = build.follow(id=alice.new_id(), actor=alice.id, object=actor_iri)
+    assert (await alice.post(fedi, f"http://{host}/inbox", follow)).status_code == 202
+    await settle(app)
+    return fedi, alice
 
 
 # --- one node facing a fake fediverse ---------------------------------------------------------

@@ -17,6 +17,15 @@ from tests.factories import make_association
 from tests.web.conftest import csrf_of, log_in
 
 
+async def _coordinator_of_chaleur(app: EntraideApp, make_member: Any) -> tuple[Any, str]:
+    """A logged-in coordinator of the association « Chaleur », and its space's address."""
+    coordinator = await log_in(app, make_member, pseudonym="Coord")
+    association = await make_association(
+        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
+    )
+    return coordinator, f"/associations/{association.id}"
+
+
 async def _page(client: Any, path: str, status: int = 200) -> str:
     response = await client.get(path)
     assert response.status_code == status, path
@@ -24,11 +33,7 @@ async def _page(client: Any, path: str, status: int = 200) -> str:
 
 
 async def test_post_pledge_withdraw_thank_and_close(app: EntraideApp, make_member: Any) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     assert "Lancer un appel" in await _page(coordinator, space)
     new = f"{space}/calls/new"
     token = await csrf_of(coordinator, new)
@@ -114,11 +119,7 @@ async def test_follow_from_the_association_page(app: EntraideApp, make_member: A
 async def test_messages_between_the_association_and_respondents_and_deletion(
     app: EntraideApp, make_member: Any
 ) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     form = {
         "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
         "kind": "volunteers",
@@ -173,11 +174,7 @@ async def test_messages_between_the_association_and_respondents_and_deletion(
 async def test_coordinators_change_quantities_and_the_end_from_the_call_page(
     app: EntraideApp, make_member: Any
 ) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     form = {
         "csrf_token": await csrf_of(coordinator, f"{space}/calls/new"),
         "kind": "donations",
@@ -218,11 +215,7 @@ async def test_coordinators_change_quantities_and_the_end_from_the_call_page(
 async def test_the_area_is_a_radius_around_a_place_of_the_list_or_coordinates(
     app: EntraideApp, make_member: Any
 ) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     page = await _page(coordinator, f"{space}/calls/new")
     assert "Gare du Nord" in page and 'name="centre"' in page
     form = {
@@ -263,11 +256,7 @@ async def test_the_area_is_a_radius_around_a_place_of_the_list_or_coordinates(
 async def test_a_repeating_volunteers_slot_from_the_form(
     app: EntraideApp, make_member: Any
 ) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     token = await csrf_of(coordinator, f"{space}/calls/new")
     form = {
         "csrf_token": token,
@@ -298,11 +287,7 @@ async def test_the_daily_limit_says_when_the_association_may_post_again(
     node_factory: Any, make_member: Any
 ) -> None:
     app = await node_factory("web-limit", calls_per_association_day=1)
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     form = {
         "kind": "donations",
         "title": "Grand froid : duvets",
@@ -330,11 +315,7 @@ async def test_the_daily_limit_says_when_the_association_may_post_again(
 async def test_the_association_page_shows_what_each_call_still_needs(
     app: EntraideApp, make_member: Any
 ) -> None:
-    coordinator = await log_in(app, make_member, pseudonym="Coord")
-    association = await make_association(
-        app, {coordinator.member: AssociationRole.COORDINATOR}, name="Chaleur"
-    )
-    space = f"/associations/{association.id}"
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
     base = {"radius_km": "1", "days": "7"}
     for form in (
         {"kind": "donations", "title": "Duvets", "items": "Duvets: 20\nChaussures 42-44: 10"},

@@ -11,7 +11,6 @@ import httpx
 from tortoise.transactions import in_transaction
 
 from federation import build, objects
-from federation.testing import FakeFediverse
 from federation.vocab import ActionCategory, ActionKind
 from node import clock, iris
 from node.fed.outbox import publish
@@ -20,7 +19,7 @@ from node.http_state import EntraideApp
 from node.models import Action, InboxItem
 from tests.conftest import NodeFactory
 from tests.factories import need_body
-from tests.fedtools import federated_nodes, router_of, settle
+from tests.fedtools import federated_nodes, mastodon_follower, settle
 from tests.node.fed_support import call, feed, member, ok, partner
 
 
@@ -202,15 +201,8 @@ async def test_inbound_checks(node_factory: NodeFactory) -> None:
 
 async def test_fediverse_follower_gets_a_readable_post(node_factory: NodeFactory) -> None:
     (paris,) = await federated_nodes(node_factory, "paris")
-    router = router_of(paris)
-    fedi = FakeFediverse(local={"paris.test": router.apps["paris.test"]})
-    router.extra["mastodon.test"] = fedi.transport
-    alice = fedi.add_actor("mastodon.test", "alice")
     paris_actor = iris.instance_actor_iri(paris.node.settings)
-    follow = build.follow(id=alice.new_id(), actor=alice.id, object=paris_actor)
-    response = await alice.post(fedi, "http://paris.test/inbox", follow)
-    assert response.status_code in (200, 202)
-    await settle(paris)
+    fedi, alice = await mastodon_follower(paris, paris_actor)
     _, headers = await member(paris, "Léa")
     await ok(
         paris,

@@ -4,12 +4,10 @@ check by WebFinger, exactly as its inbox requires."""
 
 from __future__ import annotations
 
-from federation import build
-from federation.testing import FakeFediverse
 from node import iris
 from node.models import OutboxActivity
 from tests.conftest import NodeFactory
-from tests.fedtools import federated_nodes, router_of, settle
+from tests.fedtools import federated_nodes, mastodon_follower, settle
 from tests.node.fed_support import member, need, ok
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -19,14 +17,8 @@ async def test_the_followed_instance_actor_announces_members_needs(
     node_factory: NodeFactory,
 ) -> None:
     (paris,) = await federated_nodes(node_factory, "paris")
-    router = router_of(paris)
-    fedi = FakeFediverse(local={"paris.test": router.apps["paris.test"]})
-    router.extra["mastodon.test"] = fedi.transport
-    alice = fedi.add_actor("mastodon.test", "alice")
     instance = iris.instance_actor_iri(paris.node.settings)
-    follow = build.follow(id=alice.new_id(), actor=alice.id, object=instance)
-    assert (await alice.post(fedi, "http://paris.test/inbox", follow)).status_code == 202
-    await settle(paris)
+    fedi, alice = await mastodon_follower(paris, instance)
     _, lea = await member(paris, "Léa")
     posted = await ok(paris, "POST", "/api/v1/actions", lea, json=need("Manteau L"))
     await settle(paris)

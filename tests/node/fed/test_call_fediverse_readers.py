@@ -20,12 +20,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from federation import build
-from federation.testing import FakeFediverse
 from node import clock, iris
 from tests.conftest import NodeFactory
 from tests.factories import call_body, make_association
-from tests.fedtools import federated_nodes, router_of, settle
+from tests.fedtools import federated_nodes, mastodon_follower, settle
 from tests.node.fed_support import member, ok
 
 CONVERTED_TYPES = ("Image", "Audio", "Video", "Article", "Page", "Event")
@@ -74,16 +72,10 @@ async def test_volunteers_event_and_donations_note_read_in_mastodon_and_gotosoci
     node_factory: NodeFactory,
 ) -> None:
     (paris,) = await federated_nodes(node_factory, "paris")
-    router = router_of(paris)
-    fedi = FakeFediverse(local={"paris.test": router.apps["paris.test"]})
-    router.extra["mastodon.test"] = fedi.transport
-    alice = fedi.add_actor("mastodon.test", "alice")
     coordinator, coord_h = await member(paris, "Coord")
     association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
     actor = iris.association_actor_iri(paris.node.settings, association.id)
-    follow = build.follow(id=alice.new_id(), actor=alice.id, object=actor)
-    assert (await alice.post(fedi, "http://paris.test/inbox", follow)).status_code == 202
-    await settle(paris)
+    fedi, alice = await mastodon_follower(paris, actor)
 
     # A volunteers call in two days at 18:00 Paris time, and a donations call.
     day = (clock.now() + timedelta(days=2)).astimezone(ZoneInfo("Europe/Paris")).date()

@@ -10,8 +10,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from federation import build
-from federation.testing import FakeFediverse
 from node import clock, iris
 from node.models import (
     Call,
@@ -26,7 +24,7 @@ from node.models import (
 from node.worker.federation import run_once
 from tests.conftest import NodeFactory
 from tests.factories import PARIS, call_body, make_association, set_area
-from tests.fedtools import federated_nodes, router_of, settle
+from tests.fedtools import federated_nodes, mastodon_follower, router_of, settle
 from tests.node.fed.test_privacy import Capture
 from tests.node.fed_support import call, member, ok, partner
 
@@ -181,16 +179,10 @@ async def test_a_mastodon_account_following_the_association_gets_a_readable_even
     """Any fediverse account may follow an association actor: it receives its calls as a
     public ``Create`` whose object Mastodon shows (a volunteers call is an ``Event``)."""
     (paris,) = await federated_nodes(node_factory, "paris")
-    router = router_of(paris)
-    fedi = FakeFediverse(local={"paris.test": router.apps["paris.test"]})
-    router.extra["mastodon.test"] = fedi.transport
-    alice = fedi.add_actor("mastodon.test", "alice")
     coordinator, coord_h = await member(paris, "Coord")
     association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
     actor = iris.association_actor_iri(paris.node.settings, association.id)
-    follow = build.follow(id=alice.new_id(), actor=alice.id, object=actor)
-    assert (await alice.post(fedi, "http://paris.test/inbox", follow)).status_code == 202
-    await settle(paris)
+    fedi, alice = await mastodon_follower(paris, actor)
     body = call_body("volunteers", association=association, title="Soupe du soir")
     await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
     await settle(paris)
