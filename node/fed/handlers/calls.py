@@ -36,7 +36,7 @@ from federation.vocab import PartnershipScope
 from node.errors import NotFound, Problem, Unprocessable
 from node.fed.handlers import actors, committee, participations, partnerships
 from node.fed.handlers.context import Ignore, InboxContext, Transient
-from node.fed.serializers import actor_display_name, html_to_text
+from node.fed.serializers import actor_display_name, html_to_text, without_controls
 from node.models import CallKind, CallStatus
 from node.services import partnerships as partnership_service
 from node.services.calls import answers, messages, recurrence, remote
@@ -55,7 +55,7 @@ def _refusal_ignored() -> Iterator[None]:
 
 
 def _text(value: str | None, limit: int) -> str:
-    return " ".join((value or "").split())[:limit]
+    return " ".join(without_controls(value or "").split())[:limit]
 
 
 def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
@@ -118,7 +118,7 @@ def _plain_source(obj: ap.ASObject) -> str | None:
     source = (obj.model_extra or {}).get("source")
     if isinstance(source, dict) and source.get("mediaType") == "text/plain":
         text = source.get("content")
-        return text if isinstance(text, str) else None
+        return without_controls(text).strip() if isinstance(text, str) else None
     return None
 
 

@@ -165,3 +165,34 @@ async def test_only_calls_partners_own_associations_and_this_nodes_area(
     with lyon.node.db.activate():
         item = await CallItem.get(call__remote_iri=good["object"]["id"])
         assert (item.remaining, stored[0].remote_association_iri) == (20, chaleur_iri)
+
+
+async def test_control_characters_of_a_partners_call_are_dropped(
+    node_factory: NodeFactory,
+) -> None:
+    """A partner's words reach Lyon's members as text: control characters (a bell, an escape
+    that would drive a terminal, one written as ``&#1;``) are dropped from the title, the
+    ``source`` the association wrote and the HTML ``content``; line breaks are kept."""
+    paris, lyon = await federated_nodes(node_factory, "paris", "lyon")
+    _, paris_admin = await member(paris, "Admin Paris", admin=True)
+    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
+    await partner(paris, paris_admin, lyon, lyon_admin, paris, lyon, scopes=("calls",))
+    coordinator, _ = await member(paris, "Coord")
+    chaleur = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    chaleur_iri = iris.association_actor_iri(paris.node.settings, chaleur.id)
+    written = call_create(chaleur_iri, title="Duvets pour la nuit\x07")
+    written["object"]["source"] = {
+        "content": "Déposez au local\x1b[2J,\r\nmerci !",
+        "mediaType": "text/plain",
+    }
+    html_only = call_create(chaleur_iri, title="Chaussures")
+    html_only["object"]["content"] = "<p>Au local&#1; \x1b[2Jmerci</p>"
+    for activity in (written, html_only):
+        await send(paris, chaleur_iri, lyon, activity)
+    await settle(paris, lyon)
+
+    with lyon.node.db.activate():
+        first = await Call.get(remote_iri=written["object"]["id"])
+        second = await Call.get(remote_iri=html_only["object"]["id"])
+    assert (first.title, first.body) == ("Duvets pour la nuit", "Déposez au local[2J,\nmerci !")
+    assert second.body == "Au local [2Jmerci"

@@ -86,3 +86,9 @@ def test_need_offer_objects_and_unusable_objects() -> None:
 def test_html_to_text_drops_markup_and_our_meta_line() -> None:
     html = '<p>Un <script>x</script>texte<br>suivi</p><p class="entraide-meta">Besoin · food</p>'
     assert html_to_text(html) == "Un texte\nsuivi"
+
+
+def test_html_to_text_drops_control_characters() -> None:
+    # Written raw or as character references: neither reaches a member, nor PostgreSQL.
+    text = html_to_text("<p>Un re\x00pas&#1; chaud</p><p>ce\tsoir</p>")
+    assert text == "Un repas chaud\n\nce soir"
