@@ -38,8 +38,13 @@ class Listener:
 
     async def wait(self, quiet: float) -> set[str]:
         """The changes since the last call (empty after ``quiet`` seconds without any)."""
+        # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` returns the result
+        # when the stream is cancelled (the client left) in the same turn as a wake-up, and the
+        # cancellation is lost (python/cpython#86296, fixed in 3.12): the stream then never
+        # ends, since a server ignores what is sent after the disconnect.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.wake.wait(), quiet)
+            async with asyncio.timeout(quiet):
+                await self.wake.wait()
         self.wake.clear()
         changes, self.changes = self.changes, set()
         return changes

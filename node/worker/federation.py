@@ -65,5 +65,8 @@ async def run_forever(
         if max(done.values(), default=0) >= limit:
             continue
         event.clear()
+        # Not ``wait_for``: on Python 3.11 it loses a cancellation (the worker being stopped)
+        # that comes in the same turn as a wake-up (python/cpython#86296).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout=interval)
+            async with asyncio.timeout(interval):
+                await event.wait()

@@ -3,6 +3,7 @@ refuses queue names it does not know."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from federation.testing import FakeActor, FakeFediverse
 from node.cli import main
 from node.http_state import EntraideApp
 from node.models import Delivery, DeliveryStatus, InboxItem, InboxStatus
-from node.worker.federation import run_once
+from node.worker.federation import run_forever, run_once
 from node.worker.queues import QUEUES, UnknownQueue, parse_queues
 from tests.conftest import NodeFactory
 from tests.fedtools import facing_fediverse
@@ -70,3 +71,19 @@ async def test_a_worker_serves_only_its_queues(node: EntraideApp, fedi: FakeFedi
         assert await run_once(node.node, queues=("deliveries",)) == {"deliveries": 1}
     [accept] = fedi.deliveries_to(alice.shared_inbox)
     assert accept["type"] == "Accept"
+
+
+async def test_a_worker_woken_as_it_is_stopped_stops(node: EntraideApp) -> None:
+    """Stopping a worker (its task cancelled) in the same turn as new work wakes it: it stops,
+    instead of losing the stop and serving on."""
+    ready = node.node.work_ready
+    with node.node.db.activate():
+        worker = asyncio.create_task(run_forever(node.node, interval=60))
+        async with asyncio.timeout(10):
+            # Nothing announces that the worker is idle: look for its wait on the event.
+            while not ready._waiters:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        ready.set()
+        worker.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(worker, 5)
