@@ -16,8 +16,8 @@ from node.api.reports import ReportOut, report_out
 from node.api.types import BEARER, MULTI_LINE, Strict
 from node.http_state import current_node
 from node.models import ModerationEntry, ModerationVerb, ReportStatus
+from node.services import house_rules, word_list
 from node.services import moderation as service
-from node.services import word_list
 
 blueprint = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
 
@@ -40,6 +40,7 @@ class EntryOut(BaseModel):
     target: str
     report_id: int | None
     reason: str
+    rule: int | None = Field(description="The house rule cited: its number today")
     until: datetime | None
     created_at: datetime
 
@@ -60,6 +61,9 @@ class ActIn(Strict):
     days: int | None = Field(None, ge=1, le=service.SUSPEND_MAX_DAYS)
     outcome: Annotated[str, Field(max_length=service.OUTCOME_MAX), MULTI_LINE] = Field(
         "", description="resolve/dismiss: what the reporter is told (name nobody)"
+    )
+    rule: int | None = Field(
+        None, ge=1, le=1000, description="The number of the house rule broken (optional)"
     )
 
 
@@ -82,7 +86,8 @@ class RoleOut(BaseModel):
     moderator: bool
 
 
-def entry_out(entry: ModerationEntry) -> EntryOut:
+async def entry_out(entry: ModerationEntry) -> EntryOut:
+    cited = await house_rules.citation(entry.rule_id)  # type: ignore[attr-defined]
     return EntryOut(
         id=entry.id,
         moderator=entry.moderator_name,
@@ -90,6 +95,7 @@ def entry_out(entry: ModerationEntry) -> EntryOut:
         target=f"{entry.target_kind}:{entry.target_id}" if entry.target_kind else "",
         report_id=entry.report_id,  # type: ignore[attr-defined]
         reason=entry.reason,
+        rule=cited.number if cited else None,
         until=entry.until,
         created_at=entry.created_at,
     )
@@ -107,20 +113,20 @@ async def queue(query_args: QueueQuery) -> QueueOut:
     """The queue: open reports by default, someone in danger first."""
     await _moderator()
     rows = await service.list_reports(query_args.status, query_args.limit)
-    return QueueOut(items=[report_out(r) for r in rows])
+    return QueueOut(items=[await report_out(r) for r in rows])
 
 
 async def _detail(report_id: int) -> ReportDetailOut:
     report = await service.get_report(report_id)
     seen = await service.context(report)
     return ReportDetailOut(
-        report=report_out(report),
+        report=await report_out(report),
         text=report.text,
         reporter_id=report.reporter_id,  # type: ignore[attr-defined]
         origin_domain=report.origin_domain,
         context=seen.summary,
         found=seen.found,
-        entries=[entry_out(e) for e in await service.entries_of(report)],
+        entries=[await entry_out(e) for e in await service.entries_of(report)],
     )
 
 
@@ -144,13 +150,17 @@ async def act(report_id: int, data: ActIn) -> ReportDetailOut:
     report = await service.get_report(report_id)
     verb = ModerationVerb(data.verb)
     if verb in service.MEMBER_VERBS:
-        await service.act_on_member(node, moderator, report, verb, data.reason, days=data.days)
+        await service.act_on_member(
+            node, moderator, report, verb, data.reason, days=data.days, rule=data.rule
+        )
     elif verb in (ModerationVerb.HIDE, ModerationVerb.RESTORE):
         hide = verb == ModerationVerb.HIDE
-        await service.set_hidden(node, moderator, report, hide, data.reason)
+        await service.set_hidden(node, moderator, report, hide, data.reason, rule=data.rule)
     else:
         status = ReportStatus.RESOLVED if verb == ModerationVerb.RESOLVE else ReportStatus.DISMISSED
-        await service.decide(node, moderator, report, status, data.reason, data.outcome)
+        await service.decide(
+            node, moderator, report, status, data.reason, data.outcome, rule=data.rule
+        )
     return await _detail(report_id)
 
 
@@ -172,7 +182,7 @@ async def forward(report_id: int, data: ForwardIn) -> ReportDetailOut:
 async def log() -> LogOut:
     """The audit log, newest first: admins and the committee's members."""
     await service.require_audit_reader(await require_member())
-    return LogOut(items=[entry_out(e) for e in await service.audit_log()])
+    return LogOut(items=[await entry_out(e) for e in await service.audit_log()])
 
 
 @blueprint.put("/moderators/<uuid:member_id>")

@@ -9,6 +9,7 @@ from node.events.base import Event
 from node.models import (
     Action,
     Call,
+    HouseRule,
     Member,
     Place,
     RemoteActor,
@@ -51,6 +52,7 @@ class MemberWarned(Event):
     verb: str
     reason: str
     until: datetime | None = None
+    rule: HouseRule | None = None  # the house rule the moderator cited
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -71,6 +71,7 @@ from node.models.member import (
     WebSession,
 )
 from node.models.moderation import (
+    HouseRule,
     ModerationEntry,
     ModerationVerb,
     Report,
@@ -146,6 +147,7 @@ __all__ = [
     "FederationPolicy",
     "Follower",
     "Host",
+    "HouseRule",
     "InboxItem",
     "InboxStatus",
     "Meeting",

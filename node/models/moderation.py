@@ -58,6 +58,26 @@ class ModerationVerb(StrEnum):
     REMOVE_WORD = "remove_word"
 
 
+class HouseRule(Model):
+    """One of the node's house rules (French and English). ``position`` orders the rules in
+    force; a removed rule keeps its row (``removed_at``) so that reports and decisions that
+    cited it still show its words."""
+
+    id = fields.IntField(primary_key=True)
+    position = fields.IntField()
+    text_fr = fields.CharField(max_length=300)
+    text_en = fields.CharField(max_length=300)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    removed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "house_rule"
+
+    def text(self, language: str) -> str:
+        return self.text_fr if language == "fr" else self.text_en
+
+
 class Report(Model):
     id = fields.IntField(primary_key=True)
     # NULL for a report received from another server (a Flag) or whose author was deleted.
@@ -71,6 +91,10 @@ class Report(Model):
     target_actor_iri = fields.CharField(max_length=2048, null=True)
     category = fields.CharEnumField(ReportCategory, max_length=20)
     text = fields.TextField(default="")
+    # The house rule the reporter says was broken (optional).
+    rule: fields.ForeignKeyNullableRelation[HouseRule] = fields.ForeignKeyField(
+        "models.HouseRule", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     status = fields.CharEnumField(ReportStatus, max_length=20, default=ReportStatus.OPEN)
     # What the reporter is told: a short sentence without the reported person's data.
     outcome = fields.CharField(max_length=500, null=True)
@@ -105,6 +129,10 @@ class ModerationEntry(Model):
         "models.Report", related_name="entries", null=True, on_delete=fields.SET_NULL
     )
     reason = fields.CharField(max_length=1000, default="")
+    # The house rule the moderator cited (optional).
+    rule: fields.ForeignKeyNullableRelation[HouseRule] = fields.ForeignKeyField(
+        "models.HouseRule", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

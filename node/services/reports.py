@@ -38,7 +38,7 @@ from node.models import (
     ReportCategory,
     ReportTarget,
 )
-from node.services import ratelimit
+from node.services import house_rules, ratelimit
 from node.settings import Settings
 from node.state import NodeState
 
@@ -196,11 +196,14 @@ async def make_report(
     target: str,
     category: ReportCategory,
     text: str = "",
+    rule: int | None = None,
 ) -> Report:
-    """Record a report; :class:`ReportMade` tells the moderators (at once for ``danger``)."""
+    """Record a report; :class:`ReportMade` tells the moderators (at once for ``danger``).
+    ``rule``: the number of the house rule the reporter says was broken (optional)."""
     text = text.strip()
     if len(text) > TEXT_MAX:
         raise Unprocessable.field("text", f"At most {TEXT_MAX} characters.")
+    broken = await house_rules.cited(rule)
     found = await resolve_target(node.settings, target)
     if found.kind == ReportTarget.MEMBER and found.id == str(reporter.id):
         raise Unprocessable.field("target", "You cannot report yourself.")
@@ -213,6 +216,7 @@ async def make_report(
             target_actor_iri=found.actor_iri,
             category=category,
             text=text,
+            rule=broken,
             created_at=clock.now(),
         )
         await node.events.record(node, ReportMade(report=report))

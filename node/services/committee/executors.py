@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from node.models import Decision
-from node.services import associations, charter, federation_policy, partnerships
+from node.services import associations, charter, federation_policy, house_rules, partnerships
 from node.services.committee import opinions, seats
 from node.services.committee.changes import (
     AcceptPartnership,
@@ -23,6 +23,7 @@ from node.services.committee.changes import (
     Change,
     ChangeCharter,
     ChangeGates,
+    ChangeHouseRules,
     ChangeRules,
     EndPartnership,
     GiveOpinion,
@@ -88,6 +89,10 @@ async def _charter(node: NodeState, c: ChangeCharter, d: Decision) -> None:
     await charter.publish(node, c.text_fr, c.text_en, decision=d)
 
 
+async def _house_rules(node: NodeState, c: ChangeHouseRules, d: Decision) -> None:
+    await house_rules.apply(node, c, decision=d)
+
+
 _TABLE: tuple[tuple[type[Change], Executor], ...] = (
     (AcceptPartnership, _accept_partnership),
     (EndPartnership, _end_partnership),
@@ -101,6 +106,7 @@ _TABLE: tuple[tuple[type[Change], Executor], ...] = (
     (ChangeGates, _gates),
     (GiveOpinion, _opinion),
     (ChangeCharter, _charter),
+    (ChangeHouseRules, _house_rules),
 )
 
 

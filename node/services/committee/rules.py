@@ -27,6 +27,7 @@ class Gate(StrEnum):
     ASSOCIATIONS = "associations"  # approving an association
     COMMITTEE = "committee"  # the committee's own members, rules and gate list
     CHARTER = "charter"  # the node's ethics charter
+    MODERATION = "moderation"  # the node's house rules (what moderators enforce)
 
 
 DEFAULT_GATES = tuple(g.value for g in Gate)

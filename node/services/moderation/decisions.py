@@ -19,6 +19,7 @@ from node.models import (
     ReportStatus,
     WebSession,
 )
+from node.services import house_rules
 from node.services.moderation.queue import context
 from node.services.moderation.roles import (
     DEFAULT_OUTCOMES,
@@ -53,11 +54,14 @@ async def act_on_member(
     reason: str,
     *,
     days: int | None = None,
+    rule: int | None = None,
 ) -> ModerationEntry:
     """Warn, suspend for ``days``, ban or anonymise the member the report is about (the
-    reported member, or the author of the reported action or message)."""
+    reported member, or the author of the reported action or message); ``rule``: the number
+    of the house rule broken, which the member's notice quotes."""
     require_moderator(moderator)
     reason = check_reason(reason)
+    broken = await house_rules.cited(rule)
     found = await context(report)
     member = found.member
     if member is None:
@@ -94,11 +98,13 @@ async def act_on_member(
             report=report,
             reason=reason,
             until=until,
+            rule=broken,
         )
         if verb != ModerationVerb.ANONYMISE:
-            await node.events.record(
-                node, MemberWarned(member=member, verb=str(verb), reason=reason, until=until)
+            warned = MemberWarned(
+                member=member, verb=str(verb), reason=reason, until=until, rule=broken
             )
+            await node.events.record(node, warned)
     return entry
 
 
@@ -109,11 +115,15 @@ async def decide(
     status: ReportStatus,
     reason: str,
     outcome: str = "",
+    *,
+    rule: int | None = None,
 ) -> ModerationEntry:
     """Close a report (resolved or dismissed); the reporter is told ``outcome``, which must
-    not name the reported person (the default says only that the moderators looked)."""
+    not name the reported person (the default says only that the moderators looked), with the
+    house rule cited (``rule``, its number) in their language."""
     require_moderator(moderator)
     reason = check_reason(reason)
+    cited = await house_rules.cited(rule)
     outcome = outcome.strip() or DEFAULT_OUTCOMES[status]
     if len(outcome) > OUTCOME_MAX:
         raise Unprocessable.field("outcome", f"At most {OUTCOME_MAX} characters.")
@@ -133,6 +143,7 @@ async def decide(
             target=report.target_id,
             report=report,
             reason=reason,
+            rule=cited,
         )
         await node.events.record(node, ReportDecided(report=report))
     return entry

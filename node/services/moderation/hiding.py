@@ -30,6 +30,7 @@ from node.models import (
     Report,
     ReportTarget,
 )
+from node.services import house_rules
 from node.services.moderation.decisions import check_reason
 from node.services.moderation.roles import record_entry, require_moderator
 from node.state import NodeState
@@ -83,11 +84,19 @@ async def _forget_notifications(call: Call) -> None:
 
 
 async def set_hidden(
-    node: NodeState, moderator: Member, report: Report, hidden: bool, reason: str
+    node: NodeState,
+    moderator: Member,
+    report: Report,
+    hidden: bool,
+    reason: str,
+    *,
+    rule: int | None = None,
 ) -> ModerationEntry:
-    """Hide (``hidden``) or restore the content the report is about; logged."""
+    """Hide (``hidden``) or restore the content the report is about; logged, with the house
+    rule broken when the moderator cites one (``rule``, its number)."""
     require_moderator(moderator)
     reason = check_reason(reason)
+    cited = await house_rules.cited(rule)
     content = await _content(report)
     if (content.hidden_at is not None) == hidden:
         message = "This is hidden already." if hidden else "This is not hidden."
@@ -103,6 +112,7 @@ async def set_hidden(
             target=report.target_id,
             report=report,
             reason=reason,
+            rule=cited,
         )
         if isinstance(content, Action):
             if hidden:

@@ -11,6 +11,7 @@ from node import clock
 from node.errors import Forbidden, NotFound
 from node.models import (
     CommitteeMember,
+    HouseRule,
     Member,
     ModerationEntry,
     ModerationVerb,
@@ -65,6 +66,7 @@ async def record_entry(
     report: Report | None = None,
     reason: str = "",
     until: datetime | None = None,
+    rule: HouseRule | None = None,
 ) -> ModerationEntry:
     return await ModerationEntry.create(
         moderator=moderator,
@@ -76,6 +78,7 @@ async def record_entry(
         report=report,
         reason=reason,
         until=until,
+        rule=rule,
         created_at=clock.now(),
     )
 

@@ -80,6 +80,7 @@ GATE_LABELS = {
     "associations": N_("New associations"),
     "committee": N_("The committee itself: members, rules, this list"),
     "charter": N_("The charter"),
+    "moderation": N_("The house rules"),
 }
 
 

@@ -49,7 +49,14 @@ async def test_defaults_and_an_empty_committee_gates_nothing(app: EntraideApp) -
         "quorum": 5,
         "majority": "simple",
         "voting_days": 7,
-        "gates": ["partnerships", "federation_policy", "associations", "committee", "charter"],
+        "gates": [
+            "partnerships",
+            "federation_policy",
+            "associations",
+            "committee",
+            "charter",
+            "moderation",
+        ],
         "members_count": 0,
     }
     # No member yet: the admin decides alone.
@@ -186,7 +193,15 @@ async def test_seats_rules_and_gates_become_decisions(app: EntraideApp) -> None:
     with app.node.db.activate():
         assert await CommitteeMember.filter(active_member_id__not_isnull=True).count() == 1
         committee = await Committee.get(id=1)
-        assert committee.quorum == 5 and len(committee.gate_list) == 5
+        assert committee.quorum == 5
+        assert committee.gate_list == [
+            "partnerships",
+            "federation_policy",
+            "associations",
+            "committee",
+            "charter",
+            "moderation",
+        ]
     # Rejection paths.
     assert (
         await call(

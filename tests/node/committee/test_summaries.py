@@ -17,10 +17,12 @@ from node.services.committee.changes import (
     Change,
     ChangeCharter,
     ChangeGates,
+    ChangeHouseRules,
     ChangeRules,
     EndPartnership,
     GiveOpinion,
     RemoveSeat,
+    RuleItem,
     SetAllowlist,
     UnblockDomain,
 )
@@ -47,6 +49,9 @@ EXAMPLES: list[BaseChange] = [
         summary="Nous refuserions tout ce qui vient de spam.example.",
     ),
     ChangeCharter(text_fr="Nous nous respectons.", text_en="We respect each other."),
+    ChangeHouseRules(
+        rules=[RuleItem(id=1, text_fr="Pas d'insultes.", text_en="No insults.")], what="edit"
+    ),
 ]
 SENTENCE = re.compile(r"[^.!?]+[.!?]")
 

@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 from node.services.committee.changes.associations import ApproveAssociation
 from node.services.committee.changes.charter import ChangeCharter
 from node.services.committee.changes.domains import BlockDomain, SetAllowlist, UnblockDomain
+from node.services.committee.changes.house_rules import ChangeHouseRules, RuleItem
 from node.services.committee.changes.opinions import GiveOpinion
 from node.services.committee.changes.partnerships import AcceptPartnership, EndPartnership
 from node.services.committee.changes.payload import BaseChange, Description, Rows
@@ -32,12 +33,14 @@ __all__ = [
     "Change",
     "ChangeCharter",
     "ChangeGates",
+    "ChangeHouseRules",
     "ChangeRules",
     "Description",
     "EndPartnership",
     "GiveOpinion",
     "RemoveSeat",
     "Rows",
+    "RuleItem",
     "SetAllowlist",
     "UnblockDomain",
     "dump_change",
@@ -56,7 +59,8 @@ Change = Annotated[
     | ChangeRules
     | ChangeGates
     | GiveOpinion
-    | ChangeCharter,
+    | ChangeCharter
+    | ChangeHouseRules,
     Field(discriminator="kind"),
 ]
 CHANGE = TypeAdapter[Change](Change)
