@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,47 @@ async def _pg_create(url: str, *, template: str | None = None) -> None:
         await conn.close()
 
 
-async def _pg_empty(url: str) -> None:
-    """Empty every table of a migrated test database.
+@dataclass(frozen=True)
+class Seeded:
+    """What the migrations leave in a fresh database (such as the default house rules): the rows
+    of each table and where each sequence stands, put back when a test database is emptied."""
+
+    rows: dict[str, list[Any]]
+    sequences: dict[str, int | None]
+
+
+async def _pg_seeded(url: str) -> Seeded:
+    import asyncpg
+
+    conn = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(scheme="postgresql")))
+    try:
+        rows: dict[str, list[Any]] = {}
+        for table in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'tortoise_migrations'"
+        ):
+            name = table["tablename"]
+            found = await conn.fetch(f'SELECT * FROM "{name}"')
+            if found:
+                rows[name] = [tuple(r.values()) for r in found]
+        sequences = {
+            r["sequencename"]: r["last_value"]
+            for r in await conn.fetch(
+                "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+            )
+        }
+        return Seeded(rows, sequences)
+    finally:
+        await conn.close()
+
+
+async def _pg_empty(url: str, seeded: Seeded) -> None:
+    """Empty every table of a migrated test database, then put back what the migrations seeded.
 
     ``DELETE`` with foreign-key triggers off (``session_replication_role = replica``, the
     postgres superuser may) takes ~35 ms for the ~60 nearly empty tables of a test, where one
     ``TRUNCATE … CASCADE`` of them all takes ~210 ms: TRUNCATE gives each table a new file.
-    Sequences restart, as TRUNCATE's RESTART IDENTITY did."""
+    Sequences go back to where the migrations left them, as TRUNCATE's RESTART IDENTITY did."""
     import asyncpg
 
     conn = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(scheme="postgresql")))
@@ -74,14 +109,18 @@ async def _pg_empty(url: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'tortoise_migrations'"
         )
-        sequences = await conn.fetch(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-        )
         statements = ["SET session_replication_role = replica"]
         statements += [f'DELETE FROM "{row["tablename"]}"' for row in tables]
-        statements += [f'ALTER SEQUENCE "{row["sequencename"]}" RESTART' for row in sequences]
+        for name, value in seeded.sequences.items():
+            statements.append(
+                f"SELECT setval('\"{name}\"', {value})"
+                if value is not None
+                else f'ALTER SEQUENCE "{name}" RESTART'
+            )
         statements.append("SET session_replication_role = DEFAULT")
         await conn.execute("; ".join(statements))
+        for name, records in seeded.rows.items():
+            await conn.copy_records_to_table(name, records=records)
     finally:
         await conn.close()
 
@@ -93,6 +132,7 @@ class DatabaseFactory:
         self.root = root
         self._pg_ready: set[str] = set()
         self._pg_template: str | None = None
+        self._pg_seeded = Seeded({}, {})
 
     @property
     def backend(self) -> str:
@@ -108,11 +148,12 @@ class DatabaseFactory:
                     template_url = _pg_url_for("template")
                     await _pg_create(template_url)
                     await migrate(template_url)
+                    self._pg_seeded = await _pg_seeded(template_url)
                     self._pg_template = urlsplit(template_url).path.lstrip("/")
                 await _pg_create(url, template=self._pg_template)
                 self._pg_ready.add(url)
             else:
-                await _pg_empty(url)
+                await _pg_empty(url, self._pg_seeded)
             return url
         return f"sqlite://{migrated.copy_to(tmp_path / f'{name}.sqlite3')}"
 
