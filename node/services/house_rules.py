@@ -21,8 +21,10 @@ from node.services.committee import gates
 from node.services.committee.changes import ChangeHouseRules, RuleItem
 from node.state import NodeState
 
-TEXT_MAX = 300
+TEXT_MAX = 300  # the messages below say these numbers
 RULES_MAX = 30
+NO_SUCH_RULE = "No house rule has this number."
+NO_SUCH_PLACE = "There is no such place in the list."
 _SPACES = re.compile(r"\s+")
 
 
@@ -67,7 +69,7 @@ async def rule_by_number(number: int) -> Rule:
     for rule in await rules_in_force():
         if rule.number == number:
             return rule
-    raise NotFound(f"No house rule has the number {number}.")
+    raise NotFound(NO_SUCH_RULE)
 
 
 async def cited(number: int | None, field: str = "rule") -> HouseRule | None:
@@ -78,7 +80,7 @@ async def cited(number: int | None, field: str = "rule") -> HouseRule | None:
     for rule in await rules_in_force():
         if rule.number == number:
             return await HouseRule.get(id=rule.id)
-    raise Unprocessable.field(field, f"No house rule has the number {number}.")
+    raise Unprocessable.field(field, NO_SUCH_RULE)
 
 
 async def citation(rule_id: int | None) -> Citation | None:
@@ -108,7 +110,7 @@ def _clean(field: str, value: str) -> str:
     if not text:
         raise Unprocessable.field(field, "Write the rule.")
     if len(text) > TEXT_MAX:
-        raise Unprocessable.field(field, f"At most {TEXT_MAX} characters.")
+        raise Unprocessable.field(field, "At most 300 characters.")
     return text
 
 
@@ -128,7 +130,7 @@ def _no_twin(rules: list[Rule], text_fr: str, text_en: str, but: int | None = No
             rule.text_fr.casefold() == text_fr.casefold()
             or rule.text_en.casefold() == text_en.casefold()
         ):
-            raise Conflict(f"Rule {rule.number} says this already.")
+            raise Conflict("Another rule says this already.")
 
 
 async def add(
@@ -145,10 +147,10 @@ async def add(
     rules = await rules_in_force()
     _no_twin(rules, text_fr, text_en)
     if len(rules) >= RULES_MAX:
-        raise Unprocessable.field("text_fr", f"At most {RULES_MAX} rules: a short list is read.")
+        raise Unprocessable.field("text_fr", "At most 30 rules: a short list is read.")
     where = len(rules) + 1 if position is None else position
     if not 1 <= where <= len(rules) + 1:
-        raise Unprocessable.field("position", f"Between 1 and {len(rules) + 1}.")
+        raise Unprocessable.field("position", NO_SUCH_PLACE)
     items = _items(rules)
     items.insert(where - 1, RuleItem(text_fr=text_fr, text_en=text_en))
     return await apply(node, ChangeHouseRules(rules=items, what="add"), by=by)
@@ -182,9 +184,7 @@ async def reorder(node: NodeState, order: list[int], *, by: Member | None = None
     _require_admin(by)
     rules = await rules_in_force()
     if sorted(order) != [r.number for r in rules]:
-        raise Unprocessable.field(
-            "order", f"Give each number from 1 to {len(rules)} once, in the new order."
-        )
+        raise Unprocessable.field("order", "Give the number of each rule once, in the new order.")
     if order == sorted(order):
         raise Unprocessable.field("order", "This is the order already.")
     items = _items([rules[n - 1] for n in order])
@@ -197,7 +197,7 @@ async def move(node: NodeState, number: int, to: int, *, by: Member | None = Non
     rules = await rules_in_force()
     await rule_by_number(number)
     if not 1 <= to <= len(rules):
-        raise Unprocessable.field("position", f"Between 1 and {len(rules)}.")
+        raise Unprocessable.field("position", NO_SUCH_PLACE)
     order = [r.number for r in rules if r.number != number]
     order.insert(to - 1, number)
     return await reorder(node, order, by=by)

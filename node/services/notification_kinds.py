@@ -28,7 +28,8 @@ class Kind:
 
     def text(self, language: str, payload: dict[str, str]) -> str:
         template = self.fr if language == "fr" else self.en
-        values = {"actor": "", "title": "", **payload}
+        # ``rule_fr``/``rule_en``: the house rule a moderator cited, when there is one.
+        values = {"actor": "", "title": "", "rule_fr": "", "rule_en": "", **payload}
         return template.format_map(values)
 
     def default(self, channel: str) -> bool:
@@ -169,13 +170,13 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "report_outcome",
-            "Votre signalement est traité : {result_fr}",
-            "Your report was handled: {result_en}",
+            "Votre signalement est traité : {result_fr}{rule_fr}",
+            "Your report was handled: {result_en}{rule_en}",
         ),
         Kind(
             "moderation_notice",
-            "Message de la modération : {reason}",
-            "From the moderators: {reason}",
+            "Message de la modération : {reason}{rule_fr}",
+            "From the moderators: {reason}{rule_en}",
             sms=True,
         ),
         # The solidarity guide: a member's suggested change to a place. {title}: the place.

@@ -11,13 +11,13 @@ from quart import Blueprint, Response, flash, request, url_for
 from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Member, ModerationVerb, ReportStatus
+from node.services import house_rules, word_list
 from node.services import moderation as service
-from node.services import word_list
 from node.web import nav
 from node.web.context import gettext as _
 from node.web.forms import FormErrors, login_required, member, render, see_other, text
 from node.web.nav import N_
-from node.web.routes.reports import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS
+from node.web.routes.reports import CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, rule_number
 
 blueprint = Blueprint("web_moderation", __name__, url_prefix="/moderation")
 
@@ -89,6 +89,7 @@ async def _report_page(report_id: int, status: int = 200, **extra: Any) -> Respo
     _moderator()
     report = await service.get_report(report_id)
     seen = await service.context(report)
+    entries = await service.entries_of(report)
     extra.setdefault("errors", FormErrors())
     extra.setdefault("values", {})
     return await render(
@@ -96,7 +97,10 @@ async def _report_page(report_id: int, status: int = 200, **extra: Any) -> Respo
         status,
         report=report,
         seen=seen,
-        entries=await service.entries_of(report),
+        entries=entries,
+        entry_rules={e.id: await house_rules.citation(e.rule_id) for e in entries},  # type: ignore[attr-defined]
+        reporter_rule=await house_rules.citation(report.rule_id),  # type: ignore[attr-defined]
+        rules=await house_rules.rules_in_force(),
         categories=CATEGORY_LABELS,
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS,
@@ -128,26 +132,29 @@ async def act(report_id: int) -> Response:
     form = await request.form
     raw_verb = text(form, "verb", 20)
     reason, outcome = str(form.get("reason", "")), str(form.get("outcome", ""))
+    raw_rule = text(form, "rule", 10)
     node = current_node()
     try:
         report = await service.get_report(report_id)
         if raw_verb not in _ACTS:
             raise Unprocessable.field("verb", "Choose one of the list.")
         verb = ModerationVerb(raw_verb)
+        rule = rule_number(raw_rule)
         if verb in service.MEMBER_VERBS:
             days = _days(text(form, "days", 10)) if verb == ModerationVerb.SUSPEND else None
-            await service.act_on_member(node, moderator, report, verb, reason, days=days)
+            await service.act_on_member(node, moderator, report, verb, reason, days=days, rule=rule)
         elif verb in (ModerationVerb.HIDE, ModerationVerb.RESTORE):
-            await service.set_hidden(node, moderator, report, verb == ModerationVerb.HIDE, reason)
+            hide = verb == ModerationVerb.HIDE
+            await service.set_hidden(node, moderator, report, hide, reason, rule=rule)
         else:
             done = verb == ModerationVerb.RESOLVE
             closed = ReportStatus.RESOLVED if done else ReportStatus.DISMISSED
-            await service.decide(node, moderator, report, closed, reason, outcome)
+            await service.decide(node, moderator, report, closed, reason, outcome, rule=rule)
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
         if "verb" in errors.fields:  # shown above the forms: they all send a verb
             errors.general = errors.fields.pop("verb")
-        values = {"verb": raw_verb, "reason": reason, "outcome": outcome}
+        values = {"verb": raw_verb, "reason": reason, "outcome": outcome, "rule": raw_rule}
         return await _report_page(report_id, exc.status, errors=errors, values=values)
     await flash(_("Done: %(what)s.", what=_(VERB_LABELS[verb])))
     return see_other(url_for("web_moderation.report_page", report_id=report_id))

@@ -26,7 +26,7 @@ from node.models import (
     ReportTarget,
 )
 from node.services import actions as actions_service
-from node.services import participations
+from node.services import house_rules, participations
 from node.services import reports as service
 from node.services.calls import messages as call_messages
 from node.services.moderation import DEFAULT_OUTCOMES
@@ -71,6 +71,15 @@ def emergency_numbers() -> list[tuple[str, str]]:
     french = language() == "fr"
     numbers = service.emergency_numbers(current_node().settings)
     return [(n.number, n.fr if french else n.en) for n in numbers]
+
+
+def rule_number(raw_value: str) -> int | None:
+    """The house rule a form cites: empty for none; 422 for what is not a rule's number."""
+    if not raw_value:
+        return None
+    if not raw_value.isdigit():
+        raise Unprocessable.field("rule", house_rules.NO_SUCH_RULE)
+    return int(raw_value)
 
 
 async def _reads(viewer: Member, written: CallMessage) -> bool:
@@ -127,6 +136,7 @@ async def _form(
         target=target,
         what=await _describe(target, member()),
         categories=CATEGORY_LABELS,
+        rules=await house_rules.rules_in_force(),
         numbers=emergency_numbers(),
         errors=errors or FormErrors(),
         values=values,
@@ -146,17 +156,24 @@ async def send() -> Response:
     target = text(form, "target", service.IRI_MAX)
     await _describe(target, member())  # 404 for what the reporter cannot see
     raw_category, body = text(form, "category", 20), str(form.get("text", ""))
+    raw_rule = text(form, "rule", 10)
     try:
         try:
             category = ReportCategory(raw_category)
         except ValueError:
             raise Unprocessable.field("category", "Choose one of the list.") from None
         report = await service.make_report(
-            current_node(), member(), target=target, category=category, text=body
+            current_node(),
+            member(),
+            target=target,
+            category=category,
+            text=body,
+            rule=rule_number(raw_rule),
         )
     except Problem as exc:
         errors = FormErrors.from_problem(exc)
-        return await _form(target, exc.status, errors, category=raw_category, text=body)
+        values = {"category": raw_category, "text": body, "rule": raw_rule}
+        return await _form(target, exc.status, errors, **values)
     if report.category == ReportCategory.DANGER:
         return await render("report_sent.html", numbers=emergency_numbers())
     await flash(_("Thank you. The moderators will look at your report."))
@@ -167,9 +184,17 @@ async def send() -> Response:
 @login_required
 async def mine() -> Response:
     rows = await service.reports_by(member())
+    cited = {
+        r.id: (
+            await house_rules.citation(r.rule_id),  # type: ignore[attr-defined]
+            await house_rules.cited_by_moderators(r.id),
+        )
+        for r in rows
+    }
     return await render(
         "my_reports.html",
         reports=rows,
+        cited=cited,
         categories=CATEGORY_LABELS,
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,

@@ -55,7 +55,7 @@ async def test_what_the_admin_routes_refuse(app: EntraideApp) -> None:
     assert (await call(app, "DELETE", f"{ADMIN}/7", admin))[0] == 404
     twin = {"text_fr": first["text_fr"].upper(), "text_en": "Something else."}
     status, body = await call(app, "POST", ADMIN, admin, json=twin)
-    assert status == 409 and "Rule 1" in body["detail"]
+    assert status == 409 and body["detail"] == "Another rule says this already."
     refused = [
         ("POST", ADMIN, {**DRUGS, "text_fr": "  "}, "text_fr"),
         ("POST", ADMIN, {**DRUGS, "text_en": "x" * 301}, "text_en"),
