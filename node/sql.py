@@ -26,6 +26,8 @@ from node.models import (
     InboxItem,
     InboxStatus,
     Partnership,
+    PartnershipDirection,
+    PartnershipScopeOffer,
     PartnershipStatus,
 )
 
@@ -77,16 +79,34 @@ async def policy() -> tuple[bool, list[str]]:
 
 
 async def partners() -> dict[str, list[str]]:
-    """Accepted partnerships: active domain → scopes."""
+    """Accepted partnerships: active domain → the scopes we take from it. Those include what we
+    asked it to share more and it has not answered yet: we consented already, and its Accept
+    may reach us after the first things it sends under them (deliveries go in parallel)."""
     table = Partnership._meta.db_table
+    offers = PartnershipScopeOffer._meta.db_table
     rows = await query(
         Partnership,
         f"SELECT active_domain, scopes FROM {table} WHERE status = ? AND active_domain IS NOT NULL",
         [PartnershipStatus.ACCEPTED.value],
     )
-    return {
+    out = {
         str(r["active_domain"]).lower(): [s for s in str(r["scopes"]).split(",") if s] for r in rows
     }
+    asked = await query(
+        Partnership,
+        f"SELECT p.active_domain, o.scopes FROM {offers} o JOIN {table} p"
+        " ON o.partnership_id = p.id WHERE o.status = ? AND o.direction = ? AND p.status = ?"
+        " AND p.active_domain IS NOT NULL",
+        [
+            PartnershipStatus.PENDING.value,
+            PartnershipDirection.OUTGOING.value,
+            PartnershipStatus.ACCEPTED.value,
+        ],
+    )
+    for r in asked:
+        domain = str(r["active_domain"]).lower()
+        out[domain] = sorted({*out.get(domain, []), *str(r["scopes"]).split(",")} - {""})
+    return out
 
 
 # --- inbox rows ------------------------------------------------------------------------------

@@ -74,6 +74,10 @@ from node.events.partnerships import (
     PartnershipAsked,
     PartnershipDecided,
     PartnershipEnded,
+    PartnershipNarrowed,
+    PartnershipWideningAnswered,
+    PartnershipWideningAsked,
+    PartnershipWideningDecided,
 )
 from node.events.places import (
     PlaceCreated,
@@ -114,6 +118,10 @@ __all__ = [
     "PartnershipAsked",
     "PartnershipDecided",
     "PartnershipEnded",
+    "PartnershipNarrowed",
+    "PartnershipWideningAnswered",
+    "PartnershipWideningAsked",
+    "PartnershipWideningDecided",
     "PlaceCreated",
     "PlaceDeleted",
     "PlaceSuggested",

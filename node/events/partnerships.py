@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from node.events.base import Event
 from node.models import (
     Partnership,
+    PartnershipScopeOffer,
 )
 
 # --- partnerships between nodes ------------------------------------------------------------------
@@ -42,3 +43,38 @@ class PartnershipEnded(Event):
 
     partnership: Partnership
     farewell: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipNarrowed(Event):
+    """This node stopped sharing ``removed`` with a partner (at once: sharing less needs nobody's
+    consent); the partner is told with an ``Update`` of the partnership."""
+
+    partnership: Partnership
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipWideningAsked(Event):
+    """This node asks a partner to share more (``offer.scopes``); it waits for their answer."""
+
+    partnership: Partnership
+    offer: PartnershipScopeOffer
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipWideningDecided(Event):
+    """This node accepted or refused a partner's request to share more (``offer.status``);
+    ``committee_decision``: the public record of the committee decision behind it, if any."""
+
+    partnership: Partnership
+    offer: PartnershipScopeOffer
+    committee_decision: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipWideningAnswered(Event):
+    """The partner accepted or refused our request to share more (``offer.status``)."""
+
+    partnership: Partnership
+    offer: PartnershipScopeOffer

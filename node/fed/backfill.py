@@ -17,6 +17,7 @@ The receiver stores them idempotently by object id, as it would have the first t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -50,12 +51,21 @@ VISITS_DAYS = 7
 VISITS_MAX = 500
 
 
-async def backfill_partner(node: NodeState, partnership: Partnership, partner: RemoteActor) -> int:
+async def backfill_partner(
+    node: NodeState,
+    partnership: Partnership,
+    partner: RemoteActor,
+    *,
+    only: Iterable[str] | None = None,
+) -> int:
     """Queue the backfill for a just-accepted ``partnership`` with ``partner`` (its instance
-    actor), in the caller's transaction; returns how many activities were queued."""
+    actor), in the caller's transaction; returns how many activities were queued. ``only``:
+    the scopes just added to an accepted partnership (what the partner does not have yet)."""
     if partnership.status != PartnershipStatus.ACCEPTED:
         return 0
     scopes = set(partnership.scope_list)
+    if only is not None:
+        scopes &= set(only)
     sent = 0
     if PartnershipScope.PUBLIC_NEEDS.value in scopes:
         sent += await _actions(node, partner)

@@ -36,6 +36,10 @@ from node.events import (
     PartnershipAsked,
     PartnershipDecided,
     PartnershipEnded,
+    PartnershipNarrowed,
+    PartnershipWideningAnswered,
+    PartnershipWideningAsked,
+    PartnershipWideningDecided,
     PlaceCreated,
     PlaceDeleted,
     PlaceUpdated,
@@ -60,7 +64,13 @@ from node.fed.publish_follows import send_follow, send_unfollow
 from node.fed.publish_reports import publish_flag
 from node.fed.publish_visits import publish_visit
 from node.fed.remote import get_remote_actor
-from node.models import Call, ParticipationStatus, Partnership, PartnershipStatus
+from node.models import (
+    Call,
+    ParticipationStatus,
+    Partnership,
+    PartnershipScopeOffer,
+    PartnershipStatus,
+)
 from node.state import NodeState
 
 # Columns whose change does not alter the published object (only this node uses them).
@@ -143,6 +153,33 @@ async def _backfill(node: NodeState, partnership: Partnership) -> None:
     if partnership.status == PartnershipStatus.ACCEPTED:
         partner = await get_remote_actor(node, partnership.remote_actor_iri)
         await backfill_partner(node, partnership, partner)
+
+
+async def partnership_narrowed(node: NodeState, event: PartnershipNarrowed) -> None:
+    await publish_partnerships.send_narrowed(node, event.partnership)
+
+
+async def widening_asked(node: NodeState, event: PartnershipWideningAsked) -> None:
+    await publish_partnerships.send_widening(node, event.partnership, event.offer)
+
+
+async def widening_decided(node: NodeState, event: PartnershipWideningDecided) -> None:
+    await publish_partnerships.send_widening_decision(
+        node, event.partnership, event.offer, event.committee_decision
+    )
+    await _backfill_widened(node, event.partnership, event.offer)
+
+
+async def widening_answered(node: NodeState, event: PartnershipWideningAnswered) -> None:
+    await _backfill_widened(node, event.partnership, event.offer)
+
+
+async def _backfill_widened(node: NodeState, p: Partnership, offer: PartnershipScopeOffer) -> None:
+    """Sharing more was accepted (either side): the partner sees at once what the new scopes
+    name, as at a partnership's acceptance, and only that (the rest it has already)."""
+    if offer.status == PartnershipStatus.ACCEPTED and p.status == PartnershipStatus.ACCEPTED:
+        partner = await get_remote_actor(node, p.remote_actor_iri)
+        await backfill_partner(node, p, partner, only=offer.scope_list)
 
 
 async def partnership_ended(node: NodeState, event: PartnershipEnded) -> None:
@@ -263,6 +300,10 @@ def register(bus: EventBus) -> None:
     bus.listen(PartnershipDecided, partnership_decided)
     bus.listen(PartnershipAnswered, partnership_answered)
     bus.listen(PartnershipEnded, partnership_ended)
+    bus.listen(PartnershipNarrowed, partnership_narrowed)
+    bus.listen(PartnershipWideningAsked, widening_asked)
+    bus.listen(PartnershipWideningDecided, widening_decided)
+    bus.listen(PartnershipWideningAnswered, widening_answered)
     bus.listen(CommitteeQuestionAsked, committee_question_asked)
     bus.listen(CommitteeQuestionAnswered, committee_question_answered)
     bus.listen(PlaceCreated, place_created)

@@ -2,7 +2,10 @@
 
 * asked: ``Offer{object: Partnership(scopes, summary), target: them}``;
 * decided (an incoming request): ``Accept`` or ``Reject`` with their Offer embedded;
-* ended: ``Undo`` of our own Offer (we asked) or of our own Accept (they asked).
+* ended: ``Undo`` of our own Offer (we asked) or of our own Accept (they asked);
+* sharing less: ``Update`` of the partnership's object with the shorter list;
+* sharing more: a new ``Offer`` of the same object with the wider list, answered by ``Accept`` or
+  ``Reject`` like the first one.
 
 The activity ids (``offer_activity_id``, ``decision_activity_id``) are chosen by the
 partnerships service and stored on the row, so an Undo or Accept can embed them again later.
@@ -17,7 +20,13 @@ from federation.vocab import PartnershipScope
 from node.fed.outbox import publish
 from node.fed.remote import get_remote_actor
 from node.iris import instance_actor_iri, new_activity_iri
-from node.models import Partnership, PartnershipDirection, PartnershipStatus, RemoteActor
+from node.models import (
+    Partnership,
+    PartnershipDirection,
+    PartnershipScopeOffer,
+    PartnershipStatus,
+    RemoteActor,
+)
 from node.state import NodeState
 
 
@@ -85,3 +94,79 @@ async def send_undo(node: NodeState, p: Partnership, *, farewell: bool = False) 
         )
     activity = build.undo(id=new_activity_iri(node.settings), actor=local, object=undone)
     await publish(node, activity, to=[remote], farewell=farewell)
+
+
+# --- what an accepted partnership shares (node.services.partnership_scopes) -------------------
+
+
+def _asker(node: NodeState, p: Partnership) -> str:
+    local = instance_actor_iri(node.settings)
+    return local if p.direction == PartnershipDirection.OUTGOING else p.remote_actor_iri
+
+
+def _partnership_object(
+    node: NodeState, p: Partnership, scopes: list[str], summary: str | None = None
+) -> dict[str, Any]:
+    # The same object the first Offer carried (its id, its asker), with the new list: both
+    # sides hold one partnership, and either one may change what it shares.
+    return objects.partnership(
+        id=p.object_iri,
+        attributed_to=_asker(node, p),
+        scopes=[PartnershipScope(s) for s in scopes],
+        summary=summary,
+    )
+
+
+async def send_narrowed(node: NodeState, p: Partnership) -> None:
+    """``Update`` of the partnership with what it shares now (less than before)."""
+    remote = await get_remote_actor(node, p.remote_actor_iri)
+    activity = build.update(
+        id=new_activity_iri(node.settings),
+        actor=instance_actor_iri(node.settings),
+        object=_partnership_object(node, p, p.scope_list),
+        to=[p.remote_actor_iri],
+    )
+    await publish(node, activity, to=[remote])
+
+
+def widening_document(
+    node: NodeState, p: Partnership, offer: PartnershipScopeOffer, *, context: bool = False
+) -> dict[str, Any]:
+    """The Offer asking to share more: the partnership's object with the wider list."""
+    local = instance_actor_iri(node.settings)
+    asker, asked = (
+        (local, p.remote_actor_iri)
+        if offer.direction == PartnershipDirection.OUTGOING
+        else (p.remote_actor_iri, local)
+    )
+    wider = sorted({*p.scope_list, *offer.scope_list})
+    return build.offer(
+        id=offer.offer_activity_id,
+        actor=asker,
+        object=_partnership_object(node, p, wider, offer.message or None),
+        target=asked,
+        context=context,
+    )
+
+
+async def send_widening(node: NodeState, p: Partnership, offer: PartnershipScopeOffer) -> None:
+    remote = await get_remote_actor(node, p.remote_actor_iri)
+    await publish(node, widening_document(node, p, offer, context=True), to=[remote])
+
+
+async def send_widening_decision(
+    node: NodeState,
+    p: Partnership,
+    offer: PartnershipScopeOffer,
+    committee_decision: str | None = None,
+) -> None:
+    remote = await get_remote_actor(node, p.remote_actor_iri)
+    assert offer.decision_activity_id is not None, "decided requests carry their answer's id"
+    builder = build.accept if offer.status == PartnershipStatus.ACCEPTED else build.reject
+    activity = builder(
+        id=offer.decision_activity_id,
+        actor=instance_actor_iri(node.settings),
+        object=widening_document(node, p, offer),
+        committee_decision=committee_decision,
+    )
+    await publish(node, activity, to=[remote])

@@ -131,12 +131,14 @@ INBOUND = Routes(
         # The call's node counted our member's answer or not (the answer by id only).
         Route("Accept", None, calls.accept_answer),
         Route("Reject", None, calls.reject_answer),
-        # Partnerships themselves: asked, answered, ended.
+        # Partnerships themselves: asked, answered, ended (an Offer of one held: to share more).
         Route("Offer", "Partnership", partnerships.offer_partnership),
         Route("Accept", "Offer", calls.accept_offer),
         Route("Reject", "Offer", calls.reject_offer),
         Route("Undo", "Offer", calls.undo_offer),
         Route("Undo", "Accept", partnerships.undo_accept),
+        # An accepted partnership shares less (Update) or is asked to share more (Offer above).
+        Route("Update", "Partnership", partnerships.update_partnership),
         # Partner committees asking ours for an opinion (FEP-9967 Question).
         Route("Create", "Question", committee.create_question, ANY_SCOPE),
         # Outreach visits of partner associations.

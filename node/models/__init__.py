@@ -101,7 +101,12 @@ from node.models.outreach import (
     RoundTeamMember,
     Visit,
 )
-from node.models.partnership import Partnership, PartnershipDirection, PartnershipStatus
+from node.models.partnership import (
+    Partnership,
+    PartnershipDirection,
+    PartnershipScopeOffer,
+    PartnershipStatus,
+)
 from node.models.place import LOCAL_SOURCE, Place, PlaceSuggestion, SuggestionStatus
 
 __all__ = [
@@ -169,6 +174,7 @@ __all__ = [
     "PartnerOpinion",
     "Partnership",
     "PartnershipDirection",
+    "PartnershipScopeOffer",
     "PartnershipStatus",
     "PasswordReset",
     "PeriodicRun",

@@ -56,3 +56,36 @@ class Partnership(Model):
     @property
     def scope_list(self) -> list[str]:
         return [s for s in self.scopes.split(",") if s]
+
+
+class PartnershipScopeOffer(Model):
+    """A request to share more within an accepted partnership, ours or theirs.
+
+    One row per ``Offer``. Sharing less needs nobody's consent and takes effect at once; sharing
+    more needs both sides, so it waits here until the other side answers. ``scopes`` holds only
+    what the request adds: when either side narrowed meanwhile, accepting adds exactly these."""
+
+    id = fields.UUIDField(primary_key=True)
+    partnership: fields.ForeignKeyRelation[Partnership] = fields.ForeignKeyField(
+        "models.Partnership", related_name="scope_offers", on_delete=fields.CASCADE
+    )
+    direction = fields.CharEnumField(PartnershipDirection, max_length=10)
+    scopes = fields.CharField(max_length=200)
+    message = fields.CharField(max_length=1000, default="")
+    # pending, then accepted or rejected; ended when the partnership ended first.
+    status = fields.CharEnumField(
+        PartnershipStatus, max_length=10, default=PartnershipStatus.PENDING
+    )
+    offer_activity_id = fields.CharField(max_length=2048, unique=True)
+    decision_activity_id = fields.CharField(max_length=2048, null=True)
+    decided_by_id = fields.UUIDField(null=True)
+    remote_decision_iri = fields.CharField(max_length=2048, null=True)
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "partnership_scope_offer"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in self.scopes.split(",") if s]

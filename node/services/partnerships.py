@@ -33,6 +33,7 @@ from node.models import (
     Member,
     Partnership,
     PartnershipDirection,
+    PartnershipScopeOffer,
     PartnershipStatus,
     ProposalOrigin,
     RemoteActor,
@@ -132,7 +133,7 @@ async def receive_offer(
         status=PartnershipStatus.PENDING,
         offer_activity_id=offer_id,
         object_iri=object_iri,
-        remote_decision_iri=_link(committee_decision),
+        remote_decision_iri=remote_link(committee_decision),
         created_at=clock.now(),
     )
     change = _accept_change(p)
@@ -239,11 +240,20 @@ async def _close(p: Partnership) -> None:
     p.active_domain = None
     p.ended_at = clock.now()
     await p.save()
+    await _end_scope_offers([p.id])
     partnerships_changed()
     await withdraw_remote_content(p.remote_domain)
 
 
-def _link(iri: str | None) -> str | None:
+async def _end_scope_offers(partnership_ids: list[uuid.UUID]) -> None:
+    """Requests to share more within partnerships that end are answered by the end."""
+    if partnership_ids:
+        await PartnershipScopeOffer.filter(
+            partnership_id__in=partnership_ids, status=PartnershipStatus.PENDING
+        ).update(status=PartnershipStatus.ENDED, decided_at=clock.now())
+
+
+def remote_link(iri: str | None) -> str | None:
     """A remote decision link worth keeping: an http(s) URL that fits the column."""
     if iri and iri.startswith(("https://", "http://")) and len(iri) <= 2048:
         return iri
@@ -271,7 +281,7 @@ async def remote_decision(
     p.active_domain = p.remote_domain if accepted else None
     p.decided_at = clock.now()
     p.decision_activity_id = activity_id
-    p.remote_decision_iri = _link(committee_decision)
+    p.remote_decision_iri = remote_link(committee_decision)
     await p.save()
     partnerships_changed()
     await node.events.record(node, PartnershipAnswered(partnership=p))
@@ -304,7 +314,15 @@ async def is_partner_domain(domain: str, scope: str | None = None) -> bool:
     p = await Partnership.get_or_none(
         active_domain=domain.lower(), status=PartnershipStatus.ACCEPTED
     )
-    return p is not None and (scope is None or scope in p.scope_list)
+    if p is None or scope is None or scope in p.scope_list:
+        return p is not None
+    # What we asked it to share more counts already (node.sql.partners says why).
+    asked = await PartnershipScopeOffer.filter(
+        partnership_id=p.id,
+        direction=PartnershipDirection.OUTGOING,
+        status=PartnershipStatus.PENDING,
+    ).first()
+    return asked is not None and scope in asked.scope_list
 
 
 async def partners_with_scope(scope: str) -> list[RemoteActor]:
@@ -331,6 +349,8 @@ async def purge_partner_domain(node: NodeState, domain: str, *, farewell: bool =
         for p in await Partnership.filter(active_domain=domain, status__in=ACTIVE_STATUSES):
             await node.events.record(node, PartnershipEnded(partnership=p, farewell=True))
     now = clock.now()
+    ending = await Partnership.filter(active_domain=domain)
+    await _end_scope_offers([p.id for p in ending])
     await Partnership.filter(active_domain=domain).update(
         status=PartnershipStatus.ENDED, active_domain=None, ended_at=now
     )

@@ -1,11 +1,12 @@
-"""Inbox: partnership requests, answers and ends (``Offer``/``Accept``/``Reject``/``Undo``)."""
+"""Inbox: partnership requests, answers and ends (``Offer``/``Accept``/``Reject``/``Undo``), and
+changes of what an accepted one shares (``Update`` to share less, ``Offer`` to share more)."""
 
 from __future__ import annotations
 
 from federation import parse as ap
 from node.fed.handlers.context import Ignore, InboxContext
 from node.iris import instance_actor_iri
-from node.services import partnerships
+from node.services import partnership_scopes, partnerships
 
 
 async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
@@ -15,6 +16,21 @@ async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
     targets = [ap.id_of(t) for t in activity.target]
     if targets and instance_actor_iri(ctx.node.settings) not in targets:
         raise Ignore("a partnership can only be offered to this node's instance actor")
+    existing = await partnership_scopes.partnership_with(ctx.sender, obj.id)
+    if existing is not None:
+        # The Offer names a partnership we hold with its sender: it asks to share more.
+        widening = await partnership_scopes.receive_widening(
+            ctx.node,
+            ctx.sender,
+            existing,
+            offer_id=ctx.item.activity_id,
+            scopes=obj.partnership_scope,
+            message=(obj.summary or obj.text or "").strip(),
+            committee_decision=activity.committee_decision_id,
+        )
+        if widening is None:
+            raise Ignore("it adds no known scope, or a request of theirs already waits")
+        return
     created = await partnerships.receive_offer(
         ctx.node,
         ctx.sender,
@@ -35,28 +51,46 @@ def _offer_id(activity: ap.Activity) -> str:
     return offer_id
 
 
-async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
-    if not await partnerships.remote_decision(
+async def _answer(ctx: InboxContext, activity: ap.Activity, *, accepted: bool) -> None:
+    """An answer to our partnership request, else to our request to share more."""
+    offer_id = _offer_id(activity)
+    decision = activity.committee_decision_id
+    if await partnerships.remote_decision(
         ctx.sender,
-        _offer_id(activity),
-        accepted=True,
+        offer_id,
+        accepted=accepted,
         activity_id=ctx.item.activity_id,
-        committee_decision=activity.committee_decision_id,
+        committee_decision=decision,
         node=ctx.node,
     ):
+        return
+    if not await partnership_scopes.remote_widening_answer(
+        ctx.node,
+        ctx.sender,
+        offer_id,
+        accepted=accepted,
+        activity_id=ctx.item.activity_id,
+        committee_decision=decision,
+    ):
         raise Ignore("no pending partnership request of ours matches")
+
+
+async def accept_offer(ctx: InboxContext, activity: ap.Activity) -> None:
+    await _answer(ctx, activity, accepted=True)
 
 
 async def reject_offer(ctx: InboxContext, activity: ap.Activity) -> None:
-    if not await partnerships.remote_decision(
-        ctx.sender,
-        _offer_id(activity),
-        accepted=False,
-        activity_id=ctx.item.activity_id,
-        committee_decision=activity.committee_decision_id,
-        node=ctx.node,
-    ):
-        raise Ignore("no pending partnership request of ours matches")
+    await _answer(ctx, activity, accepted=False)
+
+
+async def update_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
+    """The partner shares less from now on (the object's new list). An ``Update`` never adds a
+    scope: sharing more needs our consent (an ``Offer``)."""
+    obj = activity.embedded_object
+    if not isinstance(obj, ap.Partnership):
+        raise Ignore("the Update does not embed a Partnership")
+    if not await partnership_scopes.remote_narrowed(ctx.sender, obj.id, obj.partnership_scope):
+        raise Ignore("no accepted partnership of its sender to narrow, or nothing to remove")
 
 
 async def undo_offer(ctx: InboxContext, activity: ap.Activity) -> None:

@@ -13,10 +13,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from node.models import Decision
-from node.services import associations, charter, federation_policy, house_rules, partnerships
+from node.services import (
+    associations,
+    charter,
+    federation_policy,
+    house_rules,
+    partnership_scopes,
+    partnerships,
+)
 from node.services.committee import opinions, seats
 from node.services.committee.changes import (
     AcceptPartnership,
+    AcceptPartnershipScopes,
     AddSeat,
     ApproveAssociation,
     BlockDomain,
@@ -24,6 +32,7 @@ from node.services.committee.changes import (
     ChangeCharter,
     ChangeGates,
     ChangeHouseRules,
+    ChangePartnershipScopes,
     ChangeRules,
     EndPartnership,
     GiveOpinion,
@@ -44,6 +53,16 @@ async def _accept_partnership(node: NodeState, c: AcceptPartnership, d: Decision
 async def _end_partnership(node: NodeState, c: EndPartnership, d: Decision) -> None:
     p = await partnerships.get_partnership(c.partnership_id)
     await partnerships.end_partnership(node, p, decision=d)
+
+
+async def _change_scopes(node: NodeState, c: ChangePartnershipScopes, d: Decision) -> None:
+    p = await partnerships.get_partnership(c.partnership_id)
+    await partnership_scopes.change_scopes(node, p, c.after, message=c.message, decision=d)
+
+
+async def _accept_scopes(node: NodeState, c: AcceptPartnershipScopes, d: Decision) -> None:
+    offer = await partnership_scopes.get_offer(c.offer_id)
+    await partnership_scopes.decide_widening(node, offer, accept=True, decided_by=None, decision=d)
 
 
 async def _block(node: NodeState, c: BlockDomain, d: Decision) -> None:
@@ -96,6 +115,8 @@ async def _house_rules(node: NodeState, c: ChangeHouseRules, d: Decision) -> Non
 _TABLE: tuple[tuple[type[Change], Executor], ...] = (
     (AcceptPartnership, _accept_partnership),
     (EndPartnership, _end_partnership),
+    (ChangePartnershipScopes, _change_scopes),
+    (AcceptPartnershipScopes, _accept_scopes),
     (BlockDomain, _block),
     (UnblockDomain, _unblock),
     (SetAllowlist, _allowlist),

@@ -11,6 +11,7 @@ from typing import get_args
 from node.models import CommitteeRole
 from node.services.committee.changes import (
     AcceptPartnership,
+    AcceptPartnershipScopes,
     AddSeat,
     ApproveAssociation,
     BaseChange,
@@ -18,6 +19,7 @@ from node.services.committee.changes import (
     ChangeCharter,
     ChangeGates,
     ChangeHouseRules,
+    ChangePartnershipScopes,
     ChangeRules,
     EndPartnership,
     GiveOpinion,
@@ -33,6 +35,16 @@ ID = uuid.UUID("12345678-1234-5678-1234-567812345678")
 EXAMPLES: list[BaseChange] = [
     AcceptPartnership(partnership_id=ID, domain="lyon.test", scopes=["public_needs"]),
     EndPartnership(partnership_id=ID, domain="lyon.test", scopes=["public_needs"]),
+    ChangePartnershipScopes(
+        partnership_id=ID,
+        domain="lyon.test",
+        before=["calls", "public_needs"],
+        after=["guide", "public_needs"],
+        message="Partageons le guide",
+    ),
+    AcceptPartnershipScopes(
+        offer_id=ID, partnership_id=ID, domain="lyon.test", before=["calls"], added=["guide"]
+    ),
     BlockDomain(domain="spam.example", reason="Messages en masse"),
     UnblockDomain(domain="spam.example"),
     SetAllowlist(allowlist_mode=True, allowed_domains=["lyon.test"]),
@@ -73,3 +85,19 @@ def test_every_change_is_summed_up_in_short_french_and_english_sentences() -> No
             assert sentences, (change.kind, text)
             # Short sentences: someone who reads little gets each one at a glance.
             assert all(len(s.split()) <= 25 for s in sentences), (change.kind, text)
+
+
+def test_a_change_of_scopes_shows_what_goes_and_what_comes() -> None:
+    change = ChangePartnershipScopes(
+        partnership_id=ID, domain="lyon.test", before=["calls", "public_needs"], after=["guide"]
+    )
+    fr, en = change.describe().summary_fr, change.describe().summary_en
+    assert "arrêterions de partager : calls, public_needs." in fr and "aussi : guide." in fr
+    assert "stop sharing: calls, public_needs." in en and "must accept it" in en
+    before, after = change.before_after({})
+    assert before == {"partner": "lyon.test", "scopes": "calls, public_needs"}
+    assert after == {"partner": "lyon.test", "scopes": "guide"}
+    asked = AcceptPartnershipScopes(
+        offer_id=ID, partnership_id=ID, domain="lyon.test", before=["calls"], added=["guide"]
+    )
+    assert asked.before_after({})[1]["scopes"] == "calls, guide"

@@ -21,11 +21,13 @@ from node.services.committee.changes.house_rules import ChangeHouseRules, RuleIt
 from node.services.committee.changes.opinions import GiveOpinion
 from node.services.committee.changes.partnerships import AcceptPartnership, EndPartnership
 from node.services.committee.changes.payload import BaseChange, Description, Rows
+from node.services.committee.changes.scopes import AcceptPartnershipScopes, ChangePartnershipScopes
 from node.services.committee.changes.seats import AddSeat, ChangeGates, ChangeRules, RemoveSeat
 
 __all__ = [
     "CHANGE",
     "AcceptPartnership",
+    "AcceptPartnershipScopes",
     "AddSeat",
     "ApproveAssociation",
     "BaseChange",
@@ -34,6 +36,7 @@ __all__ = [
     "ChangeCharter",
     "ChangeGates",
     "ChangeHouseRules",
+    "ChangePartnershipScopes",
     "ChangeRules",
     "Description",
     "EndPartnership",
@@ -50,6 +53,8 @@ __all__ = [
 Change = Annotated[
     AcceptPartnership
     | EndPartnership
+    | ChangePartnershipScopes
+    | AcceptPartnershipScopes
     | BlockDomain
     | UnblockDomain
     | SetAllowlist
