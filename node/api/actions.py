@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from quart import Blueprint, request
+from quart import Blueprint
 from quart_schema import security_scheme, validate_request, validate_response
 
 from node.api.action_views import ActionOut, action_out
-from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.deps import (
+    optional_member,
+    require_member,
+    require_verified_member,
+    screened_confirmed,
+)
 from node.api.types import BEARER
 from node.errors import Unprocessable
 from node.http_state import current_node
@@ -30,8 +35,7 @@ async def create_action(data: ActionDraft) -> tuple[ActionOut, int]:
     with ``?confirm_screened=true``."""
     member = await require_verified_member()
     published = " \n".join(p for p in (data.title, data.description, data.place_name) if p)
-    confirmed = request.args.get("confirm_screened", "").lower() in ("true", "1", "yes")
-    await word_list.check_text(published, confirmed)
+    await word_list.check_text(published, screened_confirmed())
     action = await actions_service.create_action(
         member,
         **data.model_dump(),

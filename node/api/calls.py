@@ -14,7 +14,12 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
-from node.api.deps import optional_member, require_member, require_verified_member
+from node.api.deps import (
+    optional_member,
+    require_member,
+    require_verified_member,
+    screened_confirmed,
+)
 from node.api.types import BEARER, Strict
 from node.http_state import current_node
 from node.models import Call, CallAnswer, CallKind, CallMessage, CallStatus, Member
@@ -218,11 +223,16 @@ async def list_calls(query_args: CallQuery) -> CallListOut:
 async def post_call(data: CallPostIn) -> tuple[CallOut, int]:
     """An association's coordinator posts a call (urgent: node admins only). 403 for other
     members, 404 unknown association, 422 bad kind/items/area/dates, 429 past the limits (with
-    ``Retry-After``)."""
+    ``Retry-After``). Words of the moderators' list: 422 ``/problems/screened-words`` until
+    sent again with ``?confirm_screened=true``."""
     member = await require_verified_member()
     fields = data.model_dump(exclude={"association_id"})
     call = await posting.post_call(
-        current_node(), member, CallIn.model_validate(fields), data.association_id
+        current_node(),
+        member,
+        CallIn.model_validate(fields),
+        data.association_id,
+        confirmed_screened=screened_confirmed(),
     )
     return await call_out(call, member), 201
 
@@ -240,9 +250,12 @@ async def get_call(call_id: UUID) -> CallOut:
 @validate_request(CallChanges)
 @validate_response(CallOut)
 async def edit_call(call_id: UUID, data: CallChanges) -> CallOut:
-    """Change a live call; respondents are told. 403 non-coordinators, 409 once over."""
+    """Change a live call; respondents are told. 403 non-coordinators, 409 once over, 422
+    new words of the moderators' list (``?confirm_screened=true`` to keep them)."""
     member = await require_member()
-    call = await posting.edit_call(current_node(), member, call_id, data)
+    call = await posting.edit_call(
+        current_node(), member, call_id, data, confirmed_screened=screened_confirmed()
+    )
     return await call_out(call, member)
 
 
@@ -272,9 +285,12 @@ async def delete_call(call_id: UUID) -> tuple[str, int]:
 @validate_request(ThanksIn)
 @validate_response(ThanksOut)
 async def thank_respondents(call_id: UUID, data: ThanksIn) -> ThanksOut:
-    """Thank every respondent at once (409 the second time)."""
+    """Thank every respondent at once (409 the second time; 422 for words of the moderators'
+    list, ``?confirm_screened=true`` to send them)."""
     member = await require_member()
-    count = await posting.thank_all(current_node(), member, call_id, data.message)
+    count = await posting.thank_all(
+        current_node(), member, call_id, data.message, confirmed_screened=screened_confirmed()
+    )
     return ThanksOut(thanked=count)
 
 
@@ -297,9 +313,17 @@ async def list_messages(call_id: UUID) -> CallMessageListOut:
 async def post_message(call_id: UUID, data: CallMessageIn) -> tuple[CallMessageOut, int]:
     """Coordinators write to every respondent, or to one (``answer_id``); a respondent writes
     to the association. 403 anyone else, 404 no call, 409 nobody answered yet, 422 an empty
-    or too long text, an ``answer_id`` that is not a respondent (or from a respondent)."""
+    or too long text, an ``answer_id`` that is not a respondent (or from a respondent), words
+    of the moderators' list until sent again with ``?confirm_screened=true``."""
     member = await require_verified_member()
-    row = await messages.post(current_node(), member, call_id, data.body, data.answer_id)
+    row = await messages.post(
+        current_node(),
+        member,
+        call_id,
+        data.body,
+        data.answer_id,
+        confirmed_screened=screened_confirmed(),
+    )
     return _message_out(row), 201
 
 

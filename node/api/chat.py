@@ -10,7 +10,7 @@ from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
 from node.api.action_views import PersonOut, person_out
-from node.api.deps import require_member
+from node.api.deps import require_member, screened_confirmed
 from node.api.types import BEARER, Strict
 from node.http_state import current_node
 from node.models import Message
@@ -74,7 +74,11 @@ async def list_messages(action_id: UUID, query_args: MessagesQuery) -> MessagesO
 @validate_request(ChatMessageDraft)
 @validate_response(MessageOut, 201)
 async def post_message(action_id: UUID, data: ChatMessageDraft) -> tuple[MessageOut, int]:
-    """Write in the action's chat (author and accepted participants only)."""
+    """Write in the action's chat (author and accepted participants only). Words of the
+    moderators' list: 422 ``/problems/screened-words`` until sent again with
+    ``?confirm_screened=true``."""
     member = await require_member()
-    message = await chat.post_message(action_id, member, data.body, current_node())
+    message = await chat.post_message(
+        action_id, member, data.body, current_node(), confirmed_screened=screened_confirmed()
+    )
     return message_out(message), 201

@@ -61,3 +61,9 @@ async def require_verified_member() -> Member:
 async def require_node_admin() -> Member:
     """An authenticated node administrator; 401 without a token, 403 for other members."""
     return admins.require_node_admin(await require_member())
+
+
+def screened_confirmed() -> bool:
+    """``?confirm_screened=true``: the author saw the words of the moderators' list that a
+    first try answered with 422 ``/problems/screened-words``, and posts anyway."""
+    return request.args.get("confirm_screened", "").lower() in ("true", "1", "yes")

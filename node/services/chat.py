@@ -16,7 +16,7 @@ from node import clock
 from node.errors import Conflict, Forbidden, Unprocessable
 from node.events import MessagePosted
 from node.models import Action, Member, Message
-from node.services import blocks
+from node.services import blocks, word_list
 from node.services.actions import get_visible_action
 from node.services.inputs.actions import CHAT_MESSAGE
 from node.services.participations import is_in_chat, members_in_chat, remote_in_chat
@@ -45,12 +45,21 @@ async def _chat_action_id(action_id: uuid.UUID, member: Member) -> uuid.UUID:
     return (await _chat_action(action_id, member)).id
 
 
-async def post_message(action_id: uuid.UUID, member: Member, body: str, node: NodeState) -> Message:
-    """Write in the chat (:class:`MessagePosted`: participants on other nodes get a ``Note``)."""
+async def post_message(
+    action_id: uuid.UUID,
+    member: Member,
+    body: str,
+    node: NodeState,
+    *,
+    confirmed_screened: bool = False,
+) -> Message:
+    """Write in the chat (:class:`MessagePosted`: participants on other nodes get a ``Note``);
+    422 for words of the moderators' list until ``confirmed_screened``."""
     body = body.strip()
     if not 1 <= len(body) <= BODY_MAX:
         raise Unprocessable.field("body", f"must be 1 to {BODY_MAX} characters long")
     action = await _chat_action(action_id, member)
+    await word_list.check_text(body, confirmed_screened)
     async with in_transaction():
         message = await Message.create(
             action_id=action.id, author=member, body=body, created_at=clock.now()

@@ -20,6 +20,7 @@ from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
 from node.events import CallMessagePosted
 from node.models import AnswerStatus, Call, CallAnswer, CallMessage, Member
+from node.services import word_list
 from node.services.calls.answers import respondent_token
 from node.services.calls.reading import can_coordinate, get_call
 
@@ -50,11 +51,18 @@ async def _save(node: NodeState, message: CallMessage, call: Call) -> CallMessag
 
 
 async def post(
-    node: NodeState, member: Member, call_id: UUID, body: str, answer_id: int | None = None
+    node: NodeState,
+    member: Member,
+    call_id: UUID,
+    body: str,
+    answer_id: int | None = None,
+    *,
+    confirmed_screened: bool = False,
 ) -> CallMessage:
     """A coordinator writes to every respondent (or to the one of ``answer_id``), or a
     respondent writes to the association. 404 no call, 403 anyone else, 409 nobody to write
-    to yet, 422 an ``answer_id`` that is not a respondent of the call (or from a respondent)."""
+    to yet, 422 an ``answer_id`` that is not a respondent of the call (or from a respondent),
+    or words of the moderators' list until ``confirmed_screened``."""
     call = await get_call(call_id, member)
     now = clock.now()
     if await _manages(member, call):
@@ -67,6 +75,7 @@ async def post(
                 raise Unprocessable.field("answer_id", "not someone who answered this call")
         elif not await CallAnswer.exists(call_id=call.id, status=AnswerStatus.ACTIVE):
             raise Conflict("Nobody has answered this call yet.")
+        await word_list.check_text(body, confirmed_screened)
         message = CallMessage(
             call=call,
             answer=to,
@@ -82,6 +91,7 @@ async def post(
         raise Forbidden("Only the call's association and the people who answered it write here.")
     if answer_id is not None:
         raise Unprocessable.field("answer_id", "only the association writes to one respondent")
+    await word_list.check_text(body, confirmed_screened)
     message = CallMessage(
         call=call,
         answer=mine,

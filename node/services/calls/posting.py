@@ -23,6 +23,7 @@ from node.models import (
     CallStatus,
     Member,
 )
+from node.services import word_list
 from node.services.calls import limits, recurrence
 from node.services.calls.audience import audience_for, save_cells
 from node.services.calls.reading import LIVE, can_coordinate, effective_status
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 PEOPLE = "people"  # the one item of a volunteers call
 LONGEST = timedelta(days=92)
+_WORDS = frozenset({"title", "body", "place_name", "opening_hours"})
 
 
 def _check_shape(data: CallIn) -> None:
@@ -88,12 +90,22 @@ async def _association_for(member: Member, association_id: UUID | None, kind: Ca
     return association.id
 
 
+def _published(*parts: str | None) -> str:
+    return " \n".join(part for part in parts if part)
+
+
 async def post_call(
-    node: NodeState, member: Member, data: CallIn, association_id: UUID | None = None
+    node: NodeState,
+    member: Member,
+    data: CallIn,
+    association_id: UUID | None = None,
+    *,
+    confirmed_screened: bool = False,
 ) -> Call:
     """A coordinator posts their association's call (urgent calls: node admins only, with or
     without an association). 403 for others, 404 for an unknown association, 422 for bad
-    input, 429 past the limits."""
+    input or, until ``confirmed_screened``, for words of the moderators' list, 429 past the
+    limits."""
     if not member.is_verified:
         raise Forbidden("Verify your phone number before posting a call.")
     if data.kind == CallKind.URGENT:
@@ -107,6 +119,15 @@ async def post_call(
     _check_dates(data.starts_at, data.ends_at)
     rule = _check_recurrence(node, data)
     audience = audience_for(node.settings, data.area)
+    published = _published(
+        data.title,
+        data.body,
+        data.place_name,
+        data.opening_hours,
+        data.skills,
+        *(item.label for item in data.items),
+    )
+    await word_list.check_text(published, confirmed_screened)
     now = clock.now()
     async with in_transaction():
         if data.kind == CallKind.URGENT:
@@ -158,9 +179,17 @@ async def _managed_call(member: Member, call_id: UUID) -> Call:
     return call
 
 
-async def edit_call(node: NodeState, member: Member, call_id: UUID, changes: CallChanges) -> Call:
+async def edit_call(
+    node: NodeState,
+    member: Member,
+    call_id: UUID,
+    changes: CallChanges,
+    *,
+    confirmed_screened: bool = False,
+) -> Call:
     """Change a live call's words, dates or wanted quantities; respondents are told of words
-    and dates (409 once it is over, 422 a quantity below what is already pledged)."""
+    and dates (409 once it is over, 422 a quantity below what is already pledged, or new words
+    of the moderators' list until ``confirmed_screened``)."""
     values = changes.model_dump(exclude_unset=True)
     quantities = values.pop("quantities", None)
     call = await _managed_call(member, call_id)
@@ -171,6 +200,10 @@ async def edit_call(node: NodeState, member: Member, call_id: UUID, changes: Cal
             raise Unprocessable.field(name, "cannot be empty")
     _check_dates(values.get("starts_at", call.starts_at), values.get("ends_at", call.ends_at))
     changed = frozenset(name for name, value in values.items() if getattr(call, name) != value)
+    # Only the words being changed: the rest was confirmed (or clean) when posted.
+    await word_list.check_text(
+        _published(*(values[name] for name in sorted(changed & _WORDS))), confirmed_screened
+    )
     async with in_transaction():
         if quantities:
             await _change_quantities(node, call, quantities)
@@ -233,10 +266,19 @@ async def close_call(node: NodeState, member: Member, call_id: UUID, *, cancel: 
     return call
 
 
-async def thank_all(node: NodeState, member: Member, call_id: UUID, message: str) -> int:
+async def thank_all(
+    node: NodeState,
+    member: Member,
+    call_id: UUID,
+    message: str,
+    *,
+    confirmed_screened: bool = False,
+) -> int:
     """One thank-you to every respondent at once; returns how many were thanked. 409 the
-    second time (once is warm, twice is noise)."""
+    second time (once is warm, twice is noise); 422 for words of the moderators' list until
+    ``confirmed_screened``."""
     call = await _managed_call(member, call_id)
+    await word_list.check_text(message, confirmed_screened)
     async with in_transaction():
         updated = await Call.filter(id=call.id, thanked_at__isnull=True).update(
             thanked_at=clock.now()

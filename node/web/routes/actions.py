@@ -11,14 +11,23 @@ from node.errors import Problem, Unprocessable
 from node.http_state import current_node
 from node.models import Participation, ParticipationStatus
 from node.services import actions as actions_service
-from node.services import chat, notifications, participations
+from node.services import chat, notifications, participations, word_list
 from node.services.inputs import parse
 from node.services.inputs.actions import ChatMessageDraft, JoinRequest
 from node.services.partner_nodes import node_names
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.format import origin_domain
-from node.web.forms import FormErrors, login_required, member, raw, render, see_other, text
+from node.web.forms import (
+    FormErrors,
+    checked,
+    login_required,
+    member,
+    raw,
+    render,
+    see_other,
+    text,
+)
 
 blueprint = Blueprint("web_actions", __name__)
 
@@ -39,6 +48,7 @@ async def _page(action_id: UUID, status: int = 200, **extra: Any) -> Response:
             page = await chat.list_messages(action.id, viewer, limit=chat.MAX_LIMIT)
             messages = list(reversed(page.items))
     extra.setdefault("errors", FormErrors())
+    extra.setdefault("screened", [])
     domains = [action.origin_domain]
     domains += [origin_domain(r.remote_actor_iri) for r in rows]
     domains += [origin_domain(getattr(m, "remote_actor_iri", None)) for m in messages]
@@ -122,7 +132,17 @@ async def post_message(action_id: UUID) -> Response:
     form = await request.form
     try:
         draft = parse(ChatMessageDraft, {"body": raw(form, "body")})
-        await chat.post_message(action_id, member(), draft.body, current_node())
+        await chat.post_message(
+            action_id,
+            member(),
+            draft.body,
+            current_node(),
+            confirmed_screened=checked(form, "confirm_screened"),
+        )
+    except word_list.ScreenedWords as exc:
+        # A warning, not a refusal: the words found, the draft kept, a box to send it anyway.
+        words = [str(error["message"]) for error in exc.errors]
+        return await _page(action_id, 200, draft=form.get("body"), screened=words)
     except Problem as exc:
         return await _page(
             action_id, exc.status, errors=FormErrors.from_problem(exc), draft=form.get("body")

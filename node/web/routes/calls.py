@@ -14,6 +14,7 @@ from node import clock
 from node.errors import NotFound, Problem, TooManyRequests, Unprocessable
 from node.http_state import current_node
 from node.models import Association, CallKind
+from node.services import word_list
 from node.services.calls import (
     answers,
     audience,
@@ -24,15 +25,16 @@ from node.services.calls import (
     recurrence,
     remote_follows,
 )
-from node.services.gazetteer import Gazetteer, node_gazetteer
+from node.services.gazetteer import node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
-from node.settings import Settings
+from node.web import call_forms
 from node.web.context import current_member, ngettext
 from node.web.context import gettext as _
 from node.web.format import when
 from node.web.forms import (
     FormErrors,
+    checked,
     local_datetime,
     login_required,
     member,
@@ -48,41 +50,15 @@ RADII = (0.5, 1, 2, 5, 10)
 DURATIONS = (1, 3, 7, 14, 30)
 
 
-def _items(text: str) -> list[dict[str, Any]]:
-    """``Duvets: 20`` per line → items (422 for a line without a whole quantity)."""
-    items = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        label, _sep, quantity = line.rpartition(":")
-        if not label.strip() or not quantity.strip().isdigit():
-            raise Unprocessable.field("items", "Write one item per line: name: quantity.")
-        items.append({"label": label.strip(), "quantity": int(quantity.strip())})
-    return items
+async def _screened(call_id: UUID, exc: word_list.ScreenedWords, which: str, form: Any) -> Response:
+    """The call's page again, the form ``which`` holding what was typed and the words found."""
+    return await _page(
+        call_id, 200, screened=call_forms.words(exc), screened_form=which, typed=form
+    )
 
 
 def _url(call_id: UUID) -> str:
     return url_for("web_calls.show", call_id=call_id)
-
-
-def _centre(form: Any, gazetteer: Gazetteer, settings: Settings) -> tuple[float, float]:
-    """The centre of the call's area: typed coordinates, else a place of the node's list (the
-    one typed as the centre, or the drop-off place when the list knows it), else the node's
-    centre. 422 for a centre the list does not know."""
-    if raw(form, "lat").strip() or raw(form, "lon").strip():
-        return number(form, "lat"), number(form, "lon")
-    typed = raw(form, "centre").strip()
-    if typed:
-        found = gazetteer.find(typed)
-        if found is None:
-            raise Unprocessable.field(
-                "centre", "We do not know this place: choose one of the list or type coordinates."
-            )
-        return found.lat, found.lon
-    dropped = gazetteer.find(raw(form, "place_name").strip()) if raw(form, "place_name") else None
-    if dropped is not None:
-        return dropped.lat, dropped.lon
-    return settings.area_lat, settings.area_lon
 
 
 async def _new_page(association: Association, status: int = 200, **extra: Any) -> Response:
@@ -121,7 +97,7 @@ async def create(association_id: UUID) -> Response:
     try:
         kind = raw(form, "kind")
         days = int(raw(form, "days") or 7)
-        centre = _centre(form, node_gazetteer(node.settings), node.settings)
+        centre = call_forms.centre(form, node_gazetteer(node.settings), node.settings)
         body: dict[str, Any] = {
             "kind": kind,
             "title": raw(form, "title"),
@@ -141,9 +117,15 @@ async def create(association_id: UUID) -> Response:
             body["starts_at"] = local_datetime(form, "starts_at")
             body["recurrence"] = raw(form, "recurrence") or None
         else:
-            body["items"] = _items(raw(form, "items"))
+            body["items"] = call_forms.items(raw(form, "items"))
         try:
-            call = await posting.post_call(node, member(), parse(CallIn, body), association.id)
+            call = await posting.post_call(
+                node,
+                member(),
+                parse(CallIn, body),
+                association.id,
+                confirmed_screened=checked(form, "confirm_screened"),
+            )
         except Unprocessable as exc:
             if any(e.get("field", "").startswith("area") for e in exc.errors):
                 # The form's only say in the area is its centre and radius.
@@ -151,6 +133,8 @@ async def create(association_id: UUID) -> Response:
                     "centre", "The area must be inside the node's area: choose a nearer centre."
                 ) from exc
             raise
+    except word_list.ScreenedWords as exc:
+        return await _new_page(association, 200, values=form, screened=call_forms.words(exc))
     except TooManyRequests as exc:
         return await _too_many(association, exc, form)
     except (Problem, ValueError) as exc:
@@ -188,6 +172,9 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     association_id = call.association_id  # type: ignore[attr-defined]
     manager = call.origin_domain is None and await reading.can_coordinate(viewer, association_id)
     extra.setdefault("errors", FormErrors())
+    extra.setdefault("screened", [])
+    extra.setdefault("screened_form", "")
+    extra.setdefault("typed", {})
     talking = viewer is not None and await messages.can_talk(viewer, call)
     respondents = await reading.respondents(call, viewer) if manager and viewer else []
     remote_follow = None
@@ -279,7 +266,15 @@ async def edit(call_id: UUID) -> Response:
         if quantities:
             values["quantities"] = quantities
         changes = parse(CallChanges, values)
-        await posting.edit_call(current_node(), member(), call_id, changes)
+        await posting.edit_call(
+            current_node(),
+            member(),
+            call_id,
+            changes,
+            confirmed_screened=checked(form, "confirm_screened"),
+        )
+    except word_list.ScreenedWords as exc:
+        return await _screened(call_id, exc, "edit", form)
     except Problem as exc:
         return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("The call is changed; the people who answered are told."))
@@ -305,7 +300,15 @@ async def thanks(call_id: UUID) -> Response:
     form = await request.form
     try:
         message = parse(ThanksIn, {"message": raw(form, "message")}).message
-        await posting.thank_all(current_node(), member(), call_id, message)
+        await posting.thank_all(
+            current_node(),
+            member(),
+            call_id,
+            message,
+            confirmed_screened=checked(form, "confirm_screened"),
+        )
+    except word_list.ScreenedWords as exc:
+        return await _screened(call_id, exc, "thanks", form)
     except Problem as exc:
         return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("Your thanks are sent to everyone who answered."))
@@ -322,7 +325,16 @@ async def write(call_id: UUID) -> Response:
         data = parse(
             CallMessageIn, {"body": raw(form, "body"), "answer_id": int(to) if to else None}
         )
-        await messages.post(current_node(), member(), call_id, data.body, data.answer_id)
+        await messages.post(
+            current_node(),
+            member(),
+            call_id,
+            data.body,
+            data.answer_id,
+            confirmed_screened=checked(form, "confirm_screened"),
+        )
+    except word_list.ScreenedWords as exc:
+        return await _screened(call_id, exc, "messages", form)
     except (Problem, ValueError) as exc:
         problem = exc if isinstance(exc, Problem) else Unprocessable.field("answer_id", str(exc))
         return await _page(call_id, problem.status, errors=FormErrors.from_problem(problem))
