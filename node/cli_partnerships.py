@@ -5,6 +5,8 @@ prints the proposal it opened and exits 0).
 entraide partnerships list
 entraide partnerships ask TARGET [--scope actions --scope chat] [--message …]
 entraide partnerships accept ID / reject ID / end ID
+entraide partnerships scopes set ID --scope guide --scope calls [--message …]
+entraide partnerships scopes accept ID / reject ID / withdraw ID
 entraide associations list [--status pending|approved|rejected]
 entraide associations approve ID / reject ID
 entraide charter show / publish --fr FILE --en FILE
@@ -13,7 +15,7 @@ entraide blocklist export / import FILE [--only DOMAIN …]
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
@@ -22,7 +24,7 @@ import click
 from node.cli_federation import _with_node
 
 if TYPE_CHECKING:
-    from node.models import Association, Partnership
+    from node.models import Association, Partnership, PartnershipScopeOffer
     from node.state import NodeState
 
 T = TypeVar("T")
@@ -37,11 +39,15 @@ def _run(work: Callable[[NodeState], Awaitable[T]]) -> T:
         raise click.ClickException(exc.detail) from None
 
 
-def _partnership_line(p: Partnership) -> str:
-    return (
+def _partnership_line(p: Partnership, offers: Sequence[PartnershipScopeOffer] = ()) -> str:
+    line = (
         f"{p.id}  {p.remote_domain:<30} {p.direction.value:<8} {p.status.value:<9} "
         f"{', '.join(p.scope_list)}"
     )
+    for offer in offers:
+        who = "we ask" if offer.direction.value == "outgoing" else "they ask"
+        line += f"  ({who} to share also: {', '.join(offer.scope_list)})"
+    return line
 
 
 @click.group()
@@ -52,13 +58,17 @@ def partnerships() -> None:
 @partnerships.command("list")
 def list_partnerships() -> None:
     """Every partnership, asked or received, newest first."""
+    from node.services import partnership_scopes
     from node.services import partnerships as service
 
-    async def work(node: NodeState) -> list[Partnership]:
-        return await service.list_partnerships()
+    async def work(
+        node: NodeState,
+    ) -> tuple[list[Partnership], dict[UUID, list[PartnershipScopeOffer]]]:
+        return await service.list_partnerships(), await partnership_scopes.pending_offers()
 
-    for p in _run(work):
-        click.echo(_partnership_line(p))
+    rows, offers = _run(work)
+    for p in rows:
+        click.echo(_partnership_line(p, offers.get(p.id, [])))
 
 
 @partnerships.command()
@@ -126,6 +136,84 @@ def end(partnership_id: UUID) -> None:
 
     p = _run(work)
     click.echo(f"Partnership with {p.remote_domain} is {p.status.value}.")
+
+
+@partnerships.group()
+def scopes() -> None:
+    """What an accepted partnership shares: change it, answer the partner's request to share
+    more, withdraw ours."""
+
+
+@scopes.command("set")
+@click.argument("partnership_id", type=click.UUID)
+@click.option(
+    "--scope",
+    "wanted",
+    multiple=True,
+    required=True,
+    help="Everything to share from now on (repeat): public_needs, outreach, calls, guide.",
+)
+@click.option("--message", default="", help="A few words for the partner's admins.")
+def set_scopes(partnership_id: UUID, wanted: tuple[str, ...], message: str) -> None:
+    """Share exactly these: what goes stops at once, what comes is asked of the partner (where
+    the committee decides: a proposal)."""
+    from node.services import partnership_scopes
+    from node.services import partnerships as service
+
+    async def work(node: NodeState) -> partnership_scopes.ScopesChanged:
+        p = await service.get_partnership(partnership_id)
+        return await partnership_scopes.change_scopes(node, p, list(wanted), message=message)
+
+    done = _run(work)
+    p = done.partnership
+    click.echo(f"Partnership with {p.remote_domain} shares: {', '.join(p.scope_list)}.")
+    if done.offer is not None:
+        asked = ", ".join(done.offer.scope_list)
+        click.echo(f"Asked {p.remote_domain} to share also: {asked} (waiting for its answer).")
+
+
+def _answer_request(partnership_id: UUID, accept: bool) -> Partnership:
+    from node.services import partnership_scopes
+    from node.services import partnerships as service
+
+    async def work(node: NodeState) -> Partnership:
+        p = await service.get_partnership(partnership_id)
+        offer = await partnership_scopes.incoming_request(p)
+        await partnership_scopes.decide_widening(node, offer, accept=accept, decided_by=None)
+        return await service.get_partnership(partnership_id)
+
+    return _run(work)
+
+
+@scopes.command("accept")
+@click.argument("partnership_id", type=click.UUID)
+def accept_scopes(partnership_id: UUID) -> None:
+    """Accept the partner's request to share more (where the committee decides: a proposal)."""
+    p = _answer_request(partnership_id, True)
+    click.echo(f"Partnership with {p.remote_domain} shares: {', '.join(p.scope_list)}.")
+
+
+@scopes.command("reject")
+@click.argument("partnership_id", type=click.UUID)
+def reject_scopes(partnership_id: UUID) -> None:
+    """Refuse the partner's request to share more: nothing changes."""
+    p = _answer_request(partnership_id, False)
+    click.echo(f"Request of {p.remote_domain} to share more refused.")
+
+
+@scopes.command("withdraw")
+@click.argument("partnership_id", type=click.UUID)
+def withdraw_scopes(partnership_id: UUID) -> None:
+    """Withdraw our request to share more before the partner answers."""
+    from node.services import partnership_scopes
+    from node.services import partnerships as service
+
+    async def work(node: NodeState) -> Partnership:
+        p = await service.get_partnership(partnership_id)
+        await partnership_scopes.withdraw_request(node, p)
+        return p
+
+    click.echo(f"Our request to {_run(work).remote_domain} to share more is withdrawn.")
 
 
 @click.group()

@@ -225,3 +225,15 @@ async def accept_scopes(partnership_id: UUID) -> PartnershipOut:
 async def reject_scopes(partnership_id: UUID) -> PartnershipOut:
     """Refuse the partner's request to share more: nothing changes."""
     return await _decide_widening(partnership_id, False)
+
+
+@blueprint.delete("/<uuid:partnership_id>/scopes/request")
+@security_scheme(BEARER)
+@validate_response(PartnershipOut)
+async def withdraw_scopes_request(partnership_id: UUID) -> PartnershipOut:
+    """Withdraw our request to share more before the partner answers (404 when none waits);
+    the partner is told (``Undo`` of the Offer). Not gated: it shares nothing."""
+    admin = await require_node_admin()
+    p = await partnerships.get_partnership(partnership_id)
+    await partnership_scopes.withdraw_request(current_node(), p, by=admin)
+    return await _current(p)

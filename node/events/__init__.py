@@ -78,6 +78,7 @@ from node.events.partnerships import (
     PartnershipWideningAnswered,
     PartnershipWideningAsked,
     PartnershipWideningDecided,
+    PartnershipWideningWithdrawn,
 )
 from node.events.places import (
     PlaceCreated,
@@ -122,6 +123,7 @@ __all__ = [
     "PartnershipWideningAnswered",
     "PartnershipWideningAsked",
     "PartnershipWideningDecided",
+    "PartnershipWideningWithdrawn",
     "PlaceCreated",
     "PlaceDeleted",
     "PlaceSuggested",

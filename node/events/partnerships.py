@@ -78,3 +78,12 @@ class PartnershipWideningAnswered(Event):
 
     partnership: Partnership
     offer: PartnershipScopeOffer
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipWideningWithdrawn(Event):
+    """This node withdrew its request to share more before the partner answered; the partner is
+    told with an ``Undo`` of the Offer."""
+
+    partnership: Partnership
+    offer: PartnershipScopeOffer

@@ -40,6 +40,7 @@ from node.events import (
     PartnershipWideningAnswered,
     PartnershipWideningAsked,
     PartnershipWideningDecided,
+    PartnershipWideningWithdrawn,
     PlaceCreated,
     PlaceDeleted,
     PlaceUpdated,
@@ -168,6 +169,10 @@ async def widening_decided(node: NodeState, event: PartnershipWideningDecided) -
         node, event.partnership, event.offer, event.committee_decision
     )
     await _backfill_widened(node, event.partnership, event.offer)
+
+
+async def widening_withdrawn(node: NodeState, event: PartnershipWideningWithdrawn) -> None:
+    await publish_partnerships.send_widening_withdrawn(node, event.partnership, event.offer)
 
 
 async def widening_answered(node: NodeState, event: PartnershipWideningAnswered) -> None:
@@ -304,6 +309,7 @@ def register(bus: EventBus) -> None:
     bus.listen(PartnershipWideningAsked, widening_asked)
     bus.listen(PartnershipWideningDecided, widening_decided)
     bus.listen(PartnershipWideningAnswered, widening_answered)
+    bus.listen(PartnershipWideningWithdrawn, widening_withdrawn)
     bus.listen(CommitteeQuestionAsked, committee_question_asked)
     bus.listen(CommitteeQuestionAnswered, committee_question_answered)
     bus.listen(PlaceCreated, place_created)

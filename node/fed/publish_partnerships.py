@@ -170,3 +170,17 @@ async def send_widening_decision(
         committee_decision=committee_decision,
     )
     await publish(node, activity, to=[remote])
+
+
+async def send_widening_withdrawn(
+    node: NodeState, p: Partnership, offer: PartnershipScopeOffer
+) -> None:
+    """``Undo`` of our Offer to share more, embedded as it was sent (the partner finds its
+    request by the Offer's id)."""
+    remote = await get_remote_actor(node, p.remote_actor_iri)
+    activity = build.undo(
+        id=new_activity_iri(node.settings),
+        actor=instance_actor_iri(node.settings),
+        object=widening_document(node, p, offer),
+    )
+    await publish(node, activity, to=[remote])

@@ -7,7 +7,9 @@ more needs both sides, like the partnership itself: our instance actor sends
 ``Offer{object: Partnership(partnershipScope: the wider list)}`` with the id of the partnership
 already accepted, and the partner's ``Accept`` or ``Reject`` (the Offer embedded) settles it.
 The request keeps only what it adds (:class:`~node.models.PartnershipScopeOffer`), so a narrowing
-that crosses it on the wire is never undone by its acceptance.
+that crosses it on the wire is never undone by its acceptance. Until the partner answers, we may
+withdraw it: ``Undo`` of that Offer, as ActivityStreams undoes any activity (Mastodon withdraws
+a follow request the same way, ``Undo{Follow}``).
 
 Both are gated by the street committee: our admins' change opens a proposal where the node's
 policy says so, and a partner's request to share more opens one at once, as a partnership
@@ -28,9 +30,9 @@ from node.caches import partnerships_changed
 from node.errors import Conflict, NotFound, Unprocessable
 from node.events import (
     PartnershipNarrowed,
-    PartnershipWideningAnswered,
     PartnershipWideningAsked,
     PartnershipWideningDecided,
+    PartnershipWideningWithdrawn,
 )
 from node.iris import new_activity_iri
 from node.models import (
@@ -39,14 +41,10 @@ from node.models import (
     PartnershipDirection,
     PartnershipScopeOffer,
     PartnershipStatus,
-    ProposalOrigin,
-    RemoteActor,
 )
 from node.services.committee import gates
 from node.services.committee.changes import AcceptPartnershipScopes, ChangePartnershipScopes
-from node.services.committee.proposals import propose
-from node.services.committee.rules import is_gated
-from node.services.partnerships import MESSAGE_MAX, SCOPES, normalize_scopes, remote_link
+from node.services.partnerships import MESSAGE_MAX, normalize_scopes
 from node.services.places.remote import remove_partner_places
 from node.services.remote_actions import delete_domain_actions
 from node.services.visits import remove_partner_visits
@@ -68,7 +66,7 @@ class ScopesChanged:
     offer: PartnershipScopeOffer | None
 
 
-def _joined(scopes: Iterable[str]) -> str:
+def joined(scopes: Iterable[str]) -> str:
     return ",".join(sorted(set(scopes)))
 
 
@@ -139,7 +137,7 @@ async def change_scopes(
         if added and await pending_offer(p, PartnershipDirection.OUTGOING):
             raise Conflict("Our request to share more waits for the partner's answer.")
         if removed:
-            p.scopes = _joined(s for s in p.scope_list if s not in removed)
+            p.scopes = joined(s for s in p.scope_list if s not in removed)
             await p.save()
             await node.events.record(node, PartnershipNarrowed(partnership=p, removed=removed))
             partnerships_changed()
@@ -148,7 +146,7 @@ async def change_scopes(
                 id=uuid.uuid4(),
                 partnership=p,
                 direction=PartnershipDirection.OUTGOING,
-                scopes=_joined(added),
+                scopes=joined(added),
                 message=message,
                 offer_activity_id=new_activity_iri(node.settings),
                 decided_by_id=by.id if by is not None else None,
@@ -157,11 +155,11 @@ async def change_scopes(
             await node.events.record(node, PartnershipWideningAsked(partnership=p, offer=offer))
     partnerships_changed()  # again once committed (node.caches: the hold)
     if removed:
-        await _withdraw(p.remote_domain, removed)
+        await remove_shared_content(p.remote_domain, removed)
     return ScopesChanged(partnership=p, offer=offer)
 
 
-async def _withdraw(domain: str, removed: Iterable[str]) -> None:
+async def remove_shared_content(domain: str, removed: Iterable[str]) -> None:
     """What the partner shared under the scopes that go leaves our node, as when a partnership
     ends (calls stay as they are then too: their association's ``Delete`` removes them)."""
     removed = set(removed)
@@ -173,92 +171,7 @@ async def _withdraw(domain: str, removed: Iterable[str]) -> None:
         await remove_partner_places(domain)
 
 
-# --- the partner's side of it ---------------------------------------------------------------
-
-
-async def partnership_with(sender: RemoteActor, object_iri: str | None) -> Partnership | None:
-    """The accepted partnership whose ``Partnership`` object is ``object_iri``, with the node of
-    ``sender`` and told by its instance actor only (the one that asked or accepted it)."""
-    if not object_iri:
-        return None
-    p = await Partnership.get_or_none(
-        object_iri=object_iri,
-        active_domain=sender.domain,
-        status=PartnershipStatus.ACCEPTED,
-    )
-    if p is None or p.remote_actor_iri != sender.ap_id:
-        return None
-    return p
-
-
-def _known(scopes: Sequence[str]) -> list[str] | None:
-    if len(scopes) > SCOPES_IN_MAX:
-        return None
-    return sorted({s for s in scopes if s in SCOPES})
-
-
-async def remote_narrowed(
-    sender: RemoteActor, object_iri: str | None, scopes: Sequence[str]
-) -> bool:
-    """The partner now shares only ``scopes`` (an ``Update`` of the partnership). Only the scopes
-    we share already are kept: an ``Update`` never widens (that takes our consent). False when
-    nothing applied."""
-    p = await partnership_with(sender, object_iri)
-    known = _known(scopes)
-    if p is None or known is None:
-        return False
-    kept = [s for s in p.scope_list if s in known]
-    if not kept or kept == p.scope_list:
-        return False  # nothing left (an Undo ends a partnership), or already so (redelivered)
-    removed = [s for s in p.scope_list if s not in kept]
-    async with in_transaction():
-        p = await Partnership.select_for_update().get(id=p.id)
-        p.scopes = _joined(s for s in p.scope_list if s in kept)
-        await p.save()
-        partnerships_changed()
-    partnerships_changed()
-    await _withdraw(p.remote_domain, removed)
-    return True
-
-
-async def receive_widening(
-    node: NodeState,
-    sender: RemoteActor,
-    p: Partnership,
-    *,
-    offer_id: str,
-    scopes: Sequence[str],
-    message: str,
-    committee_decision: str | None = None,
-) -> PartnershipScopeOffer | None:
-    """The partner asks to share more within ``p`` (its ``Offer`` names the wider list): kept
-    for our admins, and a committee proposal at once where partnerships are gated. None when it
-    adds nothing we know, or one of its requests already waits."""
-    known = _known(scopes)
-    if known is None:
-        return None
-    added = [s for s in known if s not in p.scope_list]
-    if not added or await pending_offer(p, PartnershipDirection.INCOMING):
-        return None
-    if await PartnershipScopeOffer.filter(offer_activity_id=offer_id).exists():
-        return None
-    offer = await PartnershipScopeOffer.create(
-        id=uuid.uuid4(),
-        partnership=p,
-        direction=PartnershipDirection.INCOMING,
-        scopes=_joined(added),
-        message=message[:MESSAGE_MAX],
-        offer_activity_id=offer_id,
-        remote_decision_iri=remote_link(committee_decision),
-        created_at=clock.now(),
-    )
-    change = _accept_change(p, offer)
-    if await is_gated(change.gate):
-        await propose(node, change, origin=ProposalOrigin.REMOTE, by=None)
-    return offer
-
-
-def _accept_change(p: Partnership, offer: PartnershipScopeOffer) -> AcceptPartnershipScopes:
+def accept_change(p: Partnership, offer: PartnershipScopeOffer) -> AcceptPartnershipScopes:
     return AcceptPartnershipScopes(
         offer_id=offer.id,
         partnership_id=p.id,
@@ -302,7 +215,7 @@ async def decide_widening(
     p = await Partnership.get(id=offer.partnership_id)  # type: ignore[attr-defined]
     if p.status != PartnershipStatus.ACCEPTED:
         raise Conflict(f"This partnership is {p.status.value}: it shares nothing.")
-    change = _accept_change(p, offer)
+    change = accept_change(p, offer)
     if accept:
         await gates.require(node, change, by=decided_by, decision=decision)
     async with in_transaction():
@@ -318,7 +231,7 @@ async def decide_widening(
         row.decision_activity_id = new_activity_iri(node.settings)
         await row.save()
         if accept:
-            p.scopes = _joined([*p.scope_list, *row.scope_list])
+            p.scopes = joined([*p.scope_list, *row.scope_list])
             await p.save()
             partnerships_changed()
         if decision is None:
@@ -331,34 +244,31 @@ async def decide_widening(
     return row
 
 
-async def remote_widening_answer(
-    node: NodeState,
-    sender: RemoteActor,
-    offer_id: str,
-    *,
-    accepted: bool,
-    activity_id: str,
-    committee_decision: str | None = None,
-) -> bool:
-    """The partner accepted or refused our request to share more; False when it matches none."""
-    offer = await PartnershipScopeOffer.get_or_none(
-        offer_activity_id=offer_id, direction=PartnershipDirection.OUTGOING
-    )
-    if offer is None or offer.status != PartnershipStatus.PENDING:
-        return False
+async def withdraw_request(
+    node: NodeState, partnership: Partnership, *, by: Member | None = None
+) -> PartnershipScopeOffer:
+    """Withdraw our request to share more before the partner answers (404 when none waits).
+    Not gated: it shares nothing. The partner is told with an ``Undo`` of our Offer."""
     async with in_transaction():
-        p = await Partnership.select_for_update().get(id=offer.partnership_id)  # type: ignore[attr-defined]
-        if p.status != PartnershipStatus.ACCEPTED or p.remote_actor_iri != sender.ap_id:
-            return False
-        offer.status = PartnershipStatus.ACCEPTED if accepted else PartnershipStatus.REJECTED
+        offer = (
+            await PartnershipScopeOffer.select_for_update()
+            .filter(
+                partnership_id=partnership.id,
+                direction=PartnershipDirection.OUTGOING,
+                status=PartnershipStatus.PENDING,
+            )
+            .first()
+        )
+        if offer is None:
+            raise NotFound("We asked nothing more of this partner.")
+        offer.status = PartnershipStatus.ENDED
         offer.decided_at = clock.now()
-        offer.decision_activity_id = activity_id
-        offer.remote_decision_iri = remote_link(committee_decision)
+        offer.decided_by_id = by.id if by is not None else None
         await offer.save()
-        if accepted:
-            p.scopes = _joined([*p.scope_list, *offer.scope_list])
-            await p.save()
-            partnerships_changed()
-        await node.events.record(node, PartnershipWideningAnswered(partnership=p, offer=offer))
+        await node.events.record(
+            node, PartnershipWideningWithdrawn(partnership=partnership, offer=offer)
+        )
+        partnerships_changed()
+    # What we asked counted for what we take from the partner (node.sql.partners): no more.
     partnerships_changed()
-    return True
+    return offer

@@ -139,6 +139,10 @@ SERVICE_MESSAGES = (
     N_("Only the node that was asked decides; wait for their answer."),
     N_("this is our own node"),
     N_("Choose at least one thing to share."),
+    N_("The partnership shares exactly these already."),
+    N_("Our request to share more waits for the partner's answer."),
+    N_("We asked nothing more of this partner."),
+    N_("The partner asks nothing more."),
     # outreach
     N_("Outreach is for members of the node's associations."),
     N_("No such round."),

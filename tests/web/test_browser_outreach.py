@@ -198,6 +198,14 @@ def test_the_admin_accepts_a_partnership(browser: Any, tmp_path: Path) -> None:
         assert "Acceptée" in row.inner_text()
         assert row.get_by_role("button", name="Terminer le partenariat").count() == 1
         violations += _axe(asker)
+        # Sharing more, from the same row (a details element: no JavaScript needed).
+        row.get_by_text(f"Changer ce que nous partageons avec {lyon.domain}").click()
+        violations += _axe(asker)
+        row.get_by_label("Appels à bénévoles").check()
+        row.get_by_role("button", name="Changer ce que nous partageons").click()
+        asker.get_by_text(f"Votre demande de partager plus est envoyée à {lyon.domain}.").wait_for()
+        assert row.get_by_role("button", name="Retirer notre demande de partager plus").count() == 1
+        violations += _axe(asker)
 
         asker.goto(f"{paris.base_url}/admin/federation")
         asker.get_by_role("heading", name="État de la fédération").wait_for()

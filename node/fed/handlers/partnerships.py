@@ -1,12 +1,14 @@
 """Inbox: partnership requests, answers and ends (``Offer``/``Accept``/``Reject``/``Undo``), and
-changes of what an accepted one shares (``Update`` to share less, ``Offer`` to share more)."""
+changes of what an accepted one shares (``Update`` to share less, ``Offer`` to share more, ``Undo``
+of that Offer to withdraw the request)."""
 
 from __future__ import annotations
 
 from federation import parse as ap
 from node.fed.handlers.context import Ignore, InboxContext
 from node.iris import instance_actor_iri
-from node.services import partnership_scopes, partnerships
+from node.services import partnership_scopes_remote as scopes
+from node.services import partnerships
 
 
 async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
@@ -16,10 +18,10 @@ async def offer_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
     targets = [ap.id_of(t) for t in activity.target]
     if targets and instance_actor_iri(ctx.node.settings) not in targets:
         raise Ignore("a partnership can only be offered to this node's instance actor")
-    existing = await partnership_scopes.partnership_with(ctx.sender, obj.id)
+    existing = await scopes.partnership_with(ctx.sender, obj.id)
     if existing is not None:
         # The Offer names a partnership we hold with its sender: it asks to share more.
-        widening = await partnership_scopes.receive_widening(
+        widening = await scopes.receive_widening(
             ctx.node,
             ctx.sender,
             existing,
@@ -64,7 +66,7 @@ async def _answer(ctx: InboxContext, activity: ap.Activity, *, accepted: bool) -
         node=ctx.node,
     ):
         return
-    if not await partnership_scopes.remote_widening_answer(
+    if not await scopes.remote_widening_answer(
         ctx.node,
         ctx.sender,
         offer_id,
@@ -89,13 +91,18 @@ async def update_partnership(ctx: InboxContext, activity: ap.Activity) -> None:
     obj = activity.embedded_object
     if not isinstance(obj, ap.Partnership):
         raise Ignore("the Update does not embed a Partnership")
-    if not await partnership_scopes.remote_narrowed(ctx.sender, obj.id, obj.partnership_scope):
+    if not await scopes.remote_narrowed(ctx.sender, obj.id, obj.partnership_scope):
         raise Ignore("no accepted partnership of its sender to narrow, or nothing to remove")
 
 
 async def undo_offer(ctx: InboxContext, activity: ap.Activity) -> None:
-    if not await partnerships.remote_end(ctx.sender, _offer_id(activity)):
-        raise Ignore("no active partnership matches")
+    """The partner ends (or withdraws its request for) the partnership its Offer asked, or else
+    withdraws its request to share more before we answered."""
+    offer_id = _offer_id(activity)
+    if await partnerships.remote_end(ctx.sender, offer_id):
+        return
+    if not await scopes.remote_withdrawn(ctx.sender, offer_id):
+        raise Ignore("no active partnership or pending request to share more matches")
 
 
 async def undo_accept(ctx: InboxContext, activity: ap.Activity) -> None:
