@@ -9,8 +9,10 @@ from node.events.base import Event
 from node.models import (
     Action,
     Call,
+    CallMessage,
     HouseRule,
     Member,
+    Message,
     Place,
     RemoteActor,
     Report,
@@ -77,3 +79,14 @@ class ContentHidden(Event):
 
     content: Call | Place
     hidden: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageHidden(Event):
+    """Moderators hid (``hidden``) or restored a chat message or a message of a call: the
+    partner nodes that received it delete their copy (a ``Delete``), and receive it anew when it
+    is restored."""
+
+    message: Message | CallMessage
+    hidden: bool
+    when: datetime

@@ -28,6 +28,7 @@ from node.events import (
     ContentHidden,
     EventBus,
     MemberDeleted,
+    MessageHidden,
     MessagePosted,
     ParticipationAsked,
     ParticipationDecided,
@@ -58,6 +59,7 @@ from node.fed import (
     publish_participations,
     publish_partnerships,
     publish_places,
+    publish_withdrawals,
 )
 from node.fed.backfill import backfill_partner
 from node.fed.publish_committee import send_to_partner
@@ -276,6 +278,15 @@ async def content_hidden(node: NodeState, event: ContentHidden) -> None:
         await publish_places.publish_place(node, content, update=False)
 
 
+async def message_hidden(node: NodeState, event: MessageHidden) -> None:
+    if event.message.author_id is None:  # type: ignore[union-attr]
+        return  # written on another node: hidden here only (its own node decides for the rest)
+    if event.hidden:
+        await publish_withdrawals.send_withdrawal(node, event.message, event.when)
+    else:
+        await publish_withdrawals.send_again(node, event.message)
+
+
 def register(bus: EventBus) -> None:
     """Make federation listen to ``bus`` (called once per node by ``node.wiring.build_node``)."""
     bus.listen(ActionCreated, action_created)
@@ -294,6 +305,7 @@ def register(bus: EventBus) -> None:
     bus.listen(ActionHidden, action_hidden)
     bus.listen(ActionRestored, action_restored)
     bus.listen(ContentHidden, content_hidden)
+    bus.listen(MessageHidden, message_hidden)
     bus.listen(ReportForwarded, publish_flag)
     bus.listen(ParticipationAsked, participation_asked)
     bus.listen(ParticipationDecided, participation_decided)

@@ -153,3 +153,16 @@ async def post_remote_message(
         )
         await node.events.record(node, MessagePosted(message=message, action=action))
     return message
+
+
+async def withdraw_remote_message(ap_id: str, sender_iri: str) -> bool:
+    """A chat line's own server took it back (its author deleted it, or its moderators hid
+    it): our copy goes. False when no line has this id; 403 when ``sender_iri`` is not the
+    actor who wrote it (only the author's server may delete its own objects)."""
+    message = await Message.get_or_none(ap_id=ap_id)
+    if message is None:
+        return False
+    if message.remote_actor_iri != sender_iri:
+        raise Forbidden("Only the author's server may delete this message.")
+    await message.delete()
+    return True

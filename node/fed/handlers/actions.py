@@ -12,6 +12,7 @@ from __future__ import annotations
 from federation import parse as ap
 from node import clock
 from node.fed.handlers.context import Ignore, InboxContext
+from node.fed.handlers.messages import delete_message_of
 from node.fed.handlers.places import delete_place_of
 from node.fed.handlers.visits import delete_visit_of
 from node.fed.serializers import Unusable, actor_display_name, remote_action_fields
@@ -82,8 +83,11 @@ async def delete_action(ctx: InboxContext, activity: ap.Activity) -> None:
 
 async def delete_tombstone(ctx: InboxContext, activity: ap.Activity) -> None:
     # A tombstone may also stand for an outreach visit the sender shared (formerType Visit),
-    # or for a place of its guide (formerType Place).
+    # or for a place of its guide (formerType Place), or for a private message (formerType Note:
+    # a chat line or a message of a call).
     if await delete_visit_of(ctx, activity.object_id):
+        return
+    if await delete_message_of(ctx, activity.object_id):
         return
     if await delete_place_of(ctx, activity.object_id):
         return

@@ -9,7 +9,7 @@
   the actor itself, never from another account of its server (GoToSocial: "requesting account
   is only trying to delete itself"), and so do we.
 * Any other ``Delete`` (by IRI or with a ``Tombstone``) is one of the sender's objects: an
-  action or an outreach visit (:mod:`node.fed.handlers.actions`).
+  action, an outreach visit, a place or a private message (:mod:`node.fed.handlers.actions`).
 """
 
 from __future__ import annotations

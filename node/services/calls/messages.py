@@ -206,3 +206,23 @@ async def from_partner_respondent(
         created_at=words.written_at(),
     )
     return await _save(node, message, call)
+
+
+async def withdraw_remote_words(ap_id: str, sender_iri: str) -> bool:
+    """A message of a call that a partner node sent and took back (deleted or hidden there):
+    our copy goes. Only the actor who sent it may: the call's association for its words, the
+    respondent's node for theirs (403 otherwise). False when no message has this id."""
+    message = await CallMessage.get_or_none(ap_id=ap_id).select_related("call", "answer")
+    if message is None:
+        return False
+    if message.from_association:
+        allowed = message.call.remote_association_iri == sender_iri
+    else:
+        answer = message.answer
+        allowed = answer is not None and (answer.remote_actor_iri or "").startswith(
+            f"{sender_iri}#"
+        )
+    if not allowed:
+        raise Forbidden("Only the server that sent this message may delete it.")
+    await message.delete()
+    return True

@@ -4,7 +4,8 @@ A hidden action, chat message, call or guide place stays in the database (a mist
 undone) but only its author (for a call or a place: those who run it) and the moderators see
 it. A hidden public action of this node is gone for partners too: :class:`ActionHidden` makes
 federation send its ``Delete``; restoring it sends a ``Create`` again (:class:`ActionRestored`);
-a local call or shared place likewise (:class:`ContentHidden`). A partner's content is hidden
+a local call or shared place likewise (:class:`ContentHidden`), and a message written here
+goes from the partner nodes it was sent to (:class:`MessageHidden`). A partner's content is hidden
 on this node only: its own node decides for its copy (a moderator can forward the report there
 as a ``Flag``).
 """
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 from node import clock
 from node.caches import actions_changed
 from node.errors import Unprocessable
-from node.events import ActionHidden, ActionRestored, ContentHidden
+from node.events import ActionHidden, ActionRestored, ContentHidden, MessageHidden
 from node.models import (
     Action,
     Call,
@@ -123,6 +124,8 @@ async def set_hidden(
             await node.events.record(node, ContentHidden(content=content, hidden=hidden))
             if hidden and isinstance(content, Call):
                 await _forget_notifications(content)
+        else:
+            await node.events.record(node, MessageHidden(message=content, hidden=hidden, when=now))
     if isinstance(content, Action):
         actions_changed()  # the anonymous feed's cache drops it (or takes it back) at once
     return entry
