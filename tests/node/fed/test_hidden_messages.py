@@ -157,3 +157,30 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     assert item.status == "ignored"
     with lyon.node.db.activate():
         assert await CallMessage.exists(ap_id=note_iri)
+
+
+async def test_a_line_written_on_the_partner_and_hidden_there_leaves_the_actions_node(
+    node_factory: NodeFactory,
+) -> None:
+    paris, lyon, pfp = apps = await _pair(node_factory)
+    _, lea_h = await member(paris, "Léa")
+    posted = await ok(paris, "POST", "/api/v1/actions", lea_h, json=need_body(auto_accept=True))
+    await settle(*apps)
+    remote_id = await _remote_id(lyon, "Un manteau chaud pour l'hiver")
+    chat_lyon = f"/api/v1/actions/{remote_id}/messages"
+    helpers = [await member(lyon, name) for name in ("Nadia", "Omar")]
+    for _, headers in helpers:
+        await ok(lyon, "POST", f"/api/v1/actions/{remote_id}/participations", headers, json={})
+    await settle(*apps)
+    (_, nadia_h), (_, omar_h) = helpers
+    line = await ok(lyon, "POST", chat_lyon, nadia_h, json={"body": "Léa ment"})
+    await settle(*apps)
+    chat_paris = f"/api/v1/actions/{posted['id']}/messages"
+    assert await _bodies(paris, chat_paris, lea_h) == ["Léa ment"]
+
+    mod = await _moderator(lyon)
+    await _act(lyon, mod, await _report(lyon, omar_h, f"message:{line['id']}"), "hide")
+    await settle(*apps)
+    assert await _bodies(paris, chat_paris, lea_h) == []
+    assert await _bodies(lyon, chat_lyon, nadia_h) == ["Léa ment"]  # its author still reads it
+    assert await _bodies(lyon, chat_lyon, omar_h) == []
