@@ -85,7 +85,8 @@ class ContentHidden(Event):
 class MessageHidden(Event):
     """Moderators hid (``hidden``) or restored a chat message or a message of a call: the
     partner nodes that received it delete their copy (a ``Delete``), and receive it anew when it
-    is restored."""
+    is restored. Also recorded, ``hidden``, when the node a message of a call came from takes it
+    back: the notices quoting it go."""
 
     message: Message | CallMessage
     hidden: bool

@@ -12,6 +12,7 @@ from node.events import (
     CallPosted,
     CallThanked,
     CallUpdated,
+    MessageHidden,
 )
 from node.models import (
     AnswerStatus,
@@ -20,7 +21,9 @@ from node.models import (
     Call,
     CallAnswer,
     CallKind,
+    CallMessage,
     CallStatus,
+    Notification,
 )
 from node.notify.telling import tell
 from node.services.calls import audience, follows, limits, remote_follows
@@ -148,6 +151,23 @@ def _short(text: str) -> str:
     if len(message) > THANKS_MAX:
         message = message[: THANKS_MAX - 1].rstrip() + "…"
     return message
+
+
+async def call_message_hidden(node: NodeState, event: MessageHidden) -> None:
+    """A message of a call hidden by the moderators, or taken back by the node it came from:
+    the notices that quoted it leave the lists (a restored one does not come back: it was
+    news once). They name the call (``ref``) and quote the words, read here rather than queried,
+    the JSON operators of SQLite and PostgreSQL differing."""
+    message = event.message
+    if not event.hidden or not isinstance(message, CallMessage):
+        return
+    ref, quoted = str(message.call_id), _short(message.body)  # type: ignore[attr-defined]
+    rows = await Notification.filter(
+        kind="call_message", created_at__gte=message.created_at
+    ).values_list("id", "payload")
+    gone = [row_id for row_id, p in rows if p.get("ref") == ref and p.get("message") == quoted]
+    if gone:
+        await Notification.filter(id__in=gone).delete()
 
 
 async def call_thanked(node: NodeState, event: CallThanked) -> None:

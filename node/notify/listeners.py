@@ -22,6 +22,7 @@ from node.events import (
     CallUpdated,
     EventBus,
     MemberWarned,
+    MessageHidden,
     MessagePosted,
     ParticipationAsked,
     ParticipationDecided,
@@ -54,6 +55,7 @@ def register(bus: EventBus) -> None:
     bus.listen(CallAnswerRefused, calls.call_answer_refused)
     bus.listen(CallDeleted, calls.call_deleted)
     bus.listen(CallMessagePosted, calls.call_message_posted)
+    bus.listen(MessageHidden, calls.call_message_hidden)
     bus.listen(ReportMade, moderation.report_made)
     bus.listen(ReportDecided, moderation.report_decided)
     bus.listen(MemberWarned, moderation.member_warned)

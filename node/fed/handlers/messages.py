@@ -22,6 +22,6 @@ async def delete_message_of(ctx: InboxContext, object_id: str | None) -> bool:
     try:
         if await chat.withdraw_remote_message(object_id, ctx.sender.ap_id):
             return True
-        return await messages.withdraw_remote_words(object_id, ctx.sender.ap_id)
+        return await messages.withdraw_remote_words(ctx.node, object_id, ctx.sender.ap_id)
     except Forbidden as exc:
         raise Ignore("only the server that sent a message may delete it") from exc

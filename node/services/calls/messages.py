@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
-from node.events import CallMessagePosted
+from node.events import CallMessagePosted, MessageHidden
 from node.models import AnswerStatus, Call, CallAnswer, CallMessage, Member
 from node.services import word_list
 from node.services.calls.answers import respondent_token
@@ -208,7 +208,7 @@ async def from_partner_respondent(
     return await _save(node, message, call)
 
 
-async def withdraw_remote_words(ap_id: str, sender_iri: str) -> bool:
+async def withdraw_remote_words(node: NodeState, ap_id: str, sender_iri: str) -> bool:
     """A message of a call that a partner node sent and took back (deleted or hidden there):
     our copy goes. Only the actor who sent it may: the call's association for its words, the
     respondent's node for theirs (403 otherwise). False when no message has this id."""
@@ -224,5 +224,10 @@ async def withdraw_remote_words(ap_id: str, sender_iri: str) -> bool:
         )
     if not allowed:
         raise Forbidden("Only the server that sent this message may delete it.")
-    await message.delete()
+    async with in_transaction():
+        # Gone as if hidden here: the notices quoting it go too.
+        await node.events.record(
+            node, MessageHidden(message=message, hidden=True, when=clock.now())
+        )
+        await message.delete()
     return True

@@ -13,7 +13,7 @@ from node.models import CallMessage, Member, Message, OutboxActivity
 from tests.conftest import NodeFactory
 from tests.factories import call_body, make_association, need_body
 from tests.fedtools import settle
-from tests.node.fed.test_call_decisions import _inject, _mirror, _network, _resident
+from tests.node.fed.test_call_decisions import _inject, _mirror, _network, _resident, _told
 from tests.node.fed.test_participations import _pair, _remote_id
 from tests.node.fed_support import member, ok
 
@@ -121,8 +121,8 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
     body = call_body("volunteers", association=association)
     posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
-    _, nadia_h = await _resident(lyon, "Nadia")
-    _, sam_h = await _resident(paris, "Sam")
+    nadia, nadia_h = await _resident(lyon, "Nadia")
+    sam, sam_h = await _resident(paris, "Sam")
     await settle(*apps)
     mirror = await _mirror(lyon, nadia_h)
     await ok(lyon, "POST", f"/api/v1/calls/{mirror['id']}/answers", nadia_h, json={})
@@ -134,6 +134,7 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     await ok(paris, "POST", url, coord_h, json={"body": "Rendez-vous à 18 h."})
     await settle(*apps)
     assert await _bodies(lyon, mirror_url, nadia_h) == ["Bande de fainéants", "Rendez-vous à 18 h."]
+    assert len(await _told(lyon, nadia, "call_message")) == 2
     note_iri = f"{iris.call_iri(paris.node.settings, posted['id'])}/messages/{words['id']}"
 
     mod = await _moderator(paris)
@@ -141,6 +142,10 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     await _act(paris, mod, report, "hide")
     await settle(*apps)
     assert await _bodies(lyon, mirror_url, nadia_h) == ["Rendez-vous à 18 h."]
+    # The notices that quoted it are gone on both nodes; the other one stays.
+    for app, who in ((lyon, nadia), (paris, sam)):
+        quoted = [n.payload["message"] for n in await _told(app, who, "call_message")]
+        assert quoted == ["Rendez-vous à 18 h."], app.node.settings.domain
     [delete] = await _deletes(paris, note_iri)
     owner = iris.association_actor_iri(paris.node.settings, association.id)
     assert delete["actor"] == owner and delete["object"]["id"] == note_iri
@@ -162,7 +167,7 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
 async def test_a_line_written_on_the_partner_and_hidden_there_leaves_the_actions_node(
     node_factory: NodeFactory,
 ) -> None:
-    paris, lyon, pfp = apps = await _pair(node_factory)
+    paris, lyon, _pfp = apps = await _pair(node_factory)
     _, lea_h = await member(paris, "Léa")
     posted = await ok(paris, "POST", "/api/v1/actions", lea_h, json=need_body(auto_accept=True))
     await settle(*apps)
