@@ -105,3 +105,34 @@ def test_coordinator_posts_resident_pledges_count_changes(node: Node, browser: A
     assert outside.requests == []
     resident_context.close()
     coordinator_context.close()
+
+
+def test_a_call_with_listed_words_is_posted_once_the_box_is_ticked(
+    node: Node, browser: Any
+) -> None:
+    outside = Outside()
+    context = _phone(browser, outside)
+    page = context.new_page()
+    _log_in(page, node, "0611111111")
+    page.goto(f"{node.url}/moderation/words")
+    page.get_by_label("Un mot ou une courte expression").fill("argent liquide")
+    page.get_by_role("button", name="Ajouter à la liste").click()
+    page.goto(f"{node.url}/associations")
+    page.get_by_label("Nom").fill("Les Paniers du Canal")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    page.wait_for_url("**/associations/*")
+    page.get_by_role("link", name="Lancer un appel").click()
+    page.get_by_label("Titre").fill("Paniers contre argent liquide")
+    page.get_by_label("Objets demandés (dons)").fill("Paniers: 5")
+    page.get_by_role("button", name="Publier l'appel").click()
+    warning = page.get_by_role("alert")
+    warning.get_by_text("argent liquide").wait_for()
+    assert "mots que la modération demande d'éviter" in warning.inner_text()
+    assert page.get_by_label("Titre").input_value() == "Paniers contre argent liquide"
+    _fits(page)
+    assert _axe(page) == []
+    page.get_by_label("J'ai vérifié : mon texte peut être publié").check()
+    page.get_by_role("button", name="Publier l'appel").click()
+    page.get_by_text("Votre appel est publié.").wait_for()
+    assert outside.requests == []
+    context.close()
