@@ -103,6 +103,7 @@ async def test_a_hidden_chat_line_is_deleted_on_the_partner_until_restored(
     stranger = iris.instance_actor_iri(pfp.node.settings)
     item = await _inject(lyon, stranger, _hostile_delete(stranger, note_iri))
     assert item.status == "ignored"
+    assert "only the server that sent a message may delete it" in (item.last_error or "")
     with lyon.node.db.activate():
         assert await Message.exists(ap_id=note_iri)
 
@@ -160,6 +161,7 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     stranger = iris.instance_actor_iri(paris.node.settings)
     item = await _inject(lyon, stranger, _hostile_delete(stranger, note_iri))
     assert item.status == "ignored"
+    assert "only the server that sent a message may delete it" in (item.last_error or "")
     with lyon.node.db.activate():
         assert await CallMessage.exists(ap_id=note_iri)
 
