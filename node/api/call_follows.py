@@ -9,13 +9,15 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import security_scheme, validate_querystring, validate_request, validate_response
 
-from node.api.deps import require_member
+from node.api.calls import CallOut, call_out
+from node.api.deps import optional_member, require_member
 from node.api.types import BEARER, Strict
 from node.http_state import current_node
 from node.models import Member
 from node.services.calls import (
     audience,
     follows,
+    reading,
     remote_follows,
 )
 from node.services.inputs.calls import (
@@ -43,6 +45,27 @@ class RemoteFollowOut(BaseModel):
     # nobody here follows it).
     state: str | None
     followers: int
+
+
+class NeedOut(BaseModel):
+    label: str
+    remaining: int
+
+
+class NeedsOut(BaseModel):
+    people: int = Field(description="Volunteers still wanted by its open calls")
+    items: list[NeedOut] = Field(description="Donations still wanted, by item, calls added up")
+
+
+class PartnerAssociationOut(BaseModel):
+    actor: str
+    name: str
+    origin_domain: str
+    needs: NeedsOut
+    calls: list[CallOut]
+    following: bool = Field(description="You follow it (false when not logged in)")
+    state: str | None
+    followers: int = Field(description="Members of this node who follow it")
 
 
 class AreaOut(BaseModel):
@@ -133,3 +156,30 @@ async def unfollow_remote_association(query_args: RemoteFollowQuery) -> RemoteFo
     member = await require_member()
     await remote_follows.unfollow(current_node(), member, query_args.actor)
     return await _remote_follow_out(member, query_args.actor)
+
+
+@blueprint.get("/partner-associations")
+@validate_querystring(RemoteFollowQuery)
+@validate_response(PartnerAssociationOut)
+async def partner_association(query_args: RemoteFollowQuery) -> PartnerAssociationOut:
+    """An association of a partner node as this node knows it (anonymous allowed): its name
+    and node, its open calls relayed here and what they still need, and whether you follow
+    it. 404 for an actor no call here comes from."""
+    member = await optional_member()
+    association = await reading.partner_association(actor_iri=query_args.actor)
+    calls = await reading.of_partner_association(association.actor_iri)
+    needs = await reading.needs(calls)
+    view = await remote_follows.view(member, association.actor_iri)
+    return PartnerAssociationOut(
+        actor=association.actor_iri,
+        name=association.name,
+        origin_domain=association.domain,
+        needs=NeedsOut(
+            people=needs.people,
+            items=[NeedOut(label=label, remaining=count) for label, count in needs.items],
+        ),
+        calls=[await call_out(call, member) for call in calls],
+        following=view.following,
+        state=None if view.state is None else view.state.value,
+        followers=view.followers,
+    )

@@ -3,6 +3,8 @@ and (for its coordinators) who answered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -18,8 +20,10 @@ from node.models import (
     CallAnswer,
     CallCell,
     CallItem,
+    CallKind,
     CallStatus,
     Member,
+    RemoteActor,
 )
 from node.services.calls.audience import member_cells
 
@@ -105,6 +109,73 @@ async def near(member: Member, limit: int = 20) -> list[Call]:
 
 async def of_association(association_id: UUID, limit: int = 20) -> list[Call]:
     return await _live(Call.filter(association_id=association_id), limit)
+
+
+async def of_partner_association(actor_iri: str, limit: int = 20) -> list[Call]:
+    """The open calls of a partner's association that this node holds."""
+    return await _live(Call.filter(remote_association_iri=actor_iri), limit)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What open calls still want: people (volunteers calls) and items by label (donations
+    calls, the same label of two calls added up)."""
+
+    people: int
+    items: list[tuple[str, int]]
+
+
+async def needs(calls: Sequence[Call]) -> Needs:
+    people = 0
+    items: dict[str, tuple[str, int]] = {}
+    live = [c.id for c in calls if effective_status(c) == CallStatus.OPEN]
+    kinds = {c.id: CallKind(c.kind) for c in calls}
+    for row in await CallItem.filter(call_id__in=live, remaining__gt=0).order_by("position", "id"):
+        kind = kinds[row.call_id]  # type: ignore[attr-defined]
+        if kind == CallKind.VOLUNTEERS:
+            people += row.remaining
+        elif kind == CallKind.DONATIONS:
+            key = " ".join(row.label.split()).casefold()
+            label, count = items.get(key, (row.label, 0))
+            items[key] = (label, count + row.remaining)
+    return Needs(people=people, items=list(items.values()))
+
+
+@dataclass(frozen=True)
+class PartnerAssociation:
+    """An association of a partner node, as this node knows it: from the calls it relayed."""
+
+    actor_id: int
+    actor_iri: str
+    name: str
+    domain: str
+
+
+async def partner_association(
+    *, actor_id: int | None = None, actor_iri: str | None = None
+) -> PartnerAssociation:
+    """404 unless a call of this node (not hidden by moderators) comes from that actor: any
+    other actor this node cached (a person, a server) is not an association page."""
+    actor = await (
+        RemoteActor.get_or_none(id=actor_id)
+        if actor_id is not None
+        else RemoteActor.get_or_none(ap_id=actor_iri or "")
+    )
+    call = None
+    if actor is not None:
+        call = (
+            await Call.filter(remote_association_iri=actor.ap_id, hidden_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+    if actor is None or call is None:
+        raise NotFound("No such association on a partner node.")
+    return PartnerAssociation(
+        actor_id=actor.id,
+        actor_iri=actor.ap_id,
+        name=call.remote_association_name or actor.name or actor.ap_id,
+        domain=call.origin_domain or actor.domain,
+    )
 
 
 async def _live(query: QuerySet[Call], limit: int) -> list[Call]:

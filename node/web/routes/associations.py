@@ -14,8 +14,6 @@ from node.models import (
     Association,
     AssociationRole,
     AssociationStatus,
-    Call,
-    CallKind,
     Member,
 )
 from node.services import association_invitations, phone_vouch
@@ -25,6 +23,7 @@ from node.services.calls import reading as call_reading
 from node.services.inputs import parse
 from node.services.inputs.associations import AssociationRequest, ProxyProfile
 from node.web import nav
+from node.web.association_calls import open_call_rows
 from node.web.context import current_member
 from node.web.context import gettext as _
 from node.web.forms import (
@@ -92,6 +91,7 @@ async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Respo
                 sections.append((section.template, variables))
     extra.setdefault("errors", FormErrors())
     extra.setdefault("form", None)
+    open_calls = await call_reading.of_association(association.id)
     return await render(
         "association.html",
         status,
@@ -105,26 +105,13 @@ async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Respo
         proxies=await service.list_proxies(association) if inside else [],
         roles=list(AssociationRole),
         sections=sections,
-        open_calls=await _open_calls(association.id),
+        open_calls=await open_call_rows(open_calls),
+        needs=await call_reading.needs(open_calls),
         following=await call_follows.follows(viewer, association.id),
         followers=await call_follows.count(association.id),
         can_post_calls=await call_reading.can_coordinate(viewer, association.id),
         **extra,
     )
-
-
-async def _open_calls(association_id: UUID) -> list[tuple[Call, str, int]]:
-    """The association's open calls, each with what it still needs ("Duvets 15/20") and how
-    many people answered."""
-    rows = []
-    for call in await call_reading.of_association(association_id):
-        volunteers = call.kind == CallKind.VOLUNTEERS
-        needs = ", ".join(
-            f"{_('People') if volunteers else item.label} {item.remaining}/{item.wanted}"
-            for item in await call_reading.items_of(call)
-        )
-        rows.append((call, needs, await call_reading.answer_count(call)))
-    return rows
 
 
 @blueprint.get("/associations/<uuid:association_id>")

@@ -29,6 +29,7 @@ from node.services.gazetteer import node_gazetteer
 from node.services.inputs import parse
 from node.services.inputs.calls import CallChanges, CallIn, CallMessageIn, MyAreaIn, ThanksIn
 from node.web import call_forms
+from node.web.association_calls import association_url, partner_follow
 from node.web.context import current_member, ngettext
 from node.web.context import gettext as _
 from node.web.format import when
@@ -177,12 +178,6 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("typed", {})
     talking = viewer is not None and await messages.can_talk(viewer, call)
     respondents = await reading.respondents(call, viewer) if manager and viewer else []
-    remote_follow = None
-    if viewer is not None and call.remote_association_iri is not None:
-        try:
-            remote_follow = await remote_follows.view(viewer, call.remote_association_iri)
-        except Problem:
-            remote_follow = None  # an association whose actor this node no longer holds
     return await render(
         "call.html",
         status,
@@ -194,7 +189,8 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         manager=manager,
         respondents=respondents,
         talking=talking,
-        remote_follow=remote_follow,
+        remote_follow=await partner_follow(viewer, call),
+        association_url=await association_url(call),
         next_dates=recurrence.next_dates(call, current_node().settings.timezone),
         conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
         duration_options=[("", _("Keep the end date"))]
