@@ -40,7 +40,9 @@ async def association_url(call: Call) -> str | None:
     return url_for("web_partner_associations.show", actor_id=actor.id)
 
 
-async def partner_follow(viewer: Member | None, call: Call) -> remote_follows.RemoteFollowView | None:
+async def partner_follow(
+    viewer: Member | None, call: Call
+) -> remote_follows.RemoteFollowView | None:
     """Whether the viewer follows the partner's association that posted the call (None for a
     call of this node, an anonymous reader, or an association whose actor is no longer held)."""
     if viewer is None or call.remote_association_iri is None:

@@ -126,11 +126,17 @@ class Needs:
 
 
 async def needs(calls: Sequence[Call]) -> Needs:
+    """What the open ones among ``calls`` still want, items in the order of the oldest call
+    that asks for them, with that call's wording."""
     people = 0
     items: dict[str, tuple[str, int]] = {}
-    live = [c.id for c in calls if effective_status(c) == CallStatus.OPEN]
-    kinds = {c.id: CallKind(c.kind) for c in calls}
-    for row in await CallItem.filter(call_id__in=live, remaining__gt=0).order_by("position", "id"):
+    oldest_first = sorted(
+        (c for c in calls if effective_status(c) == CallStatus.OPEN), key=lambda c: c.created_at
+    )
+    rank = {c.id: n for n, c in enumerate(oldest_first)}
+    kinds = {c.id: CallKind(c.kind) for c in oldest_first}
+    rows = await CallItem.filter(call_id__in=list(rank), remaining__gt=0)
+    for row in sorted(rows, key=lambda r: (rank[r.call_id], r.position, r.id)):  # type: ignore[attr-defined]
         kind = kinds[row.call_id]  # type: ignore[attr-defined]
         if kind == CallKind.VOLUNTEERS:
             people += row.remaining
