@@ -1,5 +1,6 @@
 """API routes: calls for help and their answers and messages (/api/v1); following associations
-and a member's area are in :mod:`node.api.call_follows`.
+and a member's area are in :mod:`node.api.call_follows`, who answered in
+:mod:`node.api.call_respondents`.
 
 Respondents appear by pseudonym only; a resident's place is never shown (their area is H3
 cells, and only they see it).
@@ -109,18 +110,6 @@ class CallListOut(BaseModel):
     items: list[CallOut]
 
 
-class RespondentOut(BaseModel):
-    answer_id: int
-    pseudonym: str
-    remote: bool
-    pledges: list[PledgeOut]
-    created_at: datetime
-
-
-class RespondentListOut(BaseModel):
-    items: list[RespondentOut]
-
-
 class ThanksOut(BaseModel):
     thanked: int
 
@@ -151,7 +140,7 @@ def _message_out(row: CallMessage) -> CallMessageOut:
     )
 
 
-def _pledges(row: CallAnswer) -> list[PledgeOut]:
+def pledges_out(row: CallAnswer) -> list[PledgeOut]:
     return [
         PledgeOut(item_id=p.item_id, quantity=p.quantity)  # type: ignore[attr-defined]
         for p in row.pledges
@@ -189,7 +178,7 @@ async def call_out(call: Call, viewer: Member | None) -> CallOut:
         if mine is None
         else MyAnswerOut(
             id=mine.id,
-            pledges=_pledges(mine),
+            pledges=pledges_out(mine),
             created_at=mine.created_at,
             confirmed=call.origin_domain is None or mine.confirmed_at is not None,
         ),
@@ -325,27 +314,6 @@ async def post_message(call_id: UUID, data: CallMessageIn) -> tuple[CallMessageO
         confirmed_screened=screened_confirmed(),
     )
     return _message_out(row), 201
-
-
-@blueprint.get("/calls/<uuid:call_id>/answers")
-@security_scheme(BEARER)
-@validate_response(RespondentListOut)
-async def list_answers(call_id: UUID) -> RespondentListOut:
-    """Who answered, by pseudonym: the association's coordinators only (404 for others)."""
-    member = await require_member()
-    rows = await reading.respondents(await reading.get_call(call_id, member), member)
-    return RespondentListOut(
-        items=[
-            RespondentOut(
-                answer_id=row.id,
-                pseudonym=row.name,
-                remote=row.remote_actor_iri is not None,
-                pledges=_pledges(row),
-                created_at=row.created_at,
-            )
-            for row in rows
-        ]
-    )
 
 
 @blueprint.post("/calls/<uuid:call_id>/answers")

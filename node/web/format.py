@@ -28,6 +28,14 @@ CALL_STATUS_LABELS = {
     "closed": N_("closed"),
     "cancelled": N_("cancelled"),
 }
+# Why a partner's member's answer was not counted (``CallAnswer.refusal``).
+CALL_REFUSAL_LABELS = {
+    "full": N_("the call was already full"),
+    "closed": N_("the call was over"),
+    "over": N_("more than was still needed"),
+    "duplicate": N_("an answer already counted"),
+    "invalid": N_("it did not fit the call"),
+}
 CATEGORY_LABELS = {
     "food": N_("Food"),
     "clothes": N_("Clothes"),
@@ -130,5 +138,6 @@ def register_filters(env: Environment) -> None:
         scope_label=_label(SCOPE_LABELS),
         call_kind_label=_label(CALL_KIND_LABELS),
         call_status_label=_label(CALL_STATUS_LABELS),
+        call_refusal_label=_label(CALL_REFUSAL_LABELS),
         origin_domain=origin_domain,
     )

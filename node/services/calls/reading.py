@@ -98,6 +98,24 @@ async def respondents(call: Call, viewer: Member) -> list[CallAnswer]:
     )
 
 
+async def refused_answers(call: Call, viewer: Member, limit: int = 100) -> list[CallAnswer]:
+    """The answers of partner nodes' members that the call could not count (full, over,
+    more than still needed, …), each with its ``refusal``, newest first: their node was told
+    with a ``Reject``, and the coordinators see who and why. 404 as for :func:`respondents`."""
+    if call.origin_domain is not None or not await can_coordinate(
+        viewer,
+        call.association_id,  # type: ignore[attr-defined]
+    ):
+        raise NotFound("No such call.")
+    return (
+        await CallAnswer.filter(
+            call_id=call.id, status=AnswerStatus.REFUSED, remote_actor_iri__isnull=False
+        )
+        .order_by("-created_at", "-id")
+        .limit(limit)
+    )
+
+
 async def near(member: Member, limit: int = 20) -> list[Call]:
     """Open calls whose area holds the member's area, newest first."""
     cells = await member_cells(member.id)

@@ -178,6 +178,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     extra.setdefault("typed", {})
     talking = viewer is not None and await messages.can_talk(viewer, call)
     respondents = await reading.respondents(call, viewer) if manager and viewer else []
+    refused = await reading.refused_answers(call, viewer) if manager and viewer else []
     return await render(
         "call.html",
         status,
@@ -188,6 +189,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         mine=await reading.my_answer(call, viewer),
         manager=manager,
         respondents=respondents,
+        refused=refused,
         talking=talking,
         remote_follow=await partner_follow(viewer, call),
         association_url=await association_url(call),
