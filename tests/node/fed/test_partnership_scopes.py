@@ -166,3 +166,37 @@ async def test_the_api_refuses_what_it_cannot_do(node_factory: NodeFactory) -> N
     await settle(paris, lyon)
     status, _ = await call(lyon, "PATCH", f"{PATH}/{theirs}", lyon_admin, json=good)
     assert status == 409
+
+
+async def test_a_request_to_share_more_may_be_withdrawn_until_answered(
+    node_factory: NodeFactory,
+) -> None:
+    paris, paris_admin, mine, lyon, lyon_admin, theirs = await _partners(
+        node_factory, ("public_needs",)
+    )
+    await ok(lyon, "POST", "/api/v1/places", lyon_admin, json=place_body(name="Bains Lyon"))
+    body = {"scopes": ["guide", "public_needs"]}
+    withdraw = f"{PATH}/{mine}/scopes/request"
+    assert (await call(paris, "DELETE", withdraw, paris_admin))[0] == 404  # nothing asked
+    await ok(paris, "PATCH", f"{PATH}/{mine}", paris_admin, json=body)
+    await settle(paris, lyon)
+    assert (await _row(lyon, lyon_admin, theirs))["asks_to_share_more"]["scopes"] == ["guide"]
+    _, someone = await member(paris, "Sam")
+    assert (await call(paris, "DELETE", withdraw, someone))[0] == 403
+    row = await ok(paris, "DELETE", withdraw, paris_admin)
+    assert row["asked_to_share_more"] is None and row["scopes"] == ["public_needs"]
+    await settle(paris, lyon)
+    assert (await _row(lyon, lyon_admin, theirs))["asks_to_share_more"] is None
+    assert (await call(lyon, "POST", f"{PATH}/{theirs}/scopes/accept", lyon_admin))[0] == 404
+
+    # Asked again, withdrawn while Lyon accepts it: the Undo and the Accept cross. Paris tells
+    # Lyon again what it shares (an Update), and both sides end with the same list.
+    await ok(paris, "PATCH", f"{PATH}/{mine}", paris_admin, json=body)
+    await settle(paris, lyon)
+    await ok(paris, "DELETE", withdraw, paris_admin)
+    accepted = await ok(lyon, "POST", f"{PATH}/{theirs}/scopes/accept", lyon_admin)
+    assert accepted["scopes"] == ["guide", "public_needs"]
+    await settle(paris, lyon)
+    assert (await _row(paris, paris_admin, mine))["scopes"] == ["public_needs"]
+    assert (await _row(lyon, lyon_admin, theirs))["scopes"] == ["public_needs"]
+    assert await mirrors(paris) == []  # what Lyon sent at its acceptance was not taken
