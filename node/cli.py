@@ -22,6 +22,7 @@ from node.cli_federation import register as register_federation
 from node.cli_guide import register as register_guide
 from node.cli_operations import backup_command, restore_command
 from node.cli_partnerships import register as register_partnerships
+from node.cli_rules import register as register_rules
 from node.settings import DEFAULT_CONFIG_FILE, ENV_PREFIX, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -360,6 +361,7 @@ def _name_committee(phones: tuple[str, ...]) -> None:
 register_federation(main)
 register_partnerships(main)
 register_guide(main)
+register_rules(main)
 _register_committee(main)
 main.add_command(backup_command)
 main.add_command(restore_command)
