@@ -61,12 +61,15 @@ $(AXE_STAMP): tests/web/package.json tests/web/package-lock.json
 test-sqlite: $(STAMP) $(AXE_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
-# committee/test_cli.py drives the CLI in-process against its own SQLite node whatever the test
-# database (it runs in test-sqlite); opened in this process, that SQLite node would leave its
-# query dialect on the models that the PostgreSQL tests after it use.
+# These command-line tests drive the CLI in-process against their own SQLite node whatever the
+# test database (they run in test-sqlite); opened in this process, that SQLite node would leave
+# its query dialect (and Tortoise's cached UPDATE statements) on the models that the PostgreSQL
+# tests after it use.
+CLI_OWN_SQLITE := committee/test_cli.py committee/test_cli_partnerships.py \
+	committee/test_cli_scopes.py test_cli_rules.py
 test-postgres: $(STAMP)
 	ENTRAIDE_TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -q -p no:cacheprovider tests/node \
-		--ignore=tests/node/committee/test_cli.py --ignore=tests/node/committee/test_cli_partnerships.py
+		$(addprefix --ignore=tests/node/,$(CLI_OWN_SQLITE))
 
 ## Regenerate migrations after a model change (Tortoise's own migration tool).
 migrations: $(STAMP)
