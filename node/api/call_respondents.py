@@ -25,6 +25,9 @@ class RespondentOut(BaseModel):
     pseudonym: str
     remote: bool
     pledges: list[PledgeOut]
+    date: datetime | None = Field(
+        description="A repeating call: the date they come on (one entry per date)"
+    )
     created_at: datetime
 
 
@@ -58,6 +61,7 @@ async def list_answers(call_id: UUID) -> RespondentListOut:
                 pseudonym=row.name,
                 remote=row.remote_actor_iri is not None,
                 pledges=pledges_out(row),
+                date=row.occurrence,
                 created_at=row.created_at,
             )
             for row in rows

@@ -28,6 +28,7 @@ from node.services.calls import (
     answers,
     audience,
     messages,
+    occurrences,
     posting,
     reading,
     recurrence,
@@ -38,6 +39,7 @@ from node.services.inputs.calls import (
     CallIn,
     CallMessageIn,
     ThanksIn,
+    WithdrawIn,
 )
 
 blueprint = Blueprint("calls", __name__, url_prefix="/api/v1")
@@ -77,6 +79,13 @@ class MyAnswerOut(BaseModel):
     )
 
 
+class OccurrenceOut(BaseModel):
+    starts_at: datetime
+    places: int = Field(description="How many people the date wants")
+    places_left: int
+    coming: bool = Field(description="Whether you come on this date")
+
+
 class CallOut(BaseModel):
     id: UUID
     kind: CallKind
@@ -96,6 +105,8 @@ class CallOut(BaseModel):
     # A repeating volunteers slot: its RRULE, and its next dates (at most 5, not yet begun).
     recurrence: str | None
     next_dates: list[datetime]
+    # A repeating call of this node is answered per date: every date still to come.
+    occurrences: list[OccurrenceOut]
     items: list[ItemOut]
     answers: int
     area_resolution: int
@@ -150,6 +161,12 @@ def pledges_out(row: CallAnswer) -> list[PledgeOut]:
 async def call_out(call: Call, viewer: Member | None) -> CallOut:
     mine = await reading.my_answer(call, viewer)
     association_id = call.association_id  # type: ignore[attr-defined]
+    timezone = current_node().settings.timezone
+    dates = await occurrences.places(call, timezone, viewer)
+    items = await reading.items_of(call)
+    if dates and items:
+        # A repeating call's one quantity is what its next date still needs.
+        items[0].remaining = dates[0].remaining
     return CallOut(
         id=call.id,
         kind=call.kind,
@@ -166,10 +183,18 @@ async def call_out(call: Call, viewer: Member | None) -> CallOut:
         starts_at=call.starts_at,
         ends_at=call.ends_at,
         recurrence=call.recurrence,
-        next_dates=recurrence.next_dates(call, current_node().settings.timezone),
+        next_dates=recurrence.next_dates(call, timezone),
+        occurrences=[
+            OccurrenceOut(
+                starts_at=d.start,
+                places=d.places,
+                places_left=d.remaining,
+                coming=d.mine is not None,
+            )
+            for d in dates
+        ],
         items=[
-            ItemOut(id=i.id, label=i.label, wanted=i.wanted, remaining=i.remaining)
-            for i in await reading.items_of(call)
+            ItemOut(id=i.id, label=i.label, wanted=i.wanted, remaining=i.remaining) for i in items
         ],
         answers=await reading.answer_count(call),
         area_resolution=call.resolution,
@@ -322,17 +347,23 @@ async def post_message(call_id: UUID, data: CallMessageIn) -> tuple[CallMessageO
 @validate_response(CallOut, 201)
 async def answer_call(call_id: UUID, data: AnswerIn) -> tuple[CallOut, int]:
     """Answer: ``{}`` for "I'm coming", ``{"pledges": [{"item_id", "quantity"}]}`` for a
-    donations call. 409 full, over or already answered; 422 bad quantities."""
+    donations call; a repeating volunteers call takes ``{"dates": [...]}`` (default: its next
+    date). 409 full (or one of the dates is), over or already answered (for one of the
+    dates); 422 bad quantities, or a date that is not one of the call's, past, given twice,
+    or more than 100."""
     member = await require_verified_member()
     pledges = [answers.Pledge(item_id=p.item_id, quantity=p.quantity) for p in data.pledges]
-    await answers.answer(current_node(), member, call_id, pledges)
+    await answers.answer(current_node(), member, call_id, pledges, data.dates)
     return await call_out(await reading.get_call(call_id, member), member), 201
 
 
 @blueprint.delete("/calls/<uuid:call_id>/answers/me")
 @security_scheme(BEARER)
-async def withdraw_answer(call_id: UUID) -> tuple[str, int]:
-    """Withdraw your answer: what you pledged is needed again (404 without an answer)."""
+@validate_querystring(WithdrawIn)
+async def withdraw_answer(call_id: UUID, query_args: WithdrawIn) -> tuple[str, int]:
+    """Withdraw your answer: what you pledged is needed again (404 without an answer). A
+    repeating call: ``?date=`` withdraws from that date only (404 you do not come on it, 422
+    a past date or a call without dates), no date from every date still to come."""
     member = await require_member()
-    await answers.withdraw(current_node(), member, call_id)
+    await answers.withdraw(current_node(), member, call_id, query_args.date)
     return "", 204

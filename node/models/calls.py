@@ -172,13 +172,19 @@ class CallAnswer(Model):
     # duplicate, invalid). A local call's answers are counted at once.
     confirmed_at = fields.DatetimeField(null=True)
     refusal = fields.CharField(max_length=20, null=True)
+    # A repeating volunteers call: the one date this answer is for (one row per date a member
+    # comes). NULL for a call that does not repeat, or an answer for every date of the series.
+    occurrence = fields.DatetimeField(null=True)
 
     pledges: fields.ReverseRelation[CallPledge]
 
     class Meta:
         table = "call_answer"
         table_description = "An answer to a call: I'm coming, or a pledge of items."
-        indexes = (Index(fields=("call_id", "status")),)
+        indexes = (
+            Index(fields=("call_id", "status")),
+            Index(fields=("call_id", "occurrence", "status")),
+        )
 
     @property
     def name(self) -> str:

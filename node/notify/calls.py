@@ -49,7 +49,8 @@ async def _respondents(call: Call) -> list[UUID]:
     ids: list[UUID] = await CallAnswer.filter(
         call_id=call.id, status=AnswerStatus.ACTIVE, member_id__isnull=False
     ).values_list("member_id", flat=True)  # type: ignore[assignment]
-    return ids
+    # A member coming on several dates of a repeating call has a row per date: told once.
+    return list(dict.fromkeys(ids))
 
 
 async def call_posted(node: NodeState, event: CallPosted) -> None:

@@ -5,6 +5,10 @@ remaining - q WHERE remaining >= q`` inside a transaction that holds the call's 
 (PostgreSQL ``SELECT … FOR UPDATE``; SQLite transactions are serial), and an answer that came
 from another node is keyed by its activity id, so a second delivery of the same ``Offer`` or
 ``Join`` changes nothing. Withdrawal gives the quantities back and reopens a full call.
+
+A repeating volunteers call of this node is answered per date
+(:mod:`node.services.calls.occurrences`): one row per date, each counted against that date's
+places, and the call full only once every date still to come is.
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
-from node.events import CallAnswered, CallAnswerRefused, CallAnswerWithdrawn, CallUpdated
+from node.events import CallAnswered, CallAnswerWithdrawn, CallUpdated
 from node.models import (
     AnswerStatus,
     Call,
@@ -32,6 +38,7 @@ from node.models import (
     CallStatus,
     Member,
 )
+from node.services.calls import occurrences
 from node.services.calls.reading import effective_status
 
 if TYPE_CHECKING:
@@ -61,7 +68,7 @@ def respondent_token(node: NodeState, call: Call, answer: CallAnswer) -> str:
     return hmac.new(node.secret, message, hashlib.sha256).hexdigest()[:24]
 
 
-async def _lock(call_id: UUID) -> Call:
+async def lock(call_id: UUID) -> Call:
     """The call, locked for the rest of the transaction (a model query: Tortoise drops
     ``FOR UPDATE`` from values queries)."""
     query = Call.filter(id=call_id)
@@ -136,13 +143,15 @@ def _check_open(call: Call) -> None:
         raise Closed(f"This call is {status.value}.")
 
 
-async def _active(call: Call, who: Respondent) -> CallAnswer | None:
+def _theirs(call: Call, who: Respondent) -> QuerySet[CallAnswer]:
     query = CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE)
     if who.member is not None:
-        query = query.filter(member_id=who.member.id)
-    else:
-        query = query.filter(remote_actor_iri=who.actor_iri)
-    return await query.first()
+        return query.filter(member_id=who.member.id)
+    return query.filter(remote_actor_iri=who.actor_iri)
+
+
+async def _active(call: Call, who: Respondent) -> CallAnswer | None:
+    return await _theirs(call, who).first()
 
 
 async def _touch(call: Call) -> None:
@@ -167,6 +176,45 @@ async def _set_full(node: NodeState, call: Call, full: bool) -> None:
     await node.events.record(node, CallUpdated(call=call, changed=frozenset({"status"})))
 
 
+async def _take_dates(
+    node: NodeState,
+    call: Call,
+    who: Respondent,
+    pledges: Sequence[Pledge],
+    dates: Sequence[datetime],
+    activity_id: str | None,
+) -> list[CallAnswer]:
+    """One row per chosen date (no item decreases: a date's places are its answers counted);
+    409 when they already come on one of them or one is full (nothing is then recorded),
+    and the call full once no date still to come has room."""
+    if pledges:
+        raise Unprocessable.field("pledges", "a volunteers call takes no pledges")
+    if await _theirs(call, who).filter(occurrence__in=list(dates)).exists():
+        raise AlreadyAnswered("You already answered for this date.")
+    left = await occurrences.remaining(call, dates)
+    for moment in dates:
+        if left[moment] == 0:
+            raise Full(f"{occurrences.key(moment)} is full: thank you, enough people come.")
+    rows = [
+        await CallAnswer.create(
+            call=call,
+            member=who.member,
+            remote_actor_iri=who.actor_iri,
+            remote_name=who.name,
+            activity_id=activity_id,
+            occurrence=moment,
+            created_at=clock.now(),
+        )
+        for moment in dates
+    ]
+    await _touch(call)
+    for row in rows:
+        await node.events.record(node, CallAnswered(call=call, answer=row))
+    full = await occurrences.every_date_full(call, node.settings.timezone)
+    await _set_full(node, call, full=full)
+    return rows
+
+
 async def take(
     node: NodeState,
     call_id: UUID,
@@ -174,16 +222,21 @@ async def take(
     pledges: Sequence[Pledge],
     *,
     activity_id: str | None = None,
-) -> CallAnswer:
-    """Record an answer and decrease what the call still needs, once. A second delivery of
+    dates: Sequence[datetime] | None = None,
+) -> list[CallAnswer]:
+    """Record an answer and decrease what the call still needs, once (a repeating call: one
+    answer per chosen date, the next one when none is chosen). A second delivery of
     ``activity_id`` returns the first answer unchanged."""
     async with in_transaction():
-        call = await _lock(call_id)
+        call = await lock(call_id)
         if activity_id is not None:
             seen = await CallAnswer.get_or_none(activity_id=activity_id)
             if seen is not None:
-                return seen
+                return [seen]
         _check_open(call)
+        chosen = occurrences.choose(call, node.settings.timezone, dates)
+        if chosen:
+            return await _take_dates(node, call, who, pledges, chosen, activity_id)
         if await _active(call, who) is not None:
             raise AlreadyAnswered("You already answered this call.")
         items = await CallItem.filter(call_id=call.id).order_by("position", "id")
@@ -211,39 +264,19 @@ async def take(
         await node.events.record(node, CallAnswered(call=call, answer=answer))
         left = await CallItem.filter(call_id=call.id, remaining__gt=0).exists()
         await _set_full(node, call, full=bool(items) and not left)
-    return answer
-
-
-async def refuse(
-    node: NodeState, call_id: UUID, who: Respondent, *, activity_id: str, problem: Problem
-) -> CallAnswer:
-    """A partner's answer that cannot be counted (full, closed, more than still needed, …):
-    kept ``refused`` under its activity id, so that a second delivery is refused the same way
-    instead of being counted once room frees up, and :class:`CallAnswerRefused` tells the
-    partner why."""
-    async with in_transaction():
-        call = await _lock(call_id)
-        seen = await CallAnswer.get_or_none(activity_id=activity_id)
-        if seen is not None:
-            return seen
-        row = await CallAnswer.create(
-            call=call,
-            remote_actor_iri=who.actor_iri,
-            remote_name=who.name,
-            activity_id=activity_id,
-            status=AnswerStatus.REFUSED,
-            refusal=refusal_reason(problem),
-            created_at=clock.now(),
-        )
-        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
-    return row
+    return [answer]
 
 
 async def answer(
-    node: NodeState, member: Member, call_id: UUID, pledges: Sequence[Pledge]
-) -> CallAnswer:
-    """A member of this node answers. 403 unverified, 404 no call, 409 full/over/already
-    answered, 422 bad pledges."""
+    node: NodeState,
+    member: Member,
+    call_id: UUID,
+    pledges: Sequence[Pledge],
+    dates: Sequence[datetime] | None = None,
+) -> list[CallAnswer]:
+    """A member of this node answers (a repeating call: for ``dates``, else its next date).
+    403 unverified, 404 no call, 409 full (the call, or one of the dates), over or already
+    answered, 422 bad pledges, or a date not of the call, past, given twice or too many."""
     if not member.is_verified:
         raise Forbidden("Verify your phone number before answering a call.")
     call = await Call.get_or_none(id=call_id)
@@ -252,16 +285,21 @@ async def answer(
     if call.origin_domain is not None:
         # A partner's call: its own node counts (federation sends our member's answer there
         # when it hears CallAnswered); here we only remember that they answered.
-        return await _remember_remote(node, call, member, pledges)
-    return await take(node, call_id, Respondent(member=member), pledges)
+        return await _remember_remote(node, call, member, pledges, dates)
+    return await take(node, call_id, Respondent(member=member), pledges, dates=dates)
 
 
 async def _remember_remote(
-    node: NodeState, call: Call, member: Member, pledges: Sequence[Pledge]
-) -> CallAnswer:
+    node: NodeState,
+    call: Call,
+    member: Member,
+    pledges: Sequence[Pledge],
+    dates: Sequence[datetime] | None,
+) -> list[CallAnswer]:
     async with in_transaction():
-        call = await _lock(call.id)
+        call = await lock(call.id)
         _check_open(call)
+        occurrences.choose(call, node.settings.timezone, dates)  # 422 for any date asked
         if await _active(call, Respondent(member=member)) is not None:
             raise AlreadyAnswered("You already answered this call.")
         items = await CallItem.filter(call_id=call.id).order_by("position", "id")
@@ -274,17 +312,11 @@ async def _remember_remote(
         for pledge in pledges:
             await CallPledge.create(answer=row, item_id=pledge.item_id, quantity=pledge.quantity)
         await node.events.record(node, CallAnswered(call=call, answer=row))
-    return row
+    return [row]
 
 
-async def give_back(node: NodeState, call_id: UUID, who: Respondent) -> CallAnswer:
-    """Withdraw an answer: its quantities are needed again and a full call reopens. 404 when
-    there is no answer to withdraw."""
-    async with in_transaction():
-        call = await _lock(call_id)
-        row = await _active(call, who)
-        if row is None:
-            raise NotFound("There is no answer to withdraw.")
+async def _give_back_rows(node: NodeState, call: Call, rows: Sequence[CallAnswer]) -> None:
+    for row in rows:
         row.status = AnswerStatus.WITHDRAWN
         row.withdrawn_at = clock.now()
         await row.save(update_fields=["status", "withdrawn_at"])
@@ -293,37 +325,54 @@ async def give_back(node: NodeState, call_id: UUID, who: Respondent) -> CallAnsw
                 await CallItem.filter(id=pledge.item_id).update(  # type: ignore[attr-defined]
                     remaining=F("remaining") + pledge.quantity
                 )
-            await _touch(call)
+    await _touch(call)
+    for row in rows:
         await node.events.record(node, CallAnswerWithdrawn(call=call, answer=row))
-        if call.origin_domain is None and effective_status(call) == CallStatus.FULL:
-            await _set_full(node, call, full=False)
-    return row
+    if call.origin_domain is None and effective_status(call) == CallStatus.FULL:
+        full = occurrences.counted_here(call) and await occurrences.every_date_full(
+            call, node.settings.timezone
+        )
+        await _set_full(node, call, full=full)
 
 
-async def withdraw(node: NodeState, member: Member, call_id: UUID) -> CallAnswer:
-    return await give_back(node, call_id, Respondent(member=member))
-
-
-async def decided(node: NodeState, row: CallAnswer, *, accepted: bool, reason: str) -> CallAnswer:
-    """The partner that posted the call counted our member's answer (``Accept``) or not
-    (``Reject``): confirmed, or refused and the member told why. A second word on the same
-    answer changes nothing (409 when it contradicts the first or the answer is withdrawn)."""
+async def give_back(
+    node: NodeState, call_id: UUID, who: Respondent, *, activity_id: str | None = None
+) -> CallAnswer:
+    """Withdraw an answer (the one ``activity_id`` brought, when given: one date of a
+    repeating call): its quantities are needed again and a full call reopens. 404 when there
+    is no answer to withdraw."""
     async with in_transaction():
-        call = await _lock(row.call_id)  # type: ignore[attr-defined]
-        row = await CallAnswer.get(id=row.id)
-        if accepted and row.status == AnswerStatus.ACTIVE:
-            if row.confirmed_at is None:
-                row.confirmed_at = clock.now()
-                await row.save(update_fields=["confirmed_at"])
-            return row
-        if not accepted and row.status == AnswerStatus.REFUSED:
-            return row
-        if row.status != AnswerStatus.ACTIVE:
-            raise Conflict(f"The answer is {AnswerStatus(row.status).value}.")
-        if row.confirmed_at is not None:
-            raise Conflict("The answer was already counted.")
-        row.status = AnswerStatus.REFUSED
-        row.refusal = reason if reason in REASONS else "invalid"
-        await row.save(update_fields=["status", "refusal"])
-        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
+        call = await lock(call_id)
+        query = _theirs(call, who)
+        if activity_id is not None:
+            query = query.filter(activity_id=activity_id)
+        row = await query.first()
+        if row is None:
+            raise NotFound("There is no answer to withdraw.")
+        await _give_back_rows(node, call, [row])
     return row
+
+
+async def withdraw(
+    node: NodeState, member: Member, call_id: UUID, date: datetime | None = None
+) -> list[CallAnswer]:
+    """A member withdraws: from one date of a repeating call (``date``), or from the call
+    (every date still to come). 404 when they do not come (on that date); 422 a date of a
+    call not answered per date, or a date already past."""
+    async with in_transaction():
+        call = await lock(call_id)
+        query = _theirs(call, Respondent(member=member))
+        if date is not None:
+            if not occurrences.counted_here(call):
+                raise Unprocessable.field("date", "This call has no dates to choose.")
+            moment = occurrences.same_second(date)
+            if moment < clock.now():
+                raise Unprocessable.field("date", "This date is past: it cannot be changed.")
+            query = query.filter(occurrence=moment)
+        elif occurrences.counted_here(call):
+            query = query.filter(Q(occurrence__gte=clock.now()) | Q(occurrence__isnull=True))
+        rows = await query
+        if not rows:
+            raise NotFound("There is no answer to withdraw.")
+        await _give_back_rows(node, call, rows)
+    return rows

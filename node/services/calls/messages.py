@@ -38,8 +38,11 @@ async def _manages(member: Member, call: Call) -> bool:
 
 
 async def _my_answer(call: Call, member: Member) -> CallAnswer | None:
-    return await CallAnswer.get_or_none(
-        call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE
+    # One row per date a member comes on a repeating call: any of them makes a respondent.
+    return (
+        await CallAnswer.filter(call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE)
+        .order_by("id")
+        .first()
     )
 
 
@@ -186,10 +189,14 @@ async def from_partner_respondent(
     call = await Call.get_or_none(id=call_id).select_related("association")
     if call is None or call.origin_domain is not None:
         raise NotFound("Not one of our calls.")
-    answer = await CallAnswer.get_or_none(
-        call_id=call.id,
-        status=AnswerStatus.ACTIVE,
-        remote_actor_iri=f"{sender_iri}#{words.token}",
+    answer = (
+        await CallAnswer.filter(
+            call_id=call.id,
+            status=AnswerStatus.ACTIVE,
+            remote_actor_iri=f"{sender_iri}#{words.token}",
+        )
+        .order_by("id")
+        .first()
     )
     if words.token is None or answer is None:
         raise NotFound("No respondent of this node has this token.")

@@ -13,20 +13,18 @@ from node import clock
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
 from node.events import CallDeleted, CallPosted, CallThanked, CallUpdated
 from node.models import (
-    AnswerStatus,
     Association,
     AssociationStatus,
     Call,
-    CallAnswer,
     CallItem,
     CallKind,
     CallStatus,
     Member,
 )
 from node.services import word_list
-from node.services.calls import limits, recurrence
+from node.services.calls import limits, occurrences, recurrence
 from node.services.calls.audience import audience_for, save_cells
-from node.services.calls.reading import LIVE, can_coordinate, effective_status
+from node.services.calls.reading import LIVE, answer_count, can_coordinate, effective_status
 from node.services.inputs.calls import CallChanges, CallIn
 
 if TYPE_CHECKING:
@@ -200,6 +198,13 @@ async def edit_call(
             raise Unprocessable.field(name, "cannot be empty")
     _check_dates(values.get("starts_at", call.starts_at), values.get("ends_at", call.ends_at))
     changed = frozenset(name for name, value in values.items() if getattr(call, name) != value)
+    if changed & {"starts_at", "ends_at"}:
+        await occurrences.check_dates_kept(
+            call,
+            node.settings.timezone,
+            values.get("starts_at", call.starts_at),
+            values.get("ends_at", call.ends_at),
+        )
     # Only the words being changed: the rest was confirmed (or clean) when posted.
     await word_list.check_text(
         _published(*(values[name] for name in sorted(changed & _WORDS))), confirmed_screened
@@ -228,12 +233,14 @@ async def _change_quantities(node: NodeState, call: Call, quantities: list[dict[
         if len({q["item_id"] for q in quantities}) != len(quantities):
             raise Unprocessable.field("quantities", "each item once")
         changed = False
+        # A repeating call: each date wants the people, and none goes below its answers.
+        on_one_date = await occurrences.most_taken(call) if occurrences.counted_here(call) else 0
         for change in quantities:
             item = items.get(change["item_id"])
             if item is None:
                 raise Unprocessable.field("quantities", "this item is not in the call")
             pledged = item.wanted - item.remaining
-            if change["wanted"] < pledged:
+            if change["wanted"] < pledged + on_one_date:
                 raise Unprocessable.field("quantities", "not below what is already pledged")
             if change["wanted"] != item.wanted:
                 item.wanted, item.remaining = change["wanted"], change["wanted"] - pledged
@@ -242,6 +249,8 @@ async def _change_quantities(node: NodeState, call: Call, quantities: list[dict[
         if not changed:
             return
         full = not any(item.remaining for item in items.values())
+        if occurrences.counted_here(call):
+            full = await occurrences.every_date_full(call, node.settings.timezone)
         status = CallStatus(call.status)
         if full and status == CallStatus.OPEN:
             call.status = CallStatus.FULL
@@ -285,7 +294,7 @@ async def thank_all(
         )
         if not updated:
             raise Conflict("The respondents were already thanked.")
-        count = await CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE).count()
+        count = await answer_count(call)
         await node.events.record(node, CallThanked(call=call, message=message))
     return count
 

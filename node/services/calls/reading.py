@@ -71,15 +71,24 @@ async def items_of(call: Call) -> list[CallItem]:
 
 
 async def answer_count(call: Call) -> int:
-    return await CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE).count()
+    """How many people answered (one who comes on several dates of a repeating call has a
+    row per date, and counts once)."""
+    rows = await CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE).values_list(
+        "member_id", "remote_actor_iri"
+    )
+    return len(set(rows))
 
 
 async def my_answer(call: Call, member: Member | None) -> CallAnswer | None:
+    """The member's answer (a repeating call: their first coming date's)."""
     if member is None:
         return None
-    return await CallAnswer.get_or_none(
-        call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE
-    ).prefetch_related("pledges")
+    return (
+        await CallAnswer.filter(call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE)
+        .order_by("occurrence", "id")
+        .prefetch_related("pledges")
+        .first()
+    )
 
 
 async def respondents(call: Call, viewer: Member) -> list[CallAnswer]:
@@ -92,7 +101,7 @@ async def respondents(call: Call, viewer: Member) -> list[CallAnswer]:
         raise NotFound("No such call.")
     return (
         await CallAnswer.filter(call_id=call.id, status=AnswerStatus.ACTIVE)
-        .order_by("created_at", "id")
+        .order_by("occurrence", "created_at", "id")
         .select_related("member")
         .prefetch_related("pledges")
     )

@@ -20,8 +20,8 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from node import clock
-from node.errors import NotFound, Problem, Unprocessable
-from node.events import CallDeleted, CallPosted, CallUpdated
+from node.errors import Conflict, NotFound, Problem, Unprocessable
+from node.events import CallAnswerRefused, CallDeleted, CallPosted, CallUpdated
 from node.models import AnswerStatus, Call, CallAnswer, CallItem, CallKind, CallStatus
 from node.services.calls import answers
 from node.services.calls.audience import check_cells, save_cells
@@ -186,18 +186,22 @@ async def answer_from_partner(
 ) -> CallAnswer:
     """Count a partner member's answer, or keep it refused (``pledges`` may already be the
     problem found in them): either way the partner hears the outcome (``Accept`` through
-    :class:`CallAnswered`, ``Reject`` through :class:`CallAnswerRefused`). 404 for no call."""
+    :class:`CallAnswered`, ``Reject`` through :class:`CallAnswerRefused`). 404 for no call.
+
+    A repeating call counts it for its next date: a ``Join`` names no date (what Mastodon-like
+    servers and nodes whose calls do not repeat send)."""
     call = await Call.get_or_none(id=call_id)
     if call is None or call.origin_domain is not None:
         raise NotFound("Not one of our calls.")
     if isinstance(pledges, Problem):
-        return await answers.refuse(node, call_id, who, activity_id=activity_id, problem=pledges)
+        return await refuse(node, call_id, who, activity_id=activity_id, problem=pledges)
     try:
-        return await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+        rows = await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+        return rows[0]
     except NotFound:
         raise
     except Problem as exc:
-        return await answers.refuse(node, call_id, who, activity_id=activity_id, problem=exc)
+        return await refuse(node, call_id, who, activity_id=activity_id, problem=exc)
 
 
 def local_answer_ref(base_url: str, iri: str | None) -> tuple[UUID, int]:
@@ -226,7 +230,7 @@ async def decision_from_partner(
         raise NotFound("Not one of our answers.")
     if row.call.remote_association_iri != sender_iri:
         raise NotFound("Only the association that posted the call decides on its answers.")
-    return await answers.decided(node, row, accepted=accepted, reason=reason)
+    return await decided(node, row, accepted=accepted, reason=reason)
 
 
 async def withdraw_from_partner(node: NodeState, activity_id: str, sender_iri: str) -> CallAnswer:
@@ -235,7 +239,9 @@ async def withdraw_from_partner(node: NodeState, activity_id: str, sender_iri: s
     if row is None or not (row.remote_actor_iri or "").startswith(sender_iri + "#"):
         raise NotFound("There is no answer to withdraw.")
     who = answers.Respondent(actor_iri=row.remote_actor_iri, name=row.remote_name)
-    return await answers.give_back(node, row.call_id, who)  # type: ignore[attr-defined]
+    call_id = row.call_id  # type: ignore[attr-defined]
+    # One activity, one date: only the date that Join was counted for is withdrawn.
+    return await answers.give_back(node, call_id, who, activity_id=activity_id)
 
 
 async def is_partner_call(iri: str | None) -> bool:
@@ -262,3 +268,53 @@ async def forget_association(node: NodeState, association_iri: str) -> int:
         await delete_call(node, call.remote_iri or "", association_iri)
         count += 1
     return count
+
+
+async def refuse(
+    node: NodeState, call_id: UUID, who: answers.Respondent, *, activity_id: str, problem: Problem
+) -> CallAnswer:
+    """A partner's answer that cannot be counted (full, closed, more than still needed, …):
+    kept ``refused`` under its activity id, so that a second delivery is refused the same way
+    instead of being counted once room frees up, and :class:`CallAnswerRefused` tells the
+    partner why."""
+    async with in_transaction():
+        call = await answers.lock(call_id)
+        seen = await CallAnswer.get_or_none(activity_id=activity_id)
+        if seen is not None:
+            return seen
+        row = await CallAnswer.create(
+            call=call,
+            remote_actor_iri=who.actor_iri,
+            remote_name=who.name,
+            activity_id=activity_id,
+            status=AnswerStatus.REFUSED,
+            refusal=answers.refusal_reason(problem),
+            created_at=clock.now(),
+        )
+        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
+    return row
+
+
+async def decided(node: NodeState, row: CallAnswer, *, accepted: bool, reason: str) -> CallAnswer:
+    """The partner that posted the call counted our member's answer (``Accept``) or not
+    (``Reject``): confirmed, or refused and the member told why. A second word on the same
+    answer changes nothing (409 when it contradicts the first or the answer is withdrawn)."""
+    async with in_transaction():
+        call = await answers.lock(row.call_id)  # type: ignore[attr-defined]
+        row = await CallAnswer.get(id=row.id)
+        if accepted and row.status == AnswerStatus.ACTIVE:
+            if row.confirmed_at is None:
+                row.confirmed_at = clock.now()
+                await row.save(update_fields=["confirmed_at"])
+            return row
+        if not accepted and row.status == AnswerStatus.REFUSED:
+            return row
+        if row.status != AnswerStatus.ACTIVE:
+            raise Conflict(f"The answer is {AnswerStatus(row.status).value}.")
+        if row.confirmed_at is not None:
+            raise Conflict("The answer was already counted.")
+        row.status = AnswerStatus.REFUSED
+        row.refusal = reason if reason in answers.REASONS else "invalid"
+        await row.save(update_fields=["status", "refusal"])
+        await node.events.record(node, CallAnswerRefused(call=call, answer=row))
+    return row

@@ -19,6 +19,7 @@ MAX_ITEMS = 30
 MAX_QUANTITY = 10_000
 MAX_CELLS = 400
 MAX_RADIUS_KM = 50.0
+MAX_DATES = 100  # a repeating call has at most 100 dates
 
 
 class ItemIn(Strict):
@@ -86,6 +87,17 @@ class AnswerIn(Strict):
     """Volunteers calls: no pledges ("I'm coming"). Donations calls: one or more pledges."""
 
     pledges: list[PledgeIn] = Field(default_factory=list, max_length=MAX_ITEMS)
+    dates: list[Moment] | None = Field(
+        None,
+        max_length=MAX_DATES,
+        description="A repeating volunteers call: the dates you come (default: the next one)",
+    )
+
+
+class WithdrawIn(Strict):
+    date: Moment | None = Field(
+        None, description="A repeating call: withdraw from this date only (default: every date)"
+    )
 
 
 class ThanksIn(Strict):
