@@ -190,11 +190,11 @@ async def _take_dates(
     if pledges:
         raise Unprocessable.field("pledges", "a volunteers call takes no pledges")
     if await _theirs(call, who).filter(occurrence__in=list(dates)).exists():
-        raise AlreadyAnswered("You already answered for this date.")
+        raise AlreadyAnswered("You already come on one of these dates.")
     left = await occurrences.remaining(call, dates)
     for moment in dates:
         if left[moment] == 0:
-            raise Full(f"{occurrences.key(moment)} is full: thank you, enough people come.")
+            raise Full("One of the dates you chose is full: thank you, enough people come on it.")
     rows = [
         await CallAnswer.create(
             call=call,

@@ -49,11 +49,6 @@ def counted_here(call: Call) -> bool:
     return repeats(call) and call.origin_domain is None
 
 
-def key(moment: datetime) -> str:
-    """A date as people and partners read it: UTC, to the second, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def same_second(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
@@ -97,16 +92,16 @@ def choose(call: Call, timezone: str, asked: Sequence[datetime] | None) -> list[
             raise Unprocessable.field("dates", "Every date of this call is past.")
         return upcoming[:1]
     if len(asked) > MAX_CHOSEN:
-        raise Unprocessable.field("dates", f"Choose at most {MAX_CHOSEN} dates.")
+        raise Unprocessable.field("dates", "Choose at most 100 dates.")
     chosen = [same_second(d) for d in asked]
     if len(set(chosen)) != len(chosen):
         raise Unprocessable.field("dates", "Give each date once.")
     known = set(dates)
     for moment in chosen:
         if moment not in known:
-            raise Unprocessable.field("dates", f"{key(moment)} is not a date of this call.")
+            raise Unprocessable.field("dates", "A date you chose is not one of this call's dates.")
         if moment < now:
-            raise Unprocessable.field("dates", f"{key(moment)} is past: it cannot be answered.")
+            raise Unprocessable.field("dates", "A date you chose is past: it cannot be answered.")
     return sorted(chosen)
 
 
@@ -204,6 +199,6 @@ async def check_dates_kept(
     for moment in sorted(await taken(call)):
         if moment >= now and moment not in kept:
             raise Conflict(
-                f"Someone comes on {key(moment)}: the new dates would leave it out. "
-                "Post a new call for other dates."
+                "Someone comes on a date the change would leave out: post a new call for "
+                "other dates."
             )

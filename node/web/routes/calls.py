@@ -1,6 +1,6 @@
-"""Calls for help on the web: an association's coordinators post, edit, close and thank; a
-member answers ("I'm coming", or pledges per item) and withdraws; anyone reads a call. Plain
-forms: everything works without JavaScript."""
+"""Calls for help on the web: an association's coordinators post, edit, close and thank;
+anyone reads a call (answering it is in :mod:`node.web.routes.call_answers`). Plain forms:
+everything works without JavaScript."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from node.http_state import current_node
 from node.models import Association, CallKind
 from node.services import word_list
 from node.services.calls import (
-    answers,
     audience,
     follows,
     messages,
+    occurrences,
     posting,
     reading,
     recurrence,
@@ -53,9 +53,7 @@ DURATIONS = (1, 3, 7, 14, 30)
 
 async def _screened(call_id: UUID, exc: word_list.ScreenedWords, which: str, form: Any) -> Response:
     """The call's page again, the form ``which`` holding what was typed and the words found."""
-    return await _page(
-        call_id, 200, screened=call_forms.words(exc), screened_form=which, typed=form
-    )
+    return await page(call_id, 200, screened=call_forms.words(exc), screened_form=which, typed=form)
 
 
 def _url(call_id: UUID) -> str:
@@ -167,7 +165,7 @@ async def _too_many(association: Association, exc: TooManyRequests, form: Any) -
     return response
 
 
-async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
+async def page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     viewer = current_member()
     call = await reading.get_call(call_id, viewer)
     association_id = call.association_id  # type: ignore[attr-defined]
@@ -179,12 +177,16 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
     talking = viewer is not None and await messages.can_talk(viewer, call)
     respondents = await reading.respondents(call, viewer) if manager and viewer else []
     refused = await reading.refused_answers(call, viewer) if manager and viewer else []
+    dates = await occurrences.places(call, current_node().settings.timezone, viewer)
+    items = await reading.items_of(call)
+    if dates and items:  # a repeating call's one quantity: what its next date still needs
+        items[0].remaining = dates[0].remaining
     return await render(
         "call.html",
         status,
         call=call,
         status_now=reading.effective_status(call),
-        items=await reading.items_of(call),
+        items=items,
         answer_count=await reading.answer_count(call),
         mine=await reading.my_answer(call, viewer),
         manager=manager,
@@ -194,6 +196,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
         remote_follow=await partner_follow(viewer, call),
         association_url=await association_url(call),
         next_dates=recurrence.next_dates(call, current_node().settings.timezone),
+        occurrences=dates,
         conversation=await messages.conversation(viewer, call.id) if talking and viewer else [],
         duration_options=[("", _("Keep the end date"))]
         + [(str(d), _("%(num)d days from now", num=d)) for d in DURATIONS],
@@ -204,39 +207,7 @@ async def _page(call_id: UUID, status: int = 200, **extra: Any) -> Response:
 
 @blueprint.get("/calls/<uuid:call_id>")
 async def show(call_id: UUID) -> Response:
-    return await _page(call_id)
-
-
-@blueprint.post("/calls/<uuid:call_id>/answer")
-@login_required
-async def answer(call_id: UUID) -> Response:
-    form = await request.form
-    call = await reading.get_call(call_id, current_member())
-    try:
-        pledges = []
-        if call.kind == CallKind.DONATIONS:
-            for item in await reading.items_of(call):
-                value = raw(form, f"item-{item.id}").strip()
-                if value and value != "0":
-                    if not value.isdigit():
-                        raise Unprocessable.field("pledges", "Enter a whole number.")
-                    pledges.append(answers.Pledge(item_id=item.id, quantity=int(value)))
-        await answers.answer(current_node(), member(), call_id, pledges)
-    except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
-    await flash(_("Thank you! The association counts on you."))
-    return see_other(_url(call_id))
-
-
-@blueprint.post("/calls/<uuid:call_id>/withdraw")
-@login_required
-async def withdraw(call_id: UUID) -> Response:
-    try:
-        await answers.withdraw(current_node(), member(), call_id)
-    except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
-    await flash(_("Your answer is withdrawn."))
-    return see_other(_url(call_id))
+    return await page(call_id)
 
 
 @blueprint.post("/calls/<uuid:call_id>/edit")
@@ -274,7 +245,7 @@ async def edit(call_id: UUID) -> Response:
     except word_list.ScreenedWords as exc:
         return await _screened(call_id, exc, "edit", form)
     except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+        return await page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("The call is changed; the people who answered are told."))
     return see_other(_url(call_id))
 
@@ -287,7 +258,7 @@ async def close(call_id: UUID) -> Response:
         cancel = raw(form, "cancel") == "1"
         await posting.close_call(current_node(), member(), call_id, cancel=cancel)
     except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+        return await page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("The call is closed."))
     return see_other(_url(call_id))
 
@@ -308,7 +279,7 @@ async def thanks(call_id: UUID) -> Response:
     except word_list.ScreenedWords as exc:
         return await _screened(call_id, exc, "thanks", form)
     except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+        return await page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("Your thanks are sent to everyone who answered."))
     return see_other(_url(call_id))
 
@@ -335,7 +306,7 @@ async def write(call_id: UUID) -> Response:
         return await _screened(call_id, exc, "messages", form)
     except (Problem, ValueError) as exc:
         problem = exc if isinstance(exc, Problem) else Unprocessable.field("answer_id", str(exc))
-        return await _page(call_id, problem.status, errors=FormErrors.from_problem(problem))
+        return await page(call_id, problem.status, errors=FormErrors.from_problem(problem))
     await flash(_("Your message is sent."))
     return see_other(_url(call_id) + "#messages")
 
@@ -346,11 +317,11 @@ async def delete(call_id: UUID) -> Response:
     form = await request.form
     if raw(form, "confirm") != "1":
         problem = Unprocessable.field("confirm", "Tick the box to confirm.")
-        return await _page(call_id, problem.status, errors=FormErrors.from_problem(problem))
+        return await page(call_id, problem.status, errors=FormErrors.from_problem(problem))
     try:
         await posting.delete_call(current_node(), member(), call_id)
     except Problem as exc:
-        return await _page(call_id, exc.status, errors=FormErrors.from_problem(exc))
+        return await page(call_id, exc.status, errors=FormErrors.from_problem(exc))
     await flash(_("The call is deleted; the people who answered are told."))
     return see_other("/")
 
