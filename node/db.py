@@ -125,12 +125,13 @@ class Database:
             self._open = False
 
 
-async def migrate(database_url: str) -> None:
-    """Apply Tortoise's migrations (``node/migrations``) to the database; idempotent."""
+async def migrate(database_url: str, *, target: str | None = None) -> None:
+    """Apply Tortoise's migrations (``node/migrations``) to the database; idempotent.
+    ``target`` (such as ``models.0032_partnership_scope_offer``) stops at that migration."""
     _ensure_sqlite_dir(database_url)
     async with TortoiseContext() as context:
         await context.init(config=tortoise_config(database_url), init_connections=False)
-        await tortoise_migrate(config=tortoise_config(database_url))
+        await tortoise_migrate(config=tortoise_config(database_url), target=target)
 
 
 # For Tortoise's own CLI (`tortoise -c node.db.TORTOISE_ORM makemigrations`, see the Makefile).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -156,6 +157,29 @@ class DatabaseFactory:
                 await _pg_empty(url, self._pg_seeded)
             return url
         return f"sqlite://{migrated.copy_to(tmp_path / f'{name}.sqlite3')}"
+
+    async def migrated_to(self, target: str, name: str, tmp_path: Path) -> str:
+        """A database migrated up to ``target`` only (such as ``models.0032_…``), as a node
+        that has not upgraded yet has it: for tests of the migrations that follow. Migrated
+        once per target into a template, copied for each test."""
+        stem = target.replace(".", "_")
+        if PG_URL:
+            template_url = _pg_url_for(stem)
+            template = urlsplit(template_url).path.lstrip("/")
+            if template_url not in self._pg_ready:
+                await _pg_create(template_url)
+                await migrate(template_url, target=target)
+                self._pg_ready.add(template_url)
+            url = _pg_url_for(name)
+            await _pg_create(url, template=template)
+            self._pg_ready.discard(url)  # not a copy of the latest schema: made again if reused
+            return url
+        template_path = self.root / f"{stem}.sqlite3"
+        if not template_path.exists():
+            await migrate(f"sqlite://{template_path}", target=target)
+        target_path = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(template_path, target_path)
+        return f"sqlite://{target_path}"
 
 
 @pytest.fixture(scope="session")
