@@ -34,6 +34,11 @@ class JsonTooComplex(ParseError):
     """The document is nested too deeply or has too many members (answer 400)."""
 
 
+class JsonTooLarge(JsonTooComplex):
+    """The document has more members or values than the bounds: well-formed, only too big to
+    process, which an HTTP server may answer 413 (RFC 9110, section 15.5.14)."""
+
+
 def nesting_depth(raw: bytes) -> int:
     """The deepest nesting of arrays/objects in ``raw`` (JSON text), strings ignored (a slow
     scan of the text, for tools and tests; :func:`loads` measures the parsed value)."""
@@ -65,13 +70,13 @@ def check_bounds(
         current, depth = stack.pop()
         seen += 1
         if seen > max_values:
-            raise JsonTooComplex(f"more than {max_values} values")
+            raise JsonTooLarge(f"more than {max_values} values")
         # Only containers are on the stack; scalars are counted where they are met.
         children: Any = current.values() if type(current) is dict else current
         if depth > max_depth:
             raise JsonTooComplex(f"nested deeper than {max_depth} levels")
         if len(children) > max_members:
-            raise JsonTooComplex(f"an object or array with more than {max_members} members")
+            raise JsonTooLarge(f"an object or array with more than {max_members} members")
         for child in children:
             if type(child) is dict or type(child) is list:
                 stack.append((child, depth + 1))

@@ -12,10 +12,10 @@ from quart import Quart, Request, Response, request
 from quart.sessions import SecureCookieSessionInterface
 from quart_schema import QuartSchema, RequestSchemaValidationError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from federation import jsonbounds
-from federation.jsonbounds import JsonTooComplex
+from federation.jsonbounds import JsonTooComplex, JsonTooLarge
 from node import __version__
 from node.api import register_api
 from node.api.openapi import DatabaseIntConverter, EntraideOpenAPIProvider
@@ -33,11 +33,17 @@ from node.worker.periodic import run_forever as run_periodic
 log = logging.getLogger("entraide")
 
 
+class JsonBodyTooLarge(RequestEntityTooLarge):
+    """A JSON body under the byte cap with more keys, items or values than
+    :mod:`federation.jsonbounds` takes (a 190 KB list of 10,000 map cells): too large (413),
+    not malformed, so that a client knows to send less rather than to fix its encoder."""
+
+
 class JsonRequest(Request):
-    """A body that is not UTF-8, nested too deeply, or with too many keys or items
-    (:mod:`federation.jsonbounds`) is invalid JSON (400) like one that does not parse: Quart's
-    ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError`` through (a 500), and would
-    hand any shape to the validation."""
+    """A body that is not UTF-8 or nested too deeply is invalid JSON (400) like one that does
+    not parse: Quart's ``get_json`` lets ``UnicodeDecodeError`` and ``RecursionError`` through
+    (a 500), and would hand any shape to the validation. One with too many keys, items or
+    values (:mod:`federation.jsonbounds`) is too large (413)."""
 
     async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         if force or self.is_json:
@@ -48,6 +54,10 @@ class JsonRequest(Request):
         try:
             value = await super().get_json(force=force, silent=silent, cache=cache)
             jsonbounds.check_bounds(value)
+        except JsonTooLarge as error:
+            if silent:
+                return None
+            raise JsonBodyTooLarge(f"The body is too large: {error}.") from error
         except (RecursionError, JsonTooComplex) as error:
             return None if silent else self.on_json_loading_failed(error)
         return value
@@ -79,6 +89,7 @@ async def _error_response(body: dict[str, Any], headers: dict[str, str] | None =
 
 def _register_error_handlers(app: EntraideApp) -> None:
     from node.services.committee.gates import Proposed
+    from node.web.errors import BODY_TOO_LARGE, html_error, wants_html
 
     @app.errorhandler(Problem)
     async def _problem(exc: Problem) -> Response:
@@ -115,8 +126,10 @@ def _register_error_handlers(app: EntraideApp) -> None:
         detail = exc.description or HTTPStatus_phrase(status)
         if status == 400 and request.mimetype == "application/json":
             detail = "The body is not valid JSON."
-        if status == 413:
+        if status == 413 and not isinstance(exc, JsonBodyTooLarge):
             detail = f"The body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
+            if wants_html():  # a web form past the cap: say what to do, in the reader's language
+                return await html_error(413, BODY_TOO_LARGE)
         return await _error_response(problem_body(status, detail))
 
     @app.errorhandler(Exception)

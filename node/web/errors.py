@@ -23,6 +23,9 @@ _TITLES = {
     500: N_("Something went wrong on our side; it has been logged."),
 }
 
+# What a web form past the node's body limit (max_body_bytes) is told.
+BODY_TOO_LARGE = N_("Shorten the text or send a smaller file, then try again.")
+
 
 def is_machine_path(path: str) -> bool:
     return path.startswith(MACHINE_PREFIXES)

@@ -12,7 +12,7 @@ from typing import Any
 
 from node import clock
 from node.http_state import EntraideApp
-from node.models import AssociationRole
+from node.models import AssociationRole, Call
 from tests.factories import make_association
 from tests.web.conftest import csrf_of, log_in
 
@@ -339,3 +339,28 @@ async def test_the_association_page_shows_what_each_call_still_needs(
     assert "Encore besoin : Personnes 3/3" in page and "0 réponse" in page
     english = html.unescape(await _page(resident, f"{space}?lang=en"))
     assert "Still needed: People 3/3" in english and "1 answer" in english
+
+
+async def test_a_form_past_the_body_limit_says_what_to_do(
+    app: EntraideApp, make_member: Any
+) -> None:
+    coordinator, space = await _coordinator_of_chaleur(app, make_member)
+    token = await csrf_of(coordinator, f"{space}/calls/new")
+    form = {
+        "csrf_token": token,
+        "kind": "donations",
+        "title": "Grand froid : duvets",
+        "items": "Duvets: 20",
+        "place_name": "12 rue des Lilas",
+        "radius_km": "1",
+        "days": "7",
+        "body": "x" * (app.node.settings.max_body_bytes + 1),
+    }
+    refused = await coordinator.post(f"{space}/calls", form=form)
+    assert refused.status_code == 413
+    page = html.unescape(str(await refused.get_data(as_text=True)))
+    assert "Ce que vous avez envoyé est trop volumineux." in page
+    assert "Raccourcissez le texte ou envoyez un fichier plus petit" in page
+    assert "bytes" not in page  # the API's English detail stays in the API
+    with app.node.db.activate():
+        assert await Call.all().count() == 0

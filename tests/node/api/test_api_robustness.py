@@ -12,9 +12,9 @@ import pytest
 
 from node.errors import PROBLEM_JSON
 from node.http_state import EntraideApp
-from node.models import Action, Association, DomainBlock, Member
+from node.models import Action, Association, AssociationRole, Call, DomainBlock, Member
 from tests.conftest import MemberFactory
-from tests.factories import action_body, outing_body
+from tests.factories import action_body, call_body, make_association, outing_body
 
 JSON = {"Content-Type": "application/json"}
 
@@ -286,3 +286,35 @@ async def test_an_impossible_partner_is_a_4xx_or_502_never_a_500(
     assert response.content_type == PROBLEM_JSON
     listed = await client.get("/api/v1/admin/partnerships", headers=headers)
     assert (await listed.get_json())["items"] == []
+
+
+# --- sizes --------------------------------------------------------------------------------------
+
+
+async def test_a_body_too_large_is_a_413_on_every_route_and_a_small_bad_one_a_422(
+    app: EntraideApp, client: Any, make_member: MemberFactory
+) -> None:
+    member, headers = await make_member(admin=True)
+    association = await make_association(app, {member: AssociationRole.COORDINATOR})
+    # 10,000 map cells are about 190 KB, well under the byte limit, but more items than a JSON
+    # array may have: the client is told the body is too large, not that its JSON is broken.
+    cells = [f"881fb4{n:05x}fffff"[:15] for n in range(10_000)]
+    many_cells = call_body(association=association, area={"cells": cells})
+    many_values = {"phone": "+33611112222", "password": [[0] * 1500 for _ in range(40)]}
+    too_long = action_body(description="x" * (app.node.settings.max_body_bytes + 1))
+    for method, url, body, detail in [
+        ("POST", "/api/v1/calls", many_cells, "more than 2000 members"),
+        ("POST", "/api/v1/auth/token", many_values, "more than 50000 values"),
+        ("PATCH", "/api/v1/me", {"pseudonym": ["x"] * 2001}, "more than 2000 members"),
+        ("POST", "/api/v1/actions", too_long, "larger than 1048576 bytes"),
+    ]:
+        response = await client.open(url, method=method, json=body, headers=headers)
+        data = await problem(response, 413)
+        assert detail in data["detail"], data
+    assert await count(app, Call) == 0 and await count(app, Action) == 0
+    # Just under the bounds, the same bodies are read and refused for what they say.
+    small = call_body(association=association, area={"cells": cells[:2000]})
+    await problem(
+        await client.post("/api/v1/calls", json=small, headers=headers), 422, "area.cells"
+    )
+    await problem(await client.patch("/api/v1/me", json={"pseudonym": ["x"]}, headers=headers), 422)

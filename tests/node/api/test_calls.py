@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import h3
+
 from node import clock
 from node.http_state import EntraideApp
 from node.models import AssociationRole
@@ -180,9 +182,36 @@ async def test_bad_input_is_422(app: EntraideApp, client: Any, make_member: Memb
         call_body(association=association, items=[{"label": "Duvets", "quantity": 0}]),
         call_body(association=association, unknown=1),
     ]
+    here = h3.latlng_to_cell(PARIS[0], PARIS[1], 8)
+    disc = {"lat": PARIS[0], "lon": PARIS[1], "radius_km": 1}
+    bad_areas: list[Any] = [
+        None,
+        "Paris",
+        [PARIS[0], PARIS[1]],
+        {},
+        {**disc, "radius_km": 0},
+        {**disc, "radius_km": -1},
+        {**disc, "radius_km": 10_000},
+        {**disc, "radius_km": "1 km"},
+        {**disc, "lat": 91},
+        {**disc, "lon": 181},
+        {"lat": PARIS[0], "radius_km": 1},
+        {**disc, "cells": [here]},
+        {"cells": []},
+        {"cells": here},
+        {"cells": [12345]},
+        {"cells": ["8" * 200]},
+        {"cells": sorted(h3.grid_disk(here, 12))[:401]},  # one more than an area takes
+        {"cells": [here, h3.cell_to_parent(here, 7)]},  # two resolutions
+        {"cells": [here], "shape": "disc"},
+    ]
+    bad_bodies += [call_body(association=association, area=area) for area in bad_areas]
     for body in bad_bodies:
         response = await client.post("/api/v1/calls", json=body, headers=headers)
-        assert response.status_code in (400, 422), body
+        assert response.status_code == 422, body
+        assert (await response.get_json())["detail"]
+    # The same areas within bounds are taken: the refusals above are about the area only.
+    assert (await _post(client, headers, association, area={"cells": [here]}))["status"] == "open"
 
 
 async def test_association_limit_per_day_has_retry_after(

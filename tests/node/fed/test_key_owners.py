@@ -286,12 +286,15 @@ async def test_hostile_json_in_a_signed_delivery_is_400(
         assert await InboxItem.all().count() == 0
 
 
-async def test_hostile_json_on_the_api_is_400(node: EntraideApp) -> None:
+async def test_hostile_json_on_the_api_is_400_deep_and_413_wide(node: EntraideApp) -> None:
     client = node.test_client()
     wide = json.dumps({"phone": "1", **{f"k{i}": i for i in range(3_000)}}).encode()
-    for body in (b'{"a":' * 100 + b"1" + b"}" * 100, wide):
+    for body, status, detail in [
+        (b'{"a":' * 100 + b"1" + b"}" * 100, 400, "The body is not valid JSON."),
+        (wide, 413, "The body is too large: an object or array with more than 2000 members."),
+    ]:
         response = await client.post(
             "/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}
         )
-        assert response.status_code == 400
-        assert (await response.get_json())["detail"] == "The body is not valid JSON."
+        assert response.status_code == status
+        assert (await response.get_json())["detail"] == detail
