@@ -20,6 +20,9 @@ from node.services import association_invitations, phone_vouch
 from node.services import associations as service
 from node.services.calls import follows as call_follows
 from node.services.calls import reading as call_reading
+from node.services.committee.changes import ApproveAssociation
+from node.services.committee.gates import Proposed
+from node.services.committee.proposals import open_proposal_about
 from node.services.inputs import parse
 from node.services.inputs.associations import AssociationRequest, ProxyProfile
 from node.web import nav
@@ -36,6 +39,7 @@ from node.web.forms import (
     see_other,
     text,
 )
+from node.web.routes.committee import waiting_for_committee
 
 blueprint = Blueprint("web_associations", __name__)
 
@@ -74,8 +78,18 @@ async def request_new() -> Response:
     except Problem as exc:
         return await _list_page(exc.status, errors=FormErrors.from_problem(exc), values=form)
     if association.status == AssociationStatus.PENDING:
+        if me.is_admin:  # created, but its approval waits for the street committee
+            return await _waiting_for_committee(association)
         await flash(_("Your request is sent; a node administrator will review it."))
     return see_other(url_for("web_associations.show", association_id=association.id))
+
+
+async def _waiting_for_committee(association: Association) -> Response:
+    change = ApproveAssociation(association_id=association.id, name=association.name)
+    proposal = await open_proposal_about(change.subject)
+    if proposal is None:  # closed meanwhile: the association's page says where it stands
+        return see_other(url_for("web_associations.show", association_id=association.id))
+    return await waiting_for_committee(Proposed(proposal))
 
 
 async def _space(association_id: UUID, status: int = 200, **extra: Any) -> Response:

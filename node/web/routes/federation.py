@@ -80,7 +80,11 @@ async def block() -> Response:
     except Proposed as exc:
         return await waiting_for_committee(exc)
     except Problem as exc:
-        values = {"domain": form.get("domain", ""), "reason": form.get("reason", "")}
+        values = {
+            "domain": form.get("domain", ""),
+            "reason": form.get("reason", ""),
+            "emergency": "on" if emergency else "",
+        }
         return await _page(exc.status, errors=FormErrors.from_problem(exc), values=values)
     if emergency:
         await flash(
