@@ -100,3 +100,22 @@ async def test_a_refused_change_of_the_rules_changes_nothing(app: EntraideApp) -
     await votes(app, str(body["proposal"]["id"]), people, "against", "against")
     assert await reach_deadline(app) == 1
     assert await ok(app, "GET", RULES, {}) == before
+
+
+async def test_rewording_and_reordering_wait_for_the_committee(app: EntraideApp) -> None:
+    people = await seat(app, 1, quorum=1)
+    _, admin = await member(app, "Admin", admin=True)
+    before = await ok(app, "GET", RULES, {})
+    status, body = await call(app, "PUT", f"{ADMIN}/2", admin, json=DRUGS)
+    assert status == 202 and body["proposal"]["kind"] == "moderation.rules"
+    assert body["proposal"]["after"]["2"] == "Pas de drogue. / No drugs."
+    # One change of the rules at a time: reordering waits for this vote.
+    order = {"order": [2, 1, 3, 4, 5, 6]}
+    assert (await call(app, "PUT", f"{ADMIN}/order", admin, json=order))[0] == 409
+    assert await ok(app, "GET", RULES, {}) == before
+    await votes(app, str(body["proposal"]["id"]), people, "against")
+    assert await reach_deadline(app) == 1
+    assert await ok(app, "GET", RULES, {}) == before
+    status, body = await call(app, "PUT", f"{ADMIN}/order", admin, json=order)
+    assert status == 202 and "street committee" in body["detail"]
+    assert await ok(app, "GET", RULES, {}) == before

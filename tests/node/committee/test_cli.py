@@ -9,11 +9,13 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from node import clock
 from node.cli import main
 from node.db import Database
 from node.models import AllowedDomain, CommitteeProposal, DomainBlock, FederationPolicy
 from node.settings import load_settings
 from tests.migrated import seed_data_dir
+from tests.node.committee_support import in_cli_db
 
 
 def _rows(env: dict[str, str], monkeypatch: Any) -> dict[str, Any]:
@@ -106,3 +108,15 @@ def test_cli_names_the_committee_then_gated_commands_propose(
     shown = runner.invoke(main, ["committee", "show"], env=env)
     assert shown.exit_code == 0 and "quorum: 5" in shown.output
     assert "(facilitator)" in shown.output and "Bloquer spam.example" in shown.output
+    # Lifting a block made before the committee sat is a proposal too: the block stays.
+    in_cli_db(env, monkeypatch, lambda: _old_block("legacy.example"))
+    result = runner.invoke(main, ["federation", "unblock", "legacy.example"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Waiting for the street committee: proposal 5" in result.output
+    rows = _rows(env, monkeypatch)
+    assert rows["blocks"] == ["abuse.example", "legacy.example"]
+    assert rows["proposals"][-1] == "federation.unblock"
+
+
+async def _old_block(domain: str) -> None:
+    await DomainBlock.create(domain=domain, reason="", created_at=clock.now())

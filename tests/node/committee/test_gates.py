@@ -11,6 +11,7 @@ from node.http_state import EntraideApp
 from node.models import (
     Association,
     AssociationStatus,
+    CommitteeMember,
     DomainBlock,
     OutboxActivity,
     Partnership,
@@ -252,3 +253,48 @@ async def test_an_approved_change_that_no_longer_applies_is_recorded_not_done(
     assert decision.executed_at is None and "already rejected" in (decision.execution_error or "")
     with app.node.db.activate():
         assert (await Association.get(id=asked["id"])).status == AssociationStatus.REJECTED
+
+
+async def test_refused_proposals_of_every_kind_leave_everything_unchanged(
+    app: EntraideApp,
+) -> None:
+    people = await seat(app, 1, quorum=1)
+    [(sitting, _)] = people
+    _, admin = await member(app, "Admin", admin=True)
+    _, asker = await member(app, "Sophie")
+    newcomer, _ = await member(app, "Bruno")
+    asked = await ok(app, "POST", "/api/v1/associations", asker, json={"name": "La Cloche"})
+    committee_before = await ok(app, "GET", "/api/v1/committee", admin)
+    policy_before = await ok(app, "GET", f"{FEDERATION}/policy", admin)
+    opened = [
+        await _gated(app, "POST", f"/api/v1/associations/{asked['id']}/approve", admin),
+        await _gated(
+            app, "POST", "/api/v1/committee/members", admin, json={"member_id": str(newcomer.id)}
+        ),
+        await _gated(app, "DELETE", f"/api/v1/committee/members/{sitting.id}", admin),
+        await _gated(
+            app, "PUT", "/api/v1/committee/rules", admin, json={"quorum": 3, "voting_days": 2}
+        ),
+        await _gated(app, "PUT", "/api/v1/committee/gates", admin, json={"gates": []}),
+        await _gated(
+            app,
+            "PUT",
+            f"{FEDERATION}/policy",
+            admin,
+            json={"allowlist_mode": True, "allowed_domains": ["lyon.test"]},
+        ),
+    ]
+    for proposal in opened:
+        await votes(app, proposal["id"], people, "against")
+    assert await reach_deadline(app) == len(opened)
+    for proposal in opened:
+        decision = await decision_of(app, proposal["id"])
+        assert decision.outcome == ProposalState.REFUSED and decision.executed_at is None
+    assert await ok(app, "GET", "/api/v1/committee", admin) == committee_before
+    assert await ok(app, "GET", f"{FEDERATION}/policy", admin) == policy_before
+    with app.node.db.activate():
+        assert (await Association.get(id=asked["id"])).status == AssociationStatus.PENDING
+        seated = await CommitteeMember.filter(active_member_id__not_isnull=True).values_list(
+            "member_id", flat=True
+        )
+        assert list(seated) == [sitting.id]
