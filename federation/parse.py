@@ -270,6 +270,15 @@ class CallItemDoc(BaseModel):
     remaining: int = Field(ge=0, le=1_000_000)
 
 
+class CallOccurrenceDoc(BaseModel):
+    """One date of a repeating call and how many people it still wants."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    start_time: When = Field(None, alias="startTime")
+    remaining: int = Field(ge=0, le=1_000_000)
+
+
 class Call(ASObject):
     """Entraide: a call for help (``["Call", "Event"]`` for volunteers, ``["Call", "Note"]``
     otherwise), with its audience as H3 cells and its quantities."""
@@ -281,6 +290,10 @@ class Call(ASObject):
     call_items: list[CallItemDoc] = Field(default_factory=list, alias="callItems", max_length=30)
     # RFC 5545 "DTSTART:…\nRRULE:…" of a repeating slot (startTime is then its next date).
     recurrence: Text = None
+    # A repeating slot: its dates still to come, each with what it still wants.
+    call_occurrences: list[CallOccurrenceDoc] | None = Field(
+        None, alias="callOccurrences", max_length=100
+    )
 
 
 class Tombstone(ASObject):

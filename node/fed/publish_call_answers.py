@@ -53,6 +53,10 @@ async def send_answer(node: NodeState, call: Call, answer: CallAnswer) -> None:
             object={"id": call.remote_iri, "type": "Call"},
             to=[owner.ap_id],
         )
+        if answer.occurrence is not None:
+            # One Join per date of a repeating call: the date it comes on, as an Event's
+            # startTime (the call's node counts a Join without it for its next date).
+            activity["startTime"] = build.iso(answer.occurrence)
     else:
         intents = []
         for pledge in await CallPledge.filter(answer_id=answer.id).select_related("item"):

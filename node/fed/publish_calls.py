@@ -37,6 +37,7 @@ from node.models import (
     CallKind,
     RemoteActor,
 )
+from node.services.calls import occurrences
 from node.services.calls.audience import call_cells
 from node.services.calls.reading import effective_status, items_of
 from node.services.calls.recurrence import next_dates
@@ -120,6 +121,9 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
         raise ValueError("a partner's call is served by its own node")
     iri = call_iri(node.settings, call.id)
     items = await items_of(call)
+    dates = await occurrences.places(call, node.settings.timezone)
+    if dates and items:  # a repeating call's one quantity: what its next date still needs
+        items[0].remaining = dates[0].remaining
     kind = CallKind(call.kind)
     second = "Event" if kind == CallKind.VOLUNTEERS else "Note"
     obj: dict[str, Any] = {
@@ -164,6 +168,12 @@ async def call_object(node: NodeState, call: Call, *, edited: bool = False) -> d
         if call.starts_at is not None:
             first = call.starts_at.strftime("%Y%m%dT%H%M%SZ")
             obj["recurrence"] = f"DTSTART:{first}\nRRULE:{call.recurrence}"
+    if dates:
+        # Each date still to come with what it still wants: an Entraide partner's members
+        # answer per date (a Join with that startTime).
+        obj["callOccurrences"] = [
+            {"startTime": build.iso(d.start), "remaining": d.remaining} for d in dates
+        ]
     if call.place_name:
         # The association's place, in words only (no coordinates travel with a call).
         obj["location"] = objects.place(name=call.place_name)

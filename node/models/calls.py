@@ -13,7 +13,7 @@ answers and goes back up when they withdraw.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -101,6 +101,10 @@ class Call(Model):
     remote_updated_at = fields.DatetimeField(null=True)
     # Set while moderators hide it: only its association and the moderators see it.
     hidden_at = fields.DatetimeField(null=True)
+    # A partner's repeating call: what its node said is still missing on each coming date
+    # (``{"2026-12-05T18:00:00Z": 2}``); NULL when it says nothing per date. Our own calls
+    # count their answers instead.
+    remote_places: Any = fields.JSONField(null=True)
 
     class Meta:
         table = "call"

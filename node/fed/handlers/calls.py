@@ -39,7 +39,7 @@ from node.fed.handlers.context import Ignore, InboxContext, Transient
 from node.fed.serializers import actor_display_name, html_to_text, without_controls
 from node.models import CallKind, CallStatus
 from node.services import partnerships as partnership_service
-from node.services.calls import answers, messages, recurrence, remote
+from node.services.calls import answers, messages, occurrences, recurrence, remote
 from node.services.inputs.calls import MAX_QUANTITY
 
 CALLS = PartnershipScope.CALLS.value
@@ -106,10 +106,20 @@ def _remote_call(ctx: InboxContext, obj: ap.ASObject) -> remote.RemoteCall:
         starts_at=starts_at,
         ends_at=ends_at,
         recurrence=rule,
+        remote_places=_places(obj, items) if rule is not None else None,
         cells=tuple(obj.audience_cells),
         items=items,
         updated=obj.updated or obj.published,
     )
+
+
+def _places(obj: ap.Call, items: tuple[remote.RemoteItem, ...]) -> dict[str, int] | None:
+    """What each coming date still wants (at most the people asked), None when not said."""
+    if obj.call_occurrences is None:
+        return None
+    wanted = items[0].wanted if items else 0
+    said = [(o.start_time, o.remaining) for o in obj.call_occurrences]
+    return {occurrences.key(d): min(n, wanted) for d, n in said if d is not None}
 
 
 def _plain_source(obj: ap.ASObject) -> str | None:
@@ -194,7 +204,9 @@ async def join_call(ctx: InboxContext, activity: ap.Activity) -> None:
     with _refusal_ignored():
         call_id = remote.local_call_id(s.base_url, activity.object_id)
         who = _respondent(ctx, activity)
-        await remote.answer_from_partner(ctx.node, call_id, who, [], activity.id)
+        # The date it comes on (a repeating call), as an Event's startTime says when.
+        date = activity.start_time
+        await remote.answer_from_partner(ctx.node, call_id, who, [], activity.id, date)
 
 
 def _pledges(ctx: InboxContext, call_id: UUID, activity: ap.Activity) -> list[answers.Pledge]:

@@ -210,8 +210,9 @@ async def _take_dates(
     await _touch(call)
     for row in rows:
         await node.events.record(node, CallAnswered(call=call, answer=row))
-    full = await occurrences.every_date_full(call, node.settings.timezone)
-    await _set_full(node, call, full=full)
+    if call.origin_domain is None:  # a partner's call: its node says when it is full
+        full = await occurrences.every_date_full(call, node.settings.timezone)
+        await _set_full(node, call, full=full)
     return rows
 
 
@@ -299,7 +300,10 @@ async def _remember_remote(
     async with in_transaction():
         call = await lock(call.id)
         _check_open(call)
-        occurrences.choose(call, node.settings.timezone, dates)  # 422 for any date asked
+        chosen = occurrences.choose(call, node.settings.timezone, dates)
+        if chosen:
+            # Checked against what the call's node last said of each date; it decides.
+            return await _take_dates(node, call, Respondent(member=member), pledges, chosen, None)
         if await _active(call, Respondent(member=member)) is not None:
             raise AlreadyAnswered("You already answered this call.")
         items = await CallItem.filter(call_id=call.id).order_by("position", "id")
@@ -363,13 +367,13 @@ async def withdraw(
         call = await lock(call_id)
         query = _theirs(call, Respondent(member=member))
         if date is not None:
-            if not occurrences.counted_here(call):
+            if not occurrences.per_date(call):
                 raise Unprocessable.field("date", "This call has no dates to choose.")
             moment = occurrences.same_second(date)
             if moment < clock.now():
                 raise Unprocessable.field("date", "This date is past: it cannot be changed.")
             query = query.filter(occurrence=moment)
-        elif occurrences.counted_here(call):
+        elif occurrences.per_date(call):
             query = query.filter(Q(occurrence__gte=clock.now()) | Q(occurrence__isnull=True))
         rows = await query
         if not rows:

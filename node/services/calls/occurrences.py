@@ -8,8 +8,9 @@ call's row lock (PostgreSQL ``FOR UPDATE``; SQLite transactions are serial) like
 quantities of a call that does not repeat.
 
 The call is full when every date still to come is full; it opens again when one has room.
-Only the call's own node counts: a partner's repeating call is answered for its next date,
-as a partner that names no date in its ``Join`` is counted here.
+The call's own node counts. A partner's repeating call is answered per date when its node
+says what each date still wants (``callOccurrences``, kept in ``Call.remote_places``); else it
+is answered for its next date, as this node counts a ``Join`` that names no date.
 """
 
 from __future__ import annotations
@@ -49,6 +50,17 @@ def counted_here(call: Call) -> bool:
     return repeats(call) and call.origin_domain is None
 
 
+def per_date(call: Call) -> bool:
+    """A repeating call answered per date: ours, or a partner's whose node gives its places
+    per date."""
+    return counted_here(call) or (repeats(call) and isinstance(call.remote_places, dict))
+
+
+def key(moment: datetime) -> str:
+    """A date as it travels and as ``remote_places`` keys it: UTC, to the second, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def same_second(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
@@ -75,7 +87,7 @@ def choose(call: Call, timezone: str, asked: Sequence[datetime] | None) -> list[
     """The dates an answer is for: those asked (each a date of the rule, not begun, once), or
     the next one. 422 for a date that is not one of the call's, is past, or twice; a call
     that is not answered per date takes none (and gets an empty list)."""
-    if not counted_here(call):
+    if not per_date(call):
         if asked:
             raise Unprocessable.field(
                 "dates",
@@ -124,7 +136,12 @@ async def taken(call: Call) -> dict[datetime, int]:
 
 
 async def remaining(call: Call, dates: Sequence[datetime]) -> dict[datetime, int]:
-    """What is still missing on each of ``dates`` of one of our calls."""
+    """What is still missing on each of ``dates``: counted here for our calls, as its node
+    said for a partner's (a date it said nothing of has no place)."""
+    if call.origin_domain is not None:
+        said = call.remote_places if isinstance(call.remote_places, dict) else {}
+        values = {d: said.get(key(d)) for d in dates}
+        return {d: v if isinstance(v, int) and v >= 0 else 0 for d, v in values.items()}
     item = await _people(call)
     left = item.remaining if item is not None else 0
     counts = await taken(call)
@@ -141,9 +158,9 @@ async def mine(call: Call, member: Member | None) -> dict[datetime, CallAnswer]:
 
 
 async def places(call: Call, timezone: str, viewer: Member | None = None) -> list[Occurrence]:
-    """The dates still to come of one of our repeating calls, with their places, what is
-    missing, and the viewer's answer (empty for any other call)."""
-    if not counted_here(call):
+    """The dates still to come of a repeating call answered per date, with their places,
+    what is missing, and the viewer's answer (empty for any other call)."""
+    if not per_date(call):
         return []
     dates = coming(call, timezone)
     if not dates:
@@ -162,17 +179,6 @@ async def every_date_full(call: Call, timezone: str) -> bool:
     has nothing left to fill either)."""
     left = await remaining(call, coming(call, timezone))
     return not any(left.values())
-
-
-async def next_remaining(call: Call, timezone: str) -> int | None:
-    """What is missing on the next date: what a repeating call shows as its one quantity
-    (None for a call not answered per date, or with no date left)."""
-    if not counted_here(call):
-        return None
-    dates = coming(call, timezone)
-    if not dates:
-        return None
-    return (await remaining(call, dates[:1]))[dates[0]]
 
 
 async def most_taken(call: Call) -> int:

@@ -23,7 +23,7 @@ from node import clock
 from node.errors import Conflict, NotFound, Problem, Unprocessable
 from node.events import CallAnswerRefused, CallDeleted, CallPosted, CallUpdated
 from node.models import AnswerStatus, Call, CallAnswer, CallItem, CallKind, CallStatus
-from node.services.calls import answers
+from node.services.calls import answers, occurrences
 from node.services.calls.audience import check_cells, save_cells
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ _FIELDS = (
     "starts_at",
     "ends_at",
     "recurrence",
+    "remote_places",
 )
 
 
@@ -68,6 +69,9 @@ class RemoteCall:
     updated: datetime | None = None
     # A repeating slot's RRULE (``starts_at`` is then its first date).
     recurrence: str | None = None
+    # A repeating slot: what each coming date still wants (``{"2026-12-05T18:00:00Z": 2}``),
+    # None when its node does not say.
+    remote_places: dict[str, int] | None = None
 
 
 async def receive_call(node: NodeState, data: RemoteCall) -> Call:
@@ -88,6 +92,7 @@ async def receive_call(node: NodeState, data: RemoteCall) -> Call:
             starts_at=data.starts_at,
             ends_at=data.ends_at,
             recurrence=data.recurrence,
+            remote_places=data.remote_places,
             resolution=audience.resolution,
             created_at=now,
             updated_at=now,
@@ -183,20 +188,23 @@ async def answer_from_partner(
     who: answers.Respondent,
     pledges: list[answers.Pledge] | Problem,
     activity_id: str,
+    date: datetime | None = None,
 ) -> CallAnswer:
     """Count a partner member's answer, or keep it refused (``pledges`` may already be the
     problem found in them): either way the partner hears the outcome (``Accept`` through
     :class:`CallAnswered`, ``Reject`` through :class:`CallAnswerRefused`). 404 for no call.
 
-    A repeating call counts it for its next date: a ``Join`` names no date (what Mastodon-like
-    servers and nodes whose calls do not repeat send)."""
+    A repeating call counts it for ``date`` (the ``Join``'s ``startTime``; refused when not
+    one of its dates or past), else for its next date: what Mastodon-like servers and nodes
+    that answer the whole call send. A call that does not repeat has no date to choose."""
     call = await Call.get_or_none(id=call_id)
     if call is None or call.origin_domain is not None:
         raise NotFound("Not one of our calls.")
     if isinstance(pledges, Problem):
         return await refuse(node, call_id, who, activity_id=activity_id, problem=pledges)
     try:
-        rows = await answers.take(node, call_id, who, pledges, activity_id=activity_id)
+        dates = [date] if date is not None and occurrences.counted_here(call) else None
+        rows = await answers.take(node, call_id, who, pledges, activity_id=activity_id, dates=dates)
         return rows[0]
     except NotFound:
         raise
