@@ -1,8 +1,8 @@
 """Calls for help across nodes: a Paris association's call reaches Lyon (partner with the
 ``calls`` scope) and not Nice (a partner without it); Lyon's members in the area hear of it,
 pledge through their node, and Paris counts each pledge once even when it arrives twice; a
-withdrawal gives the quantity back, a full call closes on both nodes, and nothing private
-leaves any node."""
+withdrawal gives the quantity back, once even when it arrives twice; a full call closes on both
+nodes, and nothing private leaves any node."""
 
 from __future__ import annotations
 
@@ -133,6 +133,18 @@ async def test_calls_travel_to_calls_partners_and_pledges_count_once(
         paris, "POST", f"/api/v1/calls/{posted['id']}/answers", paris_resident, json=shoes_body
     )
     await settle(*apps)
+    # Nadia's withdrawal delivered again now, past Paris's inbox too: it gives nothing back a
+    # second time (Omar's 20 bags stay counted).
+    with paris.node.db.activate():
+        await InboxItem.filter(type="Undo").delete()
+    await _redeliver(lyon, "Undo")
+    await settle(*apps)
+    with lyon.node.db.activate():
+        undo = await OutboxActivity.filter(type="Undo").order_by("-id").first()
+        assert undo is not None
+        assert await Delivery.filter(activity_id=undo.id, status=DeliveryStatus.DELIVERED).count()
+    with paris.node.db.activate():
+        assert await InboxItem.filter(type="Undo").count() == 1  # it did arrive again
     assert (await ok(paris, "GET", f"/api/v1/calls/{posted['id']}", coord_h))["status"] == "full"
     with lyon.node.db.activate():
         assert (await Call.get(id=mirror["id"])).status == "full"
