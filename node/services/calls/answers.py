@@ -26,7 +26,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from node import clock
-from node.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
+from node.errors import Conflict, Forbidden, NotFound, Unprocessable
 from node.events import CallAnswered, CallAnswerWithdrawn, CallUpdated
 from node.models import (
     AnswerStatus,
@@ -40,6 +40,7 @@ from node.models import (
 )
 from node.services.calls import occurrences
 from node.services.calls.reading import effective_status
+from node.services.calls.refusals import AlreadyAnswered, Closed, Full, TooMuch
 
 if TYPE_CHECKING:
     from node.state import NodeState
@@ -79,36 +80,6 @@ async def lock(call_id: UUID) -> Call:
         raise NotFound("No such call.")
     await call.fetch_related("association")
     return call
-
-
-class Full(Conflict):
-    """Nothing more is needed (the call, or the item asked for)."""
-
-    reason = "full"
-
-
-class Closed(Conflict):
-    reason = "closed"
-
-
-class AlreadyAnswered(Conflict):
-    reason = "duplicate"
-
-
-class TooMuch(Unprocessable):
-    """More than still needed of an item."""
-
-    reason = "over"
-
-
-REASONS = ("full", "closed", "over", "duplicate", "invalid")
-
-
-def refusal_reason(problem: Problem) -> str:
-    """Why an answer was not counted, as one of :data:`REASONS` (what a partner node is told
-    in a ``Reject``, and words its member's notification)."""
-    reason = getattr(problem, "reason", "invalid")
-    return reason if reason in REASONS else "invalid"
 
 
 def _check_pledges(call: Call, items: Sequence[CallItem], pledges: Sequence[Pledge]) -> None:
@@ -189,7 +160,9 @@ async def _take_dates(
     and the call full once no date still to come has room."""
     if pledges:
         raise Unprocessable.field("pledges", "a volunteers call takes no pledges")
-    if await _theirs(call, who).filter(occurrence__in=list(dates)).exists():
+    # An answer without a date is for every date (given before dates could be chosen).
+    mine = Q(occurrence__in=list(dates)) | Q(occurrence__isnull=True)
+    if await _theirs(call, who).filter(mine).exists():
         raise AlreadyAnswered("You already come on one of these dates.")
     left = await occurrences.remaining(call, dates)
     for moment in dates:
@@ -376,7 +349,25 @@ async def withdraw(
         elif occurrences.per_date(call):
             query = query.filter(Q(occurrence__gte=clock.now()) | Q(occurrence__isnull=True))
         rows = await query
+        if not rows and date is not None:
+            return await _leave_one_date(node, call, Respondent(member=member), moment)
         if not rows:
             raise NotFound("There is no answer to withdraw.")
         await _give_back_rows(node, call, rows)
     return rows
+
+
+async def _leave_one_date(
+    node: NodeState, call: Call, who: Respondent, moment: datetime
+) -> list[CallAnswer]:
+    """Leaving one date of an answer for every date (given before dates could be chosen): it
+    becomes one answer per other date still to come. 404 without such an answer."""
+    series = await _theirs(call, who).filter(occurrence__isnull=True).first()
+    dates = occurrences.coming(call, node.settings.timezone)
+    if series is None or moment not in dates:
+        raise NotFound("There is no answer to withdraw.")
+    await _give_back_rows(node, call, [series])
+    others = [d for d in dates if d != moment]
+    if others:
+        await _take_dates(node, call, who, [], others, None)
+    return [series]

@@ -148,13 +148,18 @@ async def remaining(call: Call, dates: Sequence[datetime]) -> dict[datetime, int
     return {d: max(left - counts.get(d, 0), 0) for d in dates}
 
 
-async def mine(call: Call, member: Member | None) -> dict[datetime, CallAnswer]:
+async def mine(
+    call: Call, member: Member | None, dates: Sequence[datetime]
+) -> dict[datetime, CallAnswer]:
+    """The member's answer for each of ``dates`` (an answer without a date is for all)."""
     if member is None:
         return {}
-    rows = await CallAnswer.filter(
-        call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE, occurrence__isnull=False
-    )
-    return {same_second(row.occurrence): row for row in rows if row.occurrence is not None}
+    rows = await CallAnswer.filter(call_id=call.id, member_id=member.id, status=AnswerStatus.ACTIVE)
+    found: dict[datetime, CallAnswer] = {}
+    for row in rows:
+        for moment in [same_second(row.occurrence)] if row.occurrence is not None else dates:
+            found[moment] = row
+    return found
 
 
 async def places(call: Call, timezone: str, viewer: Member | None = None) -> list[Occurrence]:
@@ -168,7 +173,7 @@ async def places(call: Call, timezone: str, viewer: Member | None = None) -> lis
     item = await _people(call)
     wanted = item.wanted if item is not None else 0
     left = await remaining(call, dates)
-    answered = await mine(call, viewer)
+    answered = await mine(call, viewer, dates)
     return [
         Occurrence(start=d, places=wanted, remaining=left[d], mine=answered.get(d)) for d in dates
     ]

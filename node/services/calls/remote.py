@@ -23,7 +23,7 @@ from node import clock
 from node.errors import Conflict, NotFound, Problem, Unprocessable
 from node.events import CallAnswerRefused, CallDeleted, CallPosted, CallUpdated
 from node.models import AnswerStatus, Call, CallAnswer, CallItem, CallKind, CallStatus
-from node.services.calls import answers, occurrences
+from node.services.calls import answers, occurrences, refusals
 from node.services.calls.audience import check_cells, save_cells
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ async def refuse(
             remote_name=who.name,
             activity_id=activity_id,
             status=AnswerStatus.REFUSED,
-            refusal=answers.refusal_reason(problem),
+            refusal=refusals.refusal_reason(problem),
             created_at=clock.now(),
         )
         await node.events.record(node, CallAnswerRefused(call=call, answer=row))
@@ -322,7 +322,7 @@ async def decided(node: NodeState, row: CallAnswer, *, accepted: bool, reason: s
         if row.confirmed_at is not None:
             raise Conflict("The answer was already counted.")
         row.status = AnswerStatus.REFUSED
-        row.refusal = reason if reason in answers.REASONS else "invalid"
+        row.refusal = reason if reason in refusals.REASONS else "invalid"
         await row.save(update_fields=["status", "refusal"])
         await node.events.record(node, CallAnswerRefused(call=call, answer=row))
     return row

@@ -11,7 +11,7 @@ import pytest
 
 from node import clock
 from node.http_state import EntraideApp
-from node.models import AssociationRole, Notification
+from node.models import AssociationRole, CallAnswer, CallItem, CallPledge, Notification
 from tests.conftest import MemberFactory
 from tests.factories import call_body, make_association
 
@@ -280,3 +280,35 @@ async def test_changing_a_repeating_call_keeps_the_dates_people_come_on(
     )
     assert more.status_code == 200
     assert [left for _, left, _ in await _dates(client, call)] == [3, 1, 3, 3]
+
+
+async def test_an_answer_for_every_date_given_before_dates_could_be_chosen(
+    app: EntraideApp, client: Any, make_member: MemberFactory
+) -> None:
+    """Such an answer counts on every date; leaving one date keeps the others."""
+    first = _first()
+    d = [first + timedelta(days=n) for n in range(4)]
+    call, coordinator = await _daily_call(app, client, make_member, people=2, first=first)
+    lea, lea_headers = await make_member(pseudonym="Léa")
+    with app.node.db.activate():
+        item = await CallItem.get(call_id=call["id"])
+        series = await CallAnswer.create(call_id=call["id"], member=lea, created_at=clock.now())
+        await CallPledge.create(answer=series, item=item, quantity=1)
+        item.remaining -= 1
+        await item.save()
+    assert await _dates(client, call, lea_headers) == [(x, 1, True) for x in d]
+    url = f"/api/v1/calls/{call['id']}/answers"
+    twice = await client.post(url, json={"dates": [_z(d[1])]}, headers=lea_headers)
+    assert twice.status_code == 409
+    left = await client.delete(f"{url}/me", query_string={"date": _z(d[1])}, headers=lea_headers)
+    assert left.status_code == 204
+    assert await _dates(client, call, lea_headers) == [
+        (d[0], 1, True),
+        (d[1], 2, False),
+        (d[2], 1, True),
+        (d[3], 1, True),
+    ]
+    listed = await (await client.get(url, headers=coordinator)).get_json()
+    assert [datetime.fromisoformat(r["date"]) for r in listed["items"]] == [d[0], d[2], d[3]]
+    assert (await client.delete(f"{url}/me", headers=lea_headers)).status_code == 204
+    assert await _dates(client, call, lea_headers) == [(x, 2, False) for x in d]
