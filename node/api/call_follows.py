@@ -168,7 +168,7 @@ async def partner_association(query_args: RemoteFollowQuery) -> PartnerAssociati
     member = await optional_member()
     association = await reading.partner_association(actor_iri=query_args.actor)
     calls = await reading.of_partner_association(association.actor_iri)
-    needs = await reading.needs(calls)
+    needs = await reading.needs(calls, current_node().settings.timezone)
     view = await remote_follows.view(member, association.actor_iri)
     return PartnerAssociationOut(
         actor=association.actor_iri,

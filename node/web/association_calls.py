@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from quart import url_for
 
 from node.errors import Problem
+from node.http_state import current_node
 from node.models import Call, CallKind, Member, RemoteActor
-from node.services.calls import reading, remote_follows
+from node.services.calls import occurrences, reading, remote_follows
 from node.web.context import gettext as _
 
 
@@ -21,7 +22,7 @@ async def open_call_rows(calls: Sequence[Call]) -> list[tuple[Call, str, int]]:
         volunteers = call.kind == CallKind.VOLUNTEERS
         needs = ", ".join(
             f"{_('People') if volunteers else item.label} {item.remaining}/{item.wanted}"
-            for item in await reading.items_of(call)
+            for item in await occurrences.items_now(call, current_node().settings.timezone)
         )
         rows.append((call, needs, await reading.answer_count(call)))
     return rows

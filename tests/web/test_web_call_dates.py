@@ -95,6 +95,11 @@ async def test_residents_tick_their_dates_and_withdraw_one(
     assert late.status_code == 409
     assert "Une des dates choisies est complète" in _words(await late.get_data(as_text=True))
 
+    # The association's page says what the next date still needs: nobody more.
+    space_url = re.findall(r'href="(/associations/[^"/]+)"', page)[0]
+    space = await _page(coordinator, space_url)
+    assert "Personnes 0/2" in _words(space) and 'id="needs-now"' not in space
+
     # The coordinator sees who comes on which date.
     managed = _words(await _page(coordinator, call_url))
     assert managed.count("Léa ·") == 2 and managed.count("Omar ·") == 1

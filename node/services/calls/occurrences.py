@@ -213,3 +213,13 @@ async def check_dates_kept(
                 "Someone comes on a date the change would leave out: post a new call for "
                 "other dates."
             )
+
+
+async def items_now(call: Call, timezone: str) -> list[CallItem]:
+    """A call's items, where a repeating call's one item says what its next date still needs
+    (not what every date would need once the answers for the whole series are counted)."""
+    items = await CallItem.filter(call_id=call.id).order_by("position", "id")
+    dates = coming(call, timezone) if per_date(call) else []
+    if items and dates:
+        items[0].remaining = (await remaining(call, dates[:1]))[dates[0]]
+    return items

@@ -25,6 +25,7 @@ from node.models import (
     Member,
     RemoteActor,
 )
+from node.services.calls import occurrences
 from node.services.calls.audience import member_cells
 
 COORDINATING = (AssociationRole.ADMIN, AssociationRole.COORDINATOR)
@@ -152,9 +153,9 @@ class Needs:
     items: list[tuple[str, int]]
 
 
-async def needs(calls: Sequence[Call]) -> Needs:
+async def needs(calls: Sequence[Call], timezone: str) -> Needs:
     """What the open ones among ``calls`` still want, items in the order of the oldest call
-    that asks for them, with that call's wording."""
+    that asks for them, with that call's wording (a repeating call: its next date's)."""
     people = 0
     items: dict[str, tuple[str, int]] = {}
     oldest_first = sorted(
@@ -162,7 +163,8 @@ async def needs(calls: Sequence[Call]) -> Needs:
     )
     rank = {c.id: n for n, c in enumerate(oldest_first)}
     kinds = {c.id: CallKind(c.kind) for c in oldest_first}
-    rows = await CallItem.filter(call_id__in=list(rank), remaining__gt=0)
+    rows = [row for call in oldest_first for row in await occurrences.items_now(call, timezone)]
+    rows = [row for row in rows if row.remaining > 0]
     for row in sorted(rows, key=lambda r: (rank[r.call_id], r.position, r.id)):  # type: ignore[attr-defined]
         kind = kinds[row.call_id]  # type: ignore[attr-defined]
         if kind == CallKind.VOLUNTEERS:

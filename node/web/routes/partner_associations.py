@@ -29,7 +29,7 @@ async def show(actor_id: int) -> Response:
         "association_remote.html",
         association=association,
         open_calls=await open_call_rows(calls),
-        needs=await reading.needs(calls),
+        needs=await reading.needs(calls, current_node().settings.timezone),
         remote_follow=follow,
     )
 
