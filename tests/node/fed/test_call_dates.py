@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
+from federation.errors import ParseError
 from federation.parse import parse_activity
 from node import clock, sql
 from node.http_state import EntraideApp
@@ -130,3 +133,57 @@ async def test_a_partner_member_answers_per_date(node_factory: NodeFactory) -> N
     assert await _left(paris, posted["id"], coord_h) == [(0, False), (0, False), (0, False)]
     with paris.node.db.activate():
         assert await InboxItem.filter(type="Join", status="ignored").count() == 0
+
+
+async def test_a_partner_cannot_claim_more_places_than_its_call_wants(
+    node_factory: NodeFactory,
+) -> None:
+    """``callOccurrences`` is read as the partner's word, within bounds: a date's places are
+    at most the people the call wants, a date that does not read is left out, and a list
+    longer than a call's 100 dates does not read (the inbox refuses it)."""
+    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
+    _, paris_admin = await member(paris, "Admin Paris", admin=True)
+    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
+    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    first = (clock.now() + timedelta(days=1, hours=1)).replace(second=0, microsecond=0)
+    d = [first + timedelta(days=n) for n in range(3)]
+    body = call_body(
+        "volunteers",
+        association=association,
+        people=2,
+        starts_at=first.isoformat(),
+        ends_at=(first + timedelta(days=5)).isoformat(),
+        recurrence="FREQ=DAILY;COUNT=3",
+    )
+    await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
+    await settle(*apps)
+    with paris.node.db.activate():
+        create = await OutboxActivity.get(type="Create")
+    _, nadia_h = await member(lyon, "Nadia")
+    await set_area(lyon.test_client(), nadia_h, PARIS)
+    mirror = (await ok(lyon, "GET", "/api/v1/calls", nadia_h))["items"][0]
+
+    def update(n: int, occurrences: list[Any]) -> dict[str, Any]:
+        obj = {**create.body["object"], "callOccurrences": occurrences}
+        obj["updated"] = _z(clock.now() + timedelta(seconds=n))
+        return {**create.body, "id": f"{create.body['id']}-u{n}", "type": "Update", "object": obj}
+
+    claimed = [
+        {"startTime": _z(d[0]), "remaining": 99},
+        {"startTime": "mardi", "remaining": 1},
+        {"startTime": _z(d[2]), "remaining": 1},
+    ]
+    await _inject(lyon, update(1, claimed))
+    left = await ok(lyon, "GET", f"/api/v1/calls/{mirror['id']}", nadia_h)
+    # 99 is at most the 2 people; the date that did not read, d[1], has no place.
+    assert [o["places_left"] for o in left["occurrences"]] == [2, 0, 1]
+    status, problem = await call(
+        lyon, "POST", f"/api/v1/calls/{mirror['id']}/answers", nadia_h, json={"dates": [_z(d[1])]}
+    )
+    assert status == 409, problem
+
+    too_long = [{"startTime": _z(d[0]), "remaining": 1}] * 101
+    with pytest.raises(ParseError):
+        parse_activity(update(2, too_long))
