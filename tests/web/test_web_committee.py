@@ -4,6 +4,7 @@ decisions are readable by anyone."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from datetime import timedelta
@@ -200,6 +201,41 @@ async def test_sms_vote_link_works_once_and_expires(
     app.node.clock.advance(timedelta(days=3, minutes=1))
     late = links[1].removeprefix("http://node.test")
     assert (await anonymous.get(late, headers=FR)).status_code == 410
+    with app.node.db.activate():
+        assert await Vote.all().count() == 1
+
+
+async def test_a_vote_link_spent_twice_at_once_counts_once_and_ends_at_the_deadline(
+    app: EntraideApp, make_member: MemberFactory
+) -> None:
+    await seat(app, 2, quorum=1)
+    with app.node.db.activate():
+        from node.services.committee.rules import get_committee
+
+        committee = await get_committee()
+        committee.voting_days = 1  # the deadline comes before the links' three days
+        await committee.save()
+    admin = await log_in(app, make_member, admin=True)
+    proposal_id = _proposal_id(
+        await _post(admin, "/admin/federation", "/admin/federation/blocks", {"domain": "x.example"})
+    )
+    page = f"/committee/proposals/{proposal_id}"
+    await _post(admin, page, f"{page}/sms-links")
+    first, second = (link.removeprefix("http://node.test") for link in _links(app))
+    # The same link sent twice at once (a double tap on a slow network): one vote, one refusal.
+    phone = app.test_client()
+    token = await csrf_of(phone, first)
+    answers = await asyncio.gather(
+        *(phone.post(first, form={"csrf_token": token, "choice": c}) for c in ("for", "against"))
+    )
+    assert sorted(a.status_code for a in answers) == [200, 410]
+    # The other member opened their link, then the vote closed before they chose.
+    late = app.test_client()
+    token = await csrf_of(late, second)
+    app.node.clock.advance(timedelta(days=1, minutes=1))
+    refused = await late.post(second, form={"csrf_token": token, "choice": "for"}, headers=FR)
+    assert refused.status_code == 410
+    assert (await late.get(second)).status_code == 410
     with app.node.db.activate():
         assert await Vote.all().count() == 1
 
