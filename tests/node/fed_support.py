@@ -1,13 +1,14 @@
-"""Helpers for the multi-node federation tests (part B): members, admins, API calls, handshakes."""
+"""Helpers for the multi-node federation tests: members, admins, API calls, handshakes."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from node.http_state import EntraideApp
-from node.models import Member
-from tests.factories import PARIS, make_member, need_body
+from node.models import Association, Member
+from tests.factories import PARIS, make_association, make_member, need_body
 from tests.fedtools import federated_nodes, settle
 
 need = need_body  # the need most federation tests post (tests.factories.need_body)
@@ -92,3 +93,29 @@ async def partners_with_blocks(
     )
     assert status in (200, 201), body
     return paris, paris_admin, lyon
+
+
+@dataclass(frozen=True)
+class CallsPartners:
+    """Paris and Lyon in a partnership sharing ``calls``, and a Paris association whose
+    coordinator posts calls."""
+
+    paris: EntraideApp
+    lyon: EntraideApp
+    coordinator: Member
+    coord_h: dict[str, str]
+    association: Association
+
+    @property
+    def apps(self) -> tuple[EntraideApp, EntraideApp]:
+        return self.paris, self.lyon
+
+
+async def calls_partners(node_factory: Callable[..., Awaitable[EntraideApp]]) -> CallsPartners:
+    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
+    _, paris_admin = await member(paris, "Admin Paris", admin=True)
+    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
+    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
+    coordinator, coord_h = await member(paris, "Coord")
+    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    return CallsPartners(paris, lyon, coordinator, coord_h, association)

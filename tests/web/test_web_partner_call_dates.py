@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from node import clock
 from tests.conftest import NodeFactory
-from tests.factories import PARIS, call_body, make_association, set_area
-from tests.fedtools import federated_nodes, settle
-from tests.node.fed_support import member, ok, partner
+from tests.factories import PARIS, call_body, set_area
+from tests.fedtools import settle
+from tests.node.fed_support import calls_partners, member, ok
 from tests.web.conftest import csrf_of
 from tests.web.test_web_partner_badges import text, web_login
 
@@ -20,12 +20,9 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 async def test_a_member_ticks_dates_of_a_partner_call(node_factory: NodeFactory) -> None:
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coord_h, association = nodes.coord_h, nodes.association
     first = (clock.now() + timedelta(days=1, hours=1)).replace(second=0, microsecond=0)
     body = call_body(
         "volunteers",

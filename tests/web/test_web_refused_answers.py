@@ -5,19 +5,16 @@ page and in the API. Nobody else does."""
 from __future__ import annotations
 
 from tests.conftest import NodeFactory
-from tests.factories import PARIS, call_body, make_association, set_area
-from tests.fedtools import federated_nodes, settle
-from tests.node.fed_support import call, member, ok, partner
+from tests.factories import PARIS, call_body, set_area
+from tests.fedtools import settle
+from tests.node.fed_support import call, calls_partners, member, ok
 from tests.web.test_web_partner_badges import text, web_login
 
 
 async def test_coordinators_see_the_partner_answers_not_counted(node_factory: NodeFactory) -> None:
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coordinator, coord_h, association = nodes.coordinator, nodes.coord_h, nodes.association
     body = call_body("volunteers", association=association, title="Maraude", people=1)
     posted = await ok(paris, "POST", "/api/v1/calls", coord_h, json=body)
     await settle(*apps)

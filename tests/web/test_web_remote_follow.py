@@ -8,20 +8,17 @@ from datetime import timedelta
 from node import clock
 from node.models import Call, OutboxActivity, RemoteActor
 from tests.conftest import NodeFactory
-from tests.factories import PARIS, call_body, make_association, set_area
-from tests.fedtools import federated_nodes, settle
-from tests.node.fed_support import member, ok, partner
+from tests.factories import PARIS, call_body, set_area
+from tests.fedtools import settle
+from tests.node.fed_support import calls_partners, member, ok
 from tests.web.conftest import csrf_of
 from tests.web.test_web_partner_badges import text, web_login
 
 
 async def test_follow_a_partner_association_from_its_call(node_factory: NodeFactory) -> None:
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coord_h, association = nodes.coord_h, nodes.association
     await ok(
         paris,
         "POST",
@@ -65,12 +62,9 @@ async def test_page_of_a_partner_association(node_factory: NodeFactory) -> None:
     """Its name and node, its open calls relayed here, what they still need (added up over
     its calls), and the follow button; the same in the API. Only what its calls made public:
     a call hidden by moderators is not listed, and an actor no visible call comes from is 404."""
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coord_h, association = nodes.coord_h, nodes.association
     for body in (
         call_body("volunteers", association=association, title="Maraude du mardi"),
         call_body("donations", association=association, title="Duvets pour l'hiver"),

@@ -17,9 +17,9 @@ from node import clock, sql
 from node.http_state import EntraideApp
 from node.models import AnswerStatus, CallAnswer, InboxItem, OutboxActivity
 from tests.conftest import NodeFactory
-from tests.factories import PARIS, call_body, make_association, set_area
-from tests.fedtools import federated_nodes, settle
-from tests.node.fed_support import call, member, ok, partner
+from tests.factories import PARIS, call_body, set_area
+from tests.fedtools import settle
+from tests.node.fed_support import call, calls_partners, member, ok
 
 
 def _z(moment: datetime) -> str:
@@ -47,12 +47,9 @@ async def _left(app: EntraideApp, call_id: str, headers: dict[str, str]) -> list
 
 
 async def test_a_partner_member_answers_per_date(node_factory: NodeFactory) -> None:
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coord_h, association = nodes.coord_h, nodes.association
     first = (clock.now() + timedelta(days=1, hours=1)).replace(second=0, microsecond=0)
     d = [first + timedelta(days=n) for n in range(3)]
     body = call_body(
@@ -141,12 +138,9 @@ async def test_a_partner_cannot_claim_more_places_than_its_call_wants(
     """``callOccurrences`` is read as the partner's word, within bounds: a date's places are
     at most the people the call wants, a date that does not read is left out, and a list
     longer than a call's 100 dates does not read (the inbox refuses it)."""
-    paris, lyon = apps = await federated_nodes(node_factory, "paris", "lyon")
-    _, paris_admin = await member(paris, "Admin Paris", admin=True)
-    _, lyon_admin = await member(lyon, "Admin Lyon", admin=True)
-    await partner(paris, paris_admin, lyon, lyon_admin, *apps, scopes=("calls",))
-    coordinator, coord_h = await member(paris, "Coord")
-    association = await make_association(paris, {coordinator: "coordinator"}, name="Chaleur")
+    nodes = await calls_partners(node_factory)
+    paris, lyon, apps = nodes.paris, nodes.lyon, nodes.apps
+    coord_h, association = nodes.coord_h, nodes.association
     first = (clock.now() + timedelta(days=1, hours=1)).replace(second=0, microsecond=0)
     d = [first + timedelta(days=n) for n in range(3)]
     body = call_body(
