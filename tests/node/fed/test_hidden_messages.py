@@ -70,6 +70,9 @@ async def test_a_hidden_chat_line_is_deleted_on_the_partner_until_restored(
     chat_paris = f"/api/v1/actions/{posted['id']}/messages"
     chat_lyon = f"/api/v1/actions/{remote_id}/messages"
     line = await ok(paris, "POST", chat_paris, lea_h, json={"body": "Vous êtes des nuls"})
+    # Each line is delivered before the next is written: a partner lists a chat in the order
+    # its lines arrive, and two deliveries in flight at once may arrive either way.
+    await settle(*apps)
     await ok(paris, "POST", chat_paris, lea_h, json={"body": "Samedi 10 h ?"})
     await settle(*apps)
     assert await _bodies(lyon, chat_lyon, nadia_h) == ["Samedi 10 h ?", "Vous êtes des nuls"]
@@ -132,6 +135,7 @@ async def test_a_hidden_message_of_a_call_is_deleted_on_the_partner_until_restor
     url = f"/api/v1/calls/{posted['id']}/messages"
     mirror_url = f"/api/v1/calls/{mirror['id']}/messages"
     words = await ok(paris, "POST", url, coord_h, json={"body": "Bande de fainéants"})
+    await settle(*apps)  # delivered in order (see the chat test above)
     await ok(paris, "POST", url, coord_h, json={"body": "Rendez-vous à 18 h."})
     await settle(*apps)
     assert await _bodies(lyon, mirror_url, nadia_h) == ["Bande de fainéants", "Rendez-vous à 18 h."]
